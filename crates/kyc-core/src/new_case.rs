@@ -1,0 +1,434 @@
+//! What a caller supplies to open a case, and the per-provider rules it must follow.
+//!
+//! One [`NewCase`] works for every provider: fields a provider does not take at creation are
+//! ignored by that provider's adapter (and listed in `docs/architecture.md`), so switching
+//! provider by configuration does not require different input. [`NewCase::validate_for`] checks
+//! every rule the chosen provider documents *before* a request is sent; each violation names the
+//! field and the rule, never the value.
+//!
+//! ```
+//! use kyc_core::{NewCase, Provider, Country};
+//!
+//! let mut case = NewCase::new("order-4711");
+//! case.person.first_name = Some("Erika".into());
+//! case.person.last_name = Some("Mustermann".into());
+//! case.person.nationality = Some(Country::GERMANY);
+//! assert!(case.validate_for(Provider::IdNow).is_ok());
+//! // POSTIDENT references are at most 14 characters.
+//! let mut long = case.clone();
+//! long.reference = "a-reference-that-is-too-long".into();
+//! let err = long.validate_for(Provider::Postident).unwrap_err();
+//! assert_eq!(err.violations()[0].field, "reference");
+//! ```
+
+use crate::country::Country;
+use crate::identity::DocumentKind;
+use crate::provider::Provider;
+use crate::redact::presence;
+use crate::validation::Validator;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The most custom fields any provider takes (`custom1` .. `custom5`).
+pub const MAX_CUSTOM_FIELDS: usize = 5;
+
+/// Gender as both providers accept it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Gender {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+    /// Other / diverse.
+    Other,
+}
+
+/// The language the provider should speak to the user.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Language {
+    /// German (`de`, POSTIDENT `DE_DE`).
+    German,
+    /// English (`en`, POSTIDENT `EN_UK`).
+    English,
+    /// Another language code, passed through where the provider accepts it.
+    Other(String),
+}
+
+/// The person to identify, as the caller knows them.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonInput {
+    /// Academic or honorary title (POSTIDENT marks it deprecated).
+    pub title: Option<String>,
+    /// Given name(s).
+    pub first_name: Option<String>,
+    /// Family name.
+    pub last_name: Option<String>,
+    /// Name at birth.
+    pub birth_name: Option<String>,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+    /// Place of birth.
+    pub birth_place: Option<String>,
+    /// Nationality.
+    pub nationality: Option<Country>,
+    /// Gender.
+    pub gender: Option<Gender>,
+}
+
+/// A postal address as the caller knows it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressInput {
+    /// Street name (IDnow `street`; POSTIDENT joins it with the number into `streetAddress`).
+    pub street: Option<String>,
+    /// House number (IDnow `streetnumber`).
+    pub street_number: Option<String>,
+    /// Appendix such as c/o or apartment (POSTIDENT only).
+    pub appendix: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Country.
+    pub country: Option<Country>,
+}
+
+/// How to reach the user.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactInput {
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Mobile phone number, ideally with country code (`+49...`).
+    pub mobile_phone: Option<String>,
+}
+
+/// Identity document data the caller already has (POSTIDENT `identificationDocumentProvided`).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInput {
+    /// Kind of document.
+    pub kind: Option<DocumentKind>,
+    /// Document number.
+    pub number: Option<String>,
+    /// Issuing authority.
+    pub authority: Option<String>,
+    /// Place of issue.
+    pub place_of_issue: Option<String>,
+    /// Date of issue.
+    pub issued_on: Option<NaiveDate>,
+    /// Date of expiry.
+    pub expires_on: Option<NaiveDate>,
+    /// Issuing country.
+    pub country: Option<Country>,
+}
+
+/// Where the provider sends the user's browser or app after a given outcome
+/// (POSTIDENT callback URL objects; IDnow configures redirects per account instead).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackUrl {
+    /// URL for the web flow.
+    pub web: Option<url::Url>,
+    /// URL or scheme for the iOS app.
+    pub ios: Option<String>,
+    /// URL or scheme for the Android app.
+    pub android: Option<String>,
+}
+
+/// Callback URLs per outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackUrls {
+    /// After a successful identification.
+    pub success: Option<CallbackUrl>,
+    /// After a declined identification.
+    pub declined: Option<CallbackUrl>,
+    /// After the user finished and review is pending.
+    pub review_pending: Option<CallbackUrl>,
+    /// After an incomplete attempt the user may resume.
+    pub incomplete: Option<CallbackUrl>,
+    /// After the case was cancelled and closed.
+    pub cancelled_and_closed: Option<CallbackUrl>,
+    /// After a post-office coupon was requested.
+    pub coupon_requested: Option<CallbackUrl>,
+}
+
+impl CallbackUrls {
+    fn each(&self) -> [(&'static str, &Option<CallbackUrl>); 6] {
+        [
+            ("callbacks.success.web", &self.success),
+            ("callbacks.declined.web", &self.declined),
+            ("callbacks.review_pending.web", &self.review_pending),
+            ("callbacks.incomplete.web", &self.incomplete),
+            (
+                "callbacks.cancelled_and_closed.web",
+                &self.cancelled_and_closed,
+            ),
+            ("callbacks.coupon_requested.web", &self.coupon_requested),
+        ]
+    }
+}
+
+/// Everything needed to open a case with any provider.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCase {
+    /// The caller's own reference for the case: IDnow transaction number
+    /// (`[A-Za-z0-9_-]{1,255}`, never reusable), POSTIDENT referenceId (at most 14 characters,
+    /// unique, no personal data: it is printed on the post-office coupon).
+    pub reference: String,
+    /// The person.
+    #[serde(default)]
+    pub person: PersonInput,
+    /// The address.
+    #[serde(default)]
+    pub address: Option<AddressInput>,
+    /// E-mail and phone.
+    #[serde(default)]
+    pub contact: ContactInput,
+    /// Identity document data already known (POSTIDENT only).
+    #[serde(default)]
+    pub document: Option<DocumentInput>,
+    /// Up to five custom values, echoed back in results as `custom1` .. `custom5`.
+    #[serde(default)]
+    pub custom_fields: Vec<String>,
+    /// Where to send the user after each outcome (POSTIDENT only).
+    #[serde(default)]
+    pub callbacks: CallbackUrls,
+    /// Where the provider posts status notices for this case (POSTIDENT only; IDnow
+    /// configures its webhook URL per account).
+    #[serde(default)]
+    pub webhook_url: Option<url::Url>,
+    /// The language to speak to the user.
+    #[serde(default)]
+    pub language: Option<Language>,
+}
+
+impl NewCase {
+    /// A case with only the caller's reference set.
+    pub fn new(reference: impl Into<String>) -> Self {
+        NewCase {
+            reference: reference.into(),
+            person: PersonInput::default(),
+            address: None,
+            contact: ContactInput::default(),
+            document: None,
+            custom_fields: Vec::new(),
+            callbacks: CallbackUrls::default(),
+            webhook_url: None,
+            language: None,
+        }
+    }
+
+    /// Checks every rule `provider` documents for case creation. Returns an
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error listing each violation
+    /// (field and rule, never the value).
+    pub fn validate_for(&self, provider: Provider) -> crate::Result<()> {
+        let mut v = Validator::new();
+        self.validate_common(&mut v);
+        match provider {
+            Provider::IdNow => self.validate_idnow(&mut v),
+            Provider::Postident => self.validate_postident(&mut v),
+        }
+        v.finish()
+    }
+
+    fn validate_common(&self, v: &mut Validator) {
+        let p = &self.person;
+        for (field, value) in [
+            ("person.title", &p.title),
+            ("person.first_name", &p.first_name),
+            ("person.last_name", &p.last_name),
+            ("person.birth_name", &p.birth_name),
+            ("person.birth_place", &p.birth_place),
+            ("contact.email", &self.contact.email),
+            ("contact.mobile_phone", &self.contact.mobile_phone),
+        ] {
+            v.printable(field, value.as_deref());
+        }
+        if let Some(a) = &self.address {
+            for (field, value) in [
+                ("address.street", &a.street),
+                ("address.street_number", &a.street_number),
+                ("address.appendix", &a.appendix),
+                ("address.postal_code", &a.postal_code),
+                ("address.city", &a.city),
+            ] {
+                v.printable(field, value.as_deref());
+            }
+        }
+        v.email("contact.email", self.contact.email.as_deref());
+        v.phone("contact.mobile_phone", self.contact.mobile_phone.as_deref());
+        if self.custom_fields.len() > MAX_CUSTOM_FIELDS {
+            v.violation(
+                "custom_fields",
+                format!("at most {MAX_CUSTOM_FIELDS} values"),
+            );
+        }
+        for (i, c) in self.custom_fields.iter().enumerate() {
+            if c.chars().any(char::is_control) {
+                v.violation(&format!("custom_fields[{i}]"), "free of control characters");
+            }
+        }
+        if let (Some(b), Some(today)) = (p.birth_date, Some(chrono::Utc::now().date_naive())) {
+            if b > today {
+                v.violation("person.birth_date", "in the past");
+            }
+        }
+    }
+
+    /// IDnow rules: Create Ident and Transaction Number sections of the AutoIdent API.
+    fn validate_idnow(&self, v: &mut Validator) {
+        v.required("reference", Some(&self.reference));
+        v.max_chars("reference", Some(&self.reference), 255);
+        v.charset(
+            "reference",
+            Some(&self.reference),
+            "letters A-Z a-z, digits, '_' and '-'",
+            |c| c.is_ascii_alphanumeric() || c == '_' || c == '-',
+        );
+        if let Some(n) = self.person.nationality {
+            if n.alpha2().is_none() {
+                v.violation(
+                    "person.nationality",
+                    "a country with an ISO 3166-1 alpha-2 code (IDnow takes alpha-2 only)",
+                );
+            }
+        }
+        if let Some(c) = self.address.as_ref().and_then(|a| a.country) {
+            if c.alpha2().is_none() {
+                v.violation(
+                    "address.country",
+                    "a country with an ISO 3166-1 alpha-2 code (IDnow takes alpha-2 only)",
+                );
+            }
+        }
+    }
+
+    /// POSTIDENT rules: field limits of SCR-Ident API Guide 1 (see `public-facts.md`).
+    fn validate_postident(&self, v: &mut Validator) {
+        v.required("reference", Some(&self.reference));
+        v.max_chars("reference", Some(&self.reference), 14);
+        v.printable("reference", Some(&self.reference));
+        let p = &self.person;
+        v.max_chars("person.first_name", p.first_name.as_deref(), 35);
+        v.max_chars("person.last_name", p.last_name.as_deref(), 35);
+        v.max_chars(
+            "contact.mobile_phone",
+            self.contact.mobile_phone.as_deref(),
+            20,
+        );
+        v.max_chars("contact.email", self.contact.email.as_deref(), 320);
+        if let Some(a) = &self.address {
+            let street_address = match (&a.street, &a.street_number) {
+                (Some(s), Some(n)) => Some(format!("{s} {n}")),
+                (Some(s), None) => Some(s.clone()),
+                (None, Some(n)) => Some(n.clone()),
+                (None, None) => None,
+            };
+            v.max_chars("address.street", street_address.as_deref(), 70);
+            v.max_chars("address.appendix", a.appendix.as_deref(), 55);
+            v.max_chars("address.postal_code", a.postal_code.as_deref(), 11);
+            v.max_chars("address.city", a.city.as_deref(), 55);
+        }
+        if let Some(d) = &self.document {
+            v.max_chars("document.authority", d.authority.as_deref(), 100);
+            if d.kind == Some(DocumentKind::DriversLicence) {
+                v.max_chars("document.number", d.number.as_deref(), 20);
+            }
+            v.printable("document.number", d.number.as_deref());
+        }
+        for (i, c) in self.custom_fields.iter().enumerate() {
+            v.max_chars(&format!("custom_fields[{i}]"), Some(c), 100);
+        }
+        if let Some(url) = &self.webhook_url {
+            v.https_url("webhook_url", Some(url));
+            v.max_chars("webhook_url", Some(url.as_str()), 500);
+            if url.query().is_some() {
+                v.violation(
+                    "webhook_url",
+                    "free of a query string (POSTIDENT posts to it)",
+                );
+            }
+        }
+        for (field, cb) in self.callbacks.each() {
+            v.https_url(field, cb.as_ref().and_then(|c| c.web.as_ref()));
+        }
+        if let Some(Language::Other(_)) = &self.language {
+            v.violation(
+                "language",
+                "German or English (POSTIDENT offers DE_DE and EN_UK)",
+            );
+        }
+    }
+}
+
+impl fmt::Debug for NewCase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewCase")
+            .field("reference", &self.reference)
+            .field("person", &self.person)
+            .field("address", &self.address)
+            .field("contact", &self.contact)
+            .field("document", &self.document)
+            .field(
+                "custom_fields",
+                &format_args!("[{} redacted]", self.custom_fields.len()),
+            )
+            .field("callbacks", &self.callbacks)
+            .field("webhook_url", &self.webhook_url)
+            .field("language", &self.language)
+            .finish()
+    }
+}
+
+impl fmt::Debug for PersonInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PersonInput")
+            .field("title", &presence(&self.title))
+            .field("first_name", &presence(&self.first_name))
+            .field("last_name", &presence(&self.last_name))
+            .field("birth_name", &presence(&self.birth_name))
+            .field("birth_date", &presence(&self.birth_date))
+            .field("birth_place", &presence(&self.birth_place))
+            .field("nationality", &presence(&self.nationality))
+            .field("gender", &presence(&self.gender))
+            .finish()
+    }
+}
+
+impl fmt::Debug for AddressInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AddressInput")
+            .field("street", &presence(&self.street))
+            .field("street_number", &presence(&self.street_number))
+            .field("appendix", &presence(&self.appendix))
+            .field("postal_code", &presence(&self.postal_code))
+            .field("city", &presence(&self.city))
+            .field("country", &presence(&self.country))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ContactInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContactInput")
+            .field("email", &presence(&self.email))
+            .field("mobile_phone", &presence(&self.mobile_phone))
+            .finish()
+    }
+}
+
+impl fmt::Debug for DocumentInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DocumentInput")
+            .field("kind", &self.kind)
+            .field("number", &presence(&self.number))
+            .field("authority", &presence(&self.authority))
+            .field("place_of_issue", &presence(&self.place_of_issue))
+            .field("issued_on", &presence(&self.issued_on))
+            .field("expires_on", &presence(&self.expires_on))
+            .field("country", &presence(&self.country))
+            .finish()
+    }
+}

@@ -1,0 +1,122 @@
+//! Each provider's documented input rules are checked before anything is sent.
+
+mod common;
+use kyc_core::{CallbackUrl, Country, ErrorKind, Language, Provider};
+
+fn fields(err: &kyc_core::Error) -> Vec<String> {
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    err.violations().iter().map(|v| v.field.clone()).collect()
+}
+
+#[test]
+fn a_complete_case_is_valid_for_both_providers() {
+    let mut c = common::new_case();
+    c.reference = "order-4711".into();
+    c.validate_for(Provider::IdNow).unwrap();
+    c.validate_for(Provider::Postident).unwrap();
+}
+
+#[test]
+fn idnow_transaction_number_charset_and_length() {
+    let mut c = common::new_case();
+    for bad in ["", "order 4711", "order/4711", "bestellung-ä"] {
+        c.reference = bad.into();
+        let err = c.validate_for(Provider::IdNow).unwrap_err();
+        assert!(fields(&err).contains(&"reference".to_string()), "{bad:?}");
+    }
+    c.reference = "a".repeat(256);
+    let err = c.validate_for(Provider::IdNow).unwrap_err();
+    assert!(err.violations()[0].rule.contains("255"));
+    c.reference = format!("A_{}", "z-9".repeat(84));
+    c.validate_for(Provider::IdNow).unwrap();
+}
+
+#[test]
+fn idnow_needs_alpha2_countries() {
+    let mut c = common::new_case();
+    c.person.nationality = Some(Country::STATELESS);
+    let err = c.validate_for(Provider::IdNow).unwrap_err();
+    assert_eq!(fields(&err), vec!["person.nationality"]);
+    // POSTIDENT accepts the ICAO nationality codes.
+    c.validate_for(Provider::Postident).unwrap();
+}
+
+#[test]
+fn postident_field_limits() {
+    let mut c = common::new_case();
+    c.reference = "fifteen-chars-x".into();
+    c.person.last_name = Some("x".repeat(36));
+    c.contact.mobile_phone = Some("+49 170 123 456 789 0".into());
+    c.custom_fields = vec!["y".repeat(101)];
+    if let Some(a) = c.address.as_mut() {
+        a.postal_code = Some("123456789012".into());
+        a.city = Some("z".repeat(56));
+    }
+    let err = c.validate_for(Provider::Postident).unwrap_err();
+    let f = fields(&err);
+    for expected in [
+        "reference",
+        "person.last_name",
+        "contact.mobile_phone",
+        "custom_fields[0]",
+        "address.postal_code",
+        "address.city",
+    ] {
+        assert!(f.contains(&expected.to_string()), "{expected} in {f:?}");
+    }
+}
+
+#[test]
+fn postident_webhook_url_must_be_https_without_query() {
+    let mut c = common::new_case();
+    c.webhook_url = Some("http://example.com/hook".parse().unwrap());
+    assert_eq!(
+        fields(&c.validate_for(Provider::Postident).unwrap_err()),
+        vec!["webhook_url"]
+    );
+    c.webhook_url = Some("https://example.com/hook?ref=1".parse().unwrap());
+    assert_eq!(
+        fields(&c.validate_for(Provider::Postident).unwrap_err()),
+        vec!["webhook_url"]
+    );
+    c.webhook_url = Some("http://127.0.0.1:9000/hook".parse().unwrap());
+    c.validate_for(Provider::Postident).unwrap();
+    c.callbacks.success = Some(CallbackUrl {
+        web: Some("http://shop.example.com/ok".parse().unwrap()),
+        ..Default::default()
+    });
+    assert_eq!(
+        fields(&c.validate_for(Provider::Postident).unwrap_err()),
+        vec!["callbacks.success.web"]
+    );
+}
+
+#[test]
+fn common_shapes_and_limits() {
+    let mut c = common::new_case();
+    c.contact.email = Some("not-an-address".into());
+    c.contact.mobile_phone = Some("call me".into());
+    c.custom_fields = vec!["a".into(); 6];
+    c.person.birth_date = chrono::NaiveDate::from_ymd_opt(2999, 1, 1);
+    for p in [Provider::IdNow, Provider::Postident] {
+        let f = fields(&c.validate_for(p).unwrap_err());
+        for expected in [
+            "contact.email",
+            "contact.mobile_phone",
+            "custom_fields",
+            "person.birth_date",
+        ] {
+            assert!(
+                f.contains(&expected.to_string()),
+                "{p}: {expected} in {f:?}"
+            );
+        }
+    }
+    c = common::new_case();
+    c.language = Some(Language::Other("fr".into()));
+    assert_eq!(
+        fields(&c.validate_for(Provider::Postident).unwrap_err()),
+        vec!["language"]
+    );
+    c.validate_for(Provider::IdNow).unwrap();
+}
