@@ -1,0 +1,140 @@
+//! The webhook pattern both providers require, done once: verify, answer at once, resolve in the
+//! background, keep the newest decision.
+//!
+//! POSTIDENT expects a 200 within 2 seconds and sends only ids, so the case must be fetched
+//! *after* answering; IDnow retries and reorders notices. [`WebhookReceiver::accept`] verifies a
+//! request synchronously (call it in your HTTP handler and answer 200 when it returns `Ok`),
+//! then resolves the notice on a background task and stores the case only if it
+//! [supersedes](kyc_core::Case::supersedes) what is stored: a late preliminary notice never
+//! overwrites a decision, and the same notice delivered twice changes nothing.
+//!
+//! `examples/webhook_server.rs` wires it into an axum server.
+
+use kyc_core::webhook::{WebhookNotice, WebhookRequest};
+use kyc_core::{Case, CaseRef, KycProvider, Provider, Result};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+/// Verifies, resolves and stores incoming webhooks for one provider.
+#[derive(Clone)]
+pub struct WebhookReceiver {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    provider: Arc<dyn KycProvider>,
+    cases: Mutex<HashMap<(Provider, String), Case>>,
+    failures: Mutex<Vec<(CaseRef, kyc_core::Error)>>,
+    in_flight: AtomicUsize,
+    idle: Notify,
+}
+
+impl WebhookReceiver {
+    /// A receiver that verifies and resolves with `provider`.
+    pub fn new(provider: Arc<dyn KycProvider>) -> Self {
+        WebhookReceiver {
+            inner: Arc::new(Inner {
+                provider,
+                cases: Mutex::new(HashMap::new()),
+                failures: Mutex::new(Vec::new()),
+                in_flight: AtomicUsize::new(0),
+                idle: Notify::new(),
+            }),
+        }
+    }
+
+    /// Verifies and parses `request` (no I/O), then resolves it on a background task. Answer the
+    /// provider 200 when this returns `Ok`; answer 401 for an
+    /// [`ErrorKind::Authentication`](kyc_core::ErrorKind::Authentication) error and 400
+    /// otherwise. Must be called within a Tokio runtime.
+    pub fn accept(&self, request: &WebhookRequest) -> Result<WebhookNotice> {
+        let notice = self.inner.provider.verify_webhook(request)?;
+        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
+        let inner = self.inner.clone();
+        let background = notice.clone();
+        tokio::spawn(async move {
+            let resolved = inner.provider.resolve_webhook(&background).await;
+            match resolved {
+                Ok(case) => inner.store(case),
+                Err(e) => {
+                    tracing::warn!(case = %background.case_ref, error = %e, "webhook could not be resolved");
+                    lock(&inner.failures).push((background.case_ref.clone(), e));
+                }
+            }
+            if inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+                inner.idle.notify_waiters();
+            }
+        });
+        Ok(notice)
+    }
+
+    /// The stored case for `case_ref` (looked up by case id, then by reference).
+    pub fn case(&self, case_ref: &CaseRef) -> Option<Case> {
+        let cases = lock(&self.inner.cases);
+        [&case_ref.case_id, &case_ref.reference]
+            .into_iter()
+            .flatten()
+            .find_map(|k| cases.get(&(case_ref.provider, k.clone())).cloned())
+    }
+
+    /// Every stored case (one per case id).
+    pub fn cases(&self) -> Vec<Case> {
+        let cases = lock(&self.inner.cases);
+        let mut seen = std::collections::HashSet::new();
+        cases
+            .values()
+            .filter(|c| seen.insert((c.case_ref.case_id.clone(), c.case_ref.reference.clone())))
+            .cloned()
+            .collect()
+    }
+
+    /// Notices that could not be resolved (the provider was unreachable, say), with the error.
+    /// A later notice for the same case resolves it again.
+    pub fn failures(&self) -> Vec<(CaseRef, String)> {
+        lock(&self.inner.failures)
+            .iter()
+            .map(|(r, e)| (r.clone(), e.to_string()))
+            .collect()
+    }
+
+    /// Waits until every accepted notice has been resolved (or has failed).
+    pub async fn wait_idle(&self) {
+        loop {
+            let notified = self.inner.idle.notified();
+            if self.inner.in_flight.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Inner {
+    fn store(&self, case: Case) {
+        let provider = case.case_ref.provider;
+        let keys: Vec<String> = [&case.case_ref.case_id, &case.case_ref.reference]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let mut cases = lock(&self.cases);
+        let stored = keys
+            .iter()
+            .find_map(|k| cases.get(&(provider, k.clone())));
+        if let Some(stored) = stored {
+            if !case.supersedes(stored) {
+                tracing::debug!(case = %case.case_ref, new = %case.status, kept = %stored.status, "stale webhook ignored");
+                return;
+            }
+        }
+        for k in keys {
+            cases.insert((provider, k), case.clone());
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

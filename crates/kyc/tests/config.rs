@@ -1,0 +1,245 @@
+//! Configuration: TOML, environment overrides, secrets from env/file, provider choice, and
+//! errors that name the key and the valid choices.
+
+use kyc::{Config, ErrorKind, Provider};
+use std::io::Write;
+
+const IDNOW: &str = r#"
+provider = "idnow"
+[idnow]
+base_url = "http://127.0.0.1:9/idnow"
+company_id = "sandboxco"
+api_key = "sandbox-api-key"
+"#;
+
+fn postident_toml(extra: &str) -> String {
+    format!(
+        r#"
+provider = "postident"
+[postident]
+base_url = "http://127.0.0.1:9/postident/api"
+client_id = "SANDBOX01"
+username = "sandbox"
+password = "sandbox-password"
+{extra}
+"#
+    )
+}
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn config_error(text: &str, vars: &[(&str, &str)]) -> String {
+    let result = Config::from_toml_with_env(text, env(vars)).and_then(|c| kyc::connect(&c));
+    match result {
+        Ok(_) => panic!("expected a configuration error"),
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Configuration, "{e}");
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn one_key_chooses_the_provider() {
+    let idnow = kyc::connect(&Config::from_toml(IDNOW).unwrap()).unwrap();
+    assert_eq!(idnow.provider(), Provider::IdNow);
+    let both = format!("{IDNOW}\n{}", postident_toml("encryption = false").replace("provider = \"postident\"", ""));
+    let cfg = Config::from_toml_with_env(&both, env(&[("KYC_PROVIDER", "postident")])).unwrap();
+    assert_eq!(kyc::connect(&cfg).unwrap().provider(), Provider::Postident);
+    let cfg = Config::from_toml(&both).unwrap();
+    assert_eq!(kyc::connect(&cfg).unwrap().provider(), Provider::IdNow);
+}
+
+#[test]
+fn an_unknown_provider_names_the_valid_choices() {
+    let msg = config_error("provider = \"acme\"", &[]);
+    assert!(msg.contains("provider"), "{msg}");
+    assert!(msg.contains("\"idnow\", \"postident\""), "{msg}");
+}
+
+#[test]
+fn a_missing_credential_names_the_key() {
+    let msg = config_error(&IDNOW.replace("api_key = \"sandbox-api-key\"", ""), &[]);
+    assert!(msg.contains("idnow.api_key"), "{msg}");
+    assert!(msg.contains("KYC_IDNOW__API_KEY"), "{msg}");
+    let msg = config_error(&postident_toml("encryption = false").replace("password = \"sandbox-password\"", ""), &[]);
+    assert!(msg.contains("postident.password"), "{msg}");
+    let msg = config_error(&postident_toml(""), &[]);
+    assert!(msg.contains("postident.private_key"), "encryption is on by default: {msg}");
+    let msg = config_error("provider = \"idnow\"", &[]);
+    assert!(msg.contains("idnow"), "{msg}");
+}
+
+#[test]
+fn unknown_environments_and_keys_are_named() {
+    let msg = config_error(
+        "provider = \"idnow\"\n[idnow]\nenvironment = \"moon\"\ncompany_id = \"x\"\napi_key = \"k\"",
+        &[],
+    );
+    assert!(msg.contains("idnow.environment") && msg.contains("test-de"), "{msg}");
+    let msg = config_error(&IDNOW.replace("company_id", "compnay_id"), &[]);
+    assert!(msg.contains("compnay_id"), "{msg}");
+    let msg = config_error(
+        "provider = \"postident\"\n[postident]\nenvironment = \"staging\"",
+        &[],
+    );
+    assert!(msg.contains("postident.environment") && msg.contains("integration"), "{msg}");
+}
+
+#[test]
+fn plain_http_is_refused_except_on_loopback() {
+    let msg = config_error(&IDNOW.replace("127.0.0.1:9", "gateway.example.com"), &[]);
+    assert!(msg.contains("idnow.base_url") && msg.contains("https"), "{msg}");
+    let ok = IDNOW.replace("http://127.0.0.1:9", "https://gateway.example.com");
+    kyc::connect(&Config::from_toml(&ok).unwrap()).unwrap();
+}
+
+#[test]
+fn named_environments_resolve_to_the_documented_hosts() {
+    let cfg = Config::from_toml(
+        "provider = \"idnow\"\n[idnow]\nenvironment = \"test-de\"\ncompany_id = \"x\"\napi_key = \"k\"",
+    )
+    .unwrap();
+    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    assert_eq!(adapter.base_url.host_str(), Some("gateway.test.idnow.de"));
+    let cfg = Config::from_toml(
+        "provider = \"postident\"\n[postident]\nenvironment = \"integration\"\nclient_id = \"C\"\nusername = \"u\"\npassword = \"p\"\nencryption = false",
+    )
+    .unwrap();
+    let adapter = cfg
+        .postident
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
+    assert_eq!(adapter.base_url.host_str(), Some("postident-itu.deutschepost.de"));
+}
+
+#[test]
+fn production_postident_without_encryption_is_refused_not_silently_accepted() {
+    let text = "provider = \"postident\"\n[postident]\nenvironment = \"production\"\nclient_id = \"C\"\nusername = \"u\"\npassword = \"p\"\nencryption = false";
+    let err = Config::from_toml(text)
+        .and_then(|c| kyc::connect(&c))
+        .err()
+        .expect("production without encryption must fail");
+    assert!(err.to_string().to_lowercase().contains("encrypt"), "{err}");
+}
+
+#[test]
+fn secrets_come_from_text_environment_or_files() {
+    // From a file, trailing newline removed.
+    let mut key_file = tempfile::NamedTempFile::new().unwrap();
+    writeln!(key_file, "sandbox-api-key").unwrap();
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        &format!("api_key = {{ file = {:?} }}", key_file.path()),
+    );
+    let cfg = Config::from_toml(&text).unwrap();
+    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    assert_eq!(adapter.api_key.expose(), "sandbox-api-key");
+
+    // From an environment variable that is not set: the error names key and variable.
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        "api_key = { env = \"KYC_TEST_SURELY_UNSET_VARIABLE\" }",
+    );
+    let msg = config_error(&text, &[]);
+    assert!(msg.contains("idnow.api_key") && msg.contains("KYC_TEST_SURELY_UNSET_VARIABLE"), "{msg}");
+
+    // From a missing file.
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        "api_key = { file = \"/nonexistent/kyc/secret\" }",
+    );
+    let msg = config_error(&text, &[]);
+    assert!(msg.contains("idnow.api_key") && msg.contains("/nonexistent/kyc/secret"), "{msg}");
+}
+
+#[test]
+fn environment_overrides_win_over_the_file_and_keep_types() {
+    let cfg = Config::from_toml_with_env(
+        IDNOW,
+        env(&[
+            ("KYC_IDNOW__API_KEY", "from-env"),
+            ("KYC_IDNOW__COMPANY_ID", "12345"),
+            ("KYC_HTTP__MAX_RETRIES", "0"),
+            ("KYC_IDNOW__WEBHOOK__ALLOWED_IPS", "127.0.0.1, 10.0.0.0/8"),
+            ("UNRELATED", "ignored"),
+        ]),
+    )
+    .unwrap();
+    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    assert_eq!(adapter.api_key.expose(), "from-env");
+    assert_eq!(adapter.company_id, "12345");
+    assert_eq!(adapter.http.max_retries, 0);
+    let allow = adapter.webhook.allowlist.expect("allowlist from env");
+    assert!(allow.contains("10.1.2.3".parse().unwrap()));
+    let msg = Config::from_toml_with_env(IDNOW, env(&[("KYC_HTTP__MAX_RETRIES", "many")]))
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains("KYC_HTTP__MAX_RETRIES"), "{msg}");
+}
+
+#[test]
+fn webhook_sections_build_the_verifier() {
+    let text = format!(
+        "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = \"hook-secret\"\nallowed_ips = [\"213.95.145.0/27\"]"
+    );
+    let cfg = Config::from_toml(&text).unwrap();
+    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let basic = adapter.webhook.basic.expect("basic auth");
+    assert_eq!(basic.username, "idnow");
+    assert!(adapter.webhook.allowlist.unwrap().contains("213.95.145.7".parse().unwrap()));
+    let msg = config_error(&format!("{IDNOW}\n[idnow.webhook]\nusername = \"idnow\""), &[]);
+    assert!(msg.contains("idnow.webhook.password"), "{msg}");
+    let defaults = Config::from_toml(&postident_toml(
+        "encryption = false\n[postident.webhook]\nallowed_ips = \"default\"",
+    ))
+    .unwrap();
+    let adapter = defaults
+        .postident
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&defaults.http)
+        .unwrap();
+    assert!(adapter.webhook.allowlist.unwrap().contains("199.40.127.49".parse().unwrap()));
+}
+
+#[test]
+fn debug_of_the_configuration_never_shows_secrets() {
+    let cfg = Config::from_toml(&format!(
+        "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = \"hook-secret\""
+    ))
+    .unwrap();
+    let debug = format!("{cfg:?}");
+    assert!(!debug.contains("sandbox-api-key"), "{debug}");
+    assert!(!debug.contains("hook-secret"), "{debug}");
+    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let debug = format!("{adapter:?}");
+    assert!(!debug.contains("sandbox-api-key") && !debug.contains("hook-secret"), "{debug}");
+}
+
+#[test]
+fn postident_encryption_reads_the_private_key() {
+    let key = kyc_postident::PrivateKey::generate().unwrap();
+    let mut pem = tempfile::NamedTempFile::new().unwrap();
+    pem.write_all(key.to_pkcs8_pem().unwrap().expose().as_bytes())
+        .unwrap();
+    let text = postident_toml(&format!(
+        "encryption = true\nprivate_key = {{ file = {:?} }}\ndata_password = \"sandbox-data-password\"",
+        pem.path()
+    ));
+    let p = kyc::connect(&Config::from_toml(&text).unwrap()).unwrap();
+    assert_eq!(p.provider(), Provider::Postident);
+    let bad = postident_toml(
+        "encryption = true\nprivate_key = \"not a pem\"\ndata_password = \"x\"",
+    );
+    let msg = config_error(&bad, &[]);
+    assert!(msg.contains("postident.private_key"), "{msg}");
+    assert!(!msg.contains("not a pem"), "{msg}");
+}
