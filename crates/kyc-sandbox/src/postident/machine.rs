@@ -1,0 +1,662 @@
+//! The state machine: applies a [`Transition`] to a case (validated against the documented
+//! tables in [`super::codes`]), recomputes the case status (closed on a final result, or when
+//! every configured method is cancelled, or on expiry), produces result data and records for
+//! final results, and reports which webhooks are due.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::codes::{self, IdentStatus, Method, StatusType};
+use super::control::{ControlError, RecordValidation, Transition};
+use super::state::{Asset, Case, CaseState, Identification, Record, Shared, Timestamp};
+use super::RegulatoryClass;
+
+/// A webhook that a state change made due (sent after the case lock is released).
+#[derive(Debug, Clone)]
+pub(crate) struct DueWebhook {
+    pub case_id: String,
+    pub reference_id: String,
+    pub urls: Vec<String>,
+    pub status: String,
+    /// `notification`, `preliminary`, `final`, `cancelled`, or `resent` (control API).
+    pub status_type: &'static str,
+}
+
+fn due(
+    shared: &Shared,
+    case: &Case,
+    ident: &Identification,
+    st: Option<StatusType>,
+) -> Option<DueWebhook> {
+    let st = st?;
+    if !shared.options.webhook_status_types.contains(&st) {
+        return None;
+    }
+    let urls = case.webhook_urls();
+    if urls.is_empty() {
+        return None;
+    }
+    Some(DueWebhook {
+        case_id: case.case_id.clone(),
+        reference_id: case.reference_id.clone(),
+        urls,
+        status: ident.status.as_str().to_owned(),
+        status_type: st.as_str(),
+    })
+}
+
+/// Applies `t` to `case`. On success returns the webhook that became due, if any.
+pub(crate) fn apply(
+    shared: &Shared,
+    case: &mut Case,
+    t: &Transition,
+    now: Timestamp,
+) -> Result<Option<DueWebhook>, ControlError> {
+    let strict = !t.undocumented;
+    if strict && case.state == CaseState::Closed {
+        return Err(ControlError::Conflict(format!(
+            "case {} is closed and cannot be restarted",
+            case.case_id
+        )));
+    }
+    if strict && !shared.options.methods.contains(&t.method) {
+        return Err(ControlError::Conflict(format!(
+            "method {} is not configured for this account",
+            t.method
+        )));
+    }
+    let existing = case
+        .identifications
+        .iter()
+        .rposition(|i| i.method == t.method);
+    if strict {
+        if let Some(idx) = existing {
+            let cur = &case.identifications[idx].status;
+            if cur.is_final() || *cur == IdentStatus::Cancelled {
+                return Err(ControlError::Conflict(format!(
+                    "the {} identification is '{}' and cannot change any more",
+                    t.method,
+                    cur.as_str()
+                )));
+            }
+        }
+    }
+    let documented = match codes::lookup(t.method, &t.status, t.sub_status, t.sub_status_reason) {
+        Ok(d) => d,
+        Err(e) if strict => return Err(ControlError::Invalid(e)),
+        Err(_) => codes::DocumentedState {
+            status_type: match t.status {
+                IdentStatus::Success | IdentStatus::Declined => Some(StatusType::Final),
+                IdentStatus::Cancelled => Some(StatusType::Cancelled),
+                _ => None,
+            },
+            sub_status: t
+                .sub_status
+                .map(|c| (c, codes::describe(t.method, c).unwrap_or("undocumented"))),
+            reason: t
+                .sub_status_reason
+                .map(|c| (c, codes::describe(t.method, c).unwrap_or("undocumented"))),
+            result_data: t.status.is_final(),
+        },
+    };
+    for r in &t.records {
+        validate_record_validation(r)?;
+    }
+
+    let idx = match existing {
+        Some(idx) => idx,
+        None => {
+            let seq = case.identifications.len() as u32;
+            case.identifications.push(Identification {
+                method: t.method,
+                status: IdentStatus::Started,
+                sub_status: None,
+                sub_status_reason: None,
+                created: now,
+                modified: now,
+                identification_time: None,
+                document: None,
+                driving_licence: None,
+                contact_data: None,
+                additional: None,
+                records: Vec::new(),
+                seq,
+            });
+            idx_last(case)
+        }
+    };
+    let class = shared.options.regulatory_class;
+    let order = case.order.clone();
+    let case_id = case.case_id.clone();
+    {
+        let ident = &mut case.identifications[idx];
+        ident.status = t.status.clone();
+        ident.sub_status = documented.sub_status;
+        ident.sub_status_reason = documented.reason;
+        ident.modified = now;
+        if t.status.is_final() {
+            ident.identification_time = Some(now);
+        }
+        if t.status == IdentStatus::CouponRequested {
+            let mut basic = Map::new();
+            basic.insert("couponDownloadCount".into(), json!(1));
+            basic.insert(
+                "couponDownloadLastTimestamp".into(),
+                json!(super::state::format_ts(&now)),
+            );
+            ident.additional = Some(("additionalDataBasic", basic));
+        }
+        if documented.result_data {
+            fill_result_data(ident, &order, &t.changed_fields, class, now);
+            add_records(shared, ident, &case_id, class, true);
+        } else if t.method == Method::Photo
+            && matches!(
+                t.status,
+                IdentStatus::ReviewPending | IdentStatus::Incomplete
+            )
+        {
+            add_records(shared, ident, &case_id, class, false);
+        }
+        if t.method == Method::Photo {
+            default_photo_validation(ident);
+            for r in &t.records {
+                for rec in ident
+                    .records
+                    .iter_mut()
+                    .filter(|rec| rec.record_type == r.record_type)
+                {
+                    rec.validation_status = Some(r.validation_status.clone());
+                    rec.validation_sub_status = r.validation_sub_status.clone();
+                    rec.validation_remark = r.validation_remark.clone();
+                }
+            }
+        }
+    }
+    recompute_case_state(shared, case, now);
+    let ident = &case.identifications[idx];
+    Ok(due(shared, case, ident, documented.status_type))
+}
+
+fn idx_last(case: &Case) -> usize {
+    case.identifications.len() - 1
+}
+
+/// Closed when an identification is final or every configured method is cancelled.
+fn recompute_case_state(shared: &Shared, case: &mut Case, now: Timestamp) {
+    let any_final = case.identifications.iter().any(|i| i.status.is_final());
+    let configured = &shared.options.methods;
+    let all_cancelled = !configured.is_empty()
+        && configured.iter().all(|m| {
+            case.identifications
+                .iter()
+                .any(|i| i.method == *m && i.status == IdentStatus::Cancelled)
+        });
+    let new_state = if any_final || all_cancelled {
+        CaseState::Closed
+    } else if case.identifications.is_empty() {
+        CaseState::New
+    } else {
+        CaseState::InProgress
+    };
+    if new_state == CaseState::Closed && case.state != CaseState::Closed {
+        case.closed_at = Some(now);
+    }
+    case.state = new_state;
+    case.modified = now;
+}
+
+/// A webhook for the case's current state, whatever the status type settings say (control
+/// API: deliver the same notification again). None when the case has no webhook URL.
+pub(crate) fn resend(case: &Case) -> Option<DueWebhook> {
+    let urls = case.webhook_urls();
+    if urls.is_empty() {
+        return None;
+    }
+    Some(DueWebhook {
+        case_id: case.case_id.clone(),
+        reference_id: case.reference_id.clone(),
+        urls,
+        status: case
+            .primary()
+            .map(|p| p.status.as_str().to_owned())
+            .unwrap_or_else(|| case.state.as_str().to_owned()),
+        status_type: "resent",
+    })
+}
+
+/// Declines every open identification with subStatus 12 (creating one with the first
+/// configured, not cancelled method when the case has none) and closes the case.
+pub(crate) fn expire(shared: &Shared, case: &mut Case, now: Timestamp) -> Vec<DueWebhook> {
+    if case.state == CaseState::Closed {
+        return Vec::new();
+    }
+    let mut open: Vec<usize> = case
+        .identifications
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !i.status.is_final() && i.status != IdentStatus::Cancelled)
+        .map(|(n, _)| n)
+        .collect();
+    if open.is_empty() {
+        let method = shared
+            .options
+            .methods
+            .iter()
+            .copied()
+            .find(|m| {
+                !case
+                    .identifications
+                    .iter()
+                    .any(|i| i.method == *m && i.status == IdentStatus::Cancelled)
+            })
+            .or_else(|| shared.options.methods.first().copied())
+            .unwrap_or(Method::Video);
+        let seq = case.identifications.len() as u32;
+        case.identifications.push(Identification {
+            method,
+            status: IdentStatus::Started,
+            sub_status: None,
+            sub_status_reason: None,
+            created: now,
+            modified: now,
+            identification_time: None,
+            document: None,
+            driving_licence: None,
+            contact_data: None,
+            additional: None,
+            records: Vec::new(),
+            seq,
+        });
+        open.push(idx_last(case));
+    }
+    let mut hooks = Vec::new();
+    for idx in open {
+        let ident = &mut case.identifications[idx];
+        ident.status = IdentStatus::Declined;
+        ident.sub_status = Some((12, "Operation valid time frame exceeded (case ID)"));
+        ident.sub_status_reason = None;
+        ident.modified = now;
+        ident.identification_time = Some(now);
+    }
+    recompute_case_state(shared, case, now);
+    if let Some(primary) = case.primary() {
+        hooks.extend(due(shared, case, primary, Some(StatusType::Final)));
+    }
+    hooks
+}
+
+fn validate_record_validation(r: &RecordValidation) -> Result<(), ControlError> {
+    if !codes::VALIDATION_STATUSES.contains(&r.validation_status.as_str()) {
+        return Err(ControlError::Invalid(format!(
+            "records[].validationStatus: one of {}",
+            codes::VALIDATION_STATUSES.join(", ")
+        )));
+    }
+    if let Some(sub) = &r.validation_sub_status {
+        if r.validation_status != "invalid" {
+            return Err(ControlError::Invalid(
+                "records[].validationSubStatus: only with validationStatus invalid".into(),
+            ));
+        }
+        if !codes::VALIDATION_SUB_STATUSES.contains(&sub.as_str()) {
+            return Err(ControlError::Invalid(format!(
+                "records[].validationSubStatus: one of {}",
+                codes::VALIDATION_SUB_STATUSES.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn default_photo_validation(ident: &mut Identification) {
+    let (status, sub): (&str, Option<&str>) = match (&ident.status, ident.sub_status.map(|s| s.0)) {
+        (IdentStatus::ReviewPending, _) | (IdentStatus::Started, _) => ("unchecked", None),
+        (IdentStatus::Success, _) => ("valid", None),
+        (IdentStatus::Incomplete, Some(31)) => ("invalid", Some("document not supported")),
+        (IdentStatus::Incomplete, Some(32)) => ("invalid", Some("document expired")),
+        (IdentStatus::Incomplete, Some(33)) => ("invalid", Some("document not identifiable")),
+        (IdentStatus::Incomplete, Some(34)) => ("invalid", Some("too blurry")),
+        (IdentStatus::Declined, Some(11)) => ("invalid", Some("fraud suspicion")),
+        (IdentStatus::Declined, Some(15)) => ("invalid", Some("abuse")),
+        _ => ("invalid", None),
+    };
+    for rec in ident
+        .records
+        .iter_mut()
+        .filter(|r| r.record_type != "result")
+    {
+        rec.validation_status = Some(status.to_owned());
+        rec.validation_sub_status = sub.map(str::to_owned);
+        rec.validation_remark = None;
+    }
+}
+
+fn binary_allowed(method: Method, record_type: &str, class: RegulatoryClass) -> bool {
+    use RegulatoryClass::*;
+    match record_type {
+        "result" => true,
+        "userface" => class == GwG && method != Method::Photo,
+        "usersignature" => matches!(class, GwG | Tkg),
+        t if t.starts_with("dl") => method == Method::Photo && class == Mobility,
+        _ => match method {
+            Method::Autoid | Method::Photo => false,
+            Method::Eid => class == GwG,
+            Method::Basic | Method::Video => matches!(class, GwG | Tkg),
+        },
+    }
+}
+
+/// Adds the records of an identification (once per type). `final_result` adds the result PDF.
+fn add_records(
+    shared: &Shared,
+    ident: &mut Identification,
+    case_id: &str,
+    class: RegulatoryClass,
+    final_result: bool,
+) {
+    let method = ident.method;
+    let mut wanted: Vec<(&'static str, &str)> = Vec::new();
+    if final_result {
+        wanted.push(("method", "result"));
+    }
+    match method {
+        Method::Autoid => wanted.extend([
+            ("method", "userface"),
+            ("identificationdocument", "idfrontside"),
+            ("identificationdocument", "idbackside"),
+        ]),
+        Method::Basic => wanted.extend([
+            ("method", "usersignature"),
+            ("identificationdocument", "idfrontside"),
+            ("identificationdocument", "idbackside"),
+        ]),
+        Method::Eid => wanted.extend([
+            ("identificationdocument", "idfrontside"),
+            ("identificationdocument", "idbackside"),
+        ]),
+        Method::Photo => {
+            wanted.extend([
+                ("method", "userface"),
+                ("identificationdocument", "idfrontside"),
+                ("identificationdocument", "idbackside"),
+            ]);
+            if ident.driving_licence.is_some() || class == RegulatoryClass::Mobility {
+                wanted.extend([
+                    ("drivinglicence", "dlfrontside"),
+                    ("drivinglicence", "dlbackside"),
+                ]);
+            }
+        }
+        Method::Video => wanted.extend([
+            ("method", "userface"),
+            ("identificationdocument", "idfrontside"),
+            ("identificationdocument", "idbackside"),
+            ("identificationdocument", "idsignature"),
+        ]),
+    }
+    for (belongs_to, record_type) in wanted {
+        if ident.records.iter().any(|r| r.record_type == record_type) {
+            continue;
+        }
+        let (asset, mime, file_name) = if record_type == "result" {
+            (
+                Asset::Pdf,
+                "application/pdf",
+                format!("{case_id}_result_{method}.pdf"),
+            )
+        } else {
+            (
+                Asset::Jpeg,
+                "image/jpeg",
+                format!("{case_id}_{record_type}.jpg"),
+            )
+        };
+        ident.records.push(Record {
+            record_id: shared.next_record_id(),
+            belongs_to,
+            record_type: record_type.to_owned(),
+            mime_type: mime,
+            file_name,
+            asset,
+            binary_allowed: binary_allowed(method, record_type, class),
+            validation_status: None,
+            validation_sub_status: None,
+            validation_remark: None,
+        });
+    }
+}
+
+fn provided<'a>(order: &'a Map<String, Value>, section: &str) -> Option<&'a Map<String, Value>> {
+    order.get(section).and_then(Value::as_object)
+}
+
+fn str_at<'a>(m: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a str> {
+    m.and_then(|m| m.get(key)).and_then(Value::as_str)
+}
+
+/// `{value, status}` comparing the found value with what the client provided.
+fn checked(value: &str, provided: Option<&str>) -> Value {
+    let status = match provided {
+        None => "new",
+        Some(p) if p == value => "match",
+        Some(_) => "change",
+    };
+    json!({"value": value, "status": status})
+}
+
+/// Builds identificationDocument, drivingLicence, contactData and additional data from what was
+/// provided at creation (status `match`), sandbox defaults (status `new`) and the transition's
+/// changed fields (status `change`).
+fn fill_result_data(
+    ident: &mut Identification,
+    order: &Map<String, Value>,
+    changed: &BTreeMap<String, String>,
+    class: RegulatoryClass,
+    now: Timestamp,
+) {
+    let doc_p = provided(order, "identificationDocumentProvided");
+    let contact_p = provided(order, "contactDataProvided");
+    let doc_addr_p = doc_p
+        .and_then(|d| d.get("address"))
+        .and_then(Value::as_object);
+    let contact_addr_p = contact_p
+        .and_then(|d| d.get("address"))
+        .and_then(Value::as_object);
+    let method = ident.method;
+
+    // What the document says: provided data unless the transition changes it, else defaults.
+    let found = |key: &str, default: &str| -> String {
+        if let Some(c) = changed.get(key) {
+            return c.clone();
+        }
+        str_at(doc_p, key)
+            .or_else(|| str_at(contact_p, key))
+            .unwrap_or(default)
+            .to_owned()
+    };
+    let found_addr = |key: &str, default: &str| -> String {
+        if let Some(c) = changed.get(&format!("address.{key}")) {
+            return c.clone();
+        }
+        str_at(doc_addr_p, key)
+            .or_else(|| str_at(contact_addr_p, key))
+            .unwrap_or(default)
+            .to_owned()
+    };
+
+    let mut address = Map::new();
+    for (key, default) in [
+        ("streetAddress", "Heidestr. 17"),
+        ("postalCode", "51147"),
+        ("city", "Köln"),
+        ("country", "DEU"),
+    ] {
+        address.insert(
+            key.into(),
+            checked(&found_addr(key, default), str_at(doc_addr_p, key)),
+        );
+    }
+    if let Some(app) = changed
+        .get("address.appendix")
+        .map(String::as_str)
+        .or_else(|| str_at(doc_addr_p, "appendix"))
+        .or_else(|| str_at(contact_addr_p, "appendix"))
+    {
+        address.insert(
+            "appendix".into(),
+            checked(app, str_at(doc_addr_p, "appendix")),
+        );
+    }
+
+    let mut doc = Map::new();
+    let put = |doc: &mut Map<String, Value>, key: &str, default: Option<&str>| {
+        let value = match (changed.get(key), str_at(doc_p, key), default) {
+            (Some(c), _, _) => c.clone(),
+            (None, Some(p), _) => p.to_owned(),
+            (None, None, Some(_)) => found(key, default.unwrap_or_default()),
+            (None, None, None) => return,
+        };
+        doc.insert(key.into(), checked(&value, str_at(doc_p, key)));
+    };
+    // Availability by regulatory class and method (guide 8.6.2).
+    let gwg = class == RegulatoryClass::GwG;
+    let gwg_or_tkg = matches!(class, RegulatoryClass::GwG | RegulatoryClass::Tkg);
+    let tkg = class == RegulatoryClass::Tkg;
+    let chip = method == Method::Eid; // not in the eID chip's data set
+    put(&mut doc, "countryOfDocument", Some("DEU"));
+    put(&mut doc, "type", Some("1"));
+    if gwg_or_tkg && !chip {
+        put(&mut doc, "number", Some("T22000129"));
+    }
+    put(&mut doc, "firstName", Some("Erika"));
+    put(&mut doc, "lastName", Some("Mustermann"));
+    if !tkg {
+        put(&mut doc, "birthName", None);
+    }
+    put(&mut doc, "birthDate", Some("1964-08-12"));
+    if gwg {
+        put(&mut doc, "birthPlace", Some("Berlin"));
+    }
+    if !tkg {
+        put(&mut doc, "nationality", Some("DEU"));
+    }
+    doc.insert("address".into(), Value::Object(address.clone()));
+    if gwg_or_tkg && !chip {
+        put(&mut doc, "dateIssued", Some("2020-11-01"));
+    }
+    put(&mut doc, "dateOfExpiry", Some("2030-10-31"));
+    if gwg_or_tkg && !chip {
+        put(&mut doc, "authority", Some("Stadt Köln"));
+    }
+    if gwg {
+        put(&mut doc, "placeOfIssue", None);
+    }
+    ident.document = Some(doc.clone());
+
+    // Contact data: names and address as found on the document, compared with contactDataProvided.
+    let mut contact = Map::new();
+    if let Some(title) = str_at(contact_p, "title") {
+        contact.insert("title".into(), checked(title, Some(title)));
+    }
+    for key in ["firstName", "lastName"] {
+        if let Some(v) = doc
+            .get(key)
+            .and_then(|v| v.get("value"))
+            .and_then(Value::as_str)
+        {
+            contact.insert(key.into(), checked(v, str_at(contact_p, key)));
+        }
+    }
+    let mobile_default = (method == Method::Video).then_some("+49160123456");
+    if let Some(v) = changed
+        .get("mobilePhone")
+        .map(String::as_str)
+        .or_else(|| str_at(contact_p, "mobilePhone"))
+        .or(mobile_default)
+    {
+        contact.insert(
+            "mobilePhone".into(),
+            checked(v, str_at(contact_p, "mobilePhone")),
+        );
+    }
+    let email = changed
+        .get("email")
+        .map(String::as_str)
+        .or_else(|| str_at(contact_p, "email"))
+        .unwrap_or("erika.mustermann@example.org");
+    contact.insert("email".into(), checked(email, str_at(contact_p, "email")));
+    let mut caddr = Map::new();
+    for (key, v) in &address {
+        if let Some(val) = v.get("value").and_then(Value::as_str) {
+            caddr.insert(key.clone(), checked(val, str_at(contact_addr_p, key)));
+        }
+    }
+    contact.insert("address".into(), Value::Object(caddr));
+    ident.contact_data = Some(contact);
+
+    // Driving licence: method photo, when one was provided.
+    if method == Method::Photo {
+        if let Some(dl_p) = provided(order, "drivingLicenceProvided") {
+            let mut dl = Map::new();
+            for (key, default) in [
+                ("countryOfDocument", "DEU"),
+                ("number", "B072RRE2I55"),
+                ("firstName", "Erika"),
+                ("lastName", "Mustermann"),
+                ("birthDate", "1964-08-12"),
+                ("dateOfExpiry", "2033-03-01"),
+            ] {
+                let value = changed
+                    .get(&format!("drivingLicence.{key}"))
+                    .map(String::as_str)
+                    .or_else(|| str_at(Some(dl_p), key))
+                    .unwrap_or(default);
+                dl.insert(key.into(), checked(value, str_at(Some(dl_p), key)));
+            }
+            dl.insert(
+                "drivingLicenceClasses".into(),
+                json!([{
+                    "className": {"value": "B", "status": "new"},
+                    "dateIssued": {"value": "1997-03-02", "status": "new"},
+                    "dateOfExpiry": {"value": "2033-03-01", "status": "new"},
+                }]),
+            );
+            ident.driving_licence = Some(dl);
+        }
+    }
+
+    let ts = super::state::format_ts(&now);
+    ident.additional = match method {
+        Method::Basic => {
+            let mut m = match ident.additional.take() {
+                Some((_, m)) => m,
+                None => Map::new(),
+            };
+            m.insert("postOfficeStreetAddress".into(), json!("Musterstr. 1"));
+            m.insert("postOfficeCity".into(), json!("12345 Musterstadt"));
+            m.insert("checkoutNote".into(), json!("85014869 3013"));
+            Some(("additionalDataBasic", m))
+        }
+        Method::Eid => {
+            let mut m = Map::new();
+            m.insert(
+                "dkk".into(),
+                json!("BB30E18C3428F73891DCF8D5C9FB9223D0F8AB8159127D6CD43C4420CEB175CA"),
+            );
+            Some(("additionalDataEid", m))
+        }
+        Method::Video => {
+            let mut m = Map::new();
+            m.insert(
+                "identificationServiceCenter".into(),
+                json!("1 DP CSC GmbH, Location Flensburg"),
+            );
+            m.insert("videoRecordingAccepted".into(), json!(ts));
+            m.insert("videoRecordingDeliveryShaft".into(), json!(true));
+            m.insert("tanChannel".into(), json!("sms"));
+            Some(("additionalDataVideo", m))
+        }
+        Method::Autoid | Method::Photo => None,
+    };
+}

@@ -1,0 +1,182 @@
+//! POSTIDENT sandbox, fault injection through the control API: the next N API responses fail
+//! as asked (5xx, 429, delay, connection reset, truncated body, malformed JSON, truncated JWE,
+//! empty body), then the API answers normally again.
+
+mod postident_support;
+
+use std::time::{Duration, Instant};
+
+use kyc_sandbox::postident::{Fault, FaultKind, PostidentOptions};
+use postident_support::*;
+use serde_json::{json, Value};
+
+async fn inject(sb: &kyc_sandbox::Sandbox, fault: Value) {
+    let r = http()
+        .post(control(sb, "/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{fault}");
+}
+
+#[tokio::test]
+async fn server_errors_for_the_next_n_responses() {
+    let sb = start(PostidentOptions::default()).await;
+    inject(&sb, json!({"kind": "status", "status": 502, "count": 2})).await;
+    for _ in 0..2 {
+        let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+        assert_eq!(r.status(), 502);
+    }
+    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn throttling_answers_429_with_retry_after() {
+    let sb = start(PostidentOptions::default()).await;
+    inject(&sb, json!({"kind": "too_many_requests", "retryAfter": 7})).await;
+    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "7");
+}
+
+#[tokio::test]
+async fn delay_holds_the_answer_back() {
+    let sb = start(PostidentOptions::default()).await;
+    inject(&sb, json!({"kind": "delay", "delayMs": 700})).await;
+    let t = Instant::now();
+    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(t.elapsed() >= Duration::from_millis(700));
+    // A client with a shorter timeout gives up.
+    inject(&sb, json!({"kind": "delay", "delayMs": 1500})).await;
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = authed(&sb, impatient.get(url(&sb, "")))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout());
+}
+
+#[tokio::test]
+async fn connection_reset_closes_without_an_answer_and_only_for_the_chosen_method() {
+    let sb = start(PostidentOptions::default()).await;
+    sb.postident()
+        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    // A GET is not affected.
+    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let fresh = reqwest::Client::new();
+    let err = authed(&sb, fresh.post(url(&sb, "")))
+        .json(&sample_order("RESET-1"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(!err.is_timeout(), "{err}");
+    assert!(
+        sb.postident().case_ids().is_empty(),
+        "the create did not happen"
+    );
+    // The server still serves.
+    create(&sb, &sample_order("RESET-2")).await;
+}
+
+#[tokio::test]
+async fn truncated_body_breaks_off_mid_answer() {
+    let sb = start(PostidentOptions::default()).await;
+    let id = create_id(&sb, "TRUNC-1").await;
+    inject(&sb, json!({"kind": "truncated_body"})).await;
+    let fresh = reqwest::Client::new();
+    let r = authed(&sb, fresh.get(url(&sb, &format!("/{id}"))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.bytes().await.is_err(),
+        "the body ends before Content-Length"
+    );
+}
+
+#[tokio::test]
+async fn malformed_and_empty_bodies() {
+    let sb = start(PostidentOptions::default()).await;
+    let id = create_id(&sb, "BAD-1").await;
+    inject(&sb, json!({"kind": "malformed_json"})).await;
+    inject(&sb, json!({"kind": "empty_body"})).await;
+    let r = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+    let r = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn truncated_jwe_cannot_be_decrypted() {
+    let sb = start(PostidentOptions::default()).await;
+    let keys = Keys::generate();
+    let id = create_id(&sb, "JWE-1").await;
+    inject(
+        &sb,
+        json!({"kind": "truncated_jwe", "pathContains": "/cases/"}),
+    )
+    .await;
+    let req = authed(&sb, http().get(url(&sb, &format!("/{id}"))));
+    let r = keys
+        .headers(req, sb.postident().data_password())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    let decrypter = josekit::jwe::RSA_OAEP_256
+        .decrypter_from_pem(&keys.private_pem)
+        .unwrap();
+    assert!(josekit::jwe::deserialize_compact(&body, &decrypter).is_err());
+}
+
+#[tokio::test]
+async fn faults_can_be_listed_and_cleared_and_never_touch_the_control_api() {
+    let sb = start(PostidentOptions::default()).await;
+    inject(
+        &sb,
+        json!({"kind": "status", "status": 500, "count": 3, "method": "GET"}),
+    )
+    .await;
+    let pending: Value = http()
+        .get(control(&sb, "/faults"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pending[0]["kind"], "status");
+    assert_eq!(pending[0]["count"], 3);
+    // The control API and the user page are not affected.
+    let r = http().get(control(&sb, "/cases")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = http().delete(control(&sb, "/faults")).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = http()
+        .post(control(&sb, "/faults"))
+        .json(&json!({"kind": "gremlins"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}

@@ -1,0 +1,251 @@
+//! Shared helpers of the POSTIDENT sandbox tests: start a sandbox, talk to it with raw reqwest,
+//! receive webhooks, make RSA keys. Nothing here calls sandbox internals: tests are black-box.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use kyc_sandbox::postident::PostidentOptions;
+use kyc_sandbox::{Sandbox, SandboxOptions};
+use serde_json::{json, Value};
+
+pub async fn start(options: PostidentOptions) -> Sandbox {
+    start_scaled(options, 1.0).await
+}
+
+pub async fn start_scaled(options: PostidentOptions, time_scale: f64) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        time_scale,
+        postident: options,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+thread_local! {
+    // One client per test thread (each #[tokio::test] runs its own runtime on its own thread);
+    // building a client per request would reload the TLS roots every time.
+    static HTTP: reqwest::Client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+}
+
+pub fn http() -> reqwest::Client {
+    HTTP.with(Clone::clone)
+}
+
+/// `{base}/scr/v1/{clientId}/cases` + suffix.
+pub fn url(sb: &Sandbox, suffix: &str) -> String {
+    format!("{}{}", sb.postident().cases_url(), suffix)
+}
+
+pub fn control(sb: &Sandbox, suffix: &str) -> String {
+    format!("{}{}", sb.postident().control_url(), suffix)
+}
+
+pub fn authed(sb: &Sandbox, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    req.basic_auth(sb.postident().username(), Some(sb.postident().password()))
+}
+
+pub async fn get_json(
+    sb: &Sandbox,
+    suffix: &str,
+) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Value) {
+    let resp = authed(sb, http().get(url(sb, suffix)))
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.text().await.unwrap();
+    let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    (status, headers, value)
+}
+
+pub fn sample_order(reference: &str) -> Value {
+    json!({
+        "processData": {
+            "targetCountry": "DEU",
+            "preferredLanguage": "DE_DE",
+            "referenceId": reference,
+        },
+        "contactDataProvided": {
+            "firstName": "Erika",
+            "lastName": "Mustermann",
+            "email": "erika@example.org",
+            "mobilePhone": "+49160123456",
+            "address": {
+                "streetAddress": "Heidestr. 17",
+                "postalCode": "51147",
+                "city": "Köln",
+                "country": "DEU"
+            }
+        },
+        "customData": { "custom1": "REF_101485489", "custom2": "Kampagne A357" }
+    })
+}
+
+/// Creates a case over HTTP and returns the response body.
+pub async fn create(sb: &Sandbox, body: &Value) -> Value {
+    let resp = authed(sb, http().post(url(sb, "")))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201, "create answered {}", resp.status());
+    resp.json().await.unwrap()
+}
+
+/// Creates a case and returns its caseId.
+pub async fn create_id(sb: &Sandbox, reference: &str) -> String {
+    create(sb, &sample_order(reference)).await["caseId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Applies a transition through the HTTP control API; returns (status, body).
+pub async fn transition(sb: &Sandbox, case_id: &str, body: Value) -> (u16, Value) {
+    let resp = http()
+        .post(control(sb, &format!("/cases/{case_id}/identifications")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+/// Plays an outcome through the HTTP control API; returns (status, body).
+pub async fn outcome(sb: &Sandbox, case_id: &str, body: Value) -> (u16, Value) {
+    let resp = http()
+        .post(control(sb, &format!("/cases/{case_id}/outcome")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+/// One request the webhook receiver got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub at: std::time::Instant,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Value,
+}
+
+/// A webhook receiver on the loopback: answers `status` after `delay`.
+pub struct Receiver {
+    pub url: String,
+    pub received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl Receiver {
+    pub async fn start(status: u16, delay: Duration) -> Receiver {
+        use axum::routing::post;
+        let received: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let rec = received.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            post(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                    let rec = rec.clone();
+                    async move {
+                        let h = |n: &str| {
+                            headers
+                                .get(n)
+                                .and_then(|v| v.to_str().ok())
+                                .map(str::to_owned)
+                        };
+                        rec.lock().unwrap().push(Received {
+                            at: std::time::Instant::now(),
+                            authorization: h("authorization"),
+                            content_type: h("content-type"),
+                            body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+                        });
+                        tokio::time::sleep(delay).await;
+                        axum::http::StatusCode::from_u16(status).unwrap()
+                    }
+                },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Receiver {
+            url: format!("http://{addr}/hook"),
+            received,
+        }
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub async fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Received> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let got = self.received();
+            if got.len() >= n || std::time::Instant::now() > deadline {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// An RSA key pair for the encryption headers.
+pub struct Keys {
+    pub private_pem: Vec<u8>,
+    pub spki_der: Vec<u8>,
+}
+
+impl Keys {
+    pub fn generate() -> Keys {
+        let rsa = openssl::rsa::Rsa::generate(3072).unwrap();
+        let pkey = openssl::pkey::PKey::from_rsa(rsa).unwrap();
+        Keys {
+            private_pem: pkey.private_key_to_pem_pkcs8().unwrap(),
+            spki_der: pkey.public_key_to_der().unwrap(),
+        }
+    }
+
+    pub fn x_scr_key(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(&self.spki_der)
+    }
+
+    pub fn x_scr_keyhash(&self, data_password: &str) -> String {
+        let key = openssl::pkey::PKey::hmac(data_password.as_bytes()).unwrap();
+        let mut signer =
+            openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &key).unwrap();
+        signer.update(&self.spki_der).unwrap();
+        base64::engine::general_purpose::STANDARD.encode(signer.sign_to_vec().unwrap())
+    }
+
+    /// Adds the three encryption headers.
+    pub fn headers(
+        &self,
+        req: reqwest::RequestBuilder,
+        data_password: &str,
+    ) -> reqwest::RequestBuilder {
+        req.header("x-scr-key", self.x_scr_key())
+            .header("x-scr-keyhash", self.x_scr_keyhash(data_password))
+            .header("x-scr-alg", "RSA-OAEP-256")
+    }
+
+    /// Decrypts a compact JWE; returns (payload JSON, enc header).
+    pub fn decrypt(&self, jwe: &str) -> (Value, String) {
+        let decrypter = josekit::jwe::RSA_OAEP_256
+            .decrypter_from_pem(&self.private_pem)
+            .unwrap();
+        let (payload, header) = josekit::jwe::deserialize_compact(jwe, &decrypter).unwrap();
+        let enc = header.content_encryption().unwrap().to_owned();
+        (serde_json::from_slice(&payload).unwrap(), enc)
+    }
+}
