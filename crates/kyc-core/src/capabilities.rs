@@ -25,4 +25,7 @@ pub struct Capabilities {
     pub lookup_by_reference: bool,
     /// The provider's case id can be used to look a case up (POSTIDENT caseId).
     pub lookup_by_case_id: bool,
+    /// A case's start link expires and the case then reports
+    /// [`CaseStatus::Expired`](crate::CaseStatus::Expired) (POSTIDENT `validUntil`).
+    pub case_expiry: bool,
 }

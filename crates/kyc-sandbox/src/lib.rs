@@ -24,8 +24,10 @@
 pub mod clock;
 pub mod idnow;
 pub mod postident;
+pub mod scenario;
 
 pub use clock::Clock;
+pub use scenario::{ScenarioError, SimulatedCase, UserOutcome};
 
 use std::net::SocketAddr;
 use tokio::sync::oneshot;
@@ -100,8 +102,7 @@ impl Sandbox {
         let base_url = url::Url::parse(&format!("http://{addr}")).expect("socket address is a URL");
         let clock = Clock::new(options.time_scale);
         let (idnow_router, idnow) = idnow::build(&options.idnow, clock, &base_url);
-        let (postident_router, postident) =
-            postident::build(&options.postident, clock, &base_url);
+        let (postident_router, postident) = postident::build(&options.postident, clock, &base_url);
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)
             .nest("/postident", postident_router);
