@@ -1,0 +1,221 @@
+//! The result ZIP (`GET /identifications/{txn}.zip`) as artifacts, and the XML result signature.
+//!
+//! The ZIP holds every file named under `attachments` (result PDF and XML, the XML signature
+//! `.sig`, document sides, user face, security features, signature, video log, contract and
+//! signed documents, proof-of-address images). [`artifacts_from_zip`] reads them into memory;
+//! [`extract_zip_to_dir`] streams each entry to disk for archives too large for memory.
+//! [`verify_xml_signature`] checks the `.sig` (SHA-512, RSA/EC public key in PEM), the same as
+//! `openssl dgst -sha512 -verify pub.pem -signature x.sig x.xml`.
+
+use crate::mapping::{artifact_kind, mime_for};
+use crate::wire::Ident;
+use bytes::Bytes;
+use kyc_core::{Artifact, ArtifactKind, ArtifactSource, Error, ErrorKind, Provider, Result};
+use std::io::{Cursor, Read, Seek};
+use std::path::{Path, PathBuf};
+
+fn zip_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Provider, format!("result ZIP: {what}: {e}"))
+        .with_provider(Provider::IdNow)
+}
+
+/// The artifact kind of a file in the result ZIP: from the ident's `attachments` when it names
+/// the file, otherwise guessed from IDnow's file naming (`_idfrontside.jpg`, `.xml.sig`, ...).
+pub fn kind_for_entry(name: &str, ident: Option<&Ident>) -> ArtifactKind {
+    if let Some(key) = ident.and_then(|i| i.attachments.as_ref()).and_then(|a| {
+        a.0.iter()
+            .find(|(_, v)| v.as_str() == name)
+            .map(|(k, _)| k.clone())
+    }) {
+        let kind = artifact_kind(&key);
+        // `attachments` sometimes names the XML with a `.pdf` file name: trust the extension.
+        return match (&kind, name.to_ascii_lowercase()) {
+            (ArtifactKind::ResultXml, n) if n.ends_with(".pdf") => guess_kind(name),
+            _ => kind,
+        };
+    }
+    guess_kind(name)
+}
+
+fn guess_kind(name: &str) -> ArtifactKind {
+    let n = name.to_ascii_lowercase();
+    let stem = n.rsplit('/').next().unwrap_or(&n);
+    if stem.ends_with(".sig") {
+        ArtifactKind::ResultSignature
+    } else if stem.ends_with(".xml") {
+        ArtifactKind::ResultXml
+    } else if stem.contains("_signed") && stem.ends_with(".pdf") {
+        ArtifactKind::SignedDocument
+    } else if stem.contains("_original") && stem.ends_with(".pdf") {
+        ArtifactKind::ContractDocument
+    } else if stem.ends_with(".pdf") {
+        ArtifactKind::ResultPdf
+    } else if stem.contains("_idfrontside") {
+        ArtifactKind::DocumentFront
+    } else if stem.contains("_idbackside") {
+        ArtifactKind::DocumentBack
+    } else if stem.contains("_userface") {
+        ArtifactKind::Selfie
+    } else if stem.contains("_security") {
+        ArtifactKind::SecurityFeature
+    } else if stem.contains("_signature") {
+        ArtifactKind::Signature
+    } else if stem.contains("_utilitybill") || stem.contains("_bankstatement") {
+        ArtifactKind::ProofOfAddress
+    } else if stem.ends_with(".mp4") || stem.ends_with(".webm") {
+        ArtifactKind::Video
+    } else {
+        ArtifactKind::Other(name.to_string())
+    }
+}
+
+fn open<R: Read + Seek>(reader: R) -> Result<zip::ZipArchive<R>> {
+    zip::ZipArchive::new(reader).map_err(|e| zip_error("not a readable ZIP archive", e))
+}
+
+/// Every file of the result ZIP as an artifact with its bytes inline.
+pub fn artifacts_from_zip(zip: &[u8], ident: Option<&Ident>) -> Result<Vec<Artifact>> {
+    let mut archive = open(Cursor::new(zip))?;
+    let mut out = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let mut file = archive
+            .by_index(i)
+            .map_err(|e| zip_error("cannot read an entry", e))?;
+        if file.is_dir() {
+            continue;
+        }
+        let name = file.name().to_string();
+        let mut data = Vec::with_capacity(file.size().min(64 * 1024 * 1024) as usize);
+        file.read_to_end(&mut data)
+            .map_err(|e| zip_error("cannot inflate an entry", e))?;
+        out.push(Artifact {
+            kind: kind_for_entry(&name, ident),
+            mime_type: mime_for(&name),
+            name,
+            source: ArtifactSource::Inline {
+                data: Bytes::from(data),
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The bytes of one entry of the result ZIP.
+pub fn read_zip_entry(zip: &[u8], entry: &str) -> Result<Bytes> {
+    let mut archive = open(Cursor::new(zip))?;
+    let mut file = archive.by_name(entry).map_err(|_| {
+        Error::new(
+            ErrorKind::NotFound,
+            format!("the result ZIP has no entry {entry:?}"),
+        )
+        .with_provider(Provider::IdNow)
+    })?;
+    let mut data = Vec::new();
+    file.read_to_end(&mut data)
+        .map_err(|e| zip_error("cannot inflate an entry", e))?;
+    Ok(Bytes::from(data))
+}
+
+/// Streams every file of a result ZIP on disk into `dir` (created if missing), one entry at a
+/// time, and returns each artifact with where it was written. Entry names that would escape
+/// `dir` are refused.
+pub fn extract_zip_to_dir(
+    zip_path: &Path,
+    dir: &Path,
+    ident: Option<&Ident>,
+) -> Result<Vec<(Artifact, PathBuf)>> {
+    let io = |what: &str, e: std::io::Error| zip_error(what, e);
+    let file = std::fs::File::open(zip_path).map_err(|e| io("cannot open", e))?;
+    let mut archive = open(std::io::BufReader::new(file))?;
+    std::fs::create_dir_all(dir).map_err(|e| io("cannot create the target directory", e))?;
+    let mut out = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let mut entry = archive
+            .by_index(i)
+            .map_err(|e| zip_error("cannot read an entry", e))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let name = entry.name().to_string();
+        let Some(relative) = entry.enclosed_name() else {
+            return Err(zip_error(
+                "unsafe entry name",
+                format!("{name:?} would leave the target directory"),
+            ));
+        };
+        let target = dir.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| io("cannot create a directory", e))?;
+        }
+        let mut out_file =
+            std::fs::File::create(&target).map_err(|e| io("cannot create a file", e))?;
+        std::io::copy(&mut entry, &mut out_file).map_err(|e| io("cannot write an entry", e))?;
+        out.push((
+            Artifact {
+                kind: kind_for_entry(&name, ident),
+                mime_type: mime_for(&name),
+                name: name.clone(),
+                source: ArtifactSource::ResultArchive { entry: name },
+            },
+            target,
+        ));
+    }
+    Ok(out)
+}
+
+/// Verifies the XML result signature: `signature` over `xml` with SHA-512, checked with the
+/// provider's public key in PEM (`-----BEGIN PUBLIC KEY-----`, RSA or EC). `Ok(false)` when the
+/// signature does not match; an error when the key cannot be read.
+pub fn verify_xml_signature(xml: &[u8], signature: &[u8], public_key_pem: &[u8]) -> Result<bool> {
+    use openssl::hash::MessageDigest;
+    use openssl::pkey::PKey;
+    use openssl::sign::Verifier;
+    let key = PKey::public_key_from_pem(public_key_pem)
+        .map_err(|_| Error::configuration("idnow.signing_public_key", "is not a PEM public key"))?;
+    let mut verifier = Verifier::new(MessageDigest::sha512(), &key)
+        .map_err(|e| Error::new(ErrorKind::Provider, format!("cannot verify: {e}")))?;
+    verifier
+        .update(xml)
+        .map_err(|e| Error::new(ErrorKind::Provider, format!("cannot verify: {e}")))?;
+    Ok(verifier.verify(signature).unwrap_or(false))
+}
+
+/// Finds the XML result and its `.sig` in a result ZIP and verifies them with
+/// [`verify_xml_signature`]. An error when either file is missing.
+pub fn verify_result_archive(zip: &[u8], public_key_pem: &[u8]) -> Result<bool> {
+    let mut archive = open(Cursor::new(zip))?;
+    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    let sig = names
+        .iter()
+        .find(|n| n.to_ascii_lowercase().ends_with(".xml.sig"))
+        .or_else(|| {
+            names
+                .iter()
+                .find(|n| n.to_ascii_lowercase().ends_with(".sig"))
+        })
+        .cloned()
+        .ok_or_else(|| zip_error("no signature", "the archive holds no .sig file"))?;
+    let xml_name = sig
+        .strip_suffix(".sig")
+        .filter(|n| names.iter().any(|x| x == n))
+        .map(str::to_string)
+        .or_else(|| {
+            names
+                .iter()
+                .find(|n| n.to_ascii_lowercase().ends_with(".xml"))
+                .cloned()
+        })
+        .ok_or_else(|| zip_error("no XML result", "the archive holds no .xml file"))?;
+    let mut read = |name: &str| -> Result<Vec<u8>> {
+        let mut f = archive
+            .by_name(name)
+            .map_err(|e| zip_error("cannot read an entry", e))?;
+        let mut data = Vec::new();
+        f.read_to_end(&mut data)
+            .map_err(|e| zip_error("cannot inflate an entry", e))?;
+        Ok(data)
+    };
+    let xml = read(&xml_name)?;
+    let signature = read(&sig)?;
+    verify_xml_signature(&xml, &signature, public_key_pem)
+}

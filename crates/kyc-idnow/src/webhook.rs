@@ -1,0 +1,106 @@
+//! IDnow webhooks: verification, parsing, and which notice wins.
+//!
+//! The body of every webhook is the ident JSON of `GET /identifications/{txn}`. IDnow sends no
+//! header naming the webhook type, so the type is read from `identificationprocess.result`:
+//!
+//! | result | webhook | event |
+//! |---|---|---|
+//! | none (or `START`/`STARTED`/`CREATED`) | START | [`WebhookEvent::Started`] |
+//! | `CHECK_PENDING`, `REVIEW_PENDING`, `FRAUD_SUSPICION_PENDING` | REALTIME | [`WebhookEvent::Realtime`] |
+//! | `ABORTED` | ABORTED | [`WebhookEvent::Aborted`] |
+//! | `CANCELED` (and the robot's `FAILED`) | CANCELED | [`WebhookEvent::Canceled`] |
+//! | `SUCCESS`, `SUCCESS_DATA_CHANGED`, `FRAUD_SUSPICION_CONFIRMED` | FINAL | [`WebhookEvent::Final`] |
+//!
+//! Authenticity: optional HTTP Basic auth (checked in constant time) and the documented source
+//! networks ([`crate::Environment::webhook_allowlist`]); both via [`WebhookAuth`].
+//!
+//! **Supersede rule** ([`supersedes`]): webhooks arrive late, twice and out of order. A newer
+//! notice replaces a stored case unless the stored case is final and the newer one is not: a
+//! preliminary (REALTIME), ABORTED or CANCELED notice never replaces a FINAL result, while a
+//! FINAL result may replace another FINAL one (a supervisor's re-review).
+
+use crate::client::parse_ident;
+use crate::mapping::ident_to_case;
+use crate::wire::IdentResult;
+use kyc_core::webhook::{WebhookAuth, WebhookEvent, WebhookNotice, WebhookRequest};
+use kyc_core::{Case, CaseStatus, Provider, Result};
+
+/// The webhook event a result word stands for.
+pub fn event_for(result: Option<&IdentResult>) -> WebhookEvent {
+    match result {
+        None | Some(IdentResult::Start) => WebhookEvent::Started,
+        Some(IdentResult::Unknown(w))
+            if ["STARTED", "CREATED"].contains(&w.to_ascii_uppercase().as_str()) =>
+        {
+            WebhookEvent::Started
+        }
+        Some(IdentResult::CheckPending)
+        | Some(IdentResult::ReviewPending)
+        | Some(IdentResult::FraudSuspicionPending) => WebhookEvent::Realtime,
+        Some(IdentResult::Aborted) => WebhookEvent::Aborted,
+        Some(IdentResult::Canceled) | Some(IdentResult::Failed) => WebhookEvent::Canceled,
+        Some(IdentResult::Success)
+        | Some(IdentResult::SuccessDataChanged)
+        | Some(IdentResult::FraudSuspicionConfirmed) => WebhookEvent::Final,
+        Some(IdentResult::Unknown(w)) => WebhookEvent::Unknown(w.clone()),
+    }
+}
+
+/// Parses a webhook body (no authentication) into a notice carrying the embedded case.
+pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookNotice> {
+    let bytes = bytes::Bytes::copy_from_slice(body);
+    // A START webhook may come before any result exists: accept a body without `result`.
+    let (ident, raw) = match parse_ident("parse webhook", 200, &bytes) {
+        Ok(f) => (f.ident, f.raw),
+        Err(e) => {
+            let raw: serde_json::Value = serde_json::from_slice(body).map_err(|_| e)?;
+            let ident: crate::wire::Ident = serde_json::from_value(raw.clone()).map_err(|_| {
+                kyc_core::Error::from(crate::IdnowError::Malformed {
+                    operation: "parse webhook",
+                    status: 200,
+                    reason: "not an ident".into(),
+                    body: bytes.clone(),
+                })
+            })?;
+            (ident, raw)
+        }
+    };
+    let process = ident.identificationprocess.clone().unwrap_or_default();
+    if process.transactionnumber.is_none() && process.id.is_none() {
+        return Err(crate::IdnowError::Malformed {
+            operation: "parse webhook",
+            status: 200,
+            reason: "no identificationprocess.transactionnumber or id".into(),
+            body: bytes,
+        }
+        .into());
+    }
+    let event = event_for(ident.result());
+    let mut case = ident_to_case(&ident, raw, None);
+    if event == WebhookEvent::Started {
+        case.status = CaseStatus::InProgress;
+        case.provider_status = "START".into();
+        if let Some(a) = case.attempts.first_mut() {
+            a.status = CaseStatus::InProgress;
+            a.provider_status = "START".into();
+        }
+    }
+    Ok(WebhookNotice {
+        provider: Provider::IdNow,
+        case_ref: case.case_ref.clone(),
+        event,
+        case: Some(Box::new(case)),
+    })
+}
+
+/// Verifies a webhook request with `auth` (Basic auth, source IP), then parses its body.
+pub fn verify_and_parse(auth: &WebhookAuth, request: &WebhookRequest) -> Result<WebhookNotice> {
+    auth.verify(request)
+        .map_err(|e| e.with_provider(Provider::IdNow))?;
+    parse_webhook_body(&request.body)
+}
+
+/// The supersede rule: may `newer` replace `stored`? (See the module documentation.)
+pub fn supersedes(newer: &Case, stored: &Case) -> bool {
+    newer.status.may_replace(&stored.status)
+}

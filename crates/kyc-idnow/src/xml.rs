@@ -1,0 +1,211 @@
+//! The XML result file (`GET /identifications/{txn}.xml`, and `*.xml` inside the result ZIP)
+//! read into the same [`wire::Ident`](crate::wire::Ident) types as the JSON result.
+//!
+//! The XML carries field checks as attributes (`<lastname status="CHANGE" original="X">Y</..>`);
+//! each element becomes the JSON shape IDnow uses (`{"status", "original", "value"}`), lists
+//! (`identifications`, `additionaldocuments`, `driverlicenses`) become arrays, and the result is
+//! deserialised with the same lenient rules. Plain, NFC, proof-of-address and QES results parse.
+
+use crate::wire::{Ident, IdentList};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use serde_json::{Map, Value};
+
+/// Why an XML result could not be read. Never contains document content.
+#[derive(Debug, thiserror::Error)]
+pub enum XmlError {
+    /// The bytes are not well-formed XML.
+    #[error("the XML result is not well-formed at byte {position}: {reason}")]
+    Malformed {
+        /// Byte offset of the problem.
+        position: u64,
+        /// What the parser said.
+        reason: String,
+    },
+    /// The document has no `<identification>` element.
+    #[error("the XML result holds no <identification> element")]
+    NoIdentification,
+    /// The structure does not fit the result types.
+    #[error("the XML result does not have the documented structure: {0}")]
+    Structure(String),
+}
+
+/// A parsed element: attributes, children in order, and text.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attributes: Vec<(String, String)>,
+    children: Vec<Element>,
+    text: String,
+}
+
+/// Elements whose children form a list, whatever their count.
+const LIST_ELEMENTS: &[&str] = &["identifications", "additionaldocuments", "driverlicenses"];
+
+fn parse_tree(xml: &[u8]) -> Result<Element, XmlError> {
+    let mut reader = Reader::from_reader(xml);
+    reader.config_mut().expand_empty_elements = true;
+    let mut stack: Vec<Element> = vec![Element::default()];
+    let malformed = |reader: &Reader<&[u8]>, reason: String| XmlError::Malformed {
+        position: reader.buffer_position(),
+        reason,
+    };
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| malformed(&reader, e.to_string()))?;
+        match event {
+            Event::Start(start) => {
+                let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                let mut attributes = Vec::new();
+                for attr in start.attributes().with_checks(false) {
+                    let attr = attr.map_err(|e| malformed(&reader, e.to_string()))?;
+                    let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
+                    let value = attr
+                        .unescape_value()
+                        .map_err(|e| malformed(&reader, e.to_string()))?
+                        .into_owned();
+                    attributes.push((key, value));
+                }
+                stack.push(Element {
+                    name,
+                    attributes,
+                    ..Element::default()
+                });
+            }
+            Event::End(_) => {
+                let done = stack
+                    .pop()
+                    .ok_or_else(|| malformed(&reader, "unbalanced end tag".into()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => return Err(malformed(&reader, "unbalanced end tag".into())),
+                }
+            }
+            Event::Text(text) => {
+                let decoded = text
+                    .xml_content()
+                    .map_err(|e| malformed(&reader, e.to_string()))?;
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(&decoded);
+                }
+            }
+            Event::CData(data) => {
+                let decoded = data
+                    .decode()
+                    .map_err(|e| malformed(&reader, e.to_string()))?;
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(&decoded);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                let resolved = match reference
+                    .resolve_char_ref()
+                    .map_err(|e| malformed(&reader, e.to_string()))?
+                {
+                    Some(ch) => ch.to_string(),
+                    None => {
+                        let name = reference
+                            .decode()
+                            .map_err(|e| malformed(&reader, e.to_string()))?;
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .map(str::to_string)
+                            .ok_or_else(|| malformed(&reader, format!("unknown entity &{name};")))?
+                    }
+                };
+                if let Some(current) = stack.last_mut() {
+                    current.text.push_str(&resolved);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if stack.len() != 1 {
+        return Err(XmlError::Malformed {
+            position: reader.buffer_position(),
+            reason: "unclosed element".into(),
+        });
+    }
+    stack.pop().ok_or(XmlError::NoIdentification)
+}
+
+fn to_json(element: &Element) -> Value {
+    let text = element.text.trim();
+    if LIST_ELEMENTS.contains(&element.name.as_str()) {
+        return Value::Array(element.children.iter().map(to_json).collect());
+    }
+    if !element.children.is_empty() {
+        let mut map = Map::new();
+        for child in &element.children {
+            map.insert(child.name.clone(), to_json(child));
+        }
+        return Value::Object(map);
+    }
+    if !element.attributes.is_empty() {
+        let mut map = Map::new();
+        for (k, v) in &element.attributes {
+            map.insert(k.clone(), Value::String(v.clone()));
+        }
+        if !text.is_empty() {
+            map.insert("value".into(), Value::String(text.to_string()));
+        }
+        return Value::Object(map);
+    }
+    if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text.to_string())
+    }
+}
+
+fn find<'a>(element: &'a Element, name: &str) -> Option<&'a Element> {
+    if element.name == name {
+        return Some(element);
+    }
+    element.children.iter().find_map(|c| find(c, name))
+}
+
+fn collect<'a>(element: &'a Element, name: &str, out: &mut Vec<&'a Element>) {
+    if element.name == name {
+        out.push(element);
+        return;
+    }
+    for c in &element.children {
+        collect(c, name, out);
+    }
+}
+
+/// Reads every `<identification>` of an XML result (usually one).
+pub fn parse_xml_results(xml: &[u8]) -> Result<IdentList, XmlError> {
+    let root = parse_tree(xml)?;
+    let mut found = Vec::new();
+    collect(&root, "identification", &mut found);
+    if found.is_empty() {
+        return Err(XmlError::NoIdentification);
+    }
+    let mut identifications = Vec::with_capacity(found.len());
+    for element in found {
+        let json = to_json(element);
+        let ident: Ident =
+            serde_json::from_value(json).map_err(|e| XmlError::Structure(e.to_string()))?;
+        identifications.push(ident);
+    }
+    Ok(IdentList { identifications })
+}
+
+/// Reads the first `<identification>` of an XML result.
+pub fn parse_xml_result(xml: &[u8]) -> Result<Ident, XmlError> {
+    parse_xml_results(xml)?
+        .identifications
+        .into_iter()
+        .next()
+        .ok_or(XmlError::NoIdentification)
+}
+
+/// The XML result as the JSON value IDnow would have sent (for [`kyc_core::Case::raw`]).
+pub fn xml_result_to_json(xml: &[u8]) -> Result<Value, XmlError> {
+    let root = parse_tree(xml)?;
+    let identification = find(&root, "identification").ok_or(XmlError::NoIdentification)?;
+    Ok(to_json(identification))
+}

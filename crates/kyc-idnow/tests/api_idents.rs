@@ -1,0 +1,423 @@
+//! Ident endpoints against the sandbox: create/update/409, get (404 before start), list by
+//! state, delete, archive, copy, binding key, and the error paths (400, 401, 404, 409, 5xx,
+//! malformed body, dropped connection).
+
+mod common;
+
+use kyc_core::ErrorKind;
+use kyc_idnow::wire::{CopyIdentRequest, CreateIdentRequest, IdentResult};
+use kyc_idnow::{CreateOutcome, IdentListFilter};
+use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, UserStart, SECOND_COMPANY};
+
+fn erika() -> CreateIdentRequest {
+    serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/create_ident_request.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn create_then_update_then_conflict_once_finished() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let txn = common::txn("create");
+    let created = client.create_ident(&txn, &erika()).await.unwrap();
+    let CreateOutcome::Created { ident_id } = created.clone() else {
+        panic!("{created:?}")
+    };
+    assert!(
+        ident_id.starts_with("TST-") && ident_id.len() == 9,
+        "{ident_id}"
+    );
+    let updated = client.create_ident(&txn, &erika()).await.unwrap();
+    assert!(
+        matches!(updated, CreateOutcome::Updated { .. }),
+        "{updated:?}"
+    );
+    let company = sb.idnow().company_id().to_string();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    let e = client.create_ident(&txn, &erika()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert_eq!(e.http_status(), Some(409));
+    assert_eq!(e.cause_code(), Some("EXISTING_IDENTIFICATION"));
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_sending() {
+    let sb = common::sandbox(1.0).await;
+    let client = common::client(&sb);
+    for bad in ["", "has space", "ümlaut", &"x".repeat(256), "a/b"] {
+        let e = client.create_ident(bad, &erika()).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{bad:?}");
+        assert_eq!(e.violations()[0].field, "transaction_number");
+        assert!(e.http_status().is_none());
+    }
+    assert_eq!(sb.idnow().login_count(), 0, "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_bad_field_comes_back_as_400_naming_the_key() {
+    let sb = common::sandbox(1.0).await;
+    let client = common::client(&sb);
+    let mut request = erika();
+    request.birthday = Some("23.05.1987".into());
+    let e = client
+        .create_ident(&common::txn("bad"), &request)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(e.http_status(), Some(400));
+    assert_eq!(e.cause_code(), Some("BAD_REQUEST"));
+    assert_eq!(
+        e.provider_detail().unwrap().key.as_deref(),
+        Some("birthday")
+    );
+    assert!(e.raw_body().is_some());
+}
+
+#[tokio::test]
+async fn get_before_start_is_404_and_after_a_result_is_the_ident() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let txn = common::txn("get");
+    let ident_id = client
+        .create_ident(&txn, &erika())
+        .await
+        .unwrap()
+        .ident_id()
+        .unwrap()
+        .to_string();
+    let e = client.get_ident(&txn).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert_eq!(e.cause_code(), Some("OBJECT_NOT_FOUND"));
+    let company = sb.idnow().company_id().to_string();
+    sb.idnow()
+        .user_start(&company, &txn, &UserStart::default())
+        .unwrap();
+    let started = client.get_ident(&txn).await.unwrap();
+    assert_eq!(started.ident.result(), Some(&IdentResult::Start));
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    let fetched = client.get_ident(&txn).await.unwrap();
+    assert_eq!(fetched.ident.result(), Some(&IdentResult::Success));
+    assert_eq!(
+        fetched.ident.process().id.as_deref(),
+        Some(ident_id.as_str())
+    );
+    assert_eq!(
+        fetched.raw["identificationprocess"]["transactionnumber"],
+        txn.as_str()
+    );
+    let e = client.get_ident("never-created-123").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn lists_by_state() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let mut txns = Vec::new();
+    for result in ["SUCCESS", "REVIEW_PENDING", "ABORTED", "CANCELED"] {
+        let txn = common::txn("list");
+        client.create_ident(&txn, &erika()).await.unwrap();
+        let reason = match result {
+            "ABORTED" => Some("USER_CANCELLATION_IDENTIFY_LATER"),
+            "CANCELED" => Some("ID_BLURRY"),
+            _ => None,
+        };
+        sb.idnow()
+            .user_start(&company, &txn, &UserStart::default())
+            .unwrap();
+        sb.idnow()
+            .set_result(&company, &txn, &Outcome::new(result, reason))
+            .unwrap();
+        txns.push((result, txn));
+    }
+    for (filter, want) in [
+        (IdentListFilter::Successful, "SUCCESS"),
+        (IdentListFilter::Pending, "REVIEW_PENDING"),
+        (IdentListFilter::Aborted, "ABORTED"),
+        (IdentListFilter::Canceled, "CANCELED"),
+    ] {
+        let list = client.list_idents(filter).await.unwrap();
+        let expected = &txns.iter().find(|(r, _)| *r == want).unwrap().1;
+        assert!(
+            list.iter()
+                .any(|f| f.ident.process().transactionnumber.as_deref() == Some(expected.as_str())),
+            "{filter:?}"
+        );
+        assert!(
+            list.iter()
+                .all(|f| f.ident.result().map(|r| r.as_str()) == Some(want)),
+            "{filter:?}"
+        );
+        assert!(list.iter().all(|f| f.raw.is_object()));
+    }
+}
+
+#[tokio::test]
+async fn delete_only_finished_idents() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("del");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    let e = client.delete_ident(&txn).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    client.delete_ident(&txn).await.unwrap();
+    assert_eq!(
+        client.get_ident(&txn).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    let e = client.create_ident(&txn, &erika()).await.unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::Conflict | ErrorKind::InvalidInput),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn archive_and_archive_twice() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("arch");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    client.archive_ident(&txn).await.unwrap();
+    assert!(sb.idnow().ident(&company, &txn).unwrap().archived);
+    assert!(
+        client.archive_ident(&txn).await.is_err(),
+        "already archived"
+    );
+}
+
+#[tokio::test]
+async fn copy_to_a_permitted_company_and_403_otherwise() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("copy");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    let target = common::txn("copied");
+    client
+        .copy_ident(
+            &txn,
+            &CopyIdentRequest {
+                target_companyid: SECOND_COMPANY.into(),
+                target_transactionnumber: target.clone(),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(sb.idnow().ident(SECOND_COMPANY, &target).is_some());
+    let e = client
+        .copy_ident(
+            &txn,
+            &CopyIdentRequest {
+                target_companyid: "elsewhere".into(),
+                target_transactionnumber: common::txn("x"),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert_eq!(e.http_status(), Some(403));
+    let e = client
+        .copy_ident(
+            "unknown-txn-1",
+            &CopyIdentRequest {
+                target_companyid: SECOND_COMPANY.into(),
+                target_transactionnumber: common::txn("y"),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn binding_key_404_then_present() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("bk");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    sb.idnow()
+        .user_start(
+            &company,
+            &txn,
+            &UserStart {
+                binding_key: Some("device-key-1".into()),
+                ..UserStart::default()
+            },
+        )
+        .unwrap();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    let key = client.binding_key(&txn).await.unwrap();
+    assert_eq!(key.expose(), "device-key-1");
+    let other = common::txn("bk2");
+    client.create_ident(&other, &erika()).await.unwrap();
+    sb.idnow()
+        .set_result(&company, &other, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    assert_eq!(
+        client.binding_key(&other).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn transient_faults_are_retried_for_gets() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("flaky");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    for kind in [
+        FaultKind::Status { status: 503 },
+        FaultKind::ConnectionReset,
+        FaultKind::TooManyRequests {
+            retry_after_secs: 0,
+        },
+    ] {
+        let mut f = Fault::new(kind.clone(), 1);
+        f.method = Some("GET".into());
+        sb.idnow().inject_fault(f);
+        client
+            .get_ident(&txn)
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+    }
+    let mut f = Fault::new(FaultKind::Status { status: 502 }, 10);
+    f.method = Some("GET".into());
+    sb.idnow().inject_fault(f);
+    let e = client.get_ident(&txn).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transient);
+    assert!(e.is_retryable());
+    sb.idnow().clear_faults();
+}
+
+#[tokio::test]
+async fn a_malformed_or_empty_body_is_a_provider_error_keeping_the_body() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("malformed");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    for kind in [FaultKind::MalformedJson, FaultKind::EmptyBody] {
+        let mut f = Fault::new(kind.clone(), 1);
+        f.method = Some("GET".into());
+        sb.idnow().inject_fault(f);
+        let e = client.get_ident(&txn).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Provider, "{kind:?}");
+        assert!(e.raw_body().is_some(), "{kind:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_401_after_the_re_login_is_reported_not_looped() {
+    let sb = common::sandbox(1.0).await;
+    let client = common::client(&sb);
+    client.login().await.unwrap();
+    let mut f = Fault::new(FaultKind::Status { status: 401 }, 2);
+    f.path_contains = Some("/identifications/".into());
+    sb.idnow().inject_fault(f);
+    let e = client
+        .create_ident(&common::txn("loop"), &erika())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert_eq!(sb.idnow().login_count(), 2, "one re-login, then the error");
+}
+
+#[tokio::test]
+async fn the_xml_result_maps_like_the_json_result() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let client = common::client(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("xmljson");
+    client.create_ident(&txn, &erika()).await.unwrap();
+    sb.idnow()
+        .user_start(&company, &txn, &UserStart::default())
+        .unwrap();
+    let mut outcome = Outcome::new("SUCCESS_DATA_CHANGED", None);
+    outcome
+        .changes
+        .insert("lastname".into(), "MUSTERFRAU".into());
+    sb.idnow().set_result(&company, &txn, &outcome).unwrap();
+    let json = client.get_ident(&txn).await.unwrap();
+    let xml = client.get_xml_result(&txn).await.unwrap();
+    let from_json = kyc_idnow::mapping::ident_to_case(&json.ident, json.raw.clone(), None);
+    let from_xml = kyc_idnow::mapping::ident_to_case(&xml, serde_json::Value::Null, None);
+    assert_eq!(from_json.status, from_xml.status);
+    assert_eq!(from_json.case_ref, from_xml.case_ref);
+    assert_eq!(from_json.identity, from_xml.identity);
+    let last = &from_json.identity.as_ref().unwrap().person.last_name;
+    assert_eq!(last.value(), Some("MUSTERFRAU"));
+    assert_eq!(last.check, kyc_core::FieldCheck::Changed);
+}
+
+#[tokio::test]
+async fn an_aborted_attempt_is_retryable_with_its_reason() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let provider = common::provider(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let txn = common::txn("abort");
+    let mut new_case = kyc_core::NewCase::new(txn.clone());
+    new_case.person.first_name = Some("Erika".into());
+    let handle = kyc_core::KycProvider::create_case(&provider, &new_case)
+        .await
+        .unwrap();
+    sb.idnow()
+        .user_start(&company, &txn, &UserStart::default())
+        .unwrap();
+    sb.idnow()
+        .user_abort(&company, &txn, Some("USER_CANCELLATION_PRIVACY_CONCERNS"))
+        .unwrap();
+    let case = kyc_core::KycProvider::get_case(&provider, &handle.case_ref)
+        .await
+        .unwrap();
+    assert_eq!(case.status, kyc_core::CaseStatus::Retryable);
+    assert_eq!(case.reasons[0].code, "USER_CANCELLATION_PRIVACY_CONCERNS");
+    assert_eq!(
+        case.reasons[0].category,
+        kyc_core::ReasonCategory::UserCancelled
+    );
+    // The same IdentID is used again for the next attempt.
+    sb.idnow()
+        .user_start(&company, &txn, &UserStart::default())
+        .unwrap();
+    sb.idnow()
+        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    let case = kyc_core::KycProvider::get_case(&provider, &handle.case_ref)
+        .await
+        .unwrap();
+    assert!(case.status.is_final());
+    assert_eq!(case.case_ref.case_id, handle.case_ref.case_id);
+}

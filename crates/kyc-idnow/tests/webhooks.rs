@@ -1,0 +1,159 @@
+//! Webhooks: authentication (Basic auth, source IP), telling the five webhook types apart, and
+//! the supersede rule. Bodies are the document's own examples.
+
+use http::HeaderMap;
+use kyc_core::webhook::{
+    basic_auth_header, BasicCredentials, WebhookAuth, WebhookEvent, WebhookRequest,
+};
+use kyc_core::{CaseStatus, ErrorKind};
+use kyc_idnow::webhook::{parse_webhook_body, supersedes, verify_and_parse};
+use kyc_idnow::Environment;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn request(body: Vec<u8>, auth: Option<String>, peer: &str) -> WebhookRequest {
+    let mut headers = HeaderMap::new();
+    if let Some(a) = auth {
+        headers.insert(http::header::AUTHORIZATION, a.parse().unwrap());
+    }
+    WebhookRequest::new(headers, body, Some(peer.parse().unwrap()))
+}
+
+#[test]
+fn the_webhook_types_are_told_apart() {
+    for (name, event) in [
+        ("sample_3_aborted.json", WebhookEvent::Aborted),
+        ("sample_5_check_pending.json", WebhookEvent::Realtime),
+        ("sample_6_canceled.repaired.json", WebhookEvent::Canceled),
+        (
+            "webhook_canceled_thin.repaired.json",
+            WebhookEvent::Canceled,
+        ),
+        ("sample_2_success_data_changed.json", WebhookEvent::Final),
+        (
+            "solaris_webhook_success_happypath.json",
+            WebhookEvent::Final,
+        ),
+        ("get_ident_200_success.json", WebhookEvent::Final),
+    ] {
+        let notice = parse_webhook_body(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(notice.event, event, "{name}");
+        assert!(notice.case.is_some());
+        assert!(notice.case_ref.reference.is_some());
+    }
+    let fraud_pending = br#"{"identificationprocess":{"result":"FRAUD_SUSPICION_PENDING","transactionnumber":"t","id":"TST-AAAAA"}}"#;
+    assert_eq!(
+        parse_webhook_body(fraud_pending).unwrap().event,
+        WebhookEvent::Realtime
+    );
+    let start =
+        br#"{"identificationprocess":{"transactionnumber":"t","id":"TST-AAAAA"},"userdata":{}}"#;
+    let notice = parse_webhook_body(start).unwrap();
+    assert_eq!(notice.event, WebhookEvent::Started);
+    assert_eq!(notice.case.unwrap().status, CaseStatus::InProgress);
+}
+
+#[test]
+fn unreadable_bodies_are_errors_that_keep_the_body() {
+    for body in [
+        &b"not json"[..],
+        b"{}",
+        b"[]",
+        br#"{"identificationprocess":{"result":"SUCCESS"}}"#,
+    ] {
+        let e = parse_webhook_body(body).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            ErrorKind::Provider,
+            "{:?}",
+            String::from_utf8_lossy(body)
+        );
+        assert_eq!(e.raw_body().unwrap().as_bytes(), body);
+    }
+    let original = fixture("sample_1_success.original-invalid.txt");
+    let e = parse_webhook_body(&original).unwrap_err();
+    assert!(!e.to_string().contains("ERIKA"));
+}
+
+#[test]
+fn basic_auth_and_documented_ip_ranges_are_enforced() {
+    let auth = WebhookAuth {
+        basic: Some(BasicCredentials::new("idnow", "hook-secret")),
+        allowlist: Environment::LiveDe.webhook_allowlist(),
+    };
+    let body = fixture("sample_2_success_data_changed.json");
+    let good = basic_auth_header("idnow", "hook-secret");
+    assert!(verify_and_parse(
+        &auth,
+        &request(body.clone(), Some(good.clone()), "213.95.145.7")
+    )
+    .is_ok());
+    let e =
+        verify_and_parse(&auth, &request(body.clone(), Some(good.clone()), "8.8.8.8")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    let wrong = basic_auth_header("idnow", "guess");
+    let e =
+        verify_and_parse(&auth, &request(body.clone(), Some(wrong), "213.95.145.7")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert!(!e.to_string().contains("guess") && !e.to_string().contains("hook-secret"));
+    assert!(verify_and_parse(&auth, &request(body, None, "213.95.145.7")).is_err());
+}
+
+#[test]
+fn documented_ranges_per_environment() {
+    let test = Environment::TestDe.webhook_allowlist().unwrap();
+    assert!(test.contains("52.30.27.5".parse().unwrap()));
+    assert!(test.contains("52.48.216.0".parse().unwrap()));
+    assert!(!test.contains("52.48.216.1".parse().unwrap()));
+    assert!(Environment::TestCh
+        .webhook_allowlist()
+        .unwrap()
+        .contains("52.18.79.87".parse().unwrap()));
+    assert!(Environment::LiveCh
+        .webhook_allowlist()
+        .unwrap()
+        .contains("193.169.187.168".parse().unwrap()));
+    let de = Environment::LiveDe.webhook_allowlist().unwrap();
+    assert!(de.contains("213.95.145.31".parse().unwrap()));
+    assert!(!de.contains("213.95.145.32".parse().unwrap()));
+    assert!(Environment::LiveAe.webhook_allowlist().is_none());
+}
+
+#[test]
+fn a_preliminary_notice_never_replaces_a_final_one_but_a_re_review_does() {
+    let final_case = parse_webhook_body(&fixture("sample_2_success_data_changed.json"))
+        .unwrap()
+        .case
+        .unwrap();
+    let realtime = parse_webhook_body(&fixture("sample_5_check_pending.json"))
+        .unwrap()
+        .case
+        .unwrap();
+    let canceled = parse_webhook_body(&fixture("sample_6_canceled.repaired.json"))
+        .unwrap()
+        .case
+        .unwrap();
+    let fraud = parse_webhook_body(&fixture("sample_8_fraud_suspicion_confirmed.repaired.json"))
+        .unwrap()
+        .case
+        .unwrap();
+    assert!(supersedes(&final_case, &realtime));
+    assert!(
+        !supersedes(&realtime, &final_case),
+        "REALTIME after FINAL is stale"
+    );
+    assert!(!supersedes(&canceled, &final_case));
+    assert!(
+        supersedes(&fraud, &final_case),
+        "a supervisor's re-review replaces a final result"
+    );
+    assert!(supersedes(&canceled, &realtime));
+}
