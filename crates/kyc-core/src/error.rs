@@ -54,7 +54,10 @@ impl ErrorKind {
 
 /// The error details a provider put in its error body (IDnow `errors[]`; POSTIDENT has no
 /// documented error body, so only `message` may be filled from plain text).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` shows `message` only as present or absent: a provider message may repeat what was
+/// sent, which can be personal data.
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ProviderErrorDetail {
     /// Machine-readable cause, e.g. `INVALID_LOGIN_TOKEN`, `BAD_REQUEST`, `OBJECT_NOT_FOUND`.
@@ -78,6 +81,19 @@ impl ProviderErrorDetail {
             cause: Some(cause.into()),
             ..Default::default()
         }
+    }
+}
+
+impl fmt::Debug for ProviderErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProviderErrorDetail")
+            .field("cause", &self.cause)
+            .field("key", &self.key)
+            .field("message", &crate::redact::presence(&self.message))
+            .field("error_type", &self.error_type)
+            .field("id", &self.id)
+            .field("translation_key", &self.translation_key)
+            .finish()
     }
 }
 
@@ -326,6 +342,7 @@ mod tests {
             .with_detail(ProviderErrorDetail {
                 cause: Some("BAD_REQUEST".into()),
                 key: Some("birthday".into()),
+                message: Some("Erika's birthday 1964-08-12 is invalid".into()),
                 ..Default::default()
             })
             .with_raw_body(&b"{\"firstname\":\"Erika\"}"[..]);
@@ -336,6 +353,7 @@ mod tests {
         );
         let debug = format!("{e:?}");
         assert!(!debug.contains("Erika"), "{debug}");
+        assert!(!debug.contains("1964"), "provider messages are not printed: {debug}");
         assert!(debug.contains("21 bytes"), "{debug}");
         assert_eq!(
             e.raw_body().unwrap().to_string_lossy(),

@@ -1,0 +1,649 @@
+//! A POSTIDENT case result → the neutral [`kyc_core::Case`].
+//!
+//! * The **primary identification** (`primaryIdent`, or the most advanced of `identifications`)
+//!   gives the status, the reasons and the verified identity (see [`crate::status_mapping`]).
+//! * Every identification (all of them from `/full`, the primary one otherwise) becomes an
+//!   [`Attempt`] with its own status, reasons, times and raw JSON.
+//! * Every record (method, identification document and driving licence level) becomes an
+//!   [`Artifact`]: inline bytes when `documentData` was included, otherwise a download the
+//!   adapter resolves by fetching the case with `includeBinaryData=true`.
+//! * `archived`, `validUntil`, `created`, `modified` and the decision time carry over; custom
+//!   data becomes `custom_fields`; the JSON is kept verbatim in [`Case::raw`].
+//!
+//! Identity fields keep POSTIDENT's check (`match`, `change`, `new`); a changed field carries
+//! what the client provided at creation (from `orderData`) as its original. Dates are
+//! `YYYY-MM-DD`; countries are ISO alpha-3 when recognised.
+
+use crate::error::PostidentError;
+use crate::status_mapping;
+use crate::wire::{
+    AddressProvided, AddressResult, CaseResult, CheckedValue, DocumentType, FieldStatus,
+    IdentStatus, IdentificationDocumentProvided, IdentificationMethod, IdentificationResult,
+    RecordResult, RecordType,
+};
+use bytes::Bytes;
+use kyc_core::{
+    Artifact, ArtifactKind, ArtifactSource, Attempt, Case, CaseRef, Checked, Country, DocumentKind,
+    FieldCheck, IdentMethod, Provider, VerifiedAddress, VerifiedContact, VerifiedDocument,
+    VerifiedIdentity, VerifiedPerson,
+};
+use std::collections::BTreeMap;
+
+/// The fragment that names a record in a [`ArtifactSource::Download`] path.
+pub const RECORD_FRAGMENT: &str = "record=";
+
+/// Maps one case result. `client_id` builds download paths for records without inline bytes;
+/// `body` is only used for the error when the result has no caseId.
+pub fn case_from_result(
+    result: &CaseResult,
+    raw: serde_json::Value,
+    client_id: &str,
+) -> kyc_core::Result<Case> {
+    let Some(case_id) = result.case_id.clone().filter(|c| !c.trim().is_empty()) else {
+        return Err(PostidentError::MalformedBody {
+            operation: "read case",
+            detail: "the case has no caseId".into(),
+            body: Bytes::from(serde_json::to_vec(&raw).unwrap_or_default()),
+        }
+        .into());
+    };
+    let case_ref = CaseRef::new(
+        Provider::Postident,
+        Some(case_id.clone()),
+        result.reference_id().map(str::to_string),
+    );
+    let progress = result.case_status.as_ref().and_then(|s| s.status.as_ref());
+    let primary = result.primary();
+    let data_changed = data_changed(result, primary);
+    let status = match primary.and_then(|p| p.identification_status.as_ref()) {
+        Some(ident) => status_mapping::neutral_status(ident, progress, data_changed),
+        None => status_mapping::case_without_identification(progress),
+    };
+    let provider_status = status_mapping::provider_status_words(
+        progress,
+        primary.and_then(|p| p.identification_method.as_ref()),
+        primary.and_then(|p| p.identification_status.as_ref()),
+    );
+    let mut case = Case::new(case_ref, status, provider_status, serde_json::Value::Null);
+    if let Some(p) = primary {
+        case.reasons = identification_reasons(p);
+        case.decided_at = p
+            .identification_status
+            .as_ref()
+            .filter(|_| {
+                matches!(
+                    p.status(),
+                    Some(IdentStatus::Success | IdentStatus::Declined)
+                )
+            })
+            .and_then(|s| s.identification_time_at());
+    }
+    case.identity = identity(result, primary);
+    case.attempts = attempts(result, &raw, progress);
+    case.artifacts = artifacts(result, &case_id, client_id);
+    if let Some(custom) = result
+        .order_data
+        .as_ref()
+        .and_then(|o| o.custom_data.as_ref())
+    {
+        case.custom_fields = custom
+            .entries()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<BTreeMap<_, _>>();
+    }
+    if let Some(s) = &result.case_status {
+        case.created_at = s.created_at();
+        case.modified_at = s.modified_at();
+        case.valid_until = s.valid_until_at();
+        case.archived = s.archived.unwrap_or(false);
+    }
+    case.raw = raw;
+    Ok(case)
+}
+
+/// The neutral method of a POSTIDENT method.
+pub fn ident_method(method: Option<&IdentificationMethod>) -> IdentMethod {
+    match method {
+        Some(IdentificationMethod::AutoId) => IdentMethod::AutoIdent,
+        Some(IdentificationMethod::Basic) => IdentMethod::PostOffice,
+        Some(IdentificationMethod::Eid) => IdentMethod::Eid,
+        Some(IdentificationMethod::Photo) => IdentMethod::Photo,
+        Some(IdentificationMethod::Video) => IdentMethod::Video,
+        Some(IdentificationMethod::Unknown(raw)) => IdentMethod::Unknown(raw.clone()),
+        None => IdentMethod::Unknown(String::new()),
+    }
+}
+
+/// The neutral kind of a POSTIDENT document type.
+pub fn document_kind(document_type: &DocumentType) -> DocumentKind {
+    match document_type {
+        DocumentType::IdCard | DocumentType::TemporaryIdCard | DocumentType::EuEidCard => {
+            DocumentKind::IdCard
+        }
+        DocumentType::Passport
+        | DocumentType::TemporaryPassport
+        | DocumentType::ServicePassport
+        | DocumentType::DiplomaticPassport
+        | DocumentType::OfficialPassport
+        | DocumentType::OfficialOrDiplomaticPassport => DocumentKind::Passport,
+        DocumentType::ResidencePermit => DocumentKind::ResidencePermit,
+        DocumentType::StatelessPersonTravelDocument
+        | DocumentType::RefugeeTravelDocument
+        | DocumentType::AliensTravelDocument => DocumentKind::Other,
+        DocumentType::Unknown(raw) => DocumentKind::Unknown(raw.clone()),
+    }
+}
+
+/// The neutral kind of a record type.
+pub fn artifact_kind(record_type: Option<&RecordType>) -> ArtifactKind {
+    match record_type {
+        Some(RecordType::Result) => ArtifactKind::ResultPdf,
+        Some(RecordType::ResultData) => ArtifactKind::ResultData,
+        Some(RecordType::ResultImages) => ArtifactKind::Other("resultimages".into()),
+        Some(RecordType::UserFace) => ArtifactKind::Selfie,
+        Some(RecordType::UserSignature) => ArtifactKind::Signature,
+        Some(RecordType::IdFrontSide) => ArtifactKind::DocumentFront,
+        Some(RecordType::IdBackSide) => ArtifactKind::DocumentBack,
+        Some(RecordType::IdSignature) => ArtifactKind::Signature,
+        Some(RecordType::IdImage) => ArtifactKind::DocumentImage,
+        Some(RecordType::DlFrontSide | RecordType::DlBackSide | RecordType::DlImage) => {
+            ArtifactKind::DocumentImage
+        }
+        Some(RecordType::PiFormSignature) => ArtifactKind::Signature,
+        Some(RecordType::VideoChatRecording) => ArtifactKind::Video,
+        Some(other) => ArtifactKind::Other(other.as_str().to_string()),
+        None => ArtifactKind::Other(String::new()),
+    }
+}
+
+fn identification_reasons(ident: &IdentificationResult) -> Vec<kyc_core::Reason> {
+    let mut reasons = ident
+        .identification_status
+        .as_ref()
+        .map(|s| status_mapping::identification_reasons(ident.identification_method.as_ref(), s))
+        .unwrap_or_default();
+    reasons.extend(status_mapping::record_validation_reasons(
+        ident.all_records(),
+    ));
+    reasons
+}
+
+/// True when any delivered field of the contact data or the primary identification's
+/// documents has status `change`.
+fn data_changed(result: &CaseResult, primary: Option<&IdentificationResult>) -> bool {
+    let mut fields: Vec<&Option<CheckedValue>> = Vec::new();
+    if let Some(c) = &result.contact_data {
+        fields.extend([
+            &c.title,
+            &c.first_name,
+            &c.last_name,
+            &c.mobile_phone,
+            &c.email,
+            &c.epost,
+        ]);
+        if let Some(a) = &c.address {
+            fields.extend(address_fields(a));
+        }
+    }
+    if let Some(d) = primary.and_then(|p| p.identification_document.as_ref()) {
+        fields.extend([
+            &d.country_of_document,
+            &d.document_type,
+            &d.number,
+            &d.first_name,
+            &d.last_name,
+            &d.birth_name,
+            &d.birth_date,
+            &d.birth_place,
+            &d.nationality,
+            &d.date_issued,
+            &d.date_of_expiry,
+            &d.authority,
+            &d.place_of_issue,
+        ]);
+        if let Some(a) = &d.address {
+            fields.extend(address_fields(a));
+        }
+    }
+    if let Some(d) = primary.and_then(|p| p.driving_licence.as_ref()) {
+        fields.extend([
+            &d.country_of_document,
+            &d.number,
+            &d.first_name,
+            &d.last_name,
+            &d.birth_date,
+            &d.birth_place,
+            &d.restrictions,
+            &d.date_issued,
+            &d.date_of_expiry,
+            &d.authority,
+        ]);
+    }
+    fields
+        .into_iter()
+        .flatten()
+        .any(|f| f.status == Some(FieldStatus::Change))
+}
+
+fn address_fields(a: &AddressResult) -> [&Option<CheckedValue>; 5] {
+    [
+        &a.street_address,
+        &a.appendix,
+        &a.postal_code,
+        &a.city,
+        &a.country,
+    ]
+}
+
+// ── Identity ─────────────────────────────────────────────────────────────────────────────────
+
+#[derive(Clone, Copy)]
+enum Normalise {
+    Verbatim,
+    Date,
+    Country,
+}
+
+fn checked(field: &Option<CheckedValue>, original: Option<&str>, how: Normalise) -> Checked {
+    let Some(field) = field else {
+        return Checked::absent();
+    };
+    let check = match &field.status {
+        Some(FieldStatus::Match) => FieldCheck::Match,
+        Some(FieldStatus::Change) => FieldCheck::Changed,
+        Some(FieldStatus::New) | None => FieldCheck::New,
+        Some(FieldStatus::Unknown(raw)) => FieldCheck::Unknown(raw.clone()),
+    };
+    let value = field.value.as_deref().map(|v| normalise(v, how));
+    if value.is_none() && field.status.is_none() {
+        // `{}`: POSTIDENT's way of saying "no data".
+        return Checked::absent();
+    }
+    let original = if check == FieldCheck::Changed {
+        original.map(|o| normalise(o, how))
+    } else {
+        None
+    };
+    Checked {
+        value,
+        check,
+        original,
+        ..Checked::default()
+    }
+}
+
+fn normalise(value: &str, how: Normalise) -> String {
+    match how {
+        Normalise::Verbatim => value.to_string(),
+        Normalise::Date => {
+            let v = value.trim();
+            let date_part = v.get(..10).unwrap_or(v);
+            match chrono::NaiveDate::parse_from_str(date_part, "%Y-%m-%d") {
+                Ok(d) => d.format("%Y-%m-%d").to_string(),
+                Err(_) => match chrono::NaiveDate::parse_from_str(v, "%d.%m.%Y") {
+                    Ok(d) => d.format("%Y-%m-%d").to_string(),
+                    Err(_) => {
+                        tracing::warn!("POSTIDENT: a date is not YYYY-MM-DD; kept verbatim");
+                        value.to_string()
+                    }
+                },
+            }
+        }
+        Normalise::Country => {
+            if value.trim().is_empty() {
+                return value.to_string();
+            }
+            match Country::parse(value.trim()) {
+                Ok(c) => c.alpha3().to_string(),
+                Err(_) => {
+                    tracing::warn!(value, "POSTIDENT: unrecognised country code; kept verbatim");
+                    value.to_string()
+                }
+            }
+        }
+    }
+}
+
+fn address_result(a: &AddressResult, provided: Option<&AddressProvided>) -> VerifiedAddress {
+    let p = |f: fn(&AddressProvided) -> &Option<String>| provided.and_then(|p| f(p).as_deref());
+    VerifiedAddress {
+        street: checked(
+            &a.street_address,
+            p(|p| &p.street_address),
+            Normalise::Verbatim,
+        ),
+        street_number: Checked::absent(),
+        appendix: checked(&a.appendix, p(|p| &p.appendix), Normalise::Verbatim),
+        postal_code: checked(&a.postal_code, p(|p| &p.postal_code), Normalise::Verbatim),
+        city: checked(&a.city, p(|p| &p.city), Normalise::Verbatim),
+        country: checked(&a.country, p(|p| &p.country), Normalise::Country),
+    }
+}
+
+fn identity(
+    result: &CaseResult,
+    primary: Option<&IdentificationResult>,
+) -> Option<VerifiedIdentity> {
+    let contact = result.contact_data.as_ref();
+    let document = primary.and_then(|p| p.identification_document.as_ref());
+    if contact.is_none() && document.is_none() {
+        return None;
+    }
+    let order = result.order_data.as_ref();
+    let contact_provided = order.and_then(|o| o.contact_data_provided.as_ref());
+    let doc_provided = order.and_then(|o| o.identification_document_provided.as_ref());
+    let cp = |f: fn(&crate::wire::ContactDataProvided) -> &Option<String>| {
+        contact_provided.and_then(|p| f(p).as_deref())
+    };
+    let dp = |f: fn(&IdentificationDocumentProvided) -> &Option<String>| {
+        doc_provided.and_then(|p| f(p).as_deref())
+    };
+    // A name read from the document wins over the contact data (which may only echo what the
+    // client provided); fall back to the contact data when there is no document.
+    let doc_or_contact = |doc_field: Option<&Option<CheckedValue>>,
+                          contact_field: Option<&Option<CheckedValue>>,
+                          doc_original: Option<&str>,
+                          contact_original: Option<&str>| {
+        match doc_field {
+            Some(Some(v)) if v.value.is_some() => checked(
+                &Some(v.clone()),
+                doc_original.or(contact_original),
+                Normalise::Verbatim,
+            ),
+            _ => checked(
+                contact_field.unwrap_or(&None),
+                contact_original,
+                Normalise::Verbatim,
+            ),
+        }
+    };
+    let doc_field = |f: fn(&crate::wire::IdentificationDocumentResult) -> &Option<CheckedValue>,
+                     original: Option<&str>,
+                     how: Normalise| {
+        document
+            .map(|d| checked(f(d), original, how))
+            .unwrap_or_else(Checked::absent)
+    };
+    let person = VerifiedPerson {
+        title: checked(
+            contact.map(|c| &c.title).unwrap_or(&None),
+            cp(|p| &p.title),
+            Normalise::Verbatim,
+        ),
+        first_name: doc_or_contact(
+            document.map(|d| &d.first_name),
+            contact.map(|c| &c.first_name),
+            dp(|p| &p.first_name),
+            cp(|p| &p.first_name),
+        ),
+        last_name: doc_or_contact(
+            document.map(|d| &d.last_name),
+            contact.map(|c| &c.last_name),
+            dp(|p| &p.last_name),
+            cp(|p| &p.last_name),
+        ),
+        birth_name: doc_field(
+            |d| &d.birth_name,
+            dp(|p| &p.birth_name),
+            Normalise::Verbatim,
+        ),
+        birth_date: doc_field(|d| &d.birth_date, dp(|p| &p.birth_date), Normalise::Date),
+        birth_place: doc_field(
+            |d| &d.birth_place,
+            dp(|p| &p.birth_place),
+            Normalise::Verbatim,
+        ),
+        nationality: doc_field(
+            |d| &d.nationality,
+            dp(|p| &p.nationality),
+            Normalise::Country,
+        ),
+        gender: Checked::absent(),
+    };
+    // The user's postal address: the contact data's (collected or confirmed during the
+    // identification), else the address printed on the document.
+    let address = match (
+        contact.and_then(|c| c.address.as_ref()),
+        document.and_then(|d| d.address.as_ref()),
+    ) {
+        (Some(a), _) if !a.is_empty() => Some(address_result(
+            a,
+            contact_provided.and_then(|p| p.address.as_ref()),
+        )),
+        (_, Some(a)) if !a.is_empty() => Some(address_result(
+            a,
+            doc_provided.and_then(|p| p.address.as_ref()),
+        )),
+        _ => None,
+    };
+    let document = document.map(|d| {
+        let doc_type = d.document_type();
+        VerifiedDocument {
+            kind: doc_type
+                .as_ref()
+                .map(document_kind)
+                .unwrap_or(DocumentKind::Unspecified),
+            provider_type: doc_type.map(|t| t.as_str().to_string()).unwrap_or_default(),
+            number: checked(&d.number, dp(|p| &p.number), Normalise::Verbatim),
+            authority: checked(&d.authority, dp(|p| &p.authority), Normalise::Verbatim),
+            place_of_issue: checked(
+                &d.place_of_issue,
+                dp(|p| &p.place_of_issue),
+                Normalise::Verbatim,
+            ),
+            issued_on: checked(&d.date_issued, dp(|p| &p.date_issued), Normalise::Date),
+            valid_until: checked(
+                &d.date_of_expiry,
+                dp(|p| &p.date_of_expiry),
+                Normalise::Date,
+            ),
+            country: checked(
+                &d.country_of_document,
+                dp(|p| &p.country_of_document),
+                Normalise::Country,
+            ),
+        }
+    });
+    let contact = VerifiedContact {
+        email: contact
+            .map(|c| checked(&c.email, cp(|p| &p.email), Normalise::Verbatim))
+            .unwrap_or_else(Checked::absent),
+        mobile_phone: contact
+            .map(|c| {
+                checked(
+                    &c.mobile_phone,
+                    cp(|p| &p.mobile_phone),
+                    Normalise::Verbatim,
+                )
+            })
+            .unwrap_or_else(Checked::absent),
+    };
+    Some(VerifiedIdentity {
+        person,
+        address,
+        document,
+        contact,
+    })
+}
+
+// ── Attempts ─────────────────────────────────────────────────────────────────────────────────
+
+fn attempts(
+    result: &CaseResult,
+    raw: &serde_json::Value,
+    progress: Option<&crate::wire::CaseProgress>,
+) -> Vec<Attempt> {
+    let (idents, raws): (Vec<&IdentificationResult>, Vec<serde_json::Value>) =
+        if !result.identifications.is_empty() {
+            let raws = raw
+                .get("identifications")
+                .and_then(|v| v.as_array())
+                .cloned()
+                .unwrap_or_default();
+            (
+                result.identifications.iter().collect(),
+                (0..result.identifications.len())
+                    .map(|i| raws.get(i).cloned().unwrap_or_default())
+                    .collect(),
+            )
+        } else if let Some(p) = &result.primary_ident {
+            (
+                vec![p],
+                vec![raw.get("primaryIdent").cloned().unwrap_or_default()],
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+    idents
+        .into_iter()
+        .zip(raws)
+        .map(|(ident, raw)| {
+            let status = match &ident.identification_status {
+                Some(s) => status_mapping::neutral_status(s, progress, false),
+                None => status_mapping::case_without_identification(progress),
+            };
+            // Approved attempts report data_changed like the case does.
+            let status = match status {
+                kyc_core::CaseStatus::Approved { .. } => kyc_core::CaseStatus::Approved {
+                    data_changed: data_changed(result, Some(ident)),
+                },
+                other => other,
+            };
+            let provider_status = {
+                let words = status_mapping::provider_status_words(
+                    None,
+                    ident.identification_method.as_ref(),
+                    ident.identification_status.as_ref(),
+                );
+                words.trim_start_matches("?/").to_string()
+            };
+            let s = ident.identification_status.as_ref();
+            Attempt {
+                method: ident_method(ident.identification_method.as_ref()),
+                status,
+                provider_status,
+                reasons: identification_reasons(ident),
+                started_at: s.and_then(|s| s.created_at()),
+                finished_at: s.and_then(|s| {
+                    s.identification_time_at().or_else(|| {
+                        matches!(
+                            s.status,
+                            Some(
+                                IdentStatus::Success
+                                    | IdentStatus::Declined
+                                    | IdentStatus::Cancelled
+                                    | IdentStatus::Incomplete
+                            )
+                        )
+                        .then(|| s.modified_at())
+                        .flatten()
+                    })
+                }),
+                raw,
+            }
+        })
+        .collect()
+}
+
+// ── Artifacts ────────────────────────────────────────────────────────────────────────────────
+
+/// The download path recorded for a record without inline bytes: the `/full` case with binary
+/// data, plus a fragment naming the record (the fragment is never sent).
+pub fn record_download_path(client_id: &str, case_id: &str, record: &RecordResult) -> String {
+    let id = record
+        .record_id
+        .clone()
+        .or_else(|| record.file_name.clone())
+        .unwrap_or_default();
+    format!(
+        "scr/v1/{client_id}/cases/{case_id}/full?includeResultPdf=true&includeBinaryData=true#{RECORD_FRAGMENT}{id}"
+    )
+}
+
+fn artifacts(result: &CaseResult, case_id: &str, client_id: &str) -> Vec<Artifact> {
+    let mut idents: Vec<&IdentificationResult> = result.identifications.iter().collect();
+    if let Some(p) = &result.primary_ident {
+        idents.insert(0, p);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for ident in idents {
+        for record in ident.all_records() {
+            let key = record
+                .record_id
+                .clone()
+                .or_else(|| record.file_name.clone())
+                .unwrap_or_default();
+            if !seen.insert(key) {
+                continue;
+            }
+            out.push(artifact(record, case_id, client_id));
+        }
+    }
+    out
+}
+
+/// The artifact of one record.
+pub fn artifact(record: &RecordResult, case_id: &str, client_id: &str) -> Artifact {
+    let source = match record.decode_document_data() {
+        Ok(Some(bytes)) => ArtifactSource::Inline {
+            data: Bytes::from(bytes),
+        },
+        Ok(None) => ArtifactSource::Download {
+            path: record_download_path(client_id, case_id, record),
+        },
+        Err(_) => {
+            tracing::warn!(
+                record_id = record.record_id.as_deref().unwrap_or("?"),
+                "POSTIDENT: documentData is not Base64; the file will be fetched again"
+            );
+            ArtifactSource::Download {
+                path: record_download_path(client_id, case_id, record),
+            }
+        }
+    };
+    Artifact {
+        kind: artifact_kind(record.record_type.as_ref()),
+        name: record
+            .file_name
+            .clone()
+            .or_else(|| record.record_id.clone())
+            .unwrap_or_default(),
+        mime_type: record.mime_type.clone(),
+        source,
+    }
+}
+
+/// Finds the record an artifact names in a case fetched with binary data, and decodes it.
+pub fn find_record_bytes(
+    result: &CaseResult,
+    artifact: &Artifact,
+) -> Result<Option<Bytes>, base64::DecodeError> {
+    let wanted_id = match &artifact.source {
+        ArtifactSource::Download { path } => path
+            .split_once('#')
+            .and_then(|(_, f)| f.strip_prefix(RECORD_FRAGMENT))
+            .map(str::to_string),
+        _ => None,
+    };
+    let mut idents: Vec<&IdentificationResult> = result.identifications.iter().collect();
+    if let Some(p) = &result.primary_ident {
+        idents.insert(0, p);
+    }
+    for ident in idents {
+        for record in ident.all_records() {
+            let id_matches = wanted_id.as_deref().is_some_and(|w| {
+                record.record_id.as_deref() == Some(w) || record.file_name.as_deref() == Some(w)
+            });
+            let name_matches =
+                wanted_id.is_none() && record.file_name.as_deref() == Some(artifact.name.as_str());
+            if id_matches || name_matches {
+                if let Some(bytes) = record.decode_document_data()? {
+                    return Ok(Some(Bytes::from(bytes)));
+                }
+            }
+        }
+    }
+    Ok(None)
+}

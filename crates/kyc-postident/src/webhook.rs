@@ -1,0 +1,68 @@
+//! POSTIDENT webhooks (result guide section 5).
+//!
+//! POSTIDENT POSTs `{"caseId": "...", "referenceId": "..."}` (the referenceId only when the
+//! account is configured for it) to the `webHookUrl` given at creation, from one of the
+//! addresses in [`DOCUMENTED_SOURCE_IPS`], optionally with HTTP Basic auth. The body carries no
+//! result: fetch the case afterwards.
+//!
+//! **Answer 200 within 2 seconds, fetch afterwards.** POSTIDENT waits 2 s for a 200 and
+//! otherwise retries (immediately, after 900 s, after another 3,600 s). So in the handler:
+//! verify ([`verify`] or `KycProvider::verify_webhook`, no I/O), queue the notice, answer 200;
+//! then resolve it (`KycProvider::resolve_webhook`, which fetches the case) outside the request.
+//! Notices can arrive twice and out of order; keep a stored status unless
+//! `CaseStatus::may_replace` allows the new one.
+
+use crate::wire::WebhookBody;
+use bytes::Bytes;
+use kyc_core::webhook::{IpAllowlist, WebhookAuth, WebhookEvent, WebhookNotice, WebhookRequest};
+use kyc_core::{CaseRef, Error, ErrorKind, Provider};
+
+/// The addresses POSTIDENT sends webhooks from (result guide section 5, changelog 07.10.2021).
+pub const DOCUMENTED_SOURCE_IPS: [&str; 3] = ["165.72.200.13", "199.40.127.49", "156.137.9.65"];
+
+/// An allowlist of exactly [`DOCUMENTED_SOURCE_IPS`], ready for [`WebhookAuth::allowlist`].
+/// Behind a proxy, pass the real client address as the request's peer.
+pub fn default_allowlist() -> IpAllowlist {
+    IpAllowlist::parse(&DOCUMENTED_SOURCE_IPS).expect("documented addresses are valid")
+}
+
+/// Parses a webhook body. A body without a `caseId` is an error of kind
+/// [`ErrorKind::Provider`] keeping the raw body.
+pub fn parse_body(body: &Bytes) -> kyc_core::Result<WebhookBody> {
+    let bad = |detail: &str| {
+        Error::new(
+            ErrorKind::Provider,
+            format!("POSTIDENT webhook body not understood: {detail}"),
+        )
+        .with_provider(Provider::Postident)
+        .with_raw_body(body.clone())
+    };
+    let parsed: WebhookBody =
+        serde_json::from_slice(body).map_err(|e| bad(&crate::error::describe_json_error(&e)))?;
+    if parsed
+        .case_id
+        .as_deref()
+        .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(bad("no caseId"));
+    }
+    Ok(parsed)
+}
+
+/// Verifies a webhook with `auth` (Basic auth in constant time, then the source address) and
+/// parses it into a notice. Does no I/O.
+pub fn verify(auth: &WebhookAuth, request: &WebhookRequest) -> kyc_core::Result<WebhookNotice> {
+    auth.verify(request)
+        .map_err(|e| e.with_provider(Provider::Postident))?;
+    let body = parse_body(&request.body)?;
+    Ok(WebhookNotice {
+        provider: Provider::Postident,
+        case_ref: CaseRef::new(
+            Provider::Postident,
+            body.case_id.map(|c| c.trim().to_string()),
+            body.reference_id.filter(|r| !r.trim().is_empty()),
+        ),
+        event: WebhookEvent::StatusChanged,
+        case: None,
+    })
+}

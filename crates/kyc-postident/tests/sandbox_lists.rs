@@ -1,0 +1,433 @@
+//! Listing cases against the sandbox over HTTP: every filter (status flags, archived, created
+//! and closed dates with offsets, maxResults), the four list paths, `X-PARTIAL-DELIVERY`, the
+//! archiving walk, and the neutral `list_cases`.
+
+mod common;
+
+use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, Utc};
+use kyc_core::{CaseFilter, CaseStatus, ErrorKind, KycProvider};
+use kyc_postident::client::ListQuery;
+use kyc_postident::wire::CaseProgress;
+use kyc_postident::PostidentProvider;
+use kyc_sandbox::postident::{Fault, FaultKind, Method, Outcome, PostidentOptions};
+use kyc_sandbox::Sandbox;
+use std::collections::BTreeSet;
+
+/// Creates one case per state: new, in progress (video started), closed (video success).
+async fn three_cases(sandbox: &Sandbox, postident: &PostidentProvider) -> [String; 3] {
+    let mut ids = Vec::new();
+    for reference in ["list-new", "list-running", "list-closed"] {
+        let h = postident
+            .create_case(&common::new_case(reference))
+            .await
+            .unwrap();
+        ids.push(h.case_ref.case_id.unwrap());
+    }
+    let p = sandbox.postident();
+    p.complete(&ids[1], Method::Video, &Outcome::Start).unwrap();
+    p.complete(&ids[2], Method::Video, &Outcome::Success)
+        .unwrap();
+    [ids[0].clone(), ids[1].clone(), ids[2].clone()]
+}
+
+fn ids(list: &kyc_postident::CaseListResponse) -> BTreeSet<String> {
+    list.cases
+        .iter()
+        .filter_map(|c| c.result.case_id.clone())
+        .collect()
+}
+
+fn set(items: &[&String]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn in_zone(t: DateTime<Utc>, hours: i32) -> DateTime<FixedOffset> {
+    t.with_timezone(&FixedOffset::east_opt(hours * 3600).unwrap())
+}
+
+#[tokio::test]
+async fn status_flags_select_new_running_and_closed_cases() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let [new, running, closed] = three_cases(&sandbox, &postident).await;
+    let client = postident.client();
+
+    let default = client.list_cases(&ListQuery::default()).await.unwrap();
+    assert_eq!(
+        ids(&default),
+        set(&[&closed]),
+        "POSTIDENT's default: closed only"
+    );
+    assert!(!default.partial);
+
+    let only_new = ListQuery {
+        new: true,
+        closed: false,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&client.list_cases(&only_new).await.unwrap()),
+        set(&[&new])
+    );
+    let only_running = ListQuery {
+        in_progress: true,
+        closed: false,
+        ..Default::default()
+    };
+    let running_list = client.list_cases(&only_running).await.unwrap();
+    assert_eq!(ids(&running_list), set(&[&running]));
+    assert_eq!(
+        running_list.cases[0]
+            .result
+            .case_status
+            .as_ref()
+            .unwrap()
+            .status,
+        Some(CaseProgress::InProgress)
+    );
+    let all = ListQuery {
+        new: true,
+        in_progress: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&client.list_cases(&all).await.unwrap()),
+        set(&[&new, &running, &closed])
+    );
+}
+
+#[tokio::test]
+async fn the_four_list_paths() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let [_, _, closed] = three_cases(&sandbox, &postident).await;
+    let client = postident.client();
+    for (full, status_only) in [(false, false), (true, false), (false, true), (true, true)] {
+        let query = ListQuery {
+            full,
+            status_only,
+            ..Default::default()
+        };
+        let list = client.list_cases(&query).await.unwrap();
+        assert_eq!(list.cases.len(), 1, "full={full} status={status_only}");
+        let case = &list.cases[0].result;
+        assert_eq!(case.case_id.as_deref(), Some(closed.as_str()));
+        assert_eq!(
+            case.contact_data.is_none(),
+            status_only,
+            "status lists carry no result data"
+        );
+        assert_eq!(!case.identifications.is_empty(), full, "full={full}");
+        for binary in case.primary().unwrap().all_records() {
+            assert!(
+                binary.document_data.is_none(),
+                "lists never carry binary data"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn date_filters_are_sent_with_their_offset_encoded() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let [new, running, closed] = three_cases(&sandbox, &postident).await;
+    let client = postident.client();
+    let now = Utc::now();
+    let every = |q: ListQuery| ListQuery {
+        new: true,
+        in_progress: true,
+        ..q
+    };
+    // +02:00 and -05:00 offsets: a '+' sent unencoded would arrive as a space.
+    let since_an_hour = every(ListQuery {
+        created_from: Some(in_zone(now - ChronoDuration::hours(1), 2)),
+        created_until: Some(in_zone(now + ChronoDuration::hours(1), -5)),
+        ..Default::default()
+    });
+    assert_eq!(
+        ids(&client.list_cases(&since_an_hour).await.unwrap()),
+        set(&[&new, &running, &closed])
+    );
+    let from_the_future = every(ListQuery {
+        created_from: Some(in_zone(now + ChronoDuration::hours(1), 2)),
+        ..Default::default()
+    });
+    assert!(client
+        .list_cases(&from_the_future)
+        .await
+        .unwrap()
+        .cases
+        .is_empty());
+    let closed_recently = ListQuery {
+        closed_from: Some(in_zone(now - ChronoDuration::minutes(10), 2)),
+        closed_until: Some(in_zone(now + ChronoDuration::minutes(10), 2)),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&client.list_cases(&closed_recently).await.unwrap()),
+        set(&[&closed])
+    );
+    let closed_long_ago = ListQuery {
+        closed_until: Some(in_zone(now - ChronoDuration::days(1), 2)),
+        ..Default::default()
+    };
+    assert!(client
+        .list_cases(&closed_long_ago)
+        .await
+        .unwrap()
+        .cases
+        .is_empty());
+}
+
+#[tokio::test]
+async fn max_results_limits_status_lists() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    three_cases(&sandbox, &postident).await;
+    let query = ListQuery {
+        status_only: true,
+        new: true,
+        in_progress: true,
+        max_results: Some(2),
+        ..Default::default()
+    };
+    let list = postident.client().list_cases(&query).await.unwrap();
+    assert_eq!(list.cases.len(), 2);
+    // For data lists maxResults is undocumented; the client cuts the answer itself.
+    let data = ListQuery {
+        status_only: false,
+        ..query
+    };
+    assert_eq!(
+        postident
+            .client()
+            .list_cases(&data)
+            .await
+            .unwrap()
+            .cases
+            .len(),
+        2
+    );
+}
+
+async fn closed_cases(sandbox: &Sandbox, postident: &PostidentProvider, n: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        let h = postident
+            .create_case(&common::new_case(&format!("walk-{i}")))
+            .await
+            .unwrap();
+        let id = h.case_ref.case_id.unwrap();
+        sandbox
+            .postident()
+            .complete(&id, Method::Eid, &Outcome::Success)
+            .unwrap();
+        out.push(id);
+    }
+    out
+}
+
+#[tokio::test]
+async fn partial_delivery_is_reported_and_the_walk_archives_its_way_through() {
+    let sandbox = common::sandbox_with(PostidentOptions {
+        list_limit: 2,
+        ..Default::default()
+    })
+    .await;
+    let postident = common::provider(&sandbox);
+    let created = closed_cases(&sandbox, &postident, 5).await;
+    let first = postident
+        .client()
+        .list_cases(&ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(first.cases.len(), 2);
+    assert!(first.partial, "X-PARTIAL-DELIVERY: true");
+    let neutral = postident.list_cases(&CaseFilter::default()).await.unwrap();
+    assert!(neutral.partial);
+
+    let mut seen = Vec::new();
+    let summary = postident
+        .client()
+        .list_all_archiving_each_page(&ListQuery::default(), |page| {
+            seen.extend(page.into_iter().filter_map(|c| c.result.case_id));
+            async { Ok(()) }
+        })
+        .await
+        .unwrap();
+    assert!(summary.complete);
+    assert_eq!(summary.pages, 3);
+    assert_eq!(summary.cases_seen, 5);
+    let seen: BTreeSet<_> = seen.into_iter().collect();
+    assert_eq!(seen, created.iter().cloned().collect());
+    assert_eq!(summary.archived.len(), 5, "it archives what it read");
+    let after = postident
+        .client()
+        .list_cases(&ListQuery::default())
+        .await
+        .unwrap();
+    assert!(after.cases.is_empty());
+    let archived = ListQuery {
+        archived: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        postident
+            .client()
+            .list_cases(&archived)
+            .await
+            .unwrap()
+            .cases
+            .len(),
+        2,
+        "archived cases are still listed with archived=true (one page)"
+    );
+}
+
+#[tokio::test]
+async fn the_walk_stops_before_archiving_a_page_the_caller_could_not_store() {
+    let sandbox = common::sandbox_with(PostidentOptions {
+        list_limit: 2,
+        ..Default::default()
+    })
+    .await;
+    let postident = common::provider(&sandbox);
+    closed_cases(&sandbox, &postident, 3).await;
+    let e = postident
+        .client()
+        .list_all_archiving_each_page(&ListQuery::default(), |_page| async {
+            Err(kyc_core::Error::new(ErrorKind::Transient, "database down"))
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.message(), "database down");
+    let still_there = postident
+        .client()
+        .list_cases(&ListQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(still_there.cases.len(), 2, "nothing was archived");
+}
+
+#[tokio::test]
+async fn the_walk_refuses_archived_lists_and_stops_when_nothing_can_be_archived() {
+    let sandbox = common::sandbox_with(PostidentOptions {
+        list_limit: 2,
+        ..Default::default()
+    })
+    .await;
+    let postident = common::provider(&sandbox);
+    for i in 0..3 {
+        postident
+            .create_case(&common::new_case(&format!("open-{i}")))
+            .await
+            .unwrap();
+    }
+    let archived = ListQuery {
+        archived: true,
+        ..Default::default()
+    };
+    let e = postident
+        .client()
+        .list_all_archiving_each_page(&archived, |_| async { Ok(()) })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    let new_only = ListQuery {
+        new: true,
+        closed: false,
+        ..Default::default()
+    };
+    let summary = postident
+        .client()
+        .list_all_archiving_each_page(&new_only, |_| async { Ok(()) })
+        .await
+        .unwrap();
+    assert!(
+        !summary.complete,
+        "new cases cannot be archived, so the walk cannot go on"
+    );
+    assert_eq!(summary.pages, 1);
+    assert!(summary.archived.is_empty());
+}
+
+#[tokio::test]
+async fn the_neutral_filter_maps_to_postident_flags() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let [new, running, closed] = three_cases(&sandbox, &postident).await;
+    let ids = |list: &kyc_core::CaseList| -> BTreeSet<String> {
+        list.cases
+            .iter()
+            .filter_map(|c| c.case_ref.case_id.clone())
+            .collect()
+    };
+    let finished = postident.list_cases(&CaseFilter::default()).await.unwrap();
+    assert_eq!(ids(&finished), set(&[&closed]));
+    assert!(matches!(
+        finished.cases[0].status,
+        CaseStatus::Approved { .. }
+    ));
+    assert_eq!(finished.cases[0].attempts.len(), 1, "lists use /full");
+    let everything = postident
+        .list_cases(&CaseFilter::everything())
+        .await
+        .unwrap();
+    assert_eq!(ids(&everything), set(&[&new, &running, &closed]));
+    // Retryable only: in-progress cases whose attempt ended without a decision.
+    sandbox
+        .postident()
+        .complete(
+            &running,
+            Method::Video,
+            &Outcome::Incomplete {
+                sub_status: None,
+                sub_status_reason: None,
+            },
+        )
+        .unwrap();
+    let retryable = CaseFilter {
+        retryable: true,
+        finished: false,
+        ..Default::default()
+    };
+    let list = postident.list_cases(&retryable).await.unwrap();
+    assert_eq!(ids(&list), set(&[&running]));
+    assert_eq!(list.cases[0].status, CaseStatus::Retryable);
+    let limited = CaseFilter {
+        max_results: Some(1),
+        ..CaseFilter::everything()
+    };
+    assert_eq!(postident.list_cases(&limited).await.unwrap().cases.len(), 1);
+}
+
+#[tokio::test]
+async fn list_errors_keep_status_and_body() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let p = sandbox.postident();
+    p.inject_fault(Fault::new(FaultKind::Status { status: 500 }, 1).for_method("GET"));
+    assert!(
+        postident
+            .client()
+            .list_cases(&ListQuery::default())
+            .await
+            .is_ok(),
+        "retried"
+    );
+    p.inject_fault(Fault::new(FaultKind::Status { status: 500 }, 10).for_method("GET"));
+    let e = postident
+        .client()
+        .list_cases(&ListQuery::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transient);
+    assert_eq!(e.http_status(), Some(500));
+    p.clear_faults();
+    let plain = PostidentProvider::new(common::plain_config(&sandbox)).unwrap();
+    p.inject_fault(Fault::new(FaultKind::MalformedJson, 1).for_method("GET"));
+    let e = plain.list_cases(&CaseFilter::default()).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Provider);
+    assert!(e.raw_body().is_some());
+}

@@ -1,0 +1,186 @@
+//! Webhooks from the sandbox to a small local receiver over HTTP: verified (Basic auth, source
+//! address), answered 200 at once, resolved afterwards into the current case.
+
+mod common;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use kyc_core::webhook::{
+    BasicCredentials, IpAllowlist, WebhookAuth, WebhookNotice, WebhookRequest,
+};
+use kyc_core::{CaseStatus, ErrorKind, KycProvider};
+use kyc_postident::webhook::{default_allowlist, DOCUMENTED_SOURCE_IPS};
+use kyc_postident::PostidentProvider;
+use kyc_sandbox::postident::{Method, Outcome, PostidentOptions, WebhookCredentials};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+type Notices = mpsc::UnboundedSender<Result<WebhookNotice, kyc_core::Error>>;
+
+/// The receiver: verify without I/O, queue, answer 200 (401 when verification fails).
+async fn receive(
+    State((postident, notices)): State<(Arc<PostidentProvider>, Notices)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
+    let request = WebhookRequest::new(headers, body, Some(peer.ip()));
+    let verified = postident.verify_webhook(&request);
+    let status = if verified.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    let _ = notices.send(verified);
+    status
+}
+
+async fn receiver(
+    postident: Arc<PostidentProvider>,
+) -> (
+    url::Url,
+    mpsc::UnboundedReceiver<Result<WebhookNotice, kyc_core::Error>>,
+) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let app = axum::Router::new()
+        .route("/postident/hook", axum::routing::post(receive))
+        .with_state((postident, tx));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
+    });
+    (format!("http://{addr}/postident/hook").parse().unwrap(), rx)
+}
+
+fn sandbox_options() -> PostidentOptions {
+    PostidentOptions {
+        webhook_credentials: Some(WebhookCredentials {
+            username: "postident".into(),
+            password: "hook-secret".into(),
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn webhooks_are_verified_answered_and_resolved_to_the_current_case() {
+    let sandbox = common::sandbox_with(sandbox_options()).await;
+    let mut config = common::config(&sandbox);
+    config.webhook = WebhookAuth {
+        basic: Some(BasicCredentials::new("postident", "hook-secret")),
+        allowlist: Some(IpAllowlist::parse(&["127.0.0.1"]).unwrap()),
+    };
+    let postident = Arc::new(PostidentProvider::new(config).unwrap());
+    let (hook_url, mut notices) = receiver(postident.clone()).await;
+    let mut new_case = common::new_case("hook-1");
+    new_case.webhook_url = Some(hook_url);
+    let handle = postident.create_case(&new_case).await.unwrap();
+    let case_id = handle.case_ref.case_id.clone().unwrap();
+    sandbox
+        .postident()
+        .complete(&case_id, Method::Video, &Outcome::Success)
+        .unwrap();
+
+    // Notices come for the preliminary and the final result; resolve each (order not trusted).
+    let mut final_seen = false;
+    while !final_seen {
+        let notice = tokio::time::timeout(Duration::from_secs(10), notices.recv())
+            .await
+            .expect("a webhook arrives")
+            .unwrap()
+            .expect("verified");
+        assert_eq!(notice.case_ref.case_id.as_deref(), Some(case_id.as_str()));
+        assert_eq!(notice.case_ref.reference.as_deref(), Some("hook-1"));
+        assert!(notice.case.is_none());
+        let case = postident.resolve_webhook(&notice).await.unwrap();
+        final_seen = matches!(case.status, CaseStatus::Approved { .. });
+    }
+    let deliveries = sandbox
+        .postident()
+        .wait_for_webhook_deliveries(2, Duration::from_secs(5))
+        .await;
+    assert!(deliveries
+        .iter()
+        .all(|d| d.delivered && d.http_status == Some(200)));
+    assert!(
+        deliveries.iter().all(|d| d.attempt == 1),
+        "answered in time: no retries"
+    );
+}
+
+#[tokio::test]
+async fn a_webhook_with_wrong_credentials_is_refused_and_retried_by_postident() {
+    let sandbox = common::sandbox_with(sandbox_options()).await;
+    let mut config = common::config(&sandbox);
+    config.webhook = WebhookAuth {
+        basic: Some(BasicCredentials::new("postident", "another-secret")),
+        allowlist: None,
+    };
+    let postident = Arc::new(PostidentProvider::new(config).unwrap());
+    let (hook_url, mut notices) = receiver(postident.clone()).await;
+    let mut new_case = common::new_case("hook-2");
+    new_case.webhook_url = Some(hook_url);
+    let handle = postident.create_case(&new_case).await.unwrap();
+    sandbox
+        .postident()
+        .complete(
+            handle.case_ref.case_id.as_deref().unwrap(),
+            Method::Eid,
+            &Outcome::Success,
+        )
+        .unwrap();
+    let refused = tokio::time::timeout(Duration::from_secs(10), notices.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Authentication);
+    assert!(!refused.to_string().contains("hook-secret"));
+    // The sandbox retries as documented (immediately, 900 s, 3,600 s; scaled down here).
+    let deliveries = sandbox
+        .postident()
+        .wait_for_webhook_deliveries(4, Duration::from_secs(10))
+        .await;
+    assert_eq!(deliveries.len(), 4, "{deliveries:?}");
+    assert!(deliveries.iter().all(|d| d.http_status == Some(401)));
+}
+
+#[test]
+fn the_documented_source_addresses_are_the_default_allowlist() {
+    let allow = default_allowlist();
+    for ip in DOCUMENTED_SOURCE_IPS {
+        assert!(allow.contains(ip.parse().unwrap()), "{ip}");
+    }
+    assert!(!allow.contains("127.0.0.1".parse().unwrap()));
+    let auth = WebhookAuth {
+        basic: None,
+        allowlist: Some(allow),
+    };
+    let body = r#"{"caseId":"YR9W91GEZK24"}"#;
+    let from = |ip: &str| WebhookRequest::new(HeaderMap::new(), body, Some(ip.parse().unwrap()));
+    assert!(kyc_postident::webhook::verify(&auth, &from("199.40.127.49")).is_ok());
+    let e = kyc_postident::webhook::verify(&auth, &from("10.1.2.3")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert!(e.to_string().contains("10.1.2.3"));
+}
+
+#[test]
+fn a_webhook_body_without_case_id_is_an_error_keeping_the_body() {
+    for body in ["", "not json", r#"{"referenceId":"r"}"#, r#"{"caseId":""}"#] {
+        let request = WebhookRequest::new(HeaderMap::new(), body, None);
+        let e = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Provider, "{body}");
+        assert_eq!(e.raw_body().unwrap().as_bytes(), body.as_bytes());
+    }
+    // Without referenceId (the account may not send it) the notice still resolves by caseId.
+    let request = WebhookRequest::new(HeaderMap::new(), r#"{"caseId":"ABC","extra":1}"#, None);
+    let notice = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap();
+    assert_eq!(notice.case_ref.reference, None);
+}
