@@ -1,6 +1,6 @@
 //! IDnow's result values and reason codes, each mapped to the neutral [`CaseStatus`] and
 //! [`ReasonCategory`]. This is the ONE place where IDnow words get their neutral meaning; read it
-//! top to bottom. `docs/status-mapping/idnow.md` shows the same tables for non-Rust readers, and
+//! top to bottom. the IDnow section of `docs/status-mapping.md` shows the same tables for non-Rust readers, and
 //! a test reads the tables of the provider document at test time and fails when a documented
 //! code is missing here.
 //!

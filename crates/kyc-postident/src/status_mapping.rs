@@ -12,7 +12,7 @@
 //!
 //! `tests/status_mapping.rs` reads the tables of the result guide at test time and fails when a
 //! documented code is missing here or described differently; it also keeps
-//! `docs/status-mapping/postident.md` in step with [`CODES`].
+//! `docs/status-mapping.md` in step with [`CODES`].
 //!
 //! # The status rules
 //!

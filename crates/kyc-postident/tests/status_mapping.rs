@@ -4,7 +4,7 @@
 //! status, subStatus, subStatusReason and photo validation status of section 4, and fail when one
 //! is missing from our tables, described differently, or when our tables list a code the guide
 //! does not have. They also check the wire enums against the value lists of section 8, and that
-//! `docs/status-mapping/postident.md` shows the current table.
+//! `docs/status-mapping.md` shows the current table.
 
 use kyc_core::{CaseStatus, ReasonCategory, ReasonSource};
 use kyc_postident::status_mapping::{
@@ -451,7 +451,7 @@ fn photo_records_give_one_reason_per_validation_sub_status() {
     assert_eq!(reasons[1].category, ReasonCategory::DocumentUnreadable);
 }
 
-// ── docs/status-mapping/postident.md stays in step with the code ─────────────────────────────
+// ── docs/status-mapping.md stays in step with the code ─────────────────────────────
 
 const BEGIN: &str =
     "<!-- BEGIN GENERATED CODE TABLE (tests/status_mapping.rs; UPDATE_DOCS=1 to refresh) -->";
@@ -490,10 +490,10 @@ fn render_code_table() -> String {
 #[test]
 fn docs_show_the_current_code_table() {
     let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/status-mapping/postident.md");
-    let doc = std::fs::read_to_string(&path).expect("docs/status-mapping/postident.md exists");
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/status-mapping.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/status-mapping.md exists");
     let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
-        panic!("docs/status-mapping/postident.md lacks the generated-table markers");
+        panic!("docs/status-mapping.md lacks the generated-table markers");
     };
     let current = &doc[b + BEGIN.len()..e];
     let wanted = render_code_table();
@@ -508,7 +508,7 @@ fn docs_show_the_current_code_table() {
             std::fs::write(&path, updated).expect("write docs");
         } else {
             panic!(
-                "docs/status-mapping/postident.md is out of date; run `UPDATE_DOCS=1 cargo test -p kyc-postident --test status_mapping`"
+                "docs/status-mapping.md is out of date; run `UPDATE_DOCS=1 cargo test -p kyc-postident --test status_mapping`"
             );
         }
     }
