@@ -55,33 +55,17 @@ pub fn providers() -> Vec<Provider> {
 
 /// The configuration a user would write for `kind` against this sandbox.
 fn config_toml(kind: Provider, sandbox: &Sandbox) -> String {
-    match kind {
-        Provider::IdNow => format!(
-            "provider = \"idnow\"\n[http]\nmax_retries = 1\nretry_base_delay_ms = 10\n\
-             [idnow]\nbase_url = \"{}\"\ncompany_id = \"{}\"\napi_key = \"{}\"\n",
-            sandbox.idnow().base_url(),
-            sandbox.idnow().company_id(),
-            sandbox.idnow().api_key()
-        ),
+    let provider_part = match kind {
+        Provider::IdNow => sandbox.idnow_config_toml(),
         Provider::Postident => {
             // Results come JWE-encrypted, as production demands.
             let key = kyc::kyc_postident::PrivateKey::generate().expect("RSA key");
             let pem = key.to_pkcs8_pem().expect("PEM");
-            format!(
-                "provider = \"postident\"\n[http]\nmax_retries = 1\nretry_base_delay_ms = 10\n\
-                 [postident]\nbase_url = \"{}\"\nclient_id = \"{}\"\nusername = \"{}\"\n\
-                 password = \"{}\"\nencryption = true\ndata_password = \"{}\"\n\
-                 private_key = \"\"\"\n{}\"\"\"\n",
-                sandbox.postident().base_url(),
-                sandbox.postident().client_id(),
-                sandbox.postident().username(),
-                sandbox.postident().password(),
-                sandbox.postident().data_password(),
-                pem.expose()
-            )
+            sandbox.postident_config_toml(Some(pem.expose()))
         }
         other => panic!("no conformance setup for {other}"),
-    }
+    };
+    format!("{provider_part}\n[http]\nmax_retries = 1\nretry_base_delay_ms = 10\n")
 }
 
 impl Env {

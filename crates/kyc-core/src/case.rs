@@ -362,10 +362,30 @@ impl Case {
         }
     }
 
-    /// True when `self` (learned later) should replace `stored` in the caller's records:
-    /// see [`CaseStatus::may_replace`].
+    /// True when `self` (learned later) should replace `stored` in the caller's records.
+    ///
+    /// Webhooks arrive late, twice and out of order, so two rules apply:
+    ///
+    /// 1. the status rule of [`CaseStatus::may_replace`]: a preliminary, in-progress or
+    ///    retryable case never replaces a final one (a re-review may replace a final with a
+    ///    final);
+    /// 2. when both carry a change time ([`Case::last_changed`]), an older one never replaces a
+    ///    newer one (so a delayed copy of a superseded decision cannot undo a re-review).
+    ///
+    /// The same case seen twice supersedes itself (idempotent).
     pub fn supersedes(&self, stored: &Case) -> bool {
-        self.status.may_replace(&stored.status)
+        if !self.status.may_replace(&stored.status) {
+            return false;
+        }
+        match (self.last_changed(), stored.last_changed()) {
+            (Some(new), Some(old)) => new >= old,
+            _ => true,
+        }
+    }
+
+    /// When the provider last changed the case: `modified_at`, else `decided_at`.
+    pub fn last_changed(&self) -> Option<Timestamp> {
+        self.modified_at.or(self.decided_at)
     }
 }
 

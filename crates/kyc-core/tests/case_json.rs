@@ -79,3 +79,26 @@ fn a_later_preliminary_case_does_not_supersede_a_decided_one() {
     assert!(!late.supersedes(&decided));
     assert!(decided.supersedes(&late));
 }
+
+#[test]
+fn an_older_decision_does_not_undo_a_newer_re_review() {
+    use chrono::DateTime;
+    let mut first = common::case(); // approved, decided 10:09
+    first.modified_at = Some(DateTime::parse_from_rfc3339("2024-01-02T10:09:00+01:00").unwrap());
+    let mut re_review = common::case();
+    re_review.status = CaseStatus::Declined;
+    re_review.modified_at =
+        Some(DateTime::parse_from_rfc3339("2024-01-03T08:00:00+01:00").unwrap());
+    assert!(
+        re_review.supersedes(&first),
+        "a re-review replaces the decision"
+    );
+    assert!(
+        !first.supersedes(&re_review),
+        "the delayed older decision is stale"
+    );
+    assert!(
+        re_review.supersedes(&re_review.clone()),
+        "duplicates are harmless"
+    );
+}

@@ -52,7 +52,10 @@ mod tests {
     #[test]
     fn scales_documented_durations() {
         let c = Clock::new(1000.0);
-        assert_eq!(c.scaled(Duration::from_secs(900)), Duration::from_millis(900));
+        assert_eq!(
+            c.scaled(Duration::from_secs(900)),
+            Duration::from_millis(900)
+        );
         assert_eq!(Clock::new(0.0).time_scale(), 1.0);
         assert_eq!(Clock::new(f64::NAN).time_scale(), 1.0);
     }
