@@ -1,0 +1,290 @@
+//! Shared helpers of the IDnow sandbox tests: start a sandbox, log in, call the API over real
+//! HTTP with reqwest, and receive webhooks on a small local server.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use kyc_sandbox::idnow::{IdnowOptions, DEFAULT_API_KEY, DEFAULT_COMPANY};
+use kyc_sandbox::{Sandbox, SandboxOptions};
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+
+pub struct Env {
+    pub sandbox: Sandbox,
+    pub http: reqwest::Client,
+}
+
+pub async fn start(time_scale: f64) -> Env {
+    start_with(time_scale, IdnowOptions::default()).await
+}
+
+pub async fn start_with(time_scale: f64, idnow: IdnowOptions) -> Env {
+    let sandbox = Sandbox::start(SandboxOptions {
+        time_scale,
+        idnow,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Env { sandbox, http }
+}
+
+impl Env {
+    pub fn base(&self) -> String {
+        self.sandbox
+            .idnow()
+            .base_url()
+            .as_str()
+            .trim_end_matches('/')
+            .to_string()
+    }
+
+    /// `{base}/api/v1/{company}`
+    pub fn api(&self, company: &str) -> String {
+        format!("{}/api/v1/{company}", self.base())
+    }
+
+    pub fn control(&self) -> String {
+        format!("{}/__control", self.base())
+    }
+
+    pub async fn login_as(&self, company: &str, api_key: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}/login", self.api(company)))
+            .json(&json!({ "apiKey": api_key }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "login works");
+        let body: Value = response.json().await.unwrap();
+        body["authToken"].as_str().expect("authToken").to_string()
+    }
+
+    pub async fn login(&self) -> String {
+        self.login_as(DEFAULT_COMPANY, DEFAULT_API_KEY).await
+    }
+
+    pub async fn create(&self, token: &str, txn: &str, body: Value) -> reqwest::Response {
+        self.http
+            .post(format!(
+                "{}/identifications/{txn}/start",
+                self.api(DEFAULT_COMPANY)
+            ))
+            .header("X-API-LOGIN-TOKEN", token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Creates an ident and returns its IdentID.
+    pub async fn create_ok(&self, token: &str, txn: &str, body: Value) -> String {
+        let response = self.create(token, txn, body).await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_str().unwrap().to_string()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.api(DEFAULT_COMPANY)))
+            .header("X-API-LOGIN-TOKEN", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!("{}{path}", self.api(DEFAULT_COMPANY)))
+            .header("X-API-LOGIN-TOKEN", token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> reqwest::Response {
+        self.http
+            .delete(format!("{}{path}", self.api(DEFAULT_COMPANY)))
+            .header("X-API-LOGIN-TOKEN", token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POST to the control API for an ident of the default company.
+    pub async fn act(&self, txn: &str, action: &str, body: Value) -> reqwest::Response {
+        self.http
+            .post(format!(
+                "{}/companies/{DEFAULT_COMPANY}/identifications/{txn}/{action}",
+                self.control()
+            ))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn act_ok(&self, txn: &str, action: &str, body: Value) {
+        let response = self.act(txn, action, body).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        assert_eq!(status, 200, "control {action} failed: {text}");
+    }
+
+    /// Waits until the sandbox reports `status` for the ident.
+    pub async fn wait_for_status(&self, txn: &str, status: &str) {
+        for _ in 0..500 {
+            if let Some(s) = self.sandbox.idnow().ident(DEFAULT_COMPANY, txn) {
+                if s.status == status {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("ident {txn} never reached {status}");
+    }
+}
+
+/// The first error of an IDnow error body.
+pub async fn first_error(response: reqwest::Response) -> Value {
+    let body: Value = response.json().await.expect("error body is JSON");
+    let error = body["errors"][0].clone();
+    for key in [
+        "cause",
+        "errorType",
+        "id",
+        "key",
+        "message",
+        "translationKey",
+    ] {
+        assert!(error.get(key).is_some(), "error body has {key}: {body}");
+    }
+    error
+}
+
+/// A webhook received by the test server.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+/// A local webhook endpoint; answers with the queued statuses first, then 200.
+pub struct Receiver {
+    pub url: String,
+    pub rx: mpsc::UnboundedReceiver<Received>,
+    pub statuses: Arc<Mutex<VecDeque<u16>>>,
+}
+
+#[derive(Clone)]
+struct ReceiverState {
+    tx: mpsc::UnboundedSender<Received>,
+    statuses: Arc<Mutex<VecDeque<u16>>>,
+}
+
+async fn receive(
+    State(state): State<ReceiverState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let _ = state.tx.send(Received { headers, body });
+    let status = state.statuses.lock().unwrap().pop_front().unwrap_or(200);
+    StatusCode::from_u16(status).unwrap()
+}
+
+pub async fn receiver(statuses: &[u16]) -> Receiver {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let statuses = Arc::new(Mutex::new(
+        statuses.iter().copied().collect::<VecDeque<_>>(),
+    ));
+    let app = axum::Router::new()
+        .route("/hook", axum::routing::post(receive))
+        .with_state(ReceiverState {
+            tx,
+            statuses: statuses.clone(),
+        });
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Receiver {
+        url: format!("http://{addr}/hook"),
+        rx,
+        statuses,
+    }
+}
+
+impl Receiver {
+    /// The next webhook (fails after 5 s).
+    pub async fn next(&mut self) -> Received {
+        tokio::time::timeout(Duration::from_secs(5), self.rx.recv())
+            .await
+            .expect("a webhook arrives in time")
+            .expect("receiver open")
+    }
+
+    /// The `identificationprocess.result` of the next webhook.
+    pub async fn next_result(&mut self) -> String {
+        let hook = self.next().await;
+        hook.body["identificationprocess"]["result"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
+
+/// Points the default company's webhooks at `url` through the HTTP control API.
+pub async fn configure_webhook(env: &Env, url: &str, basic: Option<(&str, &str)>) {
+    let mut body = json!({ "url": url });
+    if let Some((user, password)) = basic {
+        body["username"] = json!(user);
+        body["password"] = json!(password);
+    }
+    let response = env
+        .http
+        .put(format!(
+            "{}/companies/{DEFAULT_COMPANY}/webhook",
+            env.control()
+        ))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+/// A typical create body (the document's example).
+pub fn erika() -> Value {
+    json!({
+        "birthday": "1987-05-23",
+        "birthplace": "London",
+        "custom1": "Eg. Employer name",
+        "email": "hello@democompany.org",
+        "firstname": "Erika",
+        "gender": "FEMALE",
+        "lastname": "Musterman",
+        "mobilephone": "+49175310960",
+        "nationality": "DE",
+        "zipcode": "80469",
+        "country": "DE",
+        "city": "Munich",
+        "street": "High Street",
+        "streetnumber": "100"
+    })
+}

@@ -1,0 +1,248 @@
+//! IDnow sandbox: QES/eSign document definitions, uploads, document views and the signed
+//! document, with the documented 400/404/412 answers.
+
+mod idnow_common;
+
+use idnow_common::*;
+use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
+use serde_json::{json, Value};
+
+const CONTRACT: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+async fn upload(
+    env: &Env,
+    token: &str,
+    txn: &str,
+    definition: &str,
+    content_type: &str,
+) -> reqwest::Response {
+    env.http
+        .post(format!(
+            "{}/identifications/{txn}/documents/{definition}/data",
+            env.api(DEFAULT_COMPANY)
+        ))
+        .header("X-API-LOGIN-TOKEN", token)
+        .header("Content-Type", content_type)
+        .body(CONTRACT)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_company_without_esigning_gets_412() {
+    let env = start(1.0).await;
+    let token = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
+    let response = env
+        .http
+        .post(format!("{}/documentdefinitions", env.api(SECOND_COMPANY)))
+        .header("X-API-LOGIN-TOKEN", &token)
+        .json(&json!({"name": "doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 412);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], "PRECONDITION_FAILED");
+    assert_eq!(
+        error["message"],
+        format!("The customer '{SECOND_COMPANY}' is not an esigning customer!")
+    );
+}
+
+#[tokio::test]
+async fn document_definitions_crud() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let create = |body: Value| env.post(&token, "/documentdefinitions", Some(body));
+    let response = create(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"})).await;
+    assert_eq!(response.status(), 201);
+    assert!(response.bytes().await.unwrap().is_empty());
+    create(json!({"name": "AGB eSign", "identifier": "gtu", "optional": false, "mimeType": "application/pdf"})).await;
+    let bad = create(
+        json!({"name": "x", "identifier": "bäd", "optional": false, "mimeType": "application/pdf"}),
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(first_error(bad).await["key"], "identifier");
+    let bad =
+        create(json!({"name": "x", "identifier": "x", "optional": false, "mimeType": "image/png"}))
+            .await;
+    assert_eq!(first_error(bad).await["key"], "mimeType");
+    let list: Value = env
+        .get(&token, "/documentdefinitions")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list,
+        json!([
+            {"optional": false, "name": "Doc", "identifier": "doc", "mimeType": "application/pdf", "sortOrder": 1, "viewPolicy": "DEFAULT"},
+            {"optional": false, "name": "AGB eSign", "identifier": "gtu", "mimeType": "application/pdf", "sortOrder": 2, "viewPolicy": "DEFAULT"}
+        ])
+    );
+    let response = env
+        .post(
+            &token,
+            "/documentdefinitions/gtu",
+            Some(json!({"optional": false, "name": "Contract2", "identifier": "gtu", "mimeType": "application/pdf", "sortOrder": 1})),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let single: Value = env
+        .get(&token, "/documentdefinitions/gtu")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(single["name"], "Contract2");
+    assert_eq!(single["sortOrder"], 1);
+    let missing = env.get(&token, "/documentdefinitions/nope").await;
+    assert_eq!(missing.status(), 404);
+    let error = first_error(missing).await;
+    assert_eq!(error["key"], "identifier");
+    assert_eq!(error["message"], "no matching documentDefinition found");
+    assert_eq!(
+        env.delete(&token, "/documentdefinitions/gtu")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        env.delete(&token, "/documentdefinitions/gtu")
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn upload_needs_a_definition_and_a_pdf() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(
+        &token,
+        "sign-0",
+        json!({"firstname": "Erika", "lastname": "Mustermann"}),
+    )
+    .await;
+    let response = upload(&env, &token, "sign-0", "doc", "application/pdf").await;
+    assert_eq!(response.status(), 412, "no document definition exists");
+    assert_eq!(first_error(response).await["cause"], "PRECONDITION_FAILED");
+    env.post(&token, "/documentdefinitions", Some(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))).await;
+    let response = upload(&env, &token, "sign-0", "doc", "application/octet-stream").await;
+    assert_eq!(response.status(), 400);
+    let response = upload(&env, &token, "sign-0", "other", "application/pdf").await;
+    assert_eq!(response.status(), 412);
+    let response = upload(&env, &token, "sign-0", "doc", "application/pdf").await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn documents_are_listed_with_hash_then_signed_on_success() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    for (name, id) in [("Doc", "doc"), ("Contract2", "contract2")] {
+        env.post(&token, "/documentdefinitions", Some(json!({"name": name, "identifier": id, "optional": false, "mimeType": "application/pdf"}))).await;
+    }
+    env.create_ok(
+        &token,
+        "sign-1",
+        json!({"firstname": "Erika", "lastname": "Mustermann"}),
+    )
+    .await;
+    // QES: names only A-Z, a-z and '-'.
+    let response = env
+        .create(&token, "sign-bad", json!({"firstname": "Érika"}))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        upload(&env, &token, "sign-1", "doc", "application/pdf")
+            .await
+            .status(),
+        200
+    );
+    let docs: Value = env
+        .get(&token, "/identifications/sign-1/documents")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let hash = openssl::sha::sha256(CONTRACT)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    assert_eq!(docs[0]["name"], "Doc");
+    assert_eq!(docs[0]["hash"], hash.as_str());
+    assert_eq!(
+        docs[0]["displayHash"],
+        format!("{}-{}-{}", &hash[..4], &hash[4..8], &hash[8..12])
+    );
+    assert_eq!(docs[0]["status"], "UPLOADED");
+    assert_eq!(docs[0]["documentDefinition"]["identifier"], "doc");
+    assert_eq!(docs[1]["status"], "NEED_UPLOAD");
+    assert!(docs[1].get("hash").is_none());
+    let not_yet = env
+        .get(&token, "/identifications/sign-1/documents/doc/signed")
+        .await;
+    assert_eq!(not_yet.status(), 400);
+    let error = first_error(not_yet).await;
+    assert_eq!(error["key"], "document");
+    assert_eq!(error["message"], "Document has not yet been signed");
+    let unknown = env
+        .get(&token, "/identifications/sign-1/documents/nope/signed")
+        .await;
+    assert_eq!(unknown.status(), 404);
+    env.act_ok("sign-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let doc: Value = env
+        .get(&token, "/identifications/sign-1/documents/doc")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["status"], "SIGNED");
+    let signed = env
+        .get(&token, "/identifications/sign-1/documents/doc/signed")
+        .await;
+    assert_eq!(signed.status(), 200);
+    assert_eq!(signed.headers()["content-type"], "application/pdf");
+    assert!(signed.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let ident: Value = env
+        .get(&token, "/identifications/sign-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ident["attachments"]["contract-doc"],
+        "sign-1_doc_original.pdf"
+    );
+    assert_eq!(
+        ident["attachments"]["signedcontract-doc"],
+        "sign-1_doc_signed.pdf"
+    );
+    assert_eq!(ident["esigning"]["result"], "SUCCESS");
+}
+
+#[tokio::test]
+async fn qes_idents_need_first_and_last_name() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.post(&token, "/documentdefinitions", Some(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))).await;
+    let response = env
+        .create(&token, "qes-1", json!({"firstname": "Erika"}))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(first_error(response).await["key"], "lastname");
+    let response = env
+        .create(
+            &token,
+            "qes-1",
+            json!({"firstname": "Erika", "lastname": "Muster-Frau"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+}

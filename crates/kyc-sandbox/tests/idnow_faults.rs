@@ -1,0 +1,160 @@
+//! IDnow sandbox: fault injection for the next N API responses (5xx, 429 with Retry-After,
+//! delay, dropped connection, truncated body, malformed JSON, empty body).
+
+mod idnow_common;
+
+use std::time::Duration;
+
+use idnow_common::*;
+use kyc_sandbox::idnow::{Fault, FaultKind};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn status_faults_hit_the_next_n_responses_then_stop() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let response = env
+        .http
+        .post(format!("{}/faults", env.control()))
+        .json(&json!({"kind": "status", "status": 502, "count": 2, "path_contains": "/identifications"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    for _ in 0..2 {
+        let response = env.get(&token, "/identifications").await;
+        assert_eq!(response.status(), 502);
+        assert_eq!(
+            first_error(response).await["cause"],
+            "INTERNAL_SERVER_ERROR"
+        );
+    }
+    assert_eq!(env.get(&token, "/identifications").await.status(), 200);
+}
+
+#[tokio::test]
+async fn faults_only_match_their_path_and_method() {
+    let env = start(1.0).await;
+    env.sandbox.idnow().inject_fault(Fault {
+        method: Some("POST".into()),
+        path_contains: Some("/login".into()),
+        ..Fault::new(FaultKind::Status { status: 500 }, 1)
+    });
+    let response = env
+        .http
+        .get(format!("{}/system_check", env.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "other paths are untouched");
+    let response = env
+        .http
+        .post(format!("{}/login", env.api("sandboxco")))
+        .json(&json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 500);
+    env.login().await;
+}
+
+#[tokio::test]
+async fn too_many_requests_carries_retry_after() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.sandbox.idnow().inject_fault(Fault::new(
+        FaultKind::TooManyRequests {
+            retry_after_secs: 7,
+        },
+        1,
+    ));
+    let response = env.get(&token, "/identifications").await;
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "7");
+}
+
+#[tokio::test]
+async fn delay_makes_a_client_timeout_fire() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.sandbox
+        .idnow()
+        .inject_fault(Fault::new(FaultKind::Delay { millis: 500 }, 1));
+    let result = env
+        .http
+        .get(format!("{}/identifications", env.api("sandboxco")))
+        .header("X-API-LOGIN-TOKEN", &token)
+        .timeout(Duration::from_millis(100))
+        .send()
+        .await;
+    assert!(result.unwrap_err().is_timeout());
+}
+
+#[tokio::test]
+async fn connection_reset_and_truncated_body_fail_the_read() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "fault-1", erika()).await;
+    env.act_ok("fault-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    env.sandbox
+        .idnow()
+        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1));
+    let outcome = match env
+        .http
+        .get(format!("{}/identifications/fault-1", env.api("sandboxco")))
+        .header("X-API-LOGIN-TOKEN", &token)
+        .send()
+        .await
+    {
+        Ok(response) => response.bytes().await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    assert!(outcome.is_err(), "a dropped connection is an error");
+    env.sandbox
+        .idnow()
+        .inject_fault(Fault::new(FaultKind::TruncatedBody, 1));
+    let response = env.get(&token, "/identifications/fault-1").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.bytes().await.is_err(), "the body ends early");
+    assert_eq!(
+        env.get(&token, "/identifications/fault-1").await.status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn malformed_and_empty_bodies_do_not_parse() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.sandbox
+        .idnow()
+        .inject_fault(Fault::new(FaultKind::MalformedJson, 1));
+    let response = env.get(&token, "/identifications").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.json::<Value>().await.is_err());
+    env.sandbox
+        .idnow()
+        .inject_fault(Fault::new(FaultKind::EmptyBody, 1));
+    let response = env.get(&token, "/identifications").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.bytes().await.unwrap().is_empty());
+    // Clearing removes queued faults.
+    env.sandbox
+        .idnow()
+        .inject_fault(Fault::new(FaultKind::EmptyBody, 5));
+    let response = env
+        .http
+        .delete(format!("{}/faults", env.control()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let list: Value = env
+        .get(&token, "/identifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(list["identifications"].is_array());
+}

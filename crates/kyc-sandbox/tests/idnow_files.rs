@@ -1,0 +1,152 @@
+//! IDnow sandbox: the result PDF, XML and ZIP downloads with real files named as `attachments`
+//! says, and the XML signature that verifies with the sandbox's public key.
+
+mod idnow_common;
+
+use std::io::Read;
+
+use idnow_common::*;
+use openssl::hash::MessageDigest;
+use openssl::pkey::PKey;
+use openssl::sign::Verifier;
+use serde_json::{json, Value};
+
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a valid ZIP");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).unwrap();
+            (file.name().to_string(), data)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn files_are_404_before_the_user_finished() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "files-early", erika()).await;
+    for suffix in [".pdf", ".xml", ".zip"] {
+        let response = env
+            .get(&token, &format!("/identifications/files-early{suffix}"))
+            .await;
+        assert_eq!(response.status(), 404);
+        assert_eq!(first_error(response).await["cause"], "OBJECT_NOT_FOUND");
+    }
+    env.act_ok("files-early", "start", json!({})).await;
+    assert_eq!(
+        env.get(&token, "/identifications/files-early.zip")
+            .await
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn zip_holds_every_attachment_as_a_real_file_and_the_signature_verifies() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "files-1", erika()).await;
+    env.act_ok("files-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let ident: Value = env
+        .get(&token, "/identifications/files-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let attachments = ident["attachments"].as_object().unwrap().clone();
+    let href = ident["identificationprocess"]["href"].as_str().unwrap();
+    // href is relative to the gateway: fetch it as is.
+    let response = env
+        .http
+        .get(format!("{}{href}", env.base()))
+        .header("X-API-LOGIN-TOKEN", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/zip");
+    let files = unzip(&response.bytes().await.unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for name in attachments.values() {
+        assert!(
+            names.contains(&name.as_str().unwrap()),
+            "{name} missing from {names:?}"
+        );
+    }
+    assert_eq!(files.len(), attachments.len());
+    let file = |key: &str| {
+        let name = attachments[key].as_str().unwrap();
+        files.iter().find(|(n, _)| n == name).unwrap().1.clone()
+    };
+    let pdf = file("pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert!(pdf.ends_with(b"%%EOF\n"));
+    for key in ["idfrontside", "idbackside", "userface", "security1"] {
+        let jpeg = file(key);
+        assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "{key} is a JPEG");
+        assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9]);
+    }
+    let xml = file("xml");
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert!(text.contains("<result>SUCCESS</result>"));
+    assert!(text.contains("<firstname status=\"MATCH\">ERIKA</firstname>"));
+    let signature = file("xmlsig");
+    let public =
+        PKey::public_key_from_pem(env.sandbox.idnow().signing_public_key_pem().as_bytes()).unwrap();
+    let mut verifier = Verifier::new(MessageDigest::sha512(), &public).unwrap();
+    verifier.update(&xml).unwrap();
+    assert!(
+        verifier.verify(&signature).unwrap(),
+        "openssl dgst -sha512 -verify succeeds"
+    );
+    // The XML download is the same file.
+    let response = env.get(&token, "/identifications/files-1.xml").await;
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    assert_eq!(response.bytes().await.unwrap().to_vec(), xml);
+    let response = env.get(&token, "/identifications/files-1.pdf").await;
+    assert_eq!(response.headers()["content-type"], "application/pdf");
+    assert!(response.bytes().await.unwrap().starts_with(b"%PDF-"));
+}
+
+#[tokio::test]
+async fn aborted_idents_have_pdf_xml_and_signature_only() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "files-aborted", erika()).await;
+    env.act_ok("files-aborted", "start", json!({})).await;
+    env.act_ok("files-aborted", "abort", json!({})).await;
+    let ident: Value = env
+        .get(&token, "/identifications/files-aborted")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ident["attachments"],
+        json!({"pdf": "files-aborted.pdf", "xml": "files-aborted.xml", "xmlsig": "files-aborted.xml.sig"})
+    );
+    let zip = env
+        .get(&token, "/identifications/files-aborted.zip")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = unzip(&zip).into_iter().map(|(n, _)| n).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "files-aborted.pdf",
+            "files-aborted.xml",
+            "files-aborted.xml.sig"
+        ]
+    );
+}

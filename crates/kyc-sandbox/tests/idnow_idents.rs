@@ -1,0 +1,519 @@
+//! IDnow sandbox: create/update, get, list filters, delete, archive, copy, binding key and the
+//! health check, each with its documented status codes and error bodies.
+
+mod idnow_common;
+
+use idnow_common::*;
+use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn create_answers_201_with_an_ident_id_then_200_on_update() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "Txn-Create-1", erika()).await;
+    let (prefix, letters) = id.split_once('-').unwrap();
+    assert_eq!(prefix, "TST");
+    assert!(letters.len() == 5 && letters.chars().all(|c| c.is_ascii_uppercase()));
+    // Transaction numbers are case-insensitive: this updates the same ident.
+    let response = env
+        .create(&token, "txn-create-1", json!({"city": "Berlin"}))
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn get_before_the_user_starts_is_404_object_not_found() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "not-started", erika()).await;
+    let response = env.get(&token, "/identifications/not-started").await;
+    assert_eq!(response.status(), 404);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    assert_eq!(
+        error["key"],
+        format!("Ident {id} - No identification request found matching the provided parameters")
+    );
+    let response = env.get(&token, "/identifications/never-created").await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(first_error(response).await["cause"], "OBJECT_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn bad_transaction_numbers_are_400_bad_request() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let long = "a".repeat(256);
+    for txn in ["bad%21txn", "with%20space", long.as_str()] {
+        let response = env.create(&token, txn, json!({})).await;
+        assert_eq!(response.status(), 400, "{txn}");
+        let error = first_error(response).await;
+        assert_eq!(error["cause"], "BAD_REQUEST");
+        assert_eq!(error["key"], "transactionnumber");
+    }
+    assert_eq!(
+        env.create(&token, &"a".repeat(255), json!({}))
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn bad_fields_are_400_with_the_offending_key() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let cases = [
+        (json!({"birthday": "23.05.1987"}), "BAD_REQUEST", "birthday"),
+        (json!({"birthday": "1987-02-30"}), "BAD_REQUEST", "birthday"),
+        (json!({"country": "de"}), "BAD_REQUEST", "country"),
+        (json!({"nationality": "DEU"}), "BAD_REQUEST", "nationality"),
+        (json!({"gender": "X"}), "BAD_REQUEST", "gender"),
+        (json!({"firstname": 42}), "BAD_REQUEST", "firstname"),
+        (json!({"shoesize": "42"}), "UNRECOGNIZED_FIELD", "shoesize"),
+    ];
+    for (i, (body, cause, key)) in cases.into_iter().enumerate() {
+        let response = env.create(&token, &format!("bad-field-{i}"), body).await;
+        assert_eq!(response.status(), 400);
+        let error = first_error(response).await;
+        assert_eq!(error["cause"], cause);
+        assert_eq!(error["key"], key);
+    }
+    let response = env
+        .http
+        .post(format!(
+            "{}/identifications/bad-json/start",
+            env.api(DEFAULT_COMPANY)
+        ))
+        .header("X-API-LOGIN-TOKEN", &token)
+        .header("Content-Type", "application/json")
+        .body("{\"firstname\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(first_error(response).await["cause"], "UNPARSEABLE_JSON");
+}
+
+#[tokio::test]
+async fn a_finished_ident_cannot_be_updated_409_existing_identification() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "finished-1", erika()).await;
+    env.act_ok("finished-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let response = env.create(&token, "FINISHED-1", erika()).await;
+    assert_eq!(response.status(), 409);
+    assert_eq!(
+        first_error(response).await["cause"],
+        "EXISTING_IDENTIFICATION"
+    );
+}
+
+#[tokio::test]
+async fn get_after_success_is_shaped_like_the_documented_samples() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["custom2"] = json!("my ref");
+    let id = env.create_ok(&token, "shape-1", body).await;
+    env.act_ok("shape-1", "start", json!({"type": "APP"})).await;
+    env.act_ok("shape-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let response = env.get(&token, "/identifications/shape-1").await;
+    assert_eq!(response.status(), 200);
+    let ident: Value = response.json().await.unwrap();
+    let process = &ident["identificationprocess"];
+    assert_eq!(process["result"], "SUCCESS");
+    assert_eq!(process["id"], id.as_str());
+    assert_eq!(process["companyid"], DEFAULT_COMPANY);
+    assert_eq!(process["transactionnumber"], "shape-1");
+    assert_eq!(process["type"], "APP");
+    assert_eq!(process["filename"], "shape-1.zip");
+    assert_eq!(
+        process["href"],
+        format!("/api/v1/{DEFAULT_COMPANY}/identifications/shape-1.zip")
+    );
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(process["identificationtime"].as_str().unwrap())
+            .is_ok()
+    );
+    assert_eq!(ident["customdata"]["custom2"], "my ref");
+    assert_eq!(ident["customdata"]["custom5"], Value::Null);
+    assert_eq!(ident["contactdata"]["email"], "hello@democompany.org");
+    assert_eq!(
+        ident["userdata"]["firstname"],
+        json!({"status": "MATCH", "value": "ERIKA"})
+    );
+    assert_eq!(
+        ident["userdata"]["address"]["city"],
+        json!({"status": "MATCH", "value": "MUNICH"})
+    );
+    // Not sent, read from the (sample) document: NEW.
+    assert_eq!(ident["userdata"]["birthname"]["status"], "NEW");
+    assert_eq!(
+        ident["identificationdocument"]["type"],
+        json!({"status": "NEW", "value": "IDCARD"})
+    );
+    assert_eq!(ident["attachments"]["pdf"], "shape-1.pdf");
+    assert_eq!(ident["attachments"]["xml"], "shape-1.xml");
+    assert_eq!(
+        ident["attachments"]["idfrontside"],
+        "shape-1_idfrontside.jpg"
+    );
+}
+
+#[tokio::test]
+async fn data_changed_reports_change_with_original() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "changed-1", erika()).await;
+    env.act_ok(
+        "changed-1",
+        "result",
+        json!({"result": "SUCCESS_DATA_CHANGED", "changes": {"lastname": "Mustermann", "birthday": "1964-08-12"}}),
+    )
+    .await;
+    let ident: Value = env
+        .get(&token, "/identifications/changed-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ident["identificationprocess"]["result"],
+        "SUCCESS_DATA_CHANGED"
+    );
+    assert_eq!(ident["identificationprocess"]["identchanges"], true);
+    assert_eq!(
+        ident["userdata"]["lastname"],
+        json!({"status": "CHANGE", "value": "MUSTERMANN", "original": "Musterman"})
+    );
+    assert_eq!(ident["userdata"]["birthday"]["original"], "1987-05-23");
+    assert_eq!(ident["userdata"]["firstname"]["status"], "MATCH");
+}
+
+#[tokio::test]
+async fn list_filters_by_state_and_defaults_to_successful() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let plan = [
+        ("l-success", Some(json!({"result": "SUCCESS"}))),
+        ("l-changed", Some(json!({"result": "SUCCESS_DATA_CHANGED"}))),
+        (
+            "l-fraud",
+            Some(json!({"result": "FRAUD_SUSPICION_CONFIRMED", "reason": "WARNING_PAPER_PRINT"})),
+        ),
+        ("l-review", Some(json!({"result": "REVIEW_PENDING"}))),
+        ("l-check", Some(json!({"result": "CHECK_PENDING"}))),
+        (
+            "l-canceled",
+            Some(json!({"result": "CANCELED", "reason": "ID_BLURRY"})),
+        ),
+        (
+            "l-aborted",
+            Some(json!({"result": "ABORTED", "reason": "USER_CANCELLATION_IDENTIFY_LATER"})),
+        ),
+        ("l-created", None),
+    ];
+    for (txn, outcome) in &plan {
+        env.create_ok(&token, txn, erika()).await;
+        if let Some(outcome) = outcome {
+            if outcome["result"] == "ABORTED" {
+                env.act_ok(txn, "start", json!({})).await;
+                env.act_ok(txn, "abort", json!({"reason": outcome["reason"]}))
+                    .await;
+            } else {
+                env.act_ok(txn, "result", outcome.clone()).await;
+            }
+        }
+    }
+    let listed = |query: &'static str| {
+        let env = &env;
+        let token = token.clone();
+        async move {
+            let response = env.get(&token, &format!("/identifications{query}")).await;
+            assert_eq!(response.status(), 200);
+            let body: Value = response.json().await.unwrap();
+            let mut txns: Vec<String> = body["identifications"]
+                .as_array()
+                .expect("wrapped in identifications")
+                .iter()
+                .map(|i| {
+                    i["identificationprocess"]["transactionnumber"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            txns.sort();
+            txns
+        }
+    };
+    assert_eq!(listed("").await, ["l-changed", "l-fraud", "l-success"]);
+    assert_eq!(
+        listed("?successful=true").await,
+        ["l-changed", "l-fraud", "l-success"]
+    );
+    assert_eq!(listed("?pending=true").await, ["l-check", "l-review"]);
+    assert_eq!(listed("?aborted=true").await, ["l-aborted"]);
+    assert_eq!(listed("?canceled=true").await, ["l-canceled"]);
+    assert_eq!(listed("?cancelled=true").await, ["l-canceled"]);
+}
+
+#[tokio::test]
+async fn delete_only_finished_idents_and_never_reuse_the_number() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "del-1", erika()).await;
+    let response = env.delete(&token, "/identifications/del-1").await;
+    assert_eq!(response.status(), 404);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    assert!(error["key"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("Ident {id} / IdentRequest")));
+    assert!(error["key"].as_str().unwrap().ends_with("not yet finished"));
+    env.act_ok("del-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let response = env.delete(&token, "/identifications/del-1").await;
+    assert_eq!(response.status(), 200);
+    assert!(response.bytes().await.unwrap().is_empty());
+    assert_eq!(
+        env.get(&token, "/identifications/del-1").await.status(),
+        404
+    );
+    let response = env.create(&token, "DEL-1", erika()).await;
+    assert_eq!(
+        response.status(),
+        409,
+        "a deleted transaction number is never reusable"
+    );
+}
+
+#[tokio::test]
+async fn archive_once_and_archived_idents_leave_the_list() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "arch-1", erika()).await;
+    assert_eq!(
+        env.post(&token, "/identifications/arch-1/archive", None)
+            .await
+            .status(),
+        404
+    );
+    env.act_ok("arch-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(
+        env.post(&token, "/identifications/arch-1/archive", None)
+            .await
+            .status(),
+        200
+    );
+    let again = env
+        .post(&token, "/identifications/arch-1/archive", None)
+        .await;
+    assert_eq!(again.status(), 400);
+    assert_eq!(first_error(again).await["cause"], "BAD_REQUEST");
+    let list: Value = env
+        .get(&token, "/identifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["identifications"], json!([]));
+    // The archived ident itself can still be read.
+    assert_eq!(
+        env.get(&token, "/identifications/arch-1").await.status(),
+        200
+    );
+    assert!(
+        env.sandbox
+            .idnow()
+            .ident(DEFAULT_COMPANY, "arch-1")
+            .unwrap()
+            .archived
+    );
+}
+
+#[tokio::test]
+async fn copy_to_a_permitted_company_and_refuse_others() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "copy-src", erika()).await;
+    env.act_ok("copy-src", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let response = env
+        .post(
+            &token,
+            "/identifications/copy-src/copy",
+            Some(
+                json!({"target_companyid": SECOND_COMPANY, "target_transactionnumber": "copied-1"}),
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let new_id = body["id"].as_str().unwrap().to_string();
+    let other = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
+    let copied: Value = env
+        .http
+        .get(format!(
+            "{}/identifications/copied-1",
+            env.api(SECOND_COMPANY)
+        ))
+        .header("X-API-LOGIN-TOKEN", &other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(copied["identificationprocess"]["result"], "SUCCESS");
+    assert_eq!(copied["identificationprocess"]["id"], new_id.as_str());
+    assert_eq!(copied["identificationprocess"]["companyid"], SECOND_COMPANY);
+    let forbidden = env
+        .post(
+            &token,
+            "/identifications/copy-src/copy",
+            Some(json!({"target_companyid": "elsewhere", "target_transactionnumber": "x"})),
+        )
+        .await;
+    assert_eq!(forbidden.status(), 403);
+    let missing = env
+        .post(
+            &token,
+            "/identifications/no-such/copy",
+            Some(json!({"target_companyid": SECOND_COMPANY, "target_transactionnumber": "y"})),
+        )
+        .await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(first_error(missing).await["cause"], "OBJECT_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn binding_key_is_404_without_one_and_served_when_the_sdk_sent_one() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "bind-1", erika()).await;
+    env.create_ok(&token, "bind-2", erika()).await;
+    env.act_ok("bind-1", "start", json!({})).await;
+    env.act_ok("bind-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let response = env.get(&token, "/identifications/bind-1/bindingKey").await;
+    assert_eq!(response.status(), 404);
+    let error = first_error(response).await;
+    assert_eq!(error["key"], "id");
+    assert!(error["message"].as_str().unwrap().ends_with(&id));
+    env.act_ok(
+        "bind-2",
+        "start",
+        json!({"bindingKey": "eyJ4NWMiOl.sandbox.key"}),
+    )
+    .await;
+    env.act_ok("bind-2", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let body: Value = env
+        .get(&token, "/identifications/bind-2/bindingKey")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body, json!({"bindingKey": "eyJ4NWMiOl.sandbox.key"}));
+}
+
+#[tokio::test]
+async fn system_check_answers_system_check_ok() {
+    let env = start(1.0).await;
+    let response = env
+        .http
+        .get(format!("{}/system_check", env.base()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "SYSTEM_CHECK_OK");
+}
+
+#[tokio::test]
+async fn an_empty_transaction_number_is_missing_transaction_token_and_wrong_urls_are_404() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let response = env
+        .post(&token, "/identifications//start", Some(json!({})))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        first_error(response).await["cause"],
+        "MISSING_TRANSACTION_TOKEN"
+    );
+    let response = env.get(&token, "/no/such/resource").await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(first_error(response).await["cause"], "OBJECT_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn proof_of_address_and_driver_licence_readouts() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    env.create_ok(&token, "poa-1", erika()).await;
+    env.act_ok(
+        "poa-1",
+        "result",
+        json!({"result": "SUCCESS", "poaresult": "SUCCESS", "documenttype": "DRIVERS_LICENSE",
+               "redact": ["number"]}),
+    )
+    .await;
+    let ident: Value = env
+        .get(&token, "/identifications/poa-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ident["identificationprocess"]["poaresult"], "SUCCESS");
+    assert_eq!(
+        ident["additionaldocuments"][0]["documentname"],
+        "UTILITY_BILL"
+    );
+    assert_eq!(
+        ident["additionaldocuments"][0]["address"]["street"],
+        json!({"status": "MATCH", "value": "HIGH STREET"})
+    );
+    assert_eq!(ident["attachments"]["utilitybill"], "poa-1_utilitybill.jpg");
+    assert_eq!(
+        ident["identificationdocument"]["type"]["value"],
+        "DRIVERS_LICENSE"
+    );
+    let licences = ident["identificationdocument"]["driverlicenses"]
+        .as_array()
+        .unwrap();
+    assert!(licences
+        .iter()
+        .any(|l| l["validFromReadout"] == "REFERENCE_GERMAN"));
+    let xml = env
+        .get(&token, "/identifications/poa-1.xml")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(xml.contains("<poaresult>SUCCESS</poaresult>"));
+    assert!(xml.contains("<additionaldocuments>"));
+    assert!(xml.contains("<documentname>UTILITY_BILL</documentname>"));
+    assert_eq!(
+        ident["identificationdocument"]["number"],
+        json!({"status": "REDACTION"})
+    );
+    assert!(xml.contains("<number status=\"REDACTION\"/>"));
+    let bad = env
+        .act(
+            "poa-1",
+            "review",
+            json!({"result": "SUCCESS", "poaresult": "MAYBE"}),
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+}

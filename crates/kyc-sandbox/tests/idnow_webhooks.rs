@@ -1,0 +1,439 @@
+//! IDnow sandbox: the test robot, the control API's results and re-reviews, and webhook
+//! delivery (types, bodies, Basic auth, retry schedule, outdated retries dropped).
+
+mod idnow_common;
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use idnow_common::*;
+use kyc_sandbox::idnow::{DeliveryOutcome, IdnowOptions, Outcome, DEFAULT_COMPANY};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn happypath_robot_sends_start_then_final_success() {
+    let env = start(1000.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["firstname"] = json!("X-MANUALTEST-HAPPYPATH");
+    let id = env.create_ok(&token, "robot-happy", body).await;
+    let start = hooks.next().await;
+    assert_eq!(start.body["identificationprocess"]["result"], "START");
+    assert_eq!(start.body["identificationprocess"]["id"], id.as_str());
+    let last = hooks.next().await;
+    let process = &last.body["identificationprocess"];
+    assert_eq!(process["result"], "SUCCESS");
+    assert_eq!(process["agentname"], "TROBOT");
+    // The webhook body is the GET ident JSON.
+    let fetched: Value = env
+        .get(&token, "/identifications/robot-happy")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fetched, last.body);
+    let types: Vec<String> = env
+        .sandbox
+        .idnow()
+        .webhook_deliveries()
+        .iter()
+        .map(|d| d.webhook_type.clone())
+        .collect();
+    assert_eq!(types, ["START", "FINAL"]);
+}
+
+#[tokio::test]
+async fn fraudident_robot_confirms_fraud_with_the_documented_reason() {
+    let env = start(1000.0).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["lastname"] = json!("X-MANUALTEST-FRAUDIDENT");
+    env.create_ok(&token, "robot-fraud", body).await;
+    env.wait_for_status("robot-fraud", "FRAUD_SUSPICION_CONFIRMED")
+        .await;
+    let ident: Value = env
+        .get(&token, "/identifications/robot-fraud")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ident["identificationprocess"]["reason"],
+        "WARNING_FAKED_MANIPULATED_ID"
+    );
+}
+
+#[tokio::test]
+async fn canceled_robot_in_a_custom_field_cancels_with_other_error_and_thin_body() {
+    let env = start(1000.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["custom3"] = json!("X-MANUALTEST-CANCELED");
+    env.create_ok(&token, "robot-cancel", body).await;
+    assert_eq!(hooks.next_result().await, "START");
+    let canceled = hooks.next().await.body;
+    assert_eq!(canceled["identificationprocess"]["result"], "CANCELED");
+    assert_eq!(canceled["identificationprocess"]["reason"], "OTHER_ERROR");
+    assert!(canceled.get("attachments").is_none());
+    assert!(canceled.get("identificationdocument").is_none());
+    assert_eq!(
+        canceled["userdata"]["lastname"],
+        json!({"status": "ORIGINAL", "original": "Musterman"})
+    );
+    let deliveries = env.sandbox.idnow().webhook_deliveries();
+    assert_eq!(deliveries[1].webhook_type, "CANCELED");
+    // CANCELED is retryable with the same IdentID: the user can start again.
+    env.act_ok("robot-cancel", "start", json!({})).await;
+    assert_eq!(hooks.next_result().await, "START");
+}
+
+#[tokio::test]
+async fn robot_waits_for_the_user_when_autostart_is_off() {
+    let options = IdnowOptions {
+        robot_autostart: false,
+        ..IdnowOptions::default()
+    };
+    let env = start_with(1000.0, options).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["firstname"] = json!("X-MANUALTEST-HAPPYPATH");
+    env.create_ok(&token, "robot-wait", body).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        env.sandbox
+            .idnow()
+            .ident(DEFAULT_COMPANY, "robot-wait")
+            .unwrap()
+            .status,
+        "CREATED"
+    );
+    env.act_ok("robot-wait", "start", json!({})).await;
+    env.wait_for_status("robot-wait", "SUCCESS").await;
+}
+
+#[tokio::test]
+async fn realtime_then_final_with_previous_result_then_a_re_review() {
+    let env = start(1.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "review-1", erika()).await;
+    env.act_ok("review-1", "start", json!({})).await;
+    assert_eq!(hooks.next_result().await, "START");
+    env.act_ok("review-1", "result", json!({"result": "REVIEW_PENDING"}))
+        .await;
+    let realtime = hooks.next().await.body;
+    assert_eq!(
+        realtime["identificationprocess"]["result"],
+        "REVIEW_PENDING"
+    );
+    assert!(
+        realtime.get("attachments").is_some(),
+        "preliminary results carry data"
+    );
+    env.act_ok(
+        "review-1",
+        "result",
+        json!({"result": "FRAUD_SUSPICION_CONFIRMED", "reason": "WARNING_MANIPULATED_DATA"}),
+    )
+    .await;
+    let final_hook = hooks.next().await.body;
+    assert_eq!(
+        final_hook["identificationprocess"]["result"],
+        "FRAUD_SUSPICION_CONFIRMED"
+    );
+    assert_eq!(
+        final_hook["identificationprocess"]["previousresult"],
+        "REVIEW_PENDING"
+    );
+    // Setting a result on a finished ident is refused; a supervisor re-review changes it.
+    let refused = env
+        .act("review-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(refused.status(), 409);
+    env.act_ok("review-1", "review", json!({"result": "SUCCESS"}))
+        .await;
+    let rereview = hooks.next().await.body;
+    assert_eq!(rereview["identificationprocess"]["result"], "SUCCESS");
+    assert_eq!(rereview["userdata"]["firstname"]["reviewstatus"], "MATCH");
+    let types: Vec<String> = env
+        .sandbox
+        .idnow()
+        .webhook_deliveries()
+        .iter()
+        .map(|d| d.webhook_type.clone())
+        .collect();
+    assert_eq!(types, ["START", "REALTIME", "FINAL", "FINAL"]);
+}
+
+#[tokio::test]
+async fn abort_sends_aborted_with_the_reason_and_the_same_ident_can_be_resumed() {
+    let env = start(1.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "abort-1", erika()).await;
+    env.act_ok("abort-1", "start", json!({})).await;
+    hooks.next().await;
+    env.act_ok(
+        "abort-1",
+        "abort",
+        json!({"reason": "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE"}),
+    )
+    .await;
+    let aborted = hooks.next().await.body;
+    assert_eq!(aborted["identificationprocess"]["result"], "ABORTED");
+    assert_eq!(
+        aborted["identificationprocess"]["reason"],
+        "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE"
+    );
+    assert_eq!(
+        aborted["identificationprocess"]["identificationtime"],
+        Value::Null
+    );
+    assert_eq!(aborted["identificationdocument"], json!({}));
+    assert_eq!(
+        aborted["userdata"]["birthday"],
+        json!({"status": "ORIGINAL", "original": "1987-05-23"})
+    );
+    env.act_ok("abort-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(hooks.next_result().await, "START");
+    let success = hooks.next().await.body;
+    assert_eq!(success["identificationprocess"]["result"], "SUCCESS");
+    assert_eq!(success["identificationprocess"]["id"], id.as_str());
+    assert_eq!(
+        env.sandbox
+            .idnow()
+            .ident(DEFAULT_COMPANY, "abort-1")
+            .unwrap()
+            .attempts,
+        2
+    );
+}
+
+#[tokio::test]
+async fn check_pending_webhook_has_a_thin_body() {
+    let env = start(1.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "check-1", erika()).await;
+    env.sandbox
+        .idnow()
+        .set_result(
+            DEFAULT_COMPANY,
+            "check-1",
+            &Outcome::new("CHECK_PENDING", None),
+        )
+        .unwrap();
+    assert_eq!(hooks.next_result().await, "START");
+    let check = hooks.next().await.body;
+    assert_eq!(check["identificationprocess"]["result"], "CHECK_PENDING");
+    assert!(check.get("attachments").is_none());
+    assert!(check.get("identificationdocument").is_none());
+    assert!(check["userdata"]["firstname"].get("value").is_none());
+    assert_eq!(
+        env.sandbox.idnow().webhook_deliveries()[1].webhook_type,
+        "REALTIME"
+    );
+}
+
+#[tokio::test]
+async fn webhooks_carry_basic_auth_when_configured() {
+    let env = start(1.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, Some(("hookuser", "hook-secret"))).await;
+    let token = env.login().await;
+    env.create_ok(&token, "auth-hook", erika()).await;
+    env.act_ok("auth-hook", "start", json!({})).await;
+    let hook = hooks.next().await;
+    let expected = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode("hookuser:hook-secret")
+    );
+    assert_eq!(hook.headers["authorization"], expected.as_str());
+    assert!(hook.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_doubling_delays_on_3xx_4xx_5xx() {
+    // Time scale 100: the documented 1 s, 2 s, 4 s retries take 10, 20, 40 ms.
+    let env = start(100.0).await;
+    let mut hooks = receiver(&[500, 302, 404]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "retry-1", erika()).await;
+    env.act_ok("retry-1", "start", json!({})).await;
+    let first = Instant::now();
+    let mut arrivals = vec![Duration::ZERO];
+    hooks.next().await;
+    for _ in 0..3 {
+        hooks.next().await;
+        arrivals.push(first.elapsed());
+    }
+    assert!(arrivals[1] >= Duration::from_millis(10), "{arrivals:?}");
+    assert!(
+        arrivals[2] - arrivals[1] >= Duration::from_millis(20),
+        "{arrivals:?}"
+    );
+    assert!(
+        arrivals[3] - arrivals[2] >= Duration::from_millis(40),
+        "{arrivals:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let delivery = &env.sandbox.idnow().webhook_deliveries()[0];
+    assert_eq!(
+        delivery.statuses,
+        [Some(500), Some(302), Some(404), Some(200)]
+    );
+    assert_eq!(delivery.outcome, DeliveryOutcome::Delivered);
+}
+
+#[tokio::test]
+async fn an_outdated_retry_is_dropped_after_the_ident_changed() {
+    // Time scale 2: the first retry waits 500 ms, long enough to finish the ident meanwhile.
+    let env = start(2.0).await;
+    let mut hooks = receiver(&[200, 500]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "outdated-1", erika()).await;
+    env.act_ok("outdated-1", "start", json!({})).await;
+    assert_eq!(hooks.next_result().await, "START");
+    env.act_ok("outdated-1", "result", json!({"result": "REVIEW_PENDING"}))
+        .await;
+    assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
+    env.act_ok("outdated-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(hooks.next_result().await, "SUCCESS");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let deliveries = env.sandbox.idnow().webhook_deliveries();
+    assert_eq!(deliveries[1].webhook_type, "REALTIME");
+    assert_eq!(deliveries[1].outcome, DeliveryOutcome::DroppedOutdated);
+    assert_eq!(deliveries[1].attempts, 1);
+    assert_eq!(deliveries[2].outcome, DeliveryOutcome::Delivered);
+    assert!(hooks.rx.try_recv().is_err(), "no REALTIME after FINAL");
+    // The log is readable over HTTP too.
+    let log: Value = env
+        .http
+        .get(format!(
+            "{}/webhooks?transactionnumber=outdated-1",
+            env.control()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["deliveries"][1]["outcome"], "dropped_outdated");
+}
+
+#[tokio::test]
+async fn retries_give_up_after_the_maximum_retry_time() {
+    let options = IdnowOptions {
+        webhook_max_retry_time: Duration::from_secs(10),
+        ..IdnowOptions::default()
+    };
+    // 1 + 2 + 4 documented seconds fit into 10; the next (8 s) would not.
+    let env = start_with(1000.0, options).await;
+    let hooks = receiver(&[503; 10]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "giveup-1", erika()).await;
+    env.act_ok("giveup-1", "start", json!({})).await;
+    for _ in 0..100 {
+        let deliveries = env.sandbox.idnow().webhook_deliveries();
+        if deliveries
+            .first()
+            .is_some_and(|d| d.outcome == DeliveryOutcome::GaveUp)
+        {
+            assert_eq!(deliveries[0].attempts, 4);
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("retries never gave up");
+}
+
+#[tokio::test]
+async fn older_robot_scenarios_go_through_review() {
+    let env = start(1000.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["custom5"] = json!("X-AUTOTEST-CHANGEALLREVIEW");
+    env.create_ok(&token, "robot-review", body).await;
+    assert_eq!(hooks.next_result().await, "START");
+    assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
+    let done = hooks.next().await.body;
+    assert_eq!(
+        done["identificationprocess"]["result"],
+        "SUCCESS_DATA_CHANGED"
+    );
+    assert_eq!(
+        done["identificationprocess"]["previousresult"],
+        "REVIEW_PENDING"
+    );
+    assert_eq!(done["identificationprocess"]["reviewchanges"], true);
+    assert_eq!(
+        done["userdata"]["lastname"],
+        json!({"status": "CHANGE", "value": "MUSTERMANN", "original": "Musterman",
+               "reviewstatus": "CHANGE", "identification": "MUSTERMAN"})
+    );
+    let mut body = erika();
+    body["firstname"] = json!("x-manualtest-fraudok");
+    env.create_ok(&token, "robot-fraudok", body).await;
+    assert_eq!(hooks.next_result().await, "START");
+    let pending = hooks.next().await.body;
+    assert_eq!(
+        pending["identificationprocess"]["result"],
+        "FRAUD_SUSPICION_PENDING"
+    );
+    let done = hooks.next().await.body;
+    assert_eq!(done["identificationprocess"]["result"], "SUCCESS");
+    assert_eq!(
+        done["identificationprocess"]["previousresult"],
+        "FRAUD_SUSPICION_PENDING"
+    );
+}
+
+#[tokio::test]
+async fn an_old_webhook_can_be_redelivered_out_of_order() {
+    let env = start(1.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "redeliver-1", erika()).await;
+    env.act_ok("redeliver-1", "result", json!({"result": "REVIEW_PENDING"}))
+        .await;
+    env.act_ok("redeliver-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    for expected in ["START", "REVIEW_PENDING", "SUCCESS"] {
+        assert_eq!(hooks.next_result().await, expected);
+    }
+    let realtime = env.sandbox.idnow().webhook_deliveries()[1].id;
+    let response = env
+        .http
+        .post(format!("{}/webhooks/{realtime}/redeliver", env.control()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        hooks.next_result().await,
+        "REVIEW_PENDING",
+        "the old REALTIME again, after FINAL"
+    );
+    assert!(env.sandbox.idnow().redeliver_webhook(realtime));
+    assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
+    assert!(!env.sandbox.idnow().redeliver_webhook(999));
+}
