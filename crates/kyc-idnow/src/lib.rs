@@ -36,6 +36,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod mapping;
+pub mod normalize;
 pub mod provider;
 pub mod status_mapping;
 pub mod webhook;

@@ -20,9 +20,12 @@ pub fn looks_like_jwe(body: &[u8]) -> bool {
 /// error that keeps the raw body.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
     let malformed = |what: String| {
-        Error::new(ErrorKind::Provider, format!("cannot read the case result: {what}"))
-            .with_provider(Provider::Postident)
-            .with_raw_body(Bytes::copy_from_slice(body))
+        Error::new(
+            ErrorKind::Provider,
+            format!("cannot read the case result: {what}"),
+        )
+        .with_provider(Provider::Postident)
+        .with_raw_body(Bytes::copy_from_slice(body))
     };
     let raw: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
         malformed(format!(

@@ -163,3 +163,39 @@ impl Drop for Sandbox {
         }
     }
 }
+
+impl Sandbox {
+    /// A `kyc.toml` that points the library's IDnow adapter at this sandbox.
+    pub fn idnow_config_toml(&self) -> String {
+        format!(
+            "provider = \"idnow\"\n\n[idnow]\nbase_url = \"{}\"\ncompany_id = \"{}\"\napi_key = \"{}\"\n",
+            self.idnow.base_url().as_str().trim_end_matches('/'),
+            self.idnow.company_id(),
+            self.idnow.api_key()
+        )
+    }
+
+    /// A `kyc.toml` that points the library's POSTIDENT adapter at this sandbox. With
+    /// `private_key_pem` (RSA, PKCS#8) results are requested JWE-encrypted, keyed with the
+    /// sandbox's data password; without it they come as plain JSON.
+    pub fn postident_config_toml(&self, private_key_pem: Option<&str>) -> String {
+        let p = &self.postident;
+        let mut text = format!(
+            "provider = \"postident\"\n\n[postident]\nbase_url = \"{}\"\nclient_id = \"{}\"\n\
+             username = \"{}\"\npassword = \"{}\"\n",
+            p.base_url().as_str().trim_end_matches('/'),
+            p.client_id(),
+            p.username(),
+            p.password()
+        );
+        match private_key_pem {
+            Some(pem) => text.push_str(&format!(
+                "encryption = true\ndata_password = \"{}\"\nprivate_key = \"\"\"\n{}\"\"\"\n",
+                p.data_password(),
+                pem.trim_end()
+            )),
+            None => text.push_str("encryption = false\n"),
+        }
+        text
+    }
+}
