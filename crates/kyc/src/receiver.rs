@@ -120,9 +120,7 @@ impl Inner {
             .cloned()
             .collect();
         let mut cases = lock(&self.cases);
-        let stored = keys
-            .iter()
-            .find_map(|k| cases.get(&(provider, k.clone())));
+        let stored = keys.iter().find_map(|k| cases.get(&(provider, k.clone())));
         if let Some(stored) = stored {
             if !case.supersedes(stored) {
                 tracing::debug!(case = %case.case_ref, new = %case.status, kept = %stored.status, "stale webhook ignored");

@@ -23,9 +23,7 @@ mod secret_source;
 mod sections;
 
 pub use secret_source::SecretSource;
-pub use sections::{
-    HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection,
-};
+pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
 
 use kyc_core::{Error, ErrorKind, KycProvider, Result};
 use serde::Deserialize;

@@ -266,9 +266,10 @@ impl PostidentSection {
         } else {
             kyc_postident::Encryption::Disabled
         };
-        let webhook = self
-            .webhook
-            .to_auth("postident.webhook", &kyc_postident::webhook::DOCUMENTED_SOURCE_IPS)?;
+        let webhook = self.webhook.to_auth(
+            "postident.webhook",
+            &kyc_postident::webhook::DOCUMENTED_SOURCE_IPS,
+        )?;
         Ok(kyc_postident::PostidentConfig {
             base_url,
             client_id,
