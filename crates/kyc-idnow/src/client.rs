@@ -1,9 +1,13 @@
 //! The typed IDnow client: one method per request of IDnow's API collection.
 //!
 //! Every call logs in lazily (one cached login token, see [`crate::auth`]), re-logs in once on a
-//! rejected token, retries transient failures of safe requests (GETs, and create, which is
-//! idempotent per transaction number) with bounded, jittered backoff, and checks the caller's
-//! input against the documented rules before anything is sent.
+//! rejected token, retries transient failures of safe requests (GETs, login, and create, which
+//! is idempotent per transaction number) with bounded, jittered backoff that honours
+//! `Retry-After`, and checks the caller's input against the documented rules before anything is
+//! sent. A body that breaks off counts as a transport failure (retried when safe); a complete
+//! 200 the adapter cannot read is never retried. Archive, delete, copy and the eSign writes are
+//! sent once (retried only after a 429, which IDnow answers without doing anything).
+//! `docs/reliability.md` lists the policy per operation.
 
 use crate::auth::{IssuedToken, TokenCache};
 use crate::config::{join, IdnowConfig};
@@ -112,6 +116,86 @@ enum Retry {
 
 /// The whole-request timeout of streamed downloads (large result ZIPs with video).
 pub const LONG_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// The longest `Retry-After` the client waits out by itself before retrying. When IDnow asks
+/// for a longer pause, the call fails at once with [`kyc_core::ErrorKind::Throttled`] (or
+/// `Transient` for a 5xx) carrying [`kyc_core::Error::retry_after`], and the caller decides.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// Whether an answer is read to the end inside the retry loop or handed over as a stream.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// Read the whole body; a body that breaks off is a failed try (retried when safe).
+    Buffered,
+    /// Hand over the response once the headers arrived (streamed downloads).
+    Streamed,
+}
+
+/// A response read to its end.
+struct Reply {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+}
+
+impl Reply {
+    fn into_api_error(self, operation: &'static str) -> IdnowError {
+        IdnowError::Api {
+            operation,
+            status: self.status,
+            errors: parse_error_body(&self.body),
+            retry_after: retry_after(&self.headers),
+            body: self.body,
+        }
+    }
+}
+
+/// An answer as the retry loop hands it back.
+enum Answer {
+    Buffered(Reply),
+    Streamed(reqwest::Response),
+}
+
+impl Answer {
+    fn status(&self) -> u16 {
+        match self {
+            Answer::Buffered(r) => r.status,
+            Answer::Streamed(r) => r.status().as_u16(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Answer::Buffered(r) => retry_after(&r.headers),
+            Answer::Streamed(r) => retry_after(r.headers()),
+        }
+    }
+
+    async fn into_reply(self, operation: &'static str) -> std::result::Result<Reply, IdnowError> {
+        match self {
+            Answer::Buffered(r) => Ok(r),
+            Answer::Streamed(r) => {
+                let status = r.status().as_u16();
+                let headers = r.headers().clone();
+                let body = r.bytes().await.map_err(|e| transport(operation, &e))?;
+                Ok(Reply {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+        }
+    }
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+/// The statuses worth another try of a safe request: 5xx, 408 and 429.
+fn is_transient_status(status: u16) -> bool {
+    status >= 500 || status == 429 || status == 408
+}
 
 enum Payload {
     Empty,
@@ -245,12 +329,16 @@ fn validate_definition(def: &DocumentDefinition) -> Result<()> {
     }
 }
 
+/// The jitter factor of a backoff pause, uniform in `[0.5, 1)` ("equal jitter": at least half
+/// the exponential delay, so a retry never comes at once, and concurrent callers spread out).
+/// `RandomState` is seeded randomly per process and differs per call, so no RNG dependency is
+/// needed.
 fn jitter() -> f64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    0.5 + (nanos % 1000) as f64 / 2000.0
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(0);
+    let unit = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+    0.5 + unit / 2.0
 }
 
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
@@ -373,32 +461,39 @@ impl Client {
             api_key: self.config.api_key.expose(),
         })
         .map_err(|e| Error::configuration("idnow.api_key", e))?;
-        let response = self
-            .send_with_retries(
+        let reply = self
+            .exchange(
                 "login",
                 Method::POST,
                 &url,
                 Payload::Json(body),
                 None,
                 Retry::Safe,
+                Read::Buffered,
             )
+            .await?
+            .into_reply("login")
             .await?;
-        if !response.status().is_success() {
-            return Err(Self::error_from("login", response).await.into());
+        if !is_success(reply.status) {
+            return Err(reply.into_api_error("login").into());
         }
         self.logins.fetch_add(1, Ordering::Relaxed);
-        let bytes = response.bytes().await.map_err(|e| transport("login", &e))?;
+        // The body holds the login token: it is never kept in an error.
         let parsed: LoginResponse =
-            serde_json::from_slice(&bytes).map_err(|e| IdnowError::Malformed {
+            serde_json::from_slice(&reply.body).map_err(|e| IdnowError::Malformed {
                 operation: "login",
-                status: 200,
-                reason: format!("no authToken ({})", e.classify_name()),
-                body: bytes.clone(),
+                status: reply.status,
+                reason: format!(
+                    "no authToken ({}; body of {} bytes withheld: it may hold the token)",
+                    e.classify_name(),
+                    reply.body.len()
+                ),
+                body: Bytes::new(),
             })?;
         if parsed.auth_token.is_empty() {
             return Err(IdnowError::Malformed {
                 operation: "login",
-                status: 200,
+                status: reply.status,
                 reason: "empty authToken".into(),
                 body: Bytes::new(),
             }
@@ -414,7 +509,10 @@ impl Client {
         self.tokens.get(|| self.login_now()).await.map(|_| ())
     }
 
-    async fn send_once(
+    /// One try: sends the request and, for [`Read::Buffered`], reads the whole body, so that a
+    /// body that breaks off counts as a failed try like a connection that breaks off.
+    #[allow(clippy::too_many_arguments)]
+    async fn try_once(
         &self,
         operation: &'static str,
         method: &Method,
@@ -422,7 +520,8 @@ impl Client {
         payload: Payload,
         token: Option<&Secret>,
         long: bool,
-    ) -> std::result::Result<reqwest::Response, IdnowError> {
+        read: Read,
+    ) -> std::result::Result<Answer, IdnowError> {
         let mut request = self.http.request(method.clone(), url.clone());
         if long {
             request = request.timeout(LONG_DOWNLOAD_TIMEOUT);
@@ -442,11 +541,45 @@ impl Client {
                 .header(reqwest::header::CONTENT_TYPE, "application/pdf")
                 .body(b),
         };
-        request.send().await.map_err(|e| transport(operation, &e))
+        let response = request.send().await.map_err(|e| transport(operation, &e))?;
+        match read {
+            Read::Streamed => Ok(Answer::Streamed(response)),
+            Read::Buffered => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|e| transport(operation, &e))?;
+                Ok(Answer::Buffered(Reply {
+                    status,
+                    headers,
+                    body,
+                }))
+            }
+        }
     }
 
-    /// Sends with retries of transient failures; answers any HTTP response as is.
-    async fn send_with_retries(
+    /// How long to wait before retry number `attempt`, or `None` when IDnow asked for a longer
+    /// pause than [`MAX_RETRY_AFTER`] (the caller then gets the error with its `retry_after`).
+    fn pause_before_retry(&self, attempt: u32, retry_after: Option<Duration>) -> Option<Duration> {
+        let backoff = self.config.http.backoff(attempt, jitter());
+        match retry_after {
+            Some(asked) if asked > MAX_RETRY_AFTER => None,
+            Some(asked) => Some(asked.max(backoff)),
+            None => Some(backoff),
+        }
+    }
+
+    /// Sends with the retry policy of the error classification: a transport failure (connect,
+    /// timeout, reset, body broken off) or a transient status (5xx, 408, 429) of a request that
+    /// is safe to repeat is tried again, at most `HttpOptions::max_retries` times, after
+    /// exponential backoff with jitter or the `Retry-After` IDnow sent (whichever is longer).
+    /// A 429 is retried for every request, safe or not: IDnow refused it unprocessed. A
+    /// `Retry-After` beyond [`MAX_RETRY_AFTER`] is not waited out. Any other answer is
+    /// returned as is; `docs/reliability.md` has the table.
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange(
         &self,
         operation: &'static str,
         method: Method,
@@ -454,64 +587,64 @@ impl Client {
         payload: Payload,
         token: Option<&Secret>,
         retry: Retry,
-    ) -> std::result::Result<reqwest::Response, IdnowError> {
+        read: Read,
+    ) -> std::result::Result<Answer, IdnowError> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let result = self
-                .send_once(
+                .try_once(
                     operation,
                     &method,
                     url,
                     payload.clone_for_send(),
                     token,
                     retry == Retry::SafeLong,
+                    read,
                 )
                 .await;
-            let may_retry = retry != Retry::Never && attempt <= self.config.http.max_retries;
+            let within_budget = attempt <= self.config.http.max_retries;
+            let may_retry = retry != Retry::Never && within_budget;
+            // A 429 refused the request before doing anything: even an unsafe one may be sent
+            // again once the pause IDnow asked for has passed.
+            let may_retry_status = |status: u16| {
+                is_transient_status(status) && (may_retry || (status == 429 && within_budget))
+            };
             match result {
-                Ok(r) if r.status().is_success() => return Ok(r),
-                Ok(r) => {
-                    let status = r.status().as_u16();
-                    let transient = status >= 500 || status == 429 || status == 408;
-                    if transient && may_retry {
-                        let wait = retry_after(r.headers())
-                            .unwrap_or_else(|| self.config.http.backoff(attempt, jitter()));
-                        tracing::debug!(
-                            operation,
-                            status,
-                            attempt,
-                            "IDnow answered a transient error; retrying"
-                        );
-                        tokio::time::sleep(wait.min(Duration::from_secs(30))).await;
-                        continue;
-                    }
-                    return Ok(r);
+                Ok(answer) if may_retry_status(answer.status()) => {
+                    let status = answer.status();
+                    let Some(pause) = self.pause_before_retry(attempt, answer.retry_after()) else {
+                        return Ok(answer);
+                    };
+                    tracing::debug!(
+                        operation,
+                        status,
+                        attempt,
+                        pause_ms = pause.as_millis() as u64,
+                        "IDnow answered a transient error; retrying"
+                    );
+                    drop(answer);
+                    tokio::time::sleep(pause).await;
                 }
+                Ok(answer) => return Ok(answer),
                 Err(e) if may_retry => {
-                    tracing::debug!(operation, attempt, error = %e, "retrying after a transport failure");
-                    tokio::time::sleep(self.config.http.backoff(attempt, jitter())).await;
+                    let pause = self.config.http.backoff(attempt, jitter());
+                    tracing::debug!(
+                        operation,
+                        attempt,
+                        error = %e,
+                        pause_ms = pause.as_millis() as u64,
+                        "retrying after a transport failure"
+                    );
+                    tokio::time::sleep(pause).await;
                 }
                 Err(e) => return Err(e),
             }
         }
     }
 
-    async fn error_from(operation: &'static str, response: reqwest::Response) -> IdnowError {
-        let status = response.status().as_u16();
-        let wait = retry_after(response.headers());
-        let body = response.bytes().await.unwrap_or_default();
-        IdnowError::Api {
-            operation,
-            status,
-            errors: parse_error_body(&body),
-            body,
-            retry_after: wait,
-        }
-    }
-
     /// An authenticated call: token from the cache, one re-login and retry on a rejected token,
-    /// transient retries for safe requests. Returns a 2xx response or the error.
+    /// transient retries for safe requests. Returns a 2xx answer or the error.
     async fn call(
         &self,
         operation: &'static str,
@@ -519,48 +652,50 @@ impl Client {
         url: Url,
         payload: Payload,
         retry: Retry,
-    ) -> Result<reqwest::Response> {
+        read: Read,
+    ) -> Result<Answer> {
         let IssuedToken {
             value: token,
             generation,
         } = self.tokens.get(|| self.login_now()).await?;
-        let response = self
-            .send_with_retries(
+        let answer = self
+            .exchange(
                 operation,
                 method.clone(),
                 &url,
                 payload.clone_for_send(),
                 Some(&token),
                 retry,
+                read,
             )
             .await?;
-        if response.status().is_success() {
-            return Ok(response);
+        if is_success(answer.status()) {
+            return Ok(answer);
         }
-        let status = response.status().as_u16();
-        if status != 401 {
-            return Err(Self::error_from(operation, response).await.into());
-        }
-        let wait = retry_after(response.headers());
-        let body = response.bytes().await.unwrap_or_default();
-        if !token_rejected(status, &body) {
-            return Err(IdnowError::Api {
-                operation,
-                status,
-                errors: parse_error_body(&body),
-                body,
-                retry_after: wait,
-            }
-            .into());
+        let reply = answer.into_reply(operation).await?;
+        if !token_rejected(reply.status, &reply.body) {
+            return Err(reply.into_api_error(operation).into());
         }
         let fresh = self.tokens.refresh(generation, || self.login_now()).await?;
-        let response = self
-            .send_with_retries(operation, method, &url, payload, Some(&fresh.value), retry)
+        let answer = self
+            .exchange(
+                operation,
+                method,
+                &url,
+                payload,
+                Some(&fresh.value),
+                retry,
+                read,
+            )
             .await?;
-        if response.status().is_success() {
-            Ok(response)
+        if is_success(answer.status()) {
+            Ok(answer)
         } else {
-            Err(Self::error_from(operation, response).await.into())
+            Err(answer
+                .into_reply(operation)
+                .await?
+                .into_api_error(operation)
+                .into())
         }
     }
 
@@ -572,13 +707,12 @@ impl Client {
         payload: Payload,
         retry: Retry,
     ) -> Result<(u16, Bytes)> {
-        let response = self.call(operation, method, url, payload, retry).await?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| transport(operation, &e))?;
-        Ok((status, bytes))
+        let reply = self
+            .call(operation, method, url, payload, retry, Read::Buffered)
+            .await?
+            .into_reply(operation)
+            .await?;
+        Ok((reply.status, reply.body))
     }
 
     fn parse<T: serde::de::DeserializeOwned>(
@@ -815,15 +949,29 @@ impl Client {
         validate_transaction_number("transaction_number", txn)?;
         let file = format!("{txn}.zip");
         let url = self.api_url(&["identifications", &file]);
-        let response = self
+        let response = match self
             .call(
                 "download result ZIP",
                 Method::GET,
                 url,
                 Payload::Empty,
                 Retry::SafeLong,
+                Read::Streamed,
             )
-            .await?;
+            .await?
+        {
+            Answer::Streamed(response) => response,
+            Answer::Buffered(reply) => {
+                tokio::fs::write(path, &reply.body).await.map_err(|e| {
+                    Error::new(
+                        kyc_core::ErrorKind::Configuration,
+                        format!("cannot write the result ZIP: {e}"),
+                    )
+                    .with_provider(kyc_core::Provider::IdNow)
+                })?;
+                return Ok(reply.body.len() as u64);
+            }
+        };
         let io_err = |e: std::io::Error| {
             Error::new(
                 kyc_core::ErrorKind::Configuration,
@@ -858,22 +1006,20 @@ impl Client {
     /// to poll at most every 5 minutes.
     pub async fn system_check(&self) -> Result<bool> {
         let url = join(&self.config.base_url, &["system_check"]);
-        let response = self
-            .send_with_retries(
+        let reply = self
+            .exchange(
                 "system check",
                 Method::GET,
                 &url,
                 Payload::Empty,
                 None,
                 Retry::Never,
+                Read::Buffered,
             )
+            .await?
+            .into_reply("system check")
             .await?;
-        let ok_status = response.status().is_success();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport("system check", &e))?;
-        Ok(ok_status && body.trim_ascii() == b"SYSTEM_CHECK_OK")
+        Ok(is_success(reply.status) && reply.body.trim_ascii() == b"SYSTEM_CHECK_OK")
     }
 
     // ----------------------------------------------------------------------------------------
@@ -1166,6 +1312,61 @@ impl ClassifyName for serde_json::Error {
             serde_json::error::Category::Syntax => "invalid JSON",
             serde_json::error::Category::Data => "unexpected JSON structure",
             serde_json::error::Category::Eof => "truncated JSON",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(max_retries: u32, base_ms: u64) -> Client {
+        let mut config = IdnowConfig::new(
+            Url::parse("http://127.0.0.1:9/idnow").expect("url"),
+            "co",
+            "key",
+        );
+        config.http.max_retries = max_retries;
+        config.http.retry_base_delay = Duration::from_millis(base_ms);
+        Client::new(config).expect("client")
+    }
+
+    #[test]
+    fn jitter_keeps_at_least_half_the_delay_and_varies() {
+        let draws: Vec<f64> = (0..200).map(|_| jitter()).collect();
+        assert!(draws.iter().all(|j| (0.5..1.0).contains(j)), "{draws:?}");
+        let distinct: std::collections::BTreeSet<u64> =
+            draws.iter().map(|j| (j * 1e6) as u64).collect();
+        assert!(distinct.len() > 100, "jitter spreads concurrent callers");
+    }
+
+    #[test]
+    fn pauses_grow_exponentially_and_honour_retry_after_up_to_the_limit() {
+        let c = client(5, 100);
+        for attempt in 1..=4u32 {
+            let pause = c.pause_before_retry(attempt, None).expect("pause");
+            let full = Duration::from_millis(100 * (1 << (attempt - 1)));
+            assert!(pause >= full / 2 && pause < full, "{attempt}: {pause:?}");
+        }
+        assert_eq!(
+            c.pause_before_retry(1, Some(Duration::from_secs(2))),
+            Some(Duration::from_secs(2)),
+            "Retry-After wins over a shorter backoff"
+        );
+        assert_eq!(
+            c.pause_before_retry(1, Some(MAX_RETRY_AFTER + Duration::from_secs(1))),
+            None,
+            "a longer pause is left to the caller"
+        );
+    }
+
+    #[test]
+    fn transient_statuses_are_5xx_408_and_429() {
+        for s in [500, 502, 503, 504, 408, 429] {
+            assert!(is_transient_status(s), "{s}");
+        }
+        for s in [200, 400, 401, 403, 404, 409, 412] {
+            assert!(!is_transient_status(s), "{s}");
         }
     }
 }

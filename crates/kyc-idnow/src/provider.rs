@@ -273,7 +273,10 @@ impl KycProvider for IdnowProvider {
                     ".zip" => self.client.download_zip(txn).await,
                     _ => Err(Error::new(
                         ErrorKind::InvalidInput,
-                        "artifact.source: not an IDnow download of this case ({txn}.pdf, .xml or .zip)",
+                        format!(
+                            "artifact.source: not an IDnow download of this case \
+                             ({txn}.pdf, .xml or .zip)"
+                        ),
                     )
                     .with_provider(Provider::IdNow)),
                 }

@@ -28,10 +28,11 @@
 
 pub mod config;
 pub mod receiver;
+pub mod webhook_server;
 
 pub use config::{connect, Config};
-pub use receiver::WebhookReceiver;
 pub use kyc_core::*;
+pub use receiver::WebhookReceiver;
 
 /// The IDnow AutoIdent adapter (typed client, wire types, status mapping).
 pub use kyc_idnow;
