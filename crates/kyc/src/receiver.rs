@@ -8,14 +8,23 @@
 //! [supersedes](kyc_core::Case::supersedes) what is stored: a late preliminary notice never
 //! overwrites a decision, and the same notice delivered twice changes nothing.
 //!
-//! `examples/webhook_server.rs` wires it into an axum server.
+//! Resolving reads the provider, so the receiver is careful with it: at most
+//! [`MAX_CONCURRENT_RESOLVES`] resolutions run at once, and notices for a case that is being
+//! resolved right now are merged into one more resolution after it (every resolution reads the
+//! current state, so nothing is lost, and a burst of retried or duplicated notices costs the
+//! provider a few reads, not one per notice).
+//!
+//! `examples/webhook_server.rs` and [`crate::webhook_server`] wire it into an axum server.
 
 use kyc_core::webhook::{WebhookNotice, WebhookRequest};
 use kyc_core::{Case, CaseRef, KycProvider, Provider, Result};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
+
+/// How many notices are resolved (read from the provider) at the same time, at most.
+pub const MAX_CONCURRENT_RESOLVES: usize = 16;
 
 /// Verifies, resolves and stores incoming webhooks for one provider.
 #[derive(Clone)]
@@ -27,6 +36,10 @@ struct Inner {
     provider: Arc<dyn KycProvider>,
     cases: Mutex<HashMap<(Provider, String), Case>>,
     failures: Mutex<Vec<(CaseRef, kyc_core::Error)>>,
+    /// Cases being resolved now, with the latest notice that arrived meanwhile (resolved once
+    /// more when the current resolution ends).
+    resolving: Mutex<HashMap<(Provider, String), Option<WebhookNotice>>>,
+    limiter: Semaphore,
     in_flight: AtomicUsize,
     idle: Notify,
 }
@@ -39,6 +52,8 @@ impl WebhookReceiver {
                 provider,
                 cases: Mutex::new(HashMap::new()),
                 failures: Mutex::new(Vec::new()),
+                resolving: Mutex::new(HashMap::new()),
+                limiter: Semaphore::new(MAX_CONCURRENT_RESOLVES),
                 in_flight: AtomicUsize::new(0),
                 idle: Notify::new(),
             }),
@@ -51,16 +66,36 @@ impl WebhookReceiver {
     /// otherwise. Must be called within a Tokio runtime.
     pub fn accept(&self, request: &WebhookRequest) -> Result<WebhookNotice> {
         let notice = self.inner.provider.verify_webhook(request)?;
+        let Some(key) = case_key(&notice.case_ref) else {
+            return Err(kyc_core::Error::new(
+                kyc_core::ErrorKind::Provider,
+                "the webhook names no case (neither a case id nor a reference)",
+            )
+            .with_provider(notice.provider)
+            .with_raw_body(request.body.clone()));
+        };
+        {
+            let mut resolving = lock(&self.inner.resolving);
+            if let Some(pending) = resolving.get_mut(&key) {
+                // A resolution of this case is running: one more follows it.
+                *pending = Some(notice.clone());
+                return Ok(notice);
+            }
+            resolving.insert(key.clone(), None);
+        }
         self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
         let inner = self.inner.clone();
-        let background = notice.clone();
+        let first = notice.clone();
         tokio::spawn(async move {
-            let resolved = inner.provider.resolve_webhook(&background).await;
-            match resolved {
-                Ok(case) => inner.store(case),
-                Err(e) => {
-                    tracing::warn!(case = %background.case_ref, error = %e, "webhook could not be resolved");
-                    lock(&inner.failures).push((background.case_ref.clone(), e));
+            let mut next = Some(first);
+            while let Some(notice) = next.take() {
+                inner.resolve(&notice).await;
+                let mut resolving = lock(&inner.resolving);
+                match resolving.get_mut(&key).and_then(Option::take) {
+                    Some(pending) => next = Some(pending),
+                    None => {
+                        resolving.remove(&key);
+                    }
                 }
             }
             if inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
@@ -112,6 +147,17 @@ impl WebhookReceiver {
 }
 
 impl Inner {
+    async fn resolve(&self, notice: &WebhookNotice) {
+        let _permit = self.limiter.acquire().await;
+        match self.provider.resolve_webhook(notice).await {
+            Ok(case) => self.store(case),
+            Err(e) => {
+                tracing::warn!(case = %notice.case_ref, error = %e, "webhook could not be resolved");
+                lock(&self.failures).push((notice.case_ref.clone(), e));
+            }
+        }
+    }
+
     fn store(&self, case: Case) {
         let provider = case.case_ref.provider;
         let keys: Vec<String> = [&case.case_ref.case_id, &case.case_ref.reference]
@@ -131,6 +177,15 @@ impl Inner {
             cases.insert((provider, k), case.clone());
         }
     }
+}
+
+/// The key a notice's case is tracked under: provider and case id (or reference).
+fn case_key(case_ref: &CaseRef) -> Option<(Provider, String)> {
+    case_ref
+        .case_id
+        .clone()
+        .or_else(|| case_ref.reference.clone())
+        .map(|k| (case_ref.provider, k))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
