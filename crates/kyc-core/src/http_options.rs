@@ -7,8 +7,11 @@ use std::time::Duration;
 ///
 /// Retries only happen where they are safe: reads, IDnow create (idempotent per transaction
 /// number), never a POSTIDENT create after a transport error.
+///
+/// `#[non_exhaustive]`: start from `HttpOptions::default()` and set the fields you need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[non_exhaustive]
 pub struct HttpOptions {
     /// Time allowed to establish a connection.
     #[serde(with = "millis")]
@@ -16,6 +19,10 @@ pub struct HttpOptions {
     /// Time allowed for a whole request, including reading the body.
     #[serde(with = "millis")]
     pub request_timeout: Duration,
+    /// Time allowed between two reads of a response (a stalled body fails this fast even when
+    /// the whole-request timeout is long, as for large result downloads).
+    #[serde(with = "millis")]
+    pub read_timeout: Duration,
     /// How many times a failed, retryable request is tried again (0 = never).
     pub max_retries: u32,
     /// The first backoff delay; doubled on each retry, with jitter.
@@ -28,6 +35,7 @@ impl Default for HttpOptions {
         HttpOptions {
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(15),
             max_retries: 2,
             retry_base_delay: Duration::from_millis(200),
         }

@@ -388,6 +388,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(config.http.connect_timeout)
             .timeout(config.http.request_timeout)
+            .read_timeout(config.http.read_timeout)
             .user_agent(concat!("kyc-idnow/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::configuration("idnow.http", e))?;

@@ -229,6 +229,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(config.http.connect_timeout)
             .timeout(config.http.request_timeout)
+            .read_timeout(config.http.read_timeout)
             .user_agent(concat!("kyc-postident/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| {

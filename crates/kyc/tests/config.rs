@@ -168,6 +168,7 @@ fn environment_overrides_win_over_the_file_and_keep_types() {
             ("KYC_IDNOW__API_KEY", "from-env"),
             ("KYC_IDNOW__COMPANY_ID", "12345"),
             ("KYC_HTTP__MAX_RETRIES", "0"),
+            ("KYC_HTTP__READ_TIMEOUT_MS", "1234"),
             ("KYC_IDNOW__WEBHOOK__ALLOWED_IPS", "127.0.0.1, 10.0.0.0/8"),
             ("UNRELATED", "ignored"),
         ]),
@@ -177,6 +178,7 @@ fn environment_overrides_win_over_the_file_and_keep_types() {
     assert_eq!(adapter.api_key.expose(), "from-env");
     assert_eq!(adapter.company_id, "12345");
     assert_eq!(adapter.http.max_retries, 0);
+    assert_eq!(adapter.http.read_timeout, std::time::Duration::from_millis(1234));
     let allow = adapter.webhook.allowlist.expect("allowlist from env");
     assert!(allow.contains("10.1.2.3".parse().unwrap()));
     let msg = Config::from_toml_with_env(IDNOW, env(&[("KYC_HTTP__MAX_RETRIES", "many")]))

@@ -34,12 +34,13 @@ pub async fn sandbox() -> Sandbox {
 
 /// Fast HTTP options for tests (short backoff).
 pub fn http() -> HttpOptions {
-    HttpOptions {
-        connect_timeout: Duration::from_secs(2),
-        request_timeout: Duration::from_secs(5),
-        max_retries: 2,
-        retry_base_delay: Duration::from_millis(10),
-    }
+    let mut o = HttpOptions::default();
+    o.connect_timeout = Duration::from_secs(2);
+    o.request_timeout = Duration::from_secs(5);
+    o.read_timeout = Duration::from_secs(5);
+    o.max_retries = 2;
+    o.retry_base_delay = Duration::from_millis(10);
+    o
 }
 
 /// The adapter configuration for the sandbox's default account, encrypted with the fixed key.

@@ -15,6 +15,7 @@ const TYPED_KEYS: &[(&str, Kind)] = &[
     ("postident.encryption", Kind::Bool),
     ("http.connect_timeout_ms", Kind::Integer),
     ("http.request_timeout_ms", Kind::Integer),
+    ("http.read_timeout_ms", Kind::Integer),
     ("http.max_retries", Kind::Integer),
     ("http.retry_base_delay_ms", Kind::Integer),
 ];

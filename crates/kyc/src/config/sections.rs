@@ -38,6 +38,8 @@ pub struct HttpSection {
     pub connect_timeout_ms: u64,
     /// Milliseconds allowed for a whole request (default 30,000).
     pub request_timeout_ms: u64,
+    /// Milliseconds allowed between two reads of a response (default 15,000).
+    pub read_timeout_ms: u64,
     /// Retries of a retryable request (default 2).
     pub max_retries: u32,
     /// First backoff delay in milliseconds, doubled per retry, with jitter (default 200).
@@ -50,6 +52,7 @@ impl Default for HttpSection {
         HttpSection {
             connect_timeout_ms: d.connect_timeout.as_millis() as u64,
             request_timeout_ms: d.request_timeout.as_millis() as u64,
+            read_timeout_ms: d.read_timeout.as_millis() as u64,
             max_retries: d.max_retries,
             retry_base_delay_ms: d.retry_base_delay.as_millis() as u64,
         }
@@ -59,12 +62,13 @@ impl Default for HttpSection {
 impl HttpSection {
     /// The options every adapter takes.
     pub fn to_options(&self) -> HttpOptions {
-        HttpOptions {
-            connect_timeout: Duration::from_millis(self.connect_timeout_ms),
-            request_timeout: Duration::from_millis(self.request_timeout_ms),
-            max_retries: self.max_retries,
-            retry_base_delay: Duration::from_millis(self.retry_base_delay_ms),
-        }
+        let mut options = HttpOptions::default();
+        options.connect_timeout = Duration::from_millis(self.connect_timeout_ms);
+        options.request_timeout = Duration::from_millis(self.request_timeout_ms);
+        options.read_timeout = Duration::from_millis(self.read_timeout_ms);
+        options.max_retries = self.max_retries;
+        options.retry_base_delay = Duration::from_millis(self.retry_base_delay_ms);
+        options
     }
 }
 
