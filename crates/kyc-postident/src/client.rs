@@ -585,14 +585,19 @@ impl Client {
                 }
                 Err(_) => false,
             };
-            if retryable && attempt < self.options.max_retries {
+            let asked = match &outcome {
+                Ok((_, headers, _)) => retry_after(headers),
+                Err(_) => None,
+            };
+            // A pause longer than we wait out inside one call goes back to the caller, with
+            // the provider's Retry-After on the error: never retry sooner than asked.
+            let asked_too_long = asked.is_some_and(|a| a > MAX_RETRY_AFTER);
+            if retryable && !asked_too_long && attempt < self.options.max_retries {
                 attempt += 1;
-                let mut delay = self.options.backoff(attempt, jitter());
-                if let Ok((_, headers, _)) = &outcome {
-                    if let Some(after) = retry_after(headers) {
-                        delay = delay.max(after.min(Duration::from_secs(30)));
-                    }
-                }
+                let delay = self
+                    .options
+                    .backoff(attempt, jitter())
+                    .max(asked.unwrap_or_default());
                 tracing::debug!(operation, attempt, ?delay, "POSTIDENT: retrying");
                 tokio::time::sleep(delay).await;
                 continue;
@@ -648,6 +653,11 @@ impl Client {
         }
     }
 }
+
+/// The longest `Retry-After` the client waits out by itself before retrying. When POSTIDENT asks
+/// for a longer pause, the call fails at once with [`ErrorKind::Throttled`] (or `Transient` for a
+/// 5xx) carrying [`kyc_core::Error::retry_after`], and the caller decides.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 fn transport(operation: &'static str, e: reqwest::Error) -> PostidentError {
     let kind = if e.is_timeout() {

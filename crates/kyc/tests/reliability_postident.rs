@@ -163,6 +163,21 @@ async fn throttling_on_a_read_waits_for_retry_after_then_succeeds() {
 }
 
 #[tokio::test]
+async fn a_retry_after_beyond_the_limit_is_returned_at_once_as_throttled() {
+    let s = Setup::encrypted().await;
+    let case = s.approved_case("rp-429-long").await;
+    s.fault_on_get(FaultKind::TooManyRequests { retry_after: 120 }, 2, &case);
+    let started = Instant::now();
+    let e = s.provider.get_case(&case).await.expect_err("throttled");
+    assert!(started.elapsed() < Duration::from_secs(5), "not waited out");
+    assert_eq!(e.kind(), ErrorKind::Throttled, "{e}");
+    assert_eq!(e.http_status(), Some(429));
+    assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
+    assert!(e.is_retryable());
+    assert_eq!(s.faults_left().await, 1, "no second try within the call");
+}
+
+#[tokio::test]
 async fn a_reset_connection_on_a_read_is_retried_and_it_succeeds() {
     let s = Setup::encrypted().await;
     let case = s.approved_case("rp-reset").await;
