@@ -57,6 +57,13 @@ pub async fn happy_path(env: Env) {
 
 pub async fn data_changed_during_review(env: Env) {
     let handle = env.create().await;
+    env.play(&handle, UserOutcome::ReviewPending);
+    env.wait_for_status(
+        &handle.case_ref,
+        "review pending",
+        CaseStatus::is_preliminary,
+    )
+    .await;
     env.play(&handle, UserOutcome::ApproveWithChangedData);
     let case = env
         .wait_for_status(&handle.case_ref, "approved", approved)

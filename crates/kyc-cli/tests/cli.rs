@@ -59,10 +59,7 @@ fn demo_runs_the_whole_flow_for_both_providers() {
             .count(),
         2
     );
-    assert!(
-        stdout.matches("  approved  [").count() >= 2,
-        "{stdout}"
-    );
+    assert!(stdout.matches("  approved  [").count() >= 2, "{stdout}");
     assert_eq!(
         stdout.matches("archived 1 case(s), 0 not archived").count(),
         2
@@ -394,4 +391,58 @@ async fn webhook_listen_verifies_and_prints_notices() {
     assert!(stdout.contains("ABC123DEF456"), "{stdout}");
     assert!(stdout.contains("rejected"), "{stdout}");
     assert!(!stdout.contains("guess") && !stdout.contains("hook-secret"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
+    use std::io::{BufRead, BufReader};
+    let mut child = kyc()
+        .args(["sandbox", "--port", "0", "--time-scale", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (root, printed) = tokio::task::spawn_blocking(move || {
+        let mut printed = String::new();
+        let mut root = None;
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(url) = line.strip_prefix("kyc sandbox at ") {
+                root = Some(url.trim().trim_end_matches('/').to_string());
+            }
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.starts_with("See docs/sandbox.md") {
+                break;
+            }
+        }
+        (root.expect("the root URL is printed"), printed)
+    })
+    .await
+    .unwrap();
+    assert!(printed.contains("provider = \"idnow\""), "{printed}");
+    assert!(printed.contains("provider = \"postident\""), "{printed}");
+    assert!(
+        printed.contains("sandbox-api-key"),
+        "credentials are printed: {printed}"
+    );
+
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{root}/idnow/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    let cases = client
+        .get(format!("{root}/postident/api/scr/v1/SANDBOX01/cases"))
+        .basic_auth("sandbox", Some("sandbox-password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cases.status().as_u16(), 200);
+    child.kill().unwrap();
+    let _ = child.wait();
 }

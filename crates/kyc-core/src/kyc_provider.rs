@@ -60,7 +60,9 @@ pub trait KycProvider: Send + Sync {
     /// expects an answer within 2 seconds).
     fn verify_webhook(&self, request: &WebhookRequest) -> Result<WebhookNotice>;
 
-    /// Turns a notice into the current case: IDnow notices carry the case; POSTIDENT notices
-    /// carry ids only, so the case is fetched.
+    /// Turns a notice into the current case. Both adapters read the provider's current state
+    /// (a webhook is a trigger, and may be stale by the time it arrives): POSTIDENT notices carry
+    /// ids only; IDnow notices carry the ident, which the adapter falls back to while IDnow has
+    /// no data yet (a START notice).
     async fn resolve_webhook(&self, notice: &WebhookNotice) -> Result<Case>;
 }
