@@ -353,7 +353,10 @@ mod tests {
         );
         let debug = format!("{e:?}");
         assert!(!debug.contains("Erika"), "{debug}");
-        assert!(!debug.contains("1964"), "provider messages are not printed: {debug}");
+        assert!(
+            !debug.contains("1964"),
+            "provider messages are not printed: {debug}"
+        );
         assert!(debug.contains("21 bytes"), "{debug}");
         assert_eq!(
             e.raw_body().unwrap().to_string_lossy(),

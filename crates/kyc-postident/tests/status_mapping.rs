@@ -489,8 +489,7 @@ fn render_code_table() -> String {
 
 #[test]
 fn docs_show_the_current_code_table() {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/status-mapping.md");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/status-mapping.md");
     let doc = std::fs::read_to_string(&path).expect("docs/status-mapping.md exists");
     let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
         panic!("docs/status-mapping.md lacks the generated-table markers");

@@ -48,7 +48,10 @@ fn config_error(text: &str, vars: &[(&str, &str)]) -> String {
 fn one_key_chooses_the_provider() {
     let idnow = kyc::connect(&Config::from_toml(IDNOW).unwrap()).unwrap();
     assert_eq!(idnow.provider(), Provider::IdNow);
-    let both = format!("{IDNOW}\n{}", postident_toml("encryption = false").replace("provider = \"postident\"", ""));
+    let both = format!(
+        "{IDNOW}\n{}",
+        postident_toml("encryption = false").replace("provider = \"postident\"", "")
+    );
     let cfg = Config::from_toml_with_env(&both, env(&[("KYC_PROVIDER", "postident")])).unwrap();
     assert_eq!(kyc::connect(&cfg).unwrap().provider(), Provider::Postident);
     let cfg = Config::from_toml(&both).unwrap();
@@ -67,10 +70,16 @@ fn a_missing_credential_names_the_key() {
     let msg = config_error(&IDNOW.replace("api_key = \"sandbox-api-key\"", ""), &[]);
     assert!(msg.contains("idnow.api_key"), "{msg}");
     assert!(msg.contains("KYC_IDNOW__API_KEY"), "{msg}");
-    let msg = config_error(&postident_toml("encryption = false").replace("password = \"sandbox-password\"", ""), &[]);
+    let msg = config_error(
+        &postident_toml("encryption = false").replace("password = \"sandbox-password\"", ""),
+        &[],
+    );
     assert!(msg.contains("postident.password"), "{msg}");
     let msg = config_error(&postident_toml(""), &[]);
-    assert!(msg.contains("postident.private_key"), "encryption is on by default: {msg}");
+    assert!(
+        msg.contains("postident.private_key"),
+        "encryption is on by default: {msg}"
+    );
     let msg = config_error("provider = \"idnow\"", &[]);
     assert!(msg.contains("idnow"), "{msg}");
 }
@@ -81,20 +90,29 @@ fn unknown_environments_and_keys_are_named() {
         "provider = \"idnow\"\n[idnow]\nenvironment = \"moon\"\ncompany_id = \"x\"\napi_key = \"k\"",
         &[],
     );
-    assert!(msg.contains("idnow.environment") && msg.contains("test-de"), "{msg}");
+    assert!(
+        msg.contains("idnow.environment") && msg.contains("test-de"),
+        "{msg}"
+    );
     let msg = config_error(&IDNOW.replace("company_id", "compnay_id"), &[]);
     assert!(msg.contains("compnay_id"), "{msg}");
     let msg = config_error(
         "provider = \"postident\"\n[postident]\nenvironment = \"staging\"",
         &[],
     );
-    assert!(msg.contains("postident.environment") && msg.contains("integration"), "{msg}");
+    assert!(
+        msg.contains("postident.environment") && msg.contains("integration"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn plain_http_is_refused_except_on_loopback() {
     let msg = config_error(&IDNOW.replace("127.0.0.1:9", "gateway.example.com"), &[]);
-    assert!(msg.contains("idnow.base_url") && msg.contains("https"), "{msg}");
+    assert!(
+        msg.contains("idnow.base_url") && msg.contains("https"),
+        "{msg}"
+    );
     let ok = IDNOW.replace("http://127.0.0.1:9", "https://gateway.example.com");
     kyc::connect(&Config::from_toml(&ok).unwrap()).unwrap();
 }
@@ -105,7 +123,12 @@ fn named_environments_resolve_to_the_documented_hosts() {
         "provider = \"idnow\"\n[idnow]\nenvironment = \"test-de\"\ncompany_id = \"x\"\napi_key = \"k\"",
     )
     .unwrap();
-    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
     assert_eq!(adapter.base_url.host_str(), Some("gateway.test.idnow.de"));
     let cfg = Config::from_toml(
         "provider = \"postident\"\n[postident]\nenvironment = \"integration\"\nclient_id = \"C\"\nusername = \"u\"\npassword = \"p\"\nencryption = false",
@@ -117,7 +140,10 @@ fn named_environments_resolve_to_the_documented_hosts() {
         .unwrap()
         .to_adapter_config(&cfg.http)
         .unwrap();
-    assert_eq!(adapter.base_url.host_str(), Some("postident-itu.deutschepost.de"));
+    assert_eq!(
+        adapter.base_url.host_str(),
+        Some("postident-itu.deutschepost.de")
+    );
 }
 
 #[test]
@@ -140,7 +166,12 @@ fn secrets_come_from_text_environment_or_files() {
         &format!("api_key = {{ file = {:?} }}", key_file.path()),
     );
     let cfg = Config::from_toml(&text).unwrap();
-    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
     assert_eq!(adapter.api_key.expose(), "sandbox-api-key");
 
     // From an environment variable that is not set: the error names key and variable.
@@ -149,7 +180,10 @@ fn secrets_come_from_text_environment_or_files() {
         "api_key = { env = \"KYC_TEST_SURELY_UNSET_VARIABLE\" }",
     );
     let msg = config_error(&text, &[]);
-    assert!(msg.contains("idnow.api_key") && msg.contains("KYC_TEST_SURELY_UNSET_VARIABLE"), "{msg}");
+    assert!(
+        msg.contains("idnow.api_key") && msg.contains("KYC_TEST_SURELY_UNSET_VARIABLE"),
+        "{msg}"
+    );
 
     // From a missing file.
     let text = IDNOW.replace(
@@ -157,7 +191,10 @@ fn secrets_come_from_text_environment_or_files() {
         "api_key = { file = \"/nonexistent/kyc/secret\" }",
     );
     let msg = config_error(&text, &[]);
-    assert!(msg.contains("idnow.api_key") && msg.contains("/nonexistent/kyc/secret"), "{msg}");
+    assert!(
+        msg.contains("idnow.api_key") && msg.contains("/nonexistent/kyc/secret"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -174,11 +211,19 @@ fn environment_overrides_win_over_the_file_and_keep_types() {
         ]),
     )
     .unwrap();
-    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
     assert_eq!(adapter.api_key.expose(), "from-env");
     assert_eq!(adapter.company_id, "12345");
     assert_eq!(adapter.http.max_retries, 0);
-    assert_eq!(adapter.http.read_timeout, std::time::Duration::from_millis(1234));
+    assert_eq!(
+        adapter.http.read_timeout,
+        std::time::Duration::from_millis(1234)
+    );
     let allow = adapter.webhook.allowlist.expect("allowlist from env");
     assert!(allow.contains("10.1.2.3".parse().unwrap()));
     let msg = Config::from_toml_with_env(IDNOW, env(&[("KYC_HTTP__MAX_RETRIES", "many")]))
@@ -193,11 +238,23 @@ fn webhook_sections_build_the_verifier() {
         "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = \"hook-secret\"\nallowed_ips = [\"213.95.145.0/27\"]"
     );
     let cfg = Config::from_toml(&text).unwrap();
-    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
     let basic = adapter.webhook.basic.expect("basic auth");
     assert_eq!(basic.username, "idnow");
-    assert!(adapter.webhook.allowlist.unwrap().contains("213.95.145.7".parse().unwrap()));
-    let msg = config_error(&format!("{IDNOW}\n[idnow.webhook]\nusername = \"idnow\""), &[]);
+    assert!(adapter
+        .webhook
+        .allowlist
+        .unwrap()
+        .contains("213.95.145.7".parse().unwrap()));
+    let msg = config_error(
+        &format!("{IDNOW}\n[idnow.webhook]\nusername = \"idnow\""),
+        &[],
+    );
     assert!(msg.contains("idnow.webhook.password"), "{msg}");
     let defaults = Config::from_toml(&postident_toml(
         "encryption = false\n[postident.webhook]\nallowed_ips = \"default\"",
@@ -209,7 +266,11 @@ fn webhook_sections_build_the_verifier() {
         .unwrap()
         .to_adapter_config(&defaults.http)
         .unwrap();
-    assert!(adapter.webhook.allowlist.unwrap().contains("199.40.127.49".parse().unwrap()));
+    assert!(adapter
+        .webhook
+        .allowlist
+        .unwrap()
+        .contains("199.40.127.49".parse().unwrap()));
 }
 
 #[test]
@@ -221,9 +282,17 @@ fn debug_of_the_configuration_never_shows_secrets() {
     let debug = format!("{cfg:?}");
     assert!(!debug.contains("sandbox-api-key"), "{debug}");
     assert!(!debug.contains("hook-secret"), "{debug}");
-    let adapter = cfg.idnow.as_ref().unwrap().to_adapter_config(&cfg.http).unwrap();
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
     let debug = format!("{adapter:?}");
-    assert!(!debug.contains("sandbox-api-key") && !debug.contains("hook-secret"), "{debug}");
+    assert!(
+        !debug.contains("sandbox-api-key") && !debug.contains("hook-secret"),
+        "{debug}"
+    );
 }
 
 #[test]
@@ -238,9 +307,8 @@ fn postident_encryption_reads_the_private_key() {
     ));
     let p = kyc::connect(&Config::from_toml(&text).unwrap()).unwrap();
     assert_eq!(p.provider(), Provider::Postident);
-    let bad = postident_toml(
-        "encryption = true\nprivate_key = \"not a pem\"\ndata_password = \"x\"",
-    );
+    let bad =
+        postident_toml("encryption = true\nprivate_key = \"not a pem\"\ndata_password = \"x\"");
     let msg = config_error(&bad, &[]);
     assert!(msg.contains("postident.private_key"), "{msg}");
     assert!(!msg.contains("not a pem"), "{msg}");

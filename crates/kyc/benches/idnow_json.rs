@@ -1,0 +1,57 @@
+//! (a) IDnow result JSON → neutral `Case`, against `serde_json::from_slice::<Value>` of the same
+//! bytes (the least any reader of the JSON must do).
+//!
+//! The adapter side is exactly what `IdnowProvider::get_case` does with a 200 body (the
+//! private `client::parse_ident` plus `mapping::ident_to_case`), written with the crate's
+//! public items: JSON → `Value` (kept as `Case::raw`) → typed `wire::Ident` → `Case`.
+//!
+//! Run: `cargo bench -p kyc --bench idnow_json`; ratios: `python3 crates/kyc/benches/ratios.py`.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use kyc::kyc_idnow::{mapping::ident_to_case, wire::Ident};
+use std::hint::black_box;
+
+/// The fixtures measured: a plain success, a success with changed data, an aborted ident,
+/// and the largest sample (proof of address).
+const FIXTURES: &[&str] = &[
+    "sample_1_success.repaired.json",
+    "sample_2_success_data_changed.json",
+    "sample_3_aborted.json",
+    "sample_9_proof_of_address.json",
+];
+
+/// The adapter's path from a `GET /identifications/{txn}` body to the neutral case.
+fn adapter(bytes: &[u8]) -> kyc::Case {
+    let raw: serde_json::Value = serde_json::from_slice(bytes).expect("valid JSON");
+    let ident: Ident = serde_json::from_value(raw.clone()).expect("an ident");
+    assert!(ident.result().is_some(), "fixture has a result");
+    ident_to_case(&ident, raw, Some("bench-txn"))
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("a_idnow_json_to_case");
+    for name in FIXTURES {
+        let bytes = common::unwrap_identifications(&common::idnow_fixture(name));
+        let label = name.trim_end_matches(".json").trim_end_matches(".repaired");
+        // The mapping must succeed on the fixture before it is timed.
+        let case = adapter(&bytes);
+        assert!(case.case_ref.reference.is_some());
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_with_input(BenchmarkId::new("baseline", label), &bytes, |b, bytes| {
+            b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(bytes)).unwrap())
+        });
+        group.bench_with_input(BenchmarkId::new("adapter", label), &bytes, |b, bytes| {
+            b.iter(|| adapter(black_box(bytes)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = bench
+}
+criterion_main!(benches);

@@ -1,0 +1,126 @@
+//! (b) A POSTIDENT list answer of 1,000 cases, encrypted as POSTIDENT encrypts it (compact JWE,
+//! `RSA-OAEP-256` + `A256GCM`, RSA-3072), → 1,000 neutral `Case`s, against decrypting it with
+//! openssl directly (RSA-OAEP-256 unwrap of the content key + AES-256-GCM) and parsing the JSON
+//! to a `serde_json::Value`: the minimal work.
+//!
+//! The adapter side is what `PostidentProvider::list_cases` does with the body
+//! (`Client::send` decrypts with `PrivateKey::decrypt`, `Client::list_cases` parses the array
+//! and each case, `PostidentProvider::map` calls `mapping::case_from_result`), written with the
+//! crate's public items. The 1,000 cases cycle through the ten case fixtures of
+//! `crates/kyc-postident/tests/fixtures` (guide samples and constructed cases), each with its own
+//! caseId.
+//!
+//! Two sub-measurements show where the time goes: decryption alone (adapter vs openssl) and
+//! parsing + mapping alone (on the decrypted bytes, vs `from_slice::<Value>`).
+//!
+//! Run: `cargo bench -p kyc --bench postident_jwe_list`.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use kyc::kyc_postident::{crypto::encrypt_compact, mapping::case_from_result, wire::CaseResult};
+use std::hint::black_box;
+
+const CASES: usize = 1_000;
+const CLIENT_ID: &str = "SANDBOX01";
+
+const FIXTURES: &[&str] = &[
+    "guide-7.4.1-case-video-success.json",
+    "guide-7.4.2-status-video-success.json",
+    "constructed-basic-success-post-office.json",
+    "constructed-eid-declined-blocked.json",
+    "constructed-full-autoid-cancelled-video-success.json",
+    "constructed-new-thin.json",
+    "constructed-photo-incomplete.json",
+    "constructed-unknown-values.json",
+    "constructed-video-declined-expired.json",
+    "constructed-video-review-pending-fraud.json",
+];
+
+/// The decrypted list body: a JSON array of 1,000 case objects.
+fn list_json() -> Vec<u8> {
+    let templates: Vec<serde_json::Value> = FIXTURES
+        .iter()
+        .map(|f| serde_json::from_slice(&common::postident_fixture(f)).expect("fixture is JSON"))
+        .collect();
+    let cases: Vec<serde_json::Value> = (0..CASES)
+        .map(|i| {
+            let mut case = templates[i % templates.len()].clone();
+            case["caseId"] = serde_json::Value::String(format!("BENCH{i:07}"));
+            case
+        })
+        .collect();
+    serde_json::to_vec(&cases).expect("serialises")
+}
+
+/// Parsing and mapping as `Client::list_cases` + `PostidentProvider::map` do it.
+fn parse_and_map(plain: &[u8]) -> Vec<kyc::Case> {
+    let raw: serde_json::Value = serde_json::from_slice(plain).expect("JSON");
+    let serde_json::Value::Array(items) = raw else {
+        panic!("an array")
+    };
+    let mut cases = Vec::with_capacity(items.len());
+    for item in items {
+        let result: CaseResult = serde_json::from_value(item.clone()).expect("a case");
+        cases.push(case_from_result(&result, item, CLIENT_ID).expect("maps"));
+    }
+    cases
+}
+
+fn bench(c: &mut Criterion) {
+    let key = common::test_key();
+    let openssl_key = common::test_key_openssl();
+    let plain = list_json();
+    let jwe = encrypt_compact(key.public_key_der(), &plain, "A256GCM").expect("encrypts");
+    let jwe = jwe.into_bytes();
+    // Both paths must agree before anything is timed.
+    assert_eq!(key.decrypt(&jwe).expect("adapter decrypts"), plain);
+    assert_eq!(common::openssl_decrypt_compact(&openssl_key, &jwe), plain);
+    assert_eq!(parse_and_map(&plain).len(), CASES);
+
+    let mut group = c.benchmark_group("b_postident_jwe_list_1000");
+    group.sample_size(20);
+    group.measurement_time(std::time::Duration::from_secs(5));
+    group.throughput(Throughput::Elements(CASES as u64));
+    group.bench_function("baseline", |b| {
+        b.iter(|| {
+            let plain = common::openssl_decrypt_compact(&openssl_key, black_box(&jwe));
+            serde_json::from_slice::<serde_json::Value>(&plain).unwrap()
+        })
+    });
+    group.bench_function("adapter", |b| {
+        b.iter(|| {
+            let plain = key.decrypt(black_box(&jwe)).unwrap();
+            parse_and_map(&plain)
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("b_postident_decrypt_only");
+    group.sample_size(20);
+    group.measurement_time(std::time::Duration::from_secs(4));
+    group.bench_function("baseline", |b| {
+        b.iter(|| common::openssl_decrypt_compact(&openssl_key, black_box(&jwe)))
+    });
+    group.bench_function("adapter", |b| {
+        b.iter(|| key.decrypt(black_box(&jwe)).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("b_postident_parse_map_only_1000");
+    group.sample_size(20);
+    group.measurement_time(std::time::Duration::from_secs(4));
+    group.throughput(Throughput::Elements(CASES as u64));
+    group.bench_function("baseline", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&plain)).unwrap())
+    });
+    group.bench_function("adapter", |b| b.iter(|| parse_and_map(black_box(&plain))));
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = bench
+}
+criterion_main!(benches);
