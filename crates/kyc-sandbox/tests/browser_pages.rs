@@ -1,0 +1,505 @@
+//! The sandbox's user pages in a real browser: headless Chromium, driven through chromedriver
+//! (WebDriver), opens the user URL a created case hands out, checks that the page shows what the
+//! provider would ask, clicks the button of one documented outcome, and then reads the case
+//! through the sandbox to check that it reached exactly that outcome.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` packages (see docs/sandbox/browser-tests.md).
+//! Without them each test prints "browser tests skipped: ..." to stderr and returns, except when
+//! `CI` is set: then a missing browser fails the test.
+
+mod browser_support;
+
+use browser_support::Browser;
+use kyc_sandbox::{Sandbox, SandboxOptions};
+use serde_json::{json, Value};
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox starts")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness itself: a failing test must not leave a browser running.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_panicking_browser_test_leaves_no_chromium_or_chromedriver_behind() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let failing_test = tokio::spawn(async move {
+        let sandbox = sandbox().await;
+        let (_, user_url) = create_postident_case(&sandbox, "BROWSER-PANIC");
+        browser.open(&user_url).await;
+        let running = browser_support::processes_using_profile(&browser.profile_dir());
+        let _ = tx.send((browser.profile_dir(), browser.driver_pid(), running));
+        panic!("deliberate panic with an open browser session (expected in this test's output)");
+    });
+    let outcome = failing_test.await;
+    let (profile, driver_pid, running) = rx.await.expect("the inner test got its browser going");
+    assert!(
+        outcome.is_err_and(|e| e.is_panic()),
+        "the inner test panicked"
+    );
+    assert!(
+        !running.is_empty(),
+        "Chromium ran on {} before the panic",
+        profile.display()
+    );
+    assert!(
+        browser_support::processes_using_profile(&profile).is_empty(),
+        "Chromium processes left on {}",
+        profile.display()
+    );
+    assert!(
+        !std::path::Path::new(&format!("/proc/{driver_pid}")).exists(),
+        "chromedriver {driver_pid} still running"
+    );
+    assert!(!profile.exists(), "the temporary profile is removed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// POSTIDENT: one page per case at `webStart.caseURL`, one section per configured method.
+// ---------------------------------------------------------------------------------------------
+
+/// Creates a POSTIDENT case in process, as `POST .../cases` would; returns (caseId, caseURL).
+fn create_postident_case(sandbox: &Sandbox, reference: &str) -> (String, String) {
+    let created = sandbox
+        .postident()
+        .create_case(&json!({
+            "processData": {
+                "targetCountry": "DEU",
+                "preferredLanguage": "DE_DE",
+                "referenceId": reference,
+            },
+            "contactDataProvided": {
+                "firstName": "Erika",
+                "lastName": "Mustermann",
+                "email": "erika@example.org",
+                "mobilePhone": "+49160123456",
+                "address": {
+                    "streetAddress": "Heidestr. 17",
+                    "postalCode": "51147",
+                    "city": "Köln",
+                    "country": "DEU"
+                }
+            }
+        }))
+        .expect("case created");
+    let case_id = created["caseId"].as_str().expect("caseId").to_owned();
+    let user_url = created["webStart"]["caseURL"]
+        .as_str()
+        .expect("webStart.caseURL")
+        .to_owned();
+    (case_id, user_url)
+}
+
+fn postident_case(sandbox: &Sandbox, case_id: &str) -> Value {
+    sandbox
+        .postident()
+        .case_json(case_id)
+        .expect("the sandbox knows the case")
+}
+
+/// `primaryIdent.identificationStatus` of a case, e.g. `{"status": "success", ...}`.
+fn primary_status(case: &Value) -> &Value {
+    &case["primaryIdent"]["identificationStatus"]
+}
+
+#[tokio::test]
+async fn postident_page_shows_the_case_and_video_success_closes_it() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-1");
+    assert_eq!(user_url, sandbox.postident().user_url(&case_id).as_str());
+
+    browser.open(&user_url).await;
+    assert_eq!(browser.text("#case-id").await, case_id);
+    assert_eq!(browser.text("#case-status").await, "new");
+    // What POSTIDENT would ask, per configured method (default: all five).
+    for (method, asks) in [
+        ("autoid", "selfie video"),
+        ("basic", "post office"),
+        ("eid", "PIN"),
+        ("photo", "Upload photos"),
+        ("video", "video chat"),
+    ] {
+        let section = browser.text(&format!("#method-{method}")).await;
+        assert!(section.contains(asks), "{method} section: {section}");
+        assert_eq!(
+            browser.text(&format!("#{method}-status")).await,
+            "not started"
+        );
+        assert!(browser.has(&format!("#{method}-success")).await);
+    }
+    let shot = browser.screenshot("postident-user-page.png").await;
+    eprintln!("POSTIDENT user page screenshot: {}", shot.display());
+
+    browser.click("#video-success").await;
+    browser.wait_for_text("#case-status", "closed").await;
+    assert!(browser.has("#closed").await, "a closed case says so");
+    assert!(!browser.has("button").await, "and offers no more buttons");
+
+    let case = postident_case(&sandbox, &case_id);
+    assert_eq!(case["caseStatus"]["status"], "closed");
+    assert_eq!(primary_status(&case)["status"], "success");
+    assert_eq!(case["primaryIdent"]["identificationMethod"], "video");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn postident_every_method_success_button_identifies_the_user() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    for method in ["autoid", "basic", "eid", "photo", "video"] {
+        let (case_id, user_url) = create_postident_case(&sandbox, &format!("METHOD-{method}"));
+        browser.open(&user_url).await;
+        browser.click(&format!("#{method}-success")).await;
+        browser.wait_for_text("#case-status", "closed").await;
+        let case = postident_case(&sandbox, &case_id);
+        assert_eq!(case["caseStatus"]["status"], "closed", "{method}");
+        assert_eq!(primary_status(&case)["status"], "success", "{method}");
+        assert_eq!(
+            case["primaryIdent"]["identificationMethod"], method,
+            "{method}"
+        );
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn postident_data_changed_button_reports_the_changed_address() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-CHG");
+    browser.open(&user_url).await;
+    browser.click("#basic-data_changed").await;
+    browser.wait_for_text("#case-status", "closed").await;
+
+    let case = postident_case(&sandbox, &case_id);
+    assert_eq!(primary_status(&case)["status"], "success");
+    assert_eq!(
+        case["contactData"]["address"]["streetAddress"]["status"],
+        "change"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn postident_fraud_button_declines_the_case() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-FRAUD");
+    browser.open(&user_url).await;
+    browser.click("#autoid-fraud").await;
+    browser.wait_for_text("#case-status", "closed").await;
+    assert_eq!(browser.text("#primary").await, "autoid declined");
+
+    let case = postident_case(&sandbox, &case_id);
+    assert_eq!(case["caseStatus"]["status"], "closed");
+    let status = primary_status(&case);
+    assert_eq!(status["status"], "declined");
+    assert_eq!(status["subStatus"]["code"], 11, "fraud suspicion");
+    assert_eq!(
+        status["subStatusReason"]["code"], 110,
+        "document possibly forged"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn postident_incomplete_with_a_chosen_reason_keeps_the_case_open() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-ABORT");
+    browser.open(&user_url).await;
+    // The user's video is too blurry: insufficient video quality (52), pixelated/blurry (520).
+    browser.select("#video-subStatus", "52").await;
+    browser.select("#video-subStatusReason", "520").await;
+    browser.click("#video-incomplete").await;
+    browser.wait_for_text("#video-status", "incomplete").await;
+    assert!(
+        browser.has("#video-success").await,
+        "an incomplete attempt may be resumed"
+    );
+
+    let case = postident_case(&sandbox, &case_id);
+    assert_ne!(case["caseStatus"]["status"], "closed");
+    let status = primary_status(&case);
+    assert_eq!(status["status"], "incomplete");
+    assert_eq!(status["subStatus"]["code"], 52);
+    assert_eq!(status["subStatusReason"]["code"], 520);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn postident_cancel_button_cancels_autoid_and_closes_a_case_with_no_method_left() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = Sandbox::start(SandboxOptions {
+        postident: kyc_sandbox::postident::PostidentOptions {
+            methods: vec![kyc_sandbox::postident::Method::Autoid],
+            ..Default::default()
+        },
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-CANCEL");
+    browser.open(&user_url).await;
+    assert!(
+        !browser.has("#method-video").await,
+        "only autoid configured"
+    );
+    browser.click("#autoid-cancel").await;
+    browser.wait_for_text("#case-status", "closed").await;
+
+    let case = postident_case(&sandbox, &case_id);
+    assert_eq!(case["caseStatus"]["status"], "closed");
+    let status = primary_status(&case);
+    assert_eq!(status["status"], "cancelled");
+    assert_eq!(status["subStatus"]["code"], 94);
+    assert_eq!(status["subStatusReason"]["code"], 900);
+    browser.close().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// IDnow: the sandbox's go.idnow.de at `{root}/idnow/go/{company}/identifications/{txn}`.
+// ---------------------------------------------------------------------------------------------
+
+/// Creates an IDnow ident over the real API (login, then `POST .../identifications/{txn}/start`)
+/// and returns its IdentID.
+async fn create_idnow_ident(sandbox: &Sandbox, transaction_number: &str) -> String {
+    let idnow = sandbox.idnow();
+    let api = format!(
+        "{}/api/v1/{}",
+        idnow.base_url().as_str().trim_end_matches('/'),
+        idnow.company_id()
+    );
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{api}/login"))
+        .json(&json!({ "apiKey": idnow.api_key() }))
+        .send()
+        .await
+        .expect("login request")
+        .json()
+        .await
+        .expect("login JSON");
+    let token = login["authToken"].as_str().expect("authToken");
+    let response = http
+        .post(format!("{api}/identifications/{transaction_number}/start"))
+        .header("X-API-LOGIN-TOKEN", token)
+        .json(&json!({
+            "firstname": "Erika",
+            "lastname": "Mustermann",
+            "birthday": "1987-05-23",
+            "birthplace": "Berlin",
+            "nationality": "DE",
+            "street": "Heidestr.",
+            "streetnumber": "17",
+            "zipcode": "51147",
+            "city": "Köln",
+            "country": "DE",
+            "email": "erika@example.org",
+            "mobilephone": "+49160123456"
+        }))
+        .send()
+        .await
+        .expect("create request");
+    assert_eq!(response.status(), 201, "ident created");
+    let body: Value = response.json().await.expect("create JSON");
+    body["id"].as_str().expect("id").to_owned()
+}
+
+/// (status word, reason) of an ident as the sandbox holds it.
+fn idnow_state(sandbox: &Sandbox, transaction_number: &str) -> (String, Option<String>) {
+    let ident = sandbox
+        .idnow()
+        .ident(sandbox.idnow().company_id(), transaction_number)
+        .expect("the sandbox knows the ident");
+    (ident.status, ident.reason)
+}
+
+/// Opens the user URL of `transaction_number` and checks the page shows the ident, unstarted.
+async fn open_idnow_page(browser: &Browser, sandbox: &Sandbox, txn: &str, ident_id: &str) {
+    let idnow = sandbox.idnow();
+    browser.open(&idnow.user_url(idnow.company_id(), txn)).await;
+    assert_eq!(browser.text("#ident_id").await, ident_id);
+    assert_eq!(browser.text("#status").await, "CREATED");
+}
+
+#[tokio::test]
+async fn idnow_page_shows_what_is_asked_and_success_finishes_the_ident() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let ident_id = create_idnow_ident(&sandbox, "browser-success").await;
+    // The short user URL by IdentID shows the same page.
+    browser
+        .open(&sandbox.idnow().user_url_by_ident_id(&ident_id))
+        .await;
+    assert_eq!(browser.text("#ident_id").await, ident_id);
+    assert_eq!(browser.text("#status").await, "CREATED");
+    let body = browser.text("body").await;
+    for asked in [
+        "What IDnow asks",
+        "ID card or passport",
+        "selfie",
+        "Erika",
+        "Mustermann",
+        "51147",
+    ] {
+        assert!(body.contains(asked), "page lacks {asked:?}:\n{body}");
+    }
+    for button in [
+        "#start",
+        "#success",
+        "#success_data_changed",
+        "#fraud",
+        "#cancel",
+    ] {
+        assert!(browser.has(button).await, "{button} missing");
+    }
+    let shot = browser.screenshot("idnow-user-page.png").await;
+    eprintln!("IDnow user page screenshot: {}", shot.display());
+
+    browser.click("#success").await;
+    browser.wait_for_text("#status", "SUCCESS").await;
+    assert_eq!(
+        idnow_state(&sandbox, "browser-success"),
+        ("SUCCESS".to_owned(), None)
+    );
+    let ident = sandbox
+        .idnow()
+        .ident(sandbox.idnow().company_id(), "browser-success")
+        .expect("ident");
+    let result = ident.body.expect("a finished ident has a result body");
+    assert_eq!(result["identificationprocess"]["result"], "SUCCESS");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn idnow_data_changed_button_records_the_changed_field() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let ident_id = create_idnow_ident(&sandbox, "browser-changed").await;
+    open_idnow_page(&browser, &sandbox, "browser-changed", &ident_id).await;
+    browser
+        .select("select[name=change_field]", "lastname")
+        .await;
+    browser.type_into("#change_value", "Musterfrau").await;
+    browser.click("#success_data_changed").await;
+    browser
+        .wait_for_text("#status", "SUCCESS_DATA_CHANGED")
+        .await;
+
+    let (status, _) = idnow_state(&sandbox, "browser-changed");
+    assert_eq!(status, "SUCCESS_DATA_CHANGED");
+    let body = sandbox
+        .idnow()
+        .ident(sandbox.idnow().company_id(), "browser-changed")
+        .and_then(|i| i.body)
+        .expect("result body");
+    let lastname = &body["userdata"]["lastname"];
+    assert_eq!(lastname["status"], "CHANGE", "{lastname}");
+    assert_eq!(lastname["original"], "Mustermann", "{lastname}");
+    assert_eq!(
+        lastname["value"].as_str().map(str::to_ascii_uppercase),
+        Some("MUSTERFRAU".to_owned()),
+        "{lastname}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn idnow_fraud_button_confirms_fraud_with_the_chosen_reason() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let ident_id = create_idnow_ident(&sandbox, "browser-fraud").await;
+    open_idnow_page(&browser, &sandbox, "browser-fraud", &ident_id).await;
+    browser.select("#fraud_reason", "WARNING_PAPER_PRINT").await;
+    browser.click("#fraud").await;
+    browser
+        .wait_for_text("#status", "FRAUD_SUSPICION_CONFIRMED")
+        .await;
+    assert_eq!(browser.text("#reason").await, "WARNING_PAPER_PRINT");
+    assert_eq!(
+        idnow_state(&sandbox, "browser-fraud"),
+        (
+            "FRAUD_SUSPICION_CONFIRMED".to_owned(),
+            Some("WARNING_PAPER_PRINT".to_owned())
+        )
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn idnow_abort_button_aborts_a_started_ident_with_the_chosen_reason() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let ident_id = create_idnow_ident(&sandbox, "browser-abort").await;
+    open_idnow_page(&browser, &sandbox, "browser-abort", &ident_id).await;
+    assert!(
+        !browser.has("#abort").await,
+        "only a started ident can be aborted"
+    );
+    browser.click("#start").await;
+    browser.wait_for_text("#status", "START").await;
+    browser
+        .select("#abort_reason", "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE")
+        .await;
+    browser.click("#abort").await;
+    browser.wait_for_text("#status", "ABORTED").await;
+    assert!(
+        browser.has("#start").await,
+        "the user may start again after aborting"
+    );
+    assert_eq!(
+        idnow_state(&sandbox, "browser-abort"),
+        (
+            "ABORTED".to_owned(),
+            Some("USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE".to_owned())
+        )
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn idnow_cancel_button_cancels_with_the_chosen_reason() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let ident_id = create_idnow_ident(&sandbox, "browser-cancel").await;
+    open_idnow_page(&browser, &sandbox, "browser-cancel", &ident_id).await;
+    browser.select("#cancel_reason", "ID_BLURRY").await;
+    browser.click("#cancel").await;
+    browser.wait_for_text("#status", "CANCELED").await;
+    assert_eq!(browser.text("#reason").await, "ID_BLURRY");
+    assert_eq!(
+        idnow_state(&sandbox, "browser-cancel"),
+        ("CANCELED".to_owned(), Some("ID_BLURRY".to_owned()))
+    );
+    browser.close().await;
+}
