@@ -167,3 +167,22 @@ async fn unknown_cases_get_a_404_page() {
     let r = http().get(url).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn the_incomplete_form_preselects_the_cancellation_by_user_the_control_api_defaults_to() {
+    let sb = start(PostidentOptions {
+        methods: vec![Method::Autoid, Method::Video],
+        ..PostidentOptions::default()
+    })
+    .await;
+    let (_, url) = case_url(&sb, "PAGE-DEF").await;
+    let html = http().get(&url).send().await.unwrap().text().await.unwrap();
+    for preselected in [
+        "<option value=\"97\" selected>97 ",
+        "<option value=\"800\" selected>800 ",
+        "<option value=\"972\" selected>972 ",
+    ] {
+        assert!(html.contains(preselected), "{preselected} in the page");
+    }
+    assert!(!html.contains("<option value=\"80\" selected>"));
+}

@@ -224,6 +224,19 @@ pub enum Outcome {
     Cancel,
 }
 
+/// The subStatus and subStatusReason an `incomplete` outcome gets when none is chosen: the
+/// method's "cancellation by user" (photo, which has none, "document or person not clearly
+/// identifiable"). The user page pre-selects the same codes.
+pub(crate) fn default_incomplete_codes(method: Method) -> (u16, Option<u16>) {
+    match method {
+        Method::Autoid => (97, Some(800)),
+        Method::Basic => (97, None),
+        Method::Eid => (97, Some(975)),
+        Method::Photo => (33, None),
+        Method::Video => (97, Some(972)),
+    }
+}
+
 fn has_review(method: Method) -> bool {
     !matches!(method, Method::Eid)
 }
@@ -308,13 +321,7 @@ fn outcome_steps(method: Method, outcome: &Outcome) -> Result<Vec<Transition>, C
             sub_status,
             sub_status_reason,
         } => {
-            let (default_sub, default_reason) = match method {
-                Method::Autoid => (97, Some(800)),
-                Method::Basic => (97, None),
-                Method::Eid => (97, Some(975)),
-                Method::Photo => (33, None),
-                Method::Video => (97, Some(972)),
-            };
+            let (default_sub, default_reason) = default_incomplete_codes(method);
             let mut step = t(S::Incomplete).sub_status(sub_status.unwrap_or(default_sub));
             step.sub_status_reason = match (sub_status, sub_status_reason) {
                 (_, Some(r)) => Some(*r),

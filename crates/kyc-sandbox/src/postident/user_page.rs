@@ -63,10 +63,19 @@ fn incomplete_form(action: &str, method: Method) -> String {
 <select name=\"subStatus\" id=\"{m}-subStatus\">",
         esc(action)
     );
+    let (default_sub, default_reason) = super::control::default_incomplete_codes(method);
+    let selected = |code: &dyn std::fmt::Display, default: Option<u16>| {
+        if default.is_some_and(|d| d.to_string() == code.to_string()) {
+            " selected"
+        } else {
+            ""
+        }
+    };
     for (code, desc) in row.sub_status {
         let _ = write!(
             out,
-            "<option value=\"{code}\">{code} {}</option>",
+            "<option value=\"{code}\"{}>{code} {}</option>",
+            selected(code, Some(default_sub)),
             esc(desc)
         );
     }
@@ -79,7 +88,8 @@ fn incomplete_form(action: &str, method: Method) -> String {
         for (code, desc) in row.reasons {
             let _ = write!(
                 out,
-                "<option value=\"{code}\">{code} {}</option>",
+                "<option value=\"{code}\"{}>{code} {}</option>",
+                selected(code, default_reason),
                 esc(desc)
             );
         }
