@@ -48,7 +48,7 @@ fn parse_tree(xml: &[u8]) -> Result<Element, XmlError> {
     let mut stack: Vec<Element> = vec![Element::default()];
     let malformed = |reader: &Reader<&[u8]>, reason: String| XmlError::Malformed {
         position: reader.buffer_position(),
-        reason,
+        reason: without_quoted_text(&reason),
     };
     loop {
         let event = reader
@@ -176,6 +176,30 @@ fn collect<'a>(element: &'a Element, name: &str, out: &mut Vec<&'a Element>) {
     }
 }
 
+/// Parser messages quote the offending text (`invalid type: string "ERIKA"`), which can be
+/// personal data; error messages keep the words around it and replace every quoted part.
+fn without_quoted_text(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quote: Option<char> = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if matches!(c, '"' | '`') {
+                    out.push('…');
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Reads every `<identification>` of an XML result (usually one).
 pub fn parse_xml_results(xml: &[u8]) -> Result<IdentList, XmlError> {
     let root = parse_tree(xml)?;
@@ -187,8 +211,8 @@ pub fn parse_xml_results(xml: &[u8]) -> Result<IdentList, XmlError> {
     let mut identifications = Vec::with_capacity(found.len());
     for element in found {
         let json = to_json(element);
-        let ident: Ident =
-            serde_json::from_value(json).map_err(|e| XmlError::Structure(e.to_string()))?;
+        let ident: Ident = serde_json::from_value(json)
+            .map_err(|e| XmlError::Structure(without_quoted_text(&e.to_string())))?;
         identifications.push(ident);
     }
     Ok(IdentList { identifications })
@@ -208,4 +232,22 @@ pub fn xml_result_to_json(xml: &[u8]) -> Result<Value, XmlError> {
     let root = parse_tree(xml)?;
     let identification = find(&root, "identification").ok_or(XmlError::NoIdentification)?;
     Ok(to_json(identification))
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn structure_errors_do_not_repeat_the_values_they_met() {
+        let xml = b"<identifications><identification><userdata><firstname status=\"MATCH\">\
+<value><x>ERIKA</x></value></firstname></userdata></identification></identifications>";
+        if let Err(e) = parse_xml_result(xml) {
+            assert!(!e.to_string().contains("ERIKA"), "{e}");
+        }
+        assert_eq!(
+            without_quoted_text("invalid type: string \"ERIKA\", expected a map"),
+            "invalid type: string \"…\", expected a map"
+        );
+    }
 }
