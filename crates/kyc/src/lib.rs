@@ -38,3 +38,8 @@ pub use receiver::WebhookReceiver;
 pub use kyc_idnow;
 /// The POSTIDENT SCR adapter (typed client, JWE, code tables, mapping).
 pub use kyc_postident;
+
+/// The README's code examples, compiled as doc tests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
