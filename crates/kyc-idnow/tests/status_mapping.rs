@@ -10,16 +10,36 @@ use std::path::PathBuf;
 
 const SPEC: &str = "../../../shared/specs/idnow-autoident-api.md";
 
+/// The provider document, when `../shared/specs` sits beside the clone (our CI); `None`, with a
+/// line on stderr, in a user's clone. Under `CI=true` a missing document fails the test.
+fn spec_text() -> Option<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SPEC);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "CI=true but the provider document {} cannot be read: {e}",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!(
+                "SKIPPED: {} is not beside this clone; the test comparing the status mapping with \
+                 the provider document does not run",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
 struct Table {
     heading: String,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
-fn spec_tables() -> Vec<Table> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SPEC);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the provider document {}: {e}", path.display()));
+fn spec_tables(text: &str) -> Vec<Table> {
     let mut tables = Vec::new();
     let mut heading = String::new();
     let mut current: Option<Table> = None;
@@ -66,10 +86,11 @@ fn code_in(cell: &str) -> Option<String> {
 }
 
 /// Codes from tables whose first column is "Value": result tables and reason tables.
-fn documented_codes() -> (Vec<String>, Vec<(String, String)>) {
+fn documented_codes() -> Option<(Vec<String>, Vec<(String, String)>)> {
+    let text = spec_text()?;
     let mut results = Vec::new();
     let mut reasons = Vec::new();
-    for t in spec_tables() {
+    for t in spec_tables(&text) {
         if t.header.first().map(String::as_str) != Some("Value") {
             continue;
         }
@@ -88,12 +109,14 @@ fn documented_codes() -> (Vec<String>, Vec<(String, String)>) {
             }
         }
     }
-    (results, reasons)
+    Some((results, reasons))
 }
 
 #[test]
 fn every_documented_reason_code_is_mapped() {
-    let (_, reasons) = documented_codes();
+    let Some((_, reasons)) = documented_codes() else {
+        return;
+    };
     assert!(
         reasons.len() >= 100,
         "found only {} reasons; did the document change shape?",
@@ -111,7 +134,9 @@ fn every_documented_reason_code_is_mapped() {
 
 #[test]
 fn every_documented_result_value_is_mapped() {
-    let (mut results, _) = documented_codes();
+    let Some((mut results, _)) = documented_codes() else {
+        return;
+    };
     // The webhook section adds two result words outside the "Value" tables.
     results.push("CHECK_PENDING".into());
     results.push("ABORTED".into());

@@ -17,11 +17,28 @@ use kyc_postident::wire::{
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-fn guide() -> String {
+/// The result guide, when `../shared/specs` sits beside the clone (our CI); `None`, with a line
+/// on stderr, in a user's clone. Under `CI=true` a missing guide fails the test.
+fn guide() -> Option<String> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/specs/postident-scr-result-guide.md");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read the result guide at {}: {e}", path.display()))
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "CI=true but the result guide {} cannot be read: {e}",
+                path.display()
+            )
+        }
+        Err(_) => {
+            eprintln!(
+                "SKIPPED: {} is not beside this clone; the test comparing our code tables with \
+                 the result guide does not run",
+                path.display()
+            );
+            None
+        }
+    }
 }
 
 const STATUS_WORDS: &[&str] = &[
@@ -124,7 +141,10 @@ fn norm(s: &str) -> String {
 
 #[test]
 fn every_documented_status_and_code_is_in_our_tables() {
-    let rows = guide_rows(&guide());
+    let Some(text) = guide() else {
+        return;
+    };
+    let rows = guide_rows(&text);
     let methods: BTreeSet<_> = rows.iter().map(|r| r.method).collect();
     assert_eq!(
         methods,
@@ -222,7 +242,9 @@ fn every_documented_status_and_code_is_in_our_tables() {
 
 #[test]
 fn every_photo_record_validation_status_is_in_our_tables() {
-    let text = guide();
+    let Some(text) = guide() else {
+        return;
+    };
     let start = text
         .find("4.4.1 Record Status Photo\n")
         .expect("section 4.4.1 heading");
@@ -280,7 +302,9 @@ fn line_starting(text: &str, prefix: &str) -> String {
 
 #[test]
 fn wire_enums_cover_the_value_lists_of_section_8() {
-    let text = guide();
+    let Some(text) = guide() else {
+        return;
+    };
     let statuses = quoted_values(&line_starting(&text, "status\tLevel 1"));
     assert_eq!(statuses.len(), 7);
     for s in &statuses {
