@@ -18,6 +18,7 @@
 //! }
 //! ```
 
+use crate::details::{Accounting, AttemptDetails, ProofOfAddress, ReviewTrail, SigningResult};
 use crate::identity::VerifiedIdentity;
 use crate::provider::Provider;
 use crate::redact::presence;
@@ -149,6 +150,11 @@ pub enum IdentMethod {
 /// identification with one method.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
+    /// A stable id of the attempt, when known: the provider's own id where it has one, else one
+    /// the recorder of the attempt assigned (the journal). `None` for an attempt read straight
+    /// from a provider that gives none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// The method used.
     pub method: IdentMethod,
     /// Where this attempt stands (flattened: `status`, `fraud_suspected`, `data_changed`).
@@ -165,20 +171,46 @@ pub struct Attempt {
     /// When the attempt ended.
     #[serde(default)]
     pub finished_at: Option<Timestamp>,
+    /// Where, by whom and through which channel the attempt ran, when the provider says.
+    #[serde(default, skip_serializing_if = "AttemptDetails::is_empty")]
+    pub details: AttemptDetails,
     /// The provider's payload for this attempt, verbatim.
     #[serde(default)]
     pub raw: serde_json::Value,
 }
 
+impl Attempt {
+    /// An attempt with a method, status and the provider's words; everything else empty.
+    pub fn new(
+        method: IdentMethod,
+        status: CaseStatus,
+        provider_status: impl Into<String>,
+    ) -> Self {
+        Attempt {
+            id: None,
+            method,
+            status,
+            provider_status: provider_status.into(),
+            reasons: Vec::new(),
+            started_at: None,
+            finished_at: None,
+            details: AttemptDetails::default(),
+            raw: serde_json::Value::Null,
+        }
+    }
+}
+
 impl fmt::Debug for Attempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Attempt")
+            .field("id", &self.id)
             .field("method", &self.method)
             .field("status", &self.status)
             .field("provider_status", &self.provider_status)
             .field("reasons", &self.reasons)
             .field("started_at", &self.started_at)
             .field("finished_at", &self.finished_at)
+            .field("details", &self.details)
             .field("raw", &"[redacted]")
             .finish()
     }
@@ -290,7 +322,8 @@ pub struct Artifact {
 /// A KYC case: everything a provider reports about one user's identification, in neutral form,
 /// with the provider's payload kept verbatim in [`Case::raw`].
 ///
-/// A final status may still change later (IDnow re-reviews); see [`CaseStatus::may_replace`].
+/// A final status may still change later (an IDnow supervisor's re-review, a preliminary result
+/// cancelled); see [`Case::supersedes`] for which of two versions of a case to keep.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     /// Provider, case id, reference (flattened into the JSON object).
@@ -331,6 +364,18 @@ pub struct Case {
     /// Whether the provider has archived the case.
     #[serde(default)]
     pub archived: bool,
+    /// The proof-of-address check, when the account has it enabled (IDnow `poaresult`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof_of_address: Option<ProofOfAddress>,
+    /// The qualified electronic signing that ran in the identification (IDnow `esigning`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<SigningResult>,
+    /// How the decision was reached: the preliminary result before it, who changed data.
+    #[serde(default, skip_serializing_if = "ReviewTrail::is_empty")]
+    pub review: ReviewTrail,
+    /// What the provider invoices the case under (POSTIDENT `accountingData`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounting: Option<Accounting>,
     /// The provider's payload this case was read from, verbatim (decrypted where encrypted).
     #[serde(default)]
     pub raw: serde_json::Value,
@@ -358,28 +403,33 @@ impl Case {
             decided_at: None,
             valid_until: None,
             archived: false,
+            proof_of_address: None,
+            signing: None,
+            review: ReviewTrail::default(),
+            accounting: None,
             raw,
         }
     }
 
     /// True when `self` (learned later) should replace `stored` in the caller's records.
     ///
-    /// Webhooks arrive late, twice and out of order, so two rules apply:
+    /// Webhooks arrive late, twice and out of order, and a provider may take back what it said:
+    /// IDnow cancels a preliminary `SUCCESS` or `REVIEW_PENDING` (the personal data is then
+    /// deleted), and a supervisor may re-review a final result. So the rule is:
     ///
-    /// 1. the status rule of [`CaseStatus::may_replace`]: a preliminary, in-progress or
-    ///    retryable case never replaces a final one (a re-review may replace a final with a
-    ///    final);
-    /// 2. when both carry a change time ([`Case::last_changed`]), an older one never replaces a
-    ///    newer one (so a delayed copy of a superseded decision cannot undo a re-review).
+    /// 1. **The provider's later word wins.** When both cases carry a change time
+    ///    ([`Case::last_changed`]) and the times differ, the newer one wins, whatever the
+    ///    statuses: a cancellation after an approval replaces it, a delayed copy of an older
+    ///    decision cannot undo a re-review.
+    /// 2. **Without an order, a decision stands.** When either time is missing or both are
+    ///    equal, [`CaseStatus::may_replace`] decides: a preliminary, in-progress or retryable
+    ///    case never replaces a final one; a final one may replace another final one.
     ///
     /// The same case seen twice supersedes itself (idempotent).
     pub fn supersedes(&self, stored: &Case) -> bool {
-        if !self.status.may_replace(&stored.status) {
-            return false;
-        }
         match (self.last_changed(), stored.last_changed()) {
-            (Some(new), Some(old)) => new >= old,
-            _ => true,
+            (Some(new), Some(old)) if new != old => new > old,
+            _ => self.status.may_replace(&stored.status),
         }
     }
 
@@ -412,6 +462,10 @@ impl fmt::Debug for Case {
             .field("decided_at", &self.decided_at)
             .field("valid_until", &self.valid_until)
             .field("archived", &self.archived)
+            .field("proof_of_address", &self.proof_of_address)
+            .field("signing", &self.signing)
+            .field("review", &self.review)
+            .field("accounting", &self.accounting)
             .field("raw", &"[redacted]")
             .finish()
     }

@@ -140,6 +140,7 @@ struct Inner {
     raw_body: Option<RawBody>,
     violations: Vec<FieldViolation>,
     retry_after: Option<Duration>,
+    hint: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -155,6 +156,7 @@ impl Error {
             raw_body: None,
             violations: Vec::new(),
             retry_after: None,
+            hint: None,
             source: None,
         }))
     }
@@ -223,6 +225,13 @@ impl Error {
         self.0.retry_after = Some(delay);
         self
     }
+    /// Adds a hint: what the user most likely has to do about this error, in our own words
+    /// (e.g. "check `data_password`"). Shown after the message; must not contain secrets or
+    /// personal data.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.0.hint = Some(hint.into());
+        self
+    }
     /// Attaches the underlying error (it must not format secrets or personal data).
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.0.source = Some(Box::new(source));
@@ -265,6 +274,10 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.0.retry_after
     }
+    /// What the user most likely has to do about this error, when the library can tell.
+    pub fn hint(&self) -> Option<&str> {
+        self.0.hint.as_deref()
+    }
     /// True when trying again later may succeed (transient or throttled).
     pub fn is_retryable(&self) -> bool {
         self.0.kind.is_retryable()
@@ -289,6 +302,9 @@ impl fmt::Display for Error {
             }
             f.write_str(")")?;
         }
+        if let Some(hint) = &self.0.hint {
+            write!(f, "; {hint}")?;
+        }
         Ok(())
     }
 }
@@ -304,6 +320,7 @@ impl fmt::Debug for Error {
             .field("raw_body", &self.0.raw_body)
             .field("violations", &self.0.violations)
             .field("retry_after", &self.0.retry_after)
+            .field("hint", &self.0.hint)
             .field("source", &self.0.source.as_ref().map(|s| s.to_string()))
             .finish()
     }

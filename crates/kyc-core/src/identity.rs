@@ -170,6 +170,54 @@ pub struct VerifiedAddress {
     pub city: Checked,
     /// Country, ISO alpha-3 when recognised.
     pub country: Checked,
+    /// What a postal address check found (POSTIDENT `addressMatch`, when configured for the
+    /// account).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_check: Option<PostalCheck>,
+}
+
+/// What a check of a German postal address against the postal service's records found
+/// (POSTIDENT `addressMatch`). Each flag is `None` when the provider did not report it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PostalCheck {
+    /// A domestic mail redirection order exists (`mailRedirectionDomestic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_domestic: Option<bool>,
+    /// An international mail redirection order exists (`mailRedirectionInternational`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirected_international: Option<bool>,
+    /// Mail cannot be delivered to the address (`undeliverable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undeliverable: Option<bool>,
+    /// The addressee is deceased (`addresseeDeceased`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addressee_deceased: Option<bool>,
+}
+
+/// One vehicle class on a driving licence (IDnow `driverlicenses[]`, POSTIDENT
+/// `drivingLicenceClasses`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LicenceClass {
+    /// The class (`A1`, `B`, ...).
+    pub class: Checked,
+    /// From when the class is valid (the date of issue), `YYYY-MM-DD`.
+    #[serde(default)]
+    pub valid_from: Checked,
+    /// Until when the class is valid, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub valid_until: Checked,
+    /// Restrictions or additional information printed for the class.
+    #[serde(default)]
+    pub restrictions: Checked,
+    /// How the "valid from" field read on the card, verbatim (IDnow `validFromReadout`:
+    /// `DATE`, `EMPTY`, `REFERENCE_GERMAN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from_readout: Option<String>,
+    /// How the "valid until" field read on the card, verbatim (IDnow `validUntilReadout`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until_readout: Option<String>,
 }
 
 /// The identity document as verified.
@@ -191,6 +239,20 @@ pub struct VerifiedDocument {
     pub valid_until: Checked,
     /// Issuing country, ISO alpha-3 when recognised.
     pub country: Checked,
+    /// Whether the document's chip was read (IDnow `wasnfcused`), when the provider says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chip_read: Option<bool>,
+    /// The vehicle classes, for a driving licence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licence_classes: Vec<LicenceClass>,
+    /// Restrictions printed on the document (POSTIDENT driving licence `restrictions`).
+    #[serde(default, skip_serializing_if = "Checked::is_absent")]
+    pub restrictions: Checked,
+    /// The holder as printed on this document, for a document checked *in addition* to the
+    /// main one (a driving licence): names and birth data, each with its check. `None` for the
+    /// main document, whose holder is [`VerifiedIdentity::person`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<Box<VerifiedPerson>>,
 }
 
 /// Contact data as reported.
@@ -213,6 +275,10 @@ pub struct VerifiedIdentity {
     /// The identity document, when the provider reports one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<VerifiedDocument>,
+    /// Further documents checked in the same identification, with [`VerifiedDocument::holder`]
+    /// set (IDnow `identificationdocument2`, POSTIDENT `drivingLicence`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_documents: Vec<VerifiedDocument>,
     /// E-mail and phone.
     pub contact: VerifiedContact,
 }
@@ -293,7 +359,8 @@ redacted_debug!(VerifiedAddress {
     appendix,
     postal_code,
     city,
-    country
+    country,
+    postal_check
 });
 redacted_debug!(VerifiedDocument {
     kind,
@@ -303,7 +370,11 @@ redacted_debug!(VerifiedDocument {
     place_of_issue,
     issued_on,
     valid_until,
-    country
+    country,
+    chip_read,
+    licence_classes,
+    restrictions,
+    holder
 });
 redacted_debug!(VerifiedContact {
     email,
@@ -313,5 +384,6 @@ redacted_debug!(VerifiedIdentity {
     person,
     address,
     document,
+    secondary_documents,
     contact
 });

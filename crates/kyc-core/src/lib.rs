@@ -24,6 +24,7 @@
 pub mod capabilities;
 pub mod case;
 pub mod country;
+pub mod details;
 pub mod error;
 pub mod http_options;
 pub mod identity;
@@ -44,11 +45,15 @@ pub use case::{
     IdentMethod, Timestamp,
 };
 pub use country::Country;
+pub use details::{
+    Accounting, AddressDocument, AttemptDetails, CouponRequests, DocumentReaderCheck,
+    IdentLocation, ProofOfAddress, ReviewTrail, SigningResult,
+};
 pub use error::{Error, ErrorKind, ProviderErrorDetail, RawBody, Result};
 pub use http_options::HttpOptions;
 pub use identity::{
-    Checked, DocumentKind, FieldCheck, VerifiedAddress, VerifiedContact, VerifiedDocument,
-    VerifiedIdentity, VerifiedPerson,
+    Checked, DocumentKind, FieldCheck, LicenceClass, PostalCheck, VerifiedAddress, VerifiedContact,
+    VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
 pub use kyc_provider::KycProvider;
 pub use listing::{ArchiveOutcome, CaseFilter, CaseList};

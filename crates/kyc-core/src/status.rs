@@ -15,8 +15,11 @@
 //! ```
 //!
 //! `Approved`, `Declined`, `Expired` and `Closed` are *final*: the provider will not let the user
-//! try again in this case. A final status can still change afterwards, because IDnow supervisors
-//! may re-review a finished ident; [`CaseStatus::may_replace`] encodes which changes to accept.
+//! try again in this case. A final status can still change afterwards: an IDnow supervisor may
+//! re-review a finished ident (`SUCCESS` → `FRAUD_SUSPICION_CONFIRMED`), and IDnow may cancel an
+//! ident after a preliminary or even a reported `SUCCESS` (`CANCELED`, personal data deleted).
+//! [`crate::Case::supersedes`] decides which of two versions of a case to keep: the provider's
+//! later word when the change times tell the order, [`CaseStatus::may_replace`] when they do not.
 
 use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
@@ -69,8 +72,9 @@ impl CaseStatus {
     /// True when the provider will not let the user try again in this case.
     ///
     /// A final status is *usually* the last word, but not always: an IDnow supervisor can
-    /// re-review a finished ident and change its result. Use [`CaseStatus::may_replace`] to decide
-    /// whether a later notice should overwrite a stored status.
+    /// re-review a finished ident and change its result, and IDnow can cancel an ident it had
+    /// reported as successful. Use [`crate::Case::supersedes`] to decide whether a later
+    /// version of a case should overwrite a stored one.
     pub fn is_final(&self) -> bool {
         matches!(
             self,
@@ -124,10 +128,13 @@ impl CaseStatus {
         }
     }
 
-    /// Whether a status learned later (`self`) may overwrite the status stored now (`current`).
+    /// Whether a status learned later (`self`) may overwrite the status stored now (`current`)
+    /// when nothing tells which of the two the provider said last (no change times, or equal
+    /// ones). [`crate::Case::supersedes`] applies this rule only then; with change times, the
+    /// provider's later word wins (a cancellation after an approval, a re-review).
     ///
-    /// Webhooks arrive late, twice and out of order, so a receiver must never let an older,
-    /// preliminary notice overwrite a decision. The rule:
+    /// Without an order, a receiver must never let a possibly older, preliminary notice
+    /// overwrite a decision. The rule:
     ///
     /// * anything may replace a status that is not final;
     /// * once final, only another final status may replace it (an IDnow re-review changing

@@ -81,6 +81,40 @@ fn a_later_preliminary_case_does_not_supersede_a_decided_one() {
 }
 
 #[test]
+fn a_later_cancellation_withdraws_an_approval_but_an_older_one_does_not() {
+    use chrono::DateTime;
+    let mut approved = common::case();
+    approved.decided_at = Some(DateTime::parse_from_rfc3339("2024-01-02T10:09:00+01:00").unwrap());
+    let mut cancelled = common::case();
+    cancelled.status = CaseStatus::Retryable;
+    cancelled.provider_status = "CANCELED".into();
+    cancelled.decided_at = Some(DateTime::parse_from_rfc3339("2024-01-02T11:30:00+01:00").unwrap());
+    assert!(
+        cancelled.supersedes(&approved),
+        "IDnow's later cancellation takes the approval back"
+    );
+    assert!(
+        !approved.supersedes(&cancelled),
+        "the approval is now stale"
+    );
+
+    let mut earlier_abort = cancelled.clone();
+    earlier_abort.decided_at =
+        Some(DateTime::parse_from_rfc3339("2024-01-02T09:00:00+01:00").unwrap());
+    assert!(
+        !earlier_abort.supersedes(&approved),
+        "an attempt that ended before the decision does not undo it"
+    );
+    let mut undated = cancelled.clone();
+    undated.decided_at = None;
+    undated.modified_at = None;
+    assert!(
+        !undated.supersedes(&approved),
+        "without an order, the decision stands"
+    );
+}
+
+#[test]
 fn an_older_decision_does_not_undo_a_newer_re_review() {
     use chrono::DateTime;
     let mut first = common::case(); // approved, decided 10:09

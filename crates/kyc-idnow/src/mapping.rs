@@ -112,6 +112,7 @@ fn address(a: &Address) -> VerifiedAddress {
         postal_code: checked(&a.zipcode),
         city: checked(&a.city),
         country: checked_country(&a.country),
+        ..Default::default()
     }
 }
 
@@ -145,6 +146,7 @@ fn document(d: &IdentificationDocument) -> VerifiedDocument {
         issued_on: checked(&d.dateissued),
         valid_until: checked(&d.validuntil),
         country: checked_country(&d.country),
+        ..Default::default()
     }
 }
 
@@ -187,6 +189,7 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
         address: addr,
         document: doc,
         contact: ident.contactdata.as_ref().map(contact).unwrap_or_default(),
+        ..Default::default()
     })
 }
 
@@ -386,6 +389,8 @@ pub fn ident_to_case(
         started_at: None,
         finished_at,
         raw,
+        id: None,
+        details: Default::default(),
     });
     case
 }

@@ -318,6 +318,7 @@ fn address_result(a: &AddressResult, provided: Option<&AddressProvided>) -> Veri
         postal_code: checked(&a.postal_code, p(|p| &p.postal_code), Normalise::Verbatim),
         city: checked(&a.city, p(|p| &p.city), Normalise::Verbatim),
         country: checked(&a.country, p(|p| &p.country), Normalise::Country),
+        ..Default::default()
     }
 }
 
@@ -443,6 +444,7 @@ fn identity(
                 dp(|p| &p.country_of_document),
                 Normalise::Country,
             ),
+            ..Default::default()
         }
     });
     let contact = VerifiedContact {
@@ -464,6 +466,7 @@ fn identity(
         address,
         document,
         contact,
+        ..Default::default()
     })
 }
 
@@ -541,6 +544,8 @@ fn attempts(
                     })
                 }),
                 raw,
+                id: None,
+                details: Default::default(),
             }
         })
         .collect()

@@ -21,6 +21,9 @@ pub const PERSONAL_DATA: &[&str] = &[
     "T22000129",
     "Stadt Koeln",
     "loyalty-42",
+    "B072RRE2I55",
+    "1997-03-02",
+    "BB30E18C3428F73891DCF8",
 ];
 
 pub fn new_case() -> NewCase {
@@ -85,14 +88,39 @@ pub fn identity() -> VerifiedIdentity {
             postal_code: checked("51147", FieldCheck::Match),
             city: checked("Koeln", FieldCheck::Match),
             country: checked("DEU", FieldCheck::Match),
+            postal_check: Some({
+                let mut check = PostalCheck::default();
+                check.undeliverable = Some(false);
+                check.redirected_domestic = Some(true);
+                check
+            }),
         }),
         document: Some(VerifiedDocument {
             kind: DocumentKind::IdCard,
             provider_type: "IDCARD".into(),
             number: checked("T22000129", FieldCheck::New),
             authority: checked("Stadt Koeln", FieldCheck::New),
+            chip_read: Some(true),
             ..Default::default()
         }),
+        secondary_documents: vec![VerifiedDocument {
+            kind: DocumentKind::DriversLicence,
+            provider_type: "DRIVERS_LICENSE".into(),
+            number: checked("B072RRE2I55", FieldCheck::New),
+            licence_classes: vec![{
+                let mut class = LicenceClass::default();
+                class.class = checked("B", FieldCheck::New);
+                class.valid_from = checked("1997-03-02", FieldCheck::New);
+                class.valid_from_readout = Some("DATE".into());
+                class
+            }],
+            holder: Some(Box::new(VerifiedPerson {
+                first_name: checked("Erika", FieldCheck::Match),
+                last_name: checked("Mustermann", FieldCheck::Match),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }],
         contact: VerifiedContact {
             email: checked("erika@example.org", FieldCheck::Match),
             mobile_phone: checked("+491701234567", FieldCheck::Match),
@@ -122,15 +150,41 @@ pub fn case() -> Case {
         ReasonSource::IdnowReason,
     )];
     c.identity = Some(identity());
-    c.attempts = vec![Attempt {
-        method: IdentMethod::AutoIdent,
-        status: CaseStatus::Retryable,
-        provider_status: "ABORTED".into(),
-        reasons: vec![],
-        started_at: None,
-        finished_at: None,
-        raw,
+    c.attempts = vec![{
+        let mut attempt = Attempt::new(IdentMethod::AutoIdent, CaseStatus::Retryable, "ABORTED");
+        attempt.id = Some("attempt-1".into());
+        attempt.details.channel = Some("APP".into());
+        attempt.details.agents = vec!["TROBOT".into()];
+        attempt.details.eid_pseudonym = Some("BB30E18C3428F73891DCF8".into());
+        attempt.raw = raw;
+        attempt
     }];
+    c.proof_of_address = Some({
+        let mut proof = ProofOfAddress::default();
+        proof.provider_result = Some("SUCCESS".into());
+        proof.verified = Some(true);
+        proof.documents = vec![{
+            let mut document = AddressDocument::default();
+            document.name = "UTILITY_BILL".into();
+            document.address.city = checked("Koeln", FieldCheck::Match);
+            document
+        }];
+        proof
+    });
+    c.signing = Some({
+        let mut signing = SigningResult::default();
+        signing.provider_result = "SUCCESS".into();
+        signing.signed = Some(true);
+        signing
+    });
+    c.review.previous_provider_status = Some("REVIEW_PENDING".into());
+    c.review.changed_by_reviewer = Some(true);
+    c.accounting = Some({
+        let mut accounting = Accounting::default();
+        accounting.number = Some("11235813523701".into());
+        accounting.product = Some("Postident Video".into());
+        accounting
+    });
     c.artifacts = vec![Artifact {
         kind: ArtifactKind::Selfie,
         name: "TST-ABCDE_userface.jpg".into(),
