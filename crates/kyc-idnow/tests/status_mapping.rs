@@ -86,7 +86,13 @@ fn code_in(cell: &str) -> Option<String> {
 }
 
 /// Codes from tables whose first column is "Value": result tables and reason tables.
-fn documented_codes() -> Option<(Vec<String>, Vec<(String, String)>)> {
+/// Result words, and (table heading, reason code) pairs, as the document lists them.
+struct DocumentedCodes {
+    results: Vec<String>,
+    reasons: Vec<(String, String)>,
+}
+
+fn documented_codes() -> Option<DocumentedCodes> {
     let text = spec_text()?;
     let mut results = Vec::new();
     let mut reasons = Vec::new();
@@ -109,12 +115,12 @@ fn documented_codes() -> Option<(Vec<String>, Vec<(String, String)>)> {
             }
         }
     }
-    Some((results, reasons))
+    Some(DocumentedCodes { results, reasons })
 }
 
 #[test]
 fn every_documented_reason_code_is_mapped() {
-    let Some((_, reasons)) = documented_codes() else {
+    let Some(DocumentedCodes { reasons, .. }) = documented_codes() else {
         return;
     };
     assert!(
@@ -134,7 +140,7 @@ fn every_documented_reason_code_is_mapped() {
 
 #[test]
 fn every_documented_result_value_is_mapped() {
-    let Some((mut results, _)) = documented_codes() else {
+    let Some(DocumentedCodes { mut results, .. }) = documented_codes() else {
         return;
     };
     // The webhook section adds two result words outside the "Value" tables.
