@@ -250,22 +250,29 @@ mod tests {
 
     #[test]
     fn debug_never_prints_addresses_or_pseudonyms() {
-        let mut address = VerifiedAddress::default();
-        address.city = Checked::new("MUNICH", FieldCheck::Match);
-        let mut document = AddressDocument::default();
-        document.name = "UTILITY_BILL".into();
-        document.address = address;
-        let mut proof = ProofOfAddress::default();
-        proof.documents.push(document);
+        let address = VerifiedAddress {
+            city: Checked::new("MUNICH", FieldCheck::Match),
+            ..Default::default()
+        };
+        let document = AddressDocument {
+            name: "UTILITY_BILL".into(),
+            address,
+        };
+        let proof = ProofOfAddress {
+            documents: vec![document],
+            ..Default::default()
+        };
         let shown = format!("{proof:?}");
         assert!(
             shown.contains("UTILITY_BILL") && !shown.contains("MUNICH"),
             "{shown}"
         );
 
-        let mut details = AttemptDetails::default();
-        details.eid_pseudonym = Some("BB30E18C3428F73891DCF8".into());
-        details.note = Some("85014869 3013".into());
+        let details = AttemptDetails {
+            eid_pseudonym: Some("BB30E18C3428F73891DCF8".into()),
+            note: Some("85014869 3013".into()),
+            ..Default::default()
+        };
         let shown = format!("{details:?}");
         assert!(
             !shown.contains("BB30E18C") && !shown.contains("85014869"),
