@@ -60,6 +60,12 @@ pub trait KycProvider: Send + Sync {
     /// expects an answer within 2 seconds).
     fn verify_webhook(&self, request: &WebhookRequest) -> Result<WebhookNotice>;
 
+    /// Parses the body of a webhook that was verified earlier and stored, for a process that
+    /// resolves notices later (the case journal keeps the raw body, never the credentials).
+    /// Checks nothing about authenticity and does no I/O; an unreadable body is an
+    /// [`crate::ErrorKind::Provider`] error keeping the raw body.
+    fn parse_webhook(&self, body: &Bytes) -> Result<WebhookNotice>;
+
     /// Turns a notice into the current case. Both adapters read the provider's current state
     /// (a webhook is a trigger, and may be stale by the time it arrives): POSTIDENT notices carry
     /// ids only; IDnow notices carry the ident, which the adapter falls back to while IDnow has

@@ -293,6 +293,10 @@ impl KycProvider for IdnowProvider {
         crate::webhook::verify_and_parse(&self.client.config().webhook, request)
     }
 
+    fn parse_webhook(&self, body: &Bytes) -> Result<WebhookNotice> {
+        crate::webhook::parse_webhook_body(body)
+    }
+
     async fn resolve_webhook(&self, notice: &WebhookNotice) -> Result<Case> {
         // The body carries the case, but a webhook is a trigger: read the current state. Before
         // IDnow has data (START), fall back to the case the notice carried.

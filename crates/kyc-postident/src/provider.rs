@@ -364,6 +364,10 @@ impl KycProvider for PostidentProvider {
         crate::webhook::verify(&self.webhook, request)
     }
 
+    fn parse_webhook(&self, body: &Bytes) -> kyc_core::Result<WebhookNotice> {
+        crate::webhook::parse_notice(body)
+    }
+
     async fn resolve_webhook(&self, notice: &WebhookNotice) -> kyc_core::Result<Case> {
         self.get_case(&notice.case_ref).await
     }
