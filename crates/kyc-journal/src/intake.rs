@@ -1,0 +1,246 @@
+//! Webhook intake: verify (the adapter, no I/O), append the notice durably, then answer 200.
+//! Nothing is acknowledged that is not stored: when the append fails the answer is 503 and the
+//! provider delivers again.
+//!
+//! [`webhook_router`] is the HTTP endpoint (axum) for any [`WebhookSink`]: the journal's
+//! [`Intake`], or `kyc::WebhookReceiver` (in memory, for demos and tests).
+//!
+//! | the sink answered | HTTP answer |
+//! |---|---|
+//! | `Ok` (verified **and stored**) | `200 OK`, empty body |
+//! | an [`ErrorKind::Authentication`] error (Basic auth, source address) | `401 Unauthorized` |
+//! | an [`ErrorKind::Transient`] error (the journal could not store it) | `503 Service Unavailable` |
+//! | any other error (a body the adapter cannot read) | `400 Bad Request` |
+//!
+//! Request bodies are never logged (they hold personal data); log lines name the case.
+
+use crate::attempts::{idnow_event, EventRecord};
+use crate::error::{JournalError, Result};
+use crate::store::{now_micros, Journal};
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::{Extension, Router};
+use kyc_core::webhook::{WebhookEvent, WebhookNotice, WebhookRequest};
+use kyc_core::{ErrorKind, KycProvider, Provider};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// Where the webhook endpoint hands a request: verify it and keep it, then say so.
+#[async_trait::async_trait]
+pub trait WebhookSink: Clone + Send + Sync + 'static {
+    /// Verifies `request` and stores it (durably, for the journal). `Ok` means the provider
+    /// may be told 200. See the [module documentation](self) for how errors become answers.
+    async fn receive(&self, request: WebhookRequest) -> kyc_core::Result<WebhookNotice>;
+}
+
+/// The webhook endpoint: every `POST` (any path) goes to `sink`. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` so the peer address is known (an
+/// allowlist rejects requests whose address is unknown).
+pub fn webhook_router<S: WebhookSink>(sink: S) -> Router {
+    Router::new()
+        .route("/", post(receive::<S>))
+        .route("/{*path}", post(receive::<S>))
+        .with_state(sink)
+}
+
+async fn receive<S: WebhookSink>(
+    State(sink): State<S>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let request = WebhookRequest::new(
+        headers,
+        body,
+        peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
+    );
+    match sink.receive(request).await {
+        Ok(notice) => {
+            tracing::debug!(case = %notice.case_ref, event = ?notice.event, "webhook accepted");
+            StatusCode::OK
+        }
+        Err(e) if e.kind() == ErrorKind::Authentication => {
+            tracing::warn!(error = %e, "webhook rejected: authentication failed");
+            StatusCode::UNAUTHORIZED
+        }
+        Err(e) if e.kind() == ErrorKind::Transient => {
+            tracing::error!(error = %e, "webhook not stored; answering 503 so the provider delivers again");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "webhook rejected: unreadable notice");
+            StatusCode::BAD_REQUEST
+        }
+    }
+}
+
+/// What an append did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The notice's id in the journal.
+    pub notice_id: i64,
+    /// The journal's row of the case.
+    pub case_row: i64,
+    /// True when this was a redelivery of a notice still waiting: recorded once (its
+    /// `deliveries` count went up), no new notice.
+    pub redelivery: bool,
+}
+
+/// The journal's webhook intake for one provider: verifies with the adapter, appends, answers.
+#[derive(Clone)]
+pub struct Intake {
+    journal: Journal,
+    provider: Arc<dyn KycProvider>,
+}
+
+impl Intake {
+    /// An intake that verifies with `provider` and appends to `journal`.
+    pub fn new(journal: Journal, provider: Arc<dyn KycProvider>) -> Self {
+        Intake { journal, provider }
+    }
+
+    /// The HTTP endpoint for this intake (see [`webhook_router`]).
+    pub fn router(&self) -> Router {
+        webhook_router(self.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl WebhookSink for Intake {
+    async fn receive(&self, request: WebhookRequest) -> kyc_core::Result<WebhookNotice> {
+        let notice = self.provider.verify_webhook(&request)?;
+        let appended = self.journal.append(&notice, &request).await?;
+        tracing::info!(
+            case = %notice.case_ref,
+            event = ?notice.event,
+            notice = appended.notice_id,
+            redelivery = appended.redelivery,
+            "webhook stored"
+        );
+        Ok(notice)
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The word stored for an event.
+pub(crate) fn event_name(event: &WebhookEvent) -> String {
+    match event {
+        WebhookEvent::Unknown(raw) => format!("unknown:{raw}"),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_else(|| "unknown".to_string()),
+    }
+}
+
+impl Journal {
+    /// Appends a verified webhook: the raw body exactly as received, the receive time, the peer
+    /// address, the provider, the case ids and the event. A redelivery of a notice that is
+    /// still waiting for resolution is recorded once (see `docs/journal.md`, "Dedupe key").
+    /// Returns once the append is committed.
+    pub async fn append(
+        &self,
+        notice: &WebhookNotice,
+        request: &WebhookRequest,
+    ) -> Result<Appended> {
+        let event = if notice.provider == Provider::IdNow {
+            idnow_event(notice)
+        } else {
+            None
+        };
+        let appended = self
+            .append_body(notice, &request.body, request.peer, "webhook", event)
+            .await?;
+        self.inner.appended.notify_waiters();
+        Ok(appended)
+    }
+
+    pub(crate) async fn append_body(
+        &self,
+        notice: &WebhookNotice,
+        body: &[u8],
+        peer: Option<IpAddr>,
+        source: &str,
+        event: Option<EventRecord>,
+    ) -> Result<Appended> {
+        let now = now_micros();
+        let sha = sha256_hex(body);
+        let mut tx = self
+            .inner
+            .pool
+            .begin()
+            .await
+            .map_err(JournalError::db("begin append"))?;
+        let case_row = self.case_row(&mut tx, &notice.case_ref).await?;
+        let state = if source == "webhook" {
+            "pending"
+        } else {
+            "done"
+        };
+        let row = sqlx::query(
+            "INSERT INTO kyc_notices (case_row, provider, case_id, reference, source, event, body, \
+             body_sha256, body_len, peer, received_at, last_received_at, deliveries, state, tries, \
+             next_attempt_at, resolved_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1, $12, 0, $11, $13) \
+             ON CONFLICT (case_row, body_sha256) WHERE state IN ('pending', 'retry') \
+             DO UPDATE SET deliveries = kyc_notices.deliveries + 1, \
+             last_received_at = excluded.last_received_at \
+             RETURNING id, deliveries",
+        )
+        .bind(case_row)
+        .bind(notice.provider.name())
+        .bind(notice.case_ref.case_id.clone())
+        .bind(notice.case_ref.reference.clone())
+        .bind(source)
+        .bind(event_name(&notice.event))
+        .bind(body.to_vec())
+        .bind(sha)
+        .bind(body.len() as i64)
+        .bind(peer.map(|p| p.to_string()))
+        .bind(now)
+        .bind(state)
+        .bind((state == "done").then_some(now))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(JournalError::db("append notice"))?;
+        let notice_id: i64 = row.get("id");
+        let deliveries: i64 = row.get("deliveries");
+        if let Some(event) = event {
+            sqlx::query(
+                "INSERT INTO kyc_events (case_row, event_key, kind, event_time, seen_at, \
+                 attempt_json, notice_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                 ON CONFLICT (case_row, event_key) DO NOTHING",
+            )
+            .bind(case_row)
+            .bind(event.key)
+            .bind(event.kind)
+            .bind(event.time)
+            .bind(now)
+            .bind(event.attempt_json)
+            .bind(notice_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(JournalError::db("append event"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(JournalError::db("commit append"))?;
+        Ok(Appended {
+            notice_id,
+            case_row,
+            redelivery: deliveries > 1,
+        })
+    }
+}

@@ -1,0 +1,144 @@
+//! Personal data: raw payloads and identity data are kept for the retention period
+//! (GwG-style: 5 years by default), then purged; the status trail and the reasons stay. One
+//! person's data can be erased on request.
+//!
+//! What a purge removes, per case: the stored `Case` of every version (identity, raw payload),
+//! the body of every notice, the payload and the circumstances (`details`) of every attempt.
+//! What stays: ids, statuses, the provider's status words and reason codes, times, the event of
+//! each notice, the order and results of the attempts.
+
+use crate::error::{JournalError, Result};
+use crate::store::{micros, now_micros, Journal};
+use kyc_core::{Attempt, Provider};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What a purge did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PurgeReport {
+    /// Cases whose personal data was removed.
+    pub cases: u64,
+    /// Notice bodies removed.
+    pub notices: u64,
+    /// Attempt payloads removed.
+    pub attempts: u64,
+}
+
+impl Journal {
+    /// Purges the personal data of every case whose last change is older than the retention
+    /// period ([`JournalOptions::retention`](crate::JournalOptions)), keeping the status trail
+    /// and the reasons. Cases with notices still waiting are left for later.
+    pub async fn purge_expired(&self) -> Result<PurgeReport> {
+        let cutoff = now_micros() - micros(self.options().retention);
+        let rows: Vec<AnyRow> = sqlx::query(
+            "SELECT c.id FROM kyc_cases c WHERE c.purged_at IS NULL AND c.updated_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM kyc_notices n WHERE n.case_row = c.id \
+             AND n.state IN ('pending', 'retry', 'resolving'))",
+        )
+        .bind(cutoff)
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(JournalError::db("select cases to purge"))?;
+        let mut report = PurgeReport::default();
+        for r in rows {
+            let one = self.purge_case_row(r.get("id")).await?;
+            report.cases += one.cases;
+            report.notices += one.notices;
+            report.attempts += one.attempts;
+        }
+        Ok(report)
+    }
+
+    /// Erases the personal data of one case now (a person's request), by case id or reference;
+    /// the status trail stays. `None` when the journal does not know the case.
+    pub async fn erase(&self, provider: Provider, key: &str) -> Result<Option<PurgeReport>> {
+        match self.find_case_row(provider, key).await? {
+            Some(row) => self.purge_case_row(row).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn purge_case_row(&self, case_row: i64) -> Result<PurgeReport> {
+        let now = now_micros();
+        let mut tx = self
+            .inner
+            .pool
+            .begin()
+            .await
+            .map_err(JournalError::db("begin purge"))?;
+        let cases =
+            sqlx::query("UPDATE kyc_cases SET case_json = NULL, purged_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(case_row)
+                .execute(&mut *tx)
+                .await
+                .map_err(JournalError::db("purge case"))?
+                .rows_affected();
+        sqlx::query("UPDATE kyc_case_versions SET case_json = NULL WHERE case_row = $1")
+            .bind(case_row)
+            .execute(&mut *tx)
+            .await
+            .map_err(JournalError::db("purge case versions"))?;
+        let notices = sqlx::query(
+            "UPDATE kyc_notices SET body = NULL, purged_at = $1 WHERE case_row = $2 AND body IS NOT NULL",
+        )
+        .bind(now)
+        .bind(case_row)
+        .execute(&mut *tx)
+        .await
+        .map_err(JournalError::db("purge notices"))?
+        .rows_affected();
+        let attempts: Vec<AnyRow> =
+            sqlx::query("SELECT id, attempt_json FROM kyc_attempts WHERE case_row = $1")
+                .bind(case_row)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(JournalError::db("read attempts"))?;
+        for a in &attempts {
+            let mut attempt: Attempt = serde_json::from_str(&a.get::<String, _>("attempt_json"))
+                .map_err(|e| JournalError::corrupt("attempt", e))?;
+            attempt.details = Default::default();
+            attempt.raw = serde_json::Value::Null;
+            sqlx::query("UPDATE kyc_attempts SET payload = NULL, attempt_json = $1 WHERE id = $2")
+                .bind(serde_json::to_string(&attempt).unwrap_or_default())
+                .bind(a.get::<String, _>("id"))
+                .execute(&mut *tx)
+                .await
+                .map_err(JournalError::db("purge attempt"))?;
+        }
+        let events: Vec<AnyRow> =
+            sqlx::query("SELECT event_key, attempt_json FROM kyc_events WHERE case_row = $1")
+                .bind(case_row)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(JournalError::db("read events"))?;
+        for e in &events {
+            let mut attempt: Attempt = serde_json::from_str(&e.get::<String, _>("attempt_json"))
+                .map_err(|e| JournalError::corrupt("attempt", e))?;
+            attempt.details = Default::default();
+            sqlx::query(
+                "UPDATE kyc_events SET attempt_json = $1 WHERE case_row = $2 AND event_key = $3",
+            )
+            .bind(serde_json::to_string(&attempt).unwrap_or_default())
+            .bind(case_row)
+            .bind(e.get::<String, _>("event_key"))
+            .execute(&mut *tx)
+            .await
+            .map_err(JournalError::db("purge event"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(JournalError::db("commit purge"))?;
+        tracing::info!(
+            case_row,
+            notices,
+            attempts = attempts.len(),
+            "personal data purged"
+        );
+        Ok(PurgeReport {
+            cases,
+            notices,
+            attempts: attempts.len() as u64,
+        })
+    }
+}
