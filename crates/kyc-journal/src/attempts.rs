@@ -5,7 +5,8 @@
 //!   webhooks (and reconciliation's reads) said. Each distinct event is kept once in
 //!   `kyc_events`, keyed by the provider's result, reason and `identificationtime` (a
 //!   redelivered webhook is the same event). The events, ordered by time (the provider's
-//!   `identificationtime`, else when the journal first saw the event), then arrival, are cut
+//!   `identificationtime`, else the whole second in which the journal first saw the event), then
+//!   arrival, are cut
 //!   into *passes* of the user by [`passes`]: ABORTED and CANCELED end a pass and the ident is
 //!   reused for the next; a REALTIME preliminary result and the FINAL that follows are one pass;
 //!   a FINAL or CANCELED right after a FINAL is a re-review of that pass. Each pass is one
@@ -168,12 +169,19 @@ pub struct Pass {
     pub ended_by: Option<EventKind>,
 }
 
-/// Sorts `events` by time, then arrival, and cuts them into passes (see the module docs).
-/// Returns the sorted events and the passes as indices into them.
+/// Sorts `events` by time, then arrival, and cuts them into passes (see the module docs); an
+/// attempt is a pass that produced a result, so START events belong to none. Returns the sorted
+/// events and the passes as indices into them.
 pub fn passes(mut events: Vec<TrailEvent>) -> (Vec<TrailEvent>, Vec<Pass>) {
     events.sort_by_key(|e| (e.time, e.seq));
     let mut passes: Vec<Pass> = Vec::new();
     for (i, e) in events.iter().enumerate() {
+        if e.kind == EventKind::Started {
+            // Every START of an ident has the same body (no time, no result): one event for all
+            // passes, so it cannot tell passes apart. The user being in a pass right now shows
+            // in the case's status (`in_progress`), not as an attempt.
+            continue;
+        }
         let open = passes.last().is_some_and(|p| p.ended_by.is_none());
         let after_final = passes
             .last()
@@ -258,7 +266,9 @@ impl Journal {
                 seen.insert(key.clone(), seen_at);
                 TrailEvent {
                     kind: EventKind::from_name(&r.get::<String, _>("kind")),
-                    time: event_time.unwrap_or(seen_at),
+                    // The provider writes whole seconds: a time of our own is compared at the
+                    // same precision, and arrival decides within the second.
+                    time: event_time.unwrap_or(seen_at - seen_at.rem_euclid(1_000_000)),
                     seq: r.get("notice_id"),
                     key,
                 }
@@ -407,7 +417,7 @@ mod tests {
             ev("r1", Realtime, 40, 5),
             ev("f1", Final, 50, 6),
         ]);
-        assert_eq!(got, vec![vec!["s1", "a1"], vec!["c1"], vec!["r1", "f1"]]);
+        assert_eq!(got, vec![vec!["a1"], vec!["c1"], vec!["r1", "f1"]]);
     }
 
     #[test]
@@ -430,7 +440,14 @@ mod tests {
             ev("s2", Started, 80, 4),
             ev("f3", Final, 90, 5),
         ]);
-        assert_eq!(got, vec![vec!["f1", "f2", "c1"], vec!["s2", "f3"]]);
+        assert_eq!(got, vec![vec!["f1", "f2", "c1"], vec!["f3"]]);
+    }
+
+    #[test]
+    fn a_start_alone_is_no_attempt_and_an_abort_after_a_final_is_a_new_pass() {
+        assert!(shape(vec![ev("s1", Started, 10, 1)]).is_empty());
+        let got = shape(vec![ev("f1", Final, 5, 1), ev("s1", Started, 9, 2), ev("a1", Aborted, 10, 3)]);
+        assert_eq!(got, vec![vec!["f1"], vec!["a1"]]);
     }
 
     #[test]

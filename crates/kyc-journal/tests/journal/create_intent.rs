@@ -1,0 +1,83 @@
+//! POSTIDENT create without duplicates: the sandbox creates the case and then cuts the answer
+//! (`truncated_body` on the POST). The journal recorded the intent before sending, finds the case
+//! by reference, and never lets a second create go out silently.
+
+use crate::harness::*;
+use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider};
+use kyc_journal::{JournaledProvider, Reconciler};
+use kyc_sandbox::postident::{Fault, FaultKind};
+
+both!(
+    a_create_whose_answer_was_lost_is_found_and_never_repeated_sqlite,
+    a_create_whose_answer_was_lost_is_found_and_never_repeated_postgres,
+    lost_create
+);
+
+async fn lost_create(engine: Engine) {
+    let Some(db) = database(engine, "lost_create").await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let bare = postident(&sandbox);
+    let journal = open(&db, "intent").await;
+    let provider = JournaledProvider::new(bare.clone(), journal.clone());
+    let p = sandbox.postident();
+
+    // 1. The answer is lost after the case was created; the lookup finds it at once.
+    let reference = unique("lc");
+    p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("POST"));
+    let e = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+    assert_eq!(p.case_ids().len(), 1, "the sandbox did create the case");
+    let created = p.case_ids()[0].clone();
+    assert!(e.to_string().contains(&created), "the error names the case found: {e}");
+    let intents = journal.intents(None).await.unwrap();
+    assert_eq!(intents[0].state, "found");
+    assert_eq!(intents[0].case_id.as_deref(), Some(created.as_str()));
+    // The journal knows the case: the reference alone reads it.
+    let case = provider
+        .get_case(&CaseRef::by_reference(Provider::Postident, &reference))
+        .await
+        .unwrap();
+    assert_eq!(case.case_ref.case_id.as_deref(), Some(created.as_str()));
+    // Creating again is answered by POSTIDENT's duplicate check, not by a second case.
+    let again = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict, "{again}");
+    assert_eq!(p.case_ids().len(), 1);
+
+    // 2. The answer is lost and the lookup fails too: the intent stays unknown, and another
+    //    create for the reference is refused without a request.
+    let reference = unique("lu");
+    p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("POST"));
+    p.inject_fault(Fault::new(FaultKind::Status { status: 503 }, 3).for_method("GET"));
+    let e = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    assert!(e.to_string().contains("keeps looking"), "{e}");
+    let posts = p.create_request_count();
+    let refused = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::Conflict, "{refused}");
+    assert!(refused.to_string().contains("unresolved"), "{refused}");
+    assert_eq!(p.create_request_count(), posts, "no second create was sent");
+    assert_eq!(p.case_ids().len(), 2);
+    // Reconciliation looks again and finds it.
+    let report = Reconciler::new(journal.clone(), bare.clone()).run_once().await.unwrap();
+    assert_eq!(report.intents, 1);
+    let intent = journal
+        .intents(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.reference == reference)
+        .unwrap();
+    assert_eq!(intent.state, "found");
+    assert_eq!(intent.case_id.as_deref(), Some(p.case_ids()[1].as_str()));
+
+    // 3. The connection is reset before the request is processed: nothing was created, and
+    //    the journal says creating again is safe.
+    let reference = unique("lr");
+    p.inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    let e = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    assert!(e.to_string().contains("safe"), "{e}");
+    let handle = provider.create_case(&new_case(&reference, None)).await.unwrap();
+    assert_eq!(p.case_ids().len(), 3);
+    assert_eq!(handle.case_ref.reference.as_deref(), Some(reference.as_str()));
+}

@@ -1,0 +1,137 @@
+//! The two failures that used to lose decisions for good (the listener answered 200, the case
+//! stayed `review_pending`): three 503s in a row on the read of a POSTIDENT final decision, and a
+//! 12-second outage of provider reads while 100 final webhooks arrive. Both end with every case
+//! in the provider's true state.
+
+use crate::harness::*;
+use kyc_core::{CaseHandle, CaseStatus, KycProvider};
+use kyc_journal::JournaledProvider;
+use kyc_sandbox::postident::{Fault, FaultKind};
+use kyc_sandbox::{SimulatedCase, UserOutcome};
+use std::sync::Arc;
+use std::time::Duration;
+
+both!(
+    three_503s_on_the_read_of_a_postident_final_decision_sqlite,
+    three_503s_on_the_read_of_a_postident_final_decision_postgres,
+    three_503s
+);
+
+async fn three_503s(engine: Engine) {
+    let Some(db) = database(engine, "three_503s").await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let bare = postident(&sandbox);
+    let journal = open(&db, "faults").await;
+    let provider: Arc<dyn KycProvider> =
+        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let service = service(&journal, provider.clone(), true).await;
+    let handle = provider
+        .create_case(&new_case(&unique("f3-"), Some(webhook_url(&service))))
+        .await
+        .unwrap();
+    let sim = SimulatedCase::Postident {
+        case_id: handle.case_ref.case_id.clone().unwrap(),
+    };
+    sandbox.play(&sim, UserOutcome::ReviewPending).unwrap();
+    wait_settled(&journal, &handle.case_ref, "review pending", |s| s.is_preliminary()).await;
+
+    // The adapter tries a read three times (two retries): all three answer 503.
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 3).for_method("GET"));
+    sandbox.play(&sim, UserOutcome::Approve).unwrap();
+    let record = wait_settled(&journal, &handle.case_ref, "approved", |s| {
+        matches!(s, CaseStatus::Approved { .. })
+    })
+    .await;
+    assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
+    let retried = journal
+        .notices(Some("done"), None, None)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|n| n.tries > 1)
+        .count();
+    assert!(retried >= 1, "the final notice was retried after the 503s");
+    let attempts = journal
+        .attempts(kyc_core::Provider::Postident, handle.case_ref.case_id.as_deref().unwrap(), None, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(attempts.items.len(), 1);
+    assert!(attempts.items[0].payload.is_some(), "the identification, verbatim");
+    service.stop().await;
+}
+
+both!(
+    a_12_second_read_outage_while_100_final_webhooks_arrive_sqlite,
+    a_12_second_read_outage_while_100_final_webhooks_arrive_postgres,
+    read_outage
+);
+
+async fn read_outage(engine: Engine) {
+    let Some(db) = database(engine, "read_outage").await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let bare = postident(&sandbox);
+    let journal = open(&db, "outage").await;
+    let provider: Arc<dyn KycProvider> =
+        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let service = service(&journal, provider.clone(), true).await;
+    let url = webhook_url(&service);
+    let mut handles: Vec<CaseHandle> = Vec::new();
+    for _ in 0..100 {
+        handles.push(
+            provider
+                .create_case(&new_case(&unique("o-"), Some(url.clone())))
+                .await
+                .unwrap(),
+        );
+    }
+    // Every provider read fails from now on, for 12 seconds.
+    sandbox.postident().inject_fault(
+        Fault::new(FaultKind::Status { status: 503 }, 1_000_000).for_method("GET"),
+    );
+    let outage = tokio::time::Instant::now();
+    for h in &handles {
+        let sim = SimulatedCase::Postident {
+            case_id: h.case_ref.case_id.clone().unwrap(),
+        };
+        sandbox.play(&sim, UserOutcome::Approve).unwrap();
+    }
+    // The final webhooks arrive and are stored during the outage, none resolved.
+    let finals = || {
+        sandbox
+            .postident()
+            .webhook_deliveries()
+            .iter()
+            .filter(|d| d.status_type == "final" && d.http_status == Some(200))
+            .count()
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(11);
+    while finals() < 100 {
+        assert!(tokio::time::Instant::now() < deadline, "only {} final webhooks acknowledged", finals());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let counts = journal.notice_counts().await.unwrap();
+    assert_eq!(counts.get("done"), None, "nothing can be resolved during the outage: {counts:?}");
+    tokio::time::sleep(Duration::from_secs(12).saturating_sub(outage.elapsed())).await;
+    sandbox.postident().clear_faults();
+
+    wait_all_settled(&journal, Duration::from_secs(60)).await;
+    for h in &handles {
+        let record = journal
+            .case(h.case_ref.provider, h.case_ref.case_id.as_deref().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(record.status, truth(&bare, &h.case_ref).await, "{}", h.case_ref);
+        assert!(matches!(record.status, CaseStatus::Approved { .. }));
+    }
+    assert_eq!(journal.notice_counts().await.unwrap().get("parked"), None);
+    service.stop().await;
+}

@@ -1,0 +1,225 @@
+//! What every journal test needs: a fresh database on either engine, the sandbox, adapters built
+//! for it, running instances, and waiting for the journal to settle.
+
+use kyc_core::{CaseRef, CaseStatus, KycProvider, NewCase};
+use kyc_journal::{Journal, JournalOptions, RetryPolicy, Service, ServiceConfig};
+use kyc_sandbox::{Sandbox, SandboxOptions};
+use sqlx::Connection;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The engines the suite runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The environment variable that names the PostgreSQL server for the tests.
+pub const POSTGRES_URL_VAR: &str = "KYC_TEST_POSTGRES_URL";
+
+/// A fresh, empty database: a file in a temporary directory (SQLite) or a new database on the
+/// test server (PostgreSQL). `None` (with a SKIPPED line on stderr) when PostgreSQL is not
+/// configured; under `CI=true` that is a failure instead.
+pub struct Db {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub fn unique(prefix: &str) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    format!("{prefix}{}{n:03}", std::process::id() % 10_000)
+}
+
+pub async fn database(engine: Engine, test: &str) -> Option<Db> {
+    match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}", dir.path().join("kyc.db").display());
+            Some(Db {
+                url,
+                _dir: Some(dir),
+            })
+        }
+        Engine::Postgres => {
+            let Ok(server) = std::env::var(POSTGRES_URL_VAR) else {
+                if std::env::var("CI").is_ok_and(|v| v == "true") {
+                    panic!("{test}: {POSTGRES_URL_VAR} is not set, but CI=true requires the PostgreSQL tests to run (.ci/run starts a server)");
+                }
+                eprintln!("SKIPPED {test} on PostgreSQL: set {POSTGRES_URL_VAR} (e.g. eval \"$(.ci/postgres.sh)\") to run it");
+                return None;
+            };
+            sqlx::any::install_default_drivers();
+            let name = format!("kyc_{}", unique("t")).to_ascii_lowercase();
+            let mut admin = sqlx::AnyConnection::connect(&server)
+                .await
+                .expect("connect to the PostgreSQL test server");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            let _ = admin.close().await;
+            let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+            Some(Db {
+                url: format!("{base}/{name}"),
+                _dir: None,
+            })
+        }
+    }
+}
+
+/// Options for tests: short leases and polls, fast retries.
+pub fn fast_options(instance: &str) -> JournalOptions {
+    let mut o = JournalOptions::default();
+    o.instance = instance.to_string();
+    o.lease = Duration::from_secs(2);
+    o.poll_interval = Duration::from_millis(50);
+    o.retry = RetryPolicy::new(Duration::from_millis(100), Duration::from_secs(1), 60);
+    o.reconcile_interval = Duration::from_secs(3600);
+    o.reconcile_every = Duration::ZERO;
+    o
+}
+
+pub async fn open(db: &Db, instance: &str) -> Journal {
+    Journal::open_with(&db.url, fast_options(instance))
+        .await
+        .expect("journal opens")
+}
+
+pub async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        time_scale: 100.0,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+fn http() -> kyc_core::HttpOptions {
+    let mut h = kyc_core::HttpOptions::default();
+    h.max_retries = 2;
+    h.retry_base_delay = Duration::from_millis(20);
+    h
+}
+
+pub fn idnow(sandbox: &Sandbox) -> Arc<dyn KycProvider> {
+    let mut c = kyc_idnow::IdnowConfig::new(
+        sandbox.idnow().base_url().clone(),
+        sandbox.idnow().company_id(),
+        sandbox.idnow().api_key(),
+    );
+    c.http = http();
+    Arc::new(kyc_idnow::IdnowProvider::new(c).expect("IDnow adapter"))
+}
+
+pub fn postident(sandbox: &Sandbox) -> Arc<dyn KycProvider> {
+    let p = sandbox.postident();
+    let mut c = kyc_postident::PostidentConfig::new(
+        p.base_url().clone(),
+        p.client_id(),
+        p.username(),
+        p.password(),
+        kyc_postident::Encryption::Disabled,
+    );
+    c.http = http();
+    Arc::new(kyc_postident::PostidentProvider::new(c).expect("POSTIDENT adapter"))
+}
+
+/// Starts an instance on a free loopback port.
+pub async fn service(journal: &Journal, provider: Arc<dyn KycProvider>, worker: bool) -> Service {
+    let mut config = ServiceConfig::new("127.0.0.1:0".parse().unwrap());
+    config.worker = worker;
+    config.reconcile = false;
+    config.read_api_addr = Some("127.0.0.1:0".parse().unwrap());
+    Service::start(journal.clone(), provider, config)
+        .await
+        .expect("service starts")
+}
+
+pub fn webhook_url(service: &Service) -> url::Url {
+    format!("http://{}/webhooks", service.webhook_addr)
+        .parse()
+        .unwrap()
+}
+
+/// Points the sandbox's IDnow webhooks at `url`.
+pub fn idnow_webhooks_to(sandbox: &Sandbox, url: Option<url::Url>) {
+    sandbox
+        .idnow()
+        .set_webhook(
+            sandbox.idnow().company_id(),
+            url.map(|url| kyc_sandbox::idnow::WebhookTarget {
+                url,
+                basic_auth: None,
+            }),
+        )
+        .expect("webhook target");
+}
+
+pub fn new_case(reference: &str, webhook: Option<url::Url>) -> NewCase {
+    let mut c = NewCase::new(reference);
+    c.person.first_name = Some("Erika".into());
+    c.person.last_name = Some("Mustermann".into());
+    c.contact.email = Some("erika@example.org".into());
+    c.webhook_url = webhook;
+    c
+}
+
+/// Waits until the journal holds the case in a status matching `pred` with no notice waiting.
+pub async fn wait_settled(
+    journal: &Journal,
+    case: &CaseRef,
+    what: &str,
+    pred: impl Fn(&CaseStatus) -> bool,
+) -> kyc_journal::CaseRecord {
+    let key = case
+        .case_id
+        .clone()
+        .or_else(|| case.reference.clone())
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let record = journal.case(case.provider, &key).await.expect("read case");
+        if let Some(r) = &record {
+            if pred(&r.status) && r.waiting_notices == 0 {
+                return record.unwrap();
+            }
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!(
+                "{case}: the journal did not reach {what} within 60 s: {:?}; notices: {:?}",
+                record.map(|r| (r.status, r.waiting_notices, r.parked_notices)),
+                journal.notice_counts().await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// Waits until no notice of the journal waits for resolution.
+pub async fn wait_all_settled(journal: &Journal, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let counts = journal.notice_counts().await.expect("count notices");
+        let waiting: i64 = ["pending", "retry", "resolving"]
+            .iter()
+            .map(|s| counts.get(*s).copied().unwrap_or(0))
+            .sum();
+        if waiting == 0 {
+            return;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("notices still waiting after {within:?}: {counts:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The provider's true state of a case, read straight from the adapter.
+pub async fn truth(provider: &Arc<dyn KycProvider>, case: &CaseRef) -> CaseStatus {
+    provider.get_case(case).await.expect("read the truth").status
+}
+
