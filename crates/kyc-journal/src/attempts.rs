@@ -15,9 +15,9 @@
 //! * **POSTIDENT** reports every identification of a case in its full result: each is an attempt
 //!   (one per method), stored with the case version that reported it.
 //!
-//! Attempt ids are derived, not counted: IDnow `sha256(case row, key of the pass's first-received
-//! event)`, POSTIDENT `sha256(case row, method)`, so every instance computes the same id and a
-//! late event never renames an attempt that already had one.
+//! Attempt ids are derived, not counted: IDnow `sha256(provider:case id, key of the pass's
+//! first-received event)`, POSTIDENT `sha256(provider:case id, method)`, so every instance
+//! computes the same id and a late event never renames an attempt that already had one.
 
 use crate::error::{JournalError, Result};
 use crate::intake::sha256_hex;
@@ -220,9 +220,18 @@ pub struct PayloadRef {
     pub received_at: kyc_core::Timestamp,
 }
 
-fn attempt_id(case_row: i64, anchor: &str) -> String {
-    let h = sha256_hex(format!("{case_row}:{anchor}").as_bytes());
+/// `case` names the case (`provider:case id`, else the journal's row): ids are unique across
+/// journals, not only within one.
+fn attempt_id(case: &str, anchor: &str) -> String {
+    let h = sha256_hex(format!("{case}|{anchor}").as_bytes());
     format!("att_{}", &h[..24])
+}
+
+fn case_key(provider: &str, case_id: Option<&str>, case_row: i64) -> String {
+    match case_id {
+        Some(id) => format!("{provider}:{id}"),
+        None => format!("{provider}:row{case_row}"),
+    }
 }
 
 fn method_name(method: &IdentMethod) -> String {
@@ -275,6 +284,16 @@ impl Journal {
             })
             .collect();
         let (events, passes) = passes(events);
+        let ids: AnyRow = sqlx::query("SELECT provider, case_id FROM kyc_cases WHERE id = $1")
+            .bind(case_row)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(JournalError::db("read case"))?;
+        let case_key = case_key(
+            &ids.get::<String, _>("provider"),
+            ids.get::<Option<String>, _>("case_id").as_deref(),
+            case_row,
+        );
         sqlx::query("DELETE FROM kyc_attempts WHERE case_row = $1")
             .bind(case_row)
             .execute(&mut *conn)
@@ -315,7 +334,7 @@ impl Journal {
                  payload, payload_notice_id, payloads_json, started_at, finished_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, $10, $11)",
             )
-            .bind(attempt_id(case_row, &anchor.key))
+            .bind(attempt_id(&case_key, &anchor.key))
             .bind(case_row)
             .bind(ordinal as i64)
             .bind(method_name(&attempt.method))
@@ -352,12 +371,17 @@ impl Journal {
             .await
             .map_err(JournalError::db("replace attempts"))?;
         let now = now_micros();
+        let case_key = case_key(
+            case.case_ref.provider.name(),
+            case.case_ref.case_id.as_deref(),
+            case_row,
+        );
         for (ordinal, (_, attempt)) in order.into_iter().enumerate() {
             let method = method_name(&attempt.method);
             let id = attempt
                 .id
                 .clone()
-                .unwrap_or_else(|| attempt_id(case_row, &format!("method:{method}")));
+                .unwrap_or_else(|| attempt_id(&case_key, &format!("method:{method}")));
             let mut stripped = attempt.clone();
             stripped.raw = serde_json::Value::Null;
             stripped.id = None;
@@ -452,8 +476,8 @@ mod tests {
 
     #[test]
     fn ids_follow_the_first_received_event_of_a_pass() {
-        assert_eq!(attempt_id(7, "k"), attempt_id(7, "k"));
-        assert_ne!(attempt_id(7, "k"), attempt_id(8, "k"));
-        assert!(attempt_id(7, "k").starts_with("att_"));
+        assert_eq!(attempt_id("idnow:TST-A", "k"), attempt_id("idnow:TST-A", "k"));
+        assert_ne!(attempt_id("idnow:TST-A", "k"), attempt_id("idnow:TST-B", "k"));
+        assert!(attempt_id("idnow:TST-A", "k").starts_with("att_"));
     }
 }

@@ -30,7 +30,8 @@ pub mod config;
 pub mod receiver;
 pub mod webhook_server;
 
-pub use config::{connect, Config};
+pub use config::{connect, open_journal, Config};
+pub use kyc_journal::{Journal, JournaledProvider};
 pub use kyc_core::*;
 pub use receiver::WebhookReceiver;
 
@@ -38,6 +39,8 @@ pub use receiver::WebhookReceiver;
 pub use kyc_idnow;
 /// The POSTIDENT SCR adapter (typed client, JWE, code tables, mapping).
 pub use kyc_postident;
+/// The case journal: durable webhook intake, workers, attempts, reconciliation, read API.
+pub use kyc_journal;
 
 /// The README's code examples, compiled as doc tests so that they cannot rot.
 #[cfg(doctest)]

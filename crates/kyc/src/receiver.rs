@@ -15,16 +15,29 @@
 //! provider a few reads, not one per notice).
 //!
 //! `examples/webhook_server.rs` and [`crate::webhook_server`] wire it into an axum server.
+//!
+//! **In memory, for demos, tests and `kyc webhook listen`.** The receiver keeps at most
+//! [`DEFAULT_CAPACITY`] cases (the oldest are forgotten first) and the last [`MAX_FAILURES`]
+//! failures, and it acknowledges a webhook before resolving it: a crash or a failed resolution
+//! loses the notice. A backend that must not lose decisions runs the journal instead
+//! ([`kyc_journal::Intake`], `kyc serve`, `docs/journal.md`): it stores each notice before
+//! answering 200 and retries resolutions until they succeed.
 
 use kyc_core::webhook::{WebhookNotice, WebhookRequest};
 use kyc_core::{Case, CaseRef, KycProvider, Provider, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, Semaphore};
 
 /// How many notices are resolved (read from the provider) at the same time, at most.
 pub const MAX_CONCURRENT_RESOLVES: usize = 16;
+
+/// How many cases a receiver keeps by default; beyond that the oldest are forgotten.
+pub const DEFAULT_CAPACITY: usize = 10_000;
+
+/// How many failures a receiver keeps (the most recent).
+pub const MAX_FAILURES: usize = 1_000;
 
 /// Verifies, resolves and stores incoming webhooks for one provider.
 #[derive(Clone)]
@@ -35,7 +48,10 @@ pub struct WebhookReceiver {
 struct Inner {
     provider: Arc<dyn KycProvider>,
     cases: Mutex<HashMap<(Provider, String), Case>>,
-    failures: Mutex<Vec<(CaseRef, kyc_core::Error)>>,
+    /// The keys of each stored case, oldest first (for forgetting beyond `capacity`).
+    order: Mutex<VecDeque<Vec<(Provider, String)>>>,
+    capacity: usize,
+    failures: Mutex<VecDeque<(CaseRef, kyc_core::Error)>>,
     /// Cases being resolved now, with the latest notice that arrived meanwhile (resolved once
     /// more when the current resolution ends).
     resolving: Mutex<HashMap<(Provider, String), Option<WebhookNotice>>>,
@@ -45,13 +61,22 @@ struct Inner {
 }
 
 impl WebhookReceiver {
-    /// A receiver that verifies and resolves with `provider`.
+    /// A receiver that verifies and resolves with `provider`, keeping at most
+    /// [`DEFAULT_CAPACITY`] cases.
     pub fn new(provider: Arc<dyn KycProvider>) -> Self {
+        WebhookReceiver::with_capacity(provider, DEFAULT_CAPACITY)
+    }
+
+    /// A receiver that keeps at most `capacity` cases (at least one); the oldest are forgotten
+    /// first.
+    pub fn with_capacity(provider: Arc<dyn KycProvider>, capacity: usize) -> Self {
         WebhookReceiver {
             inner: Arc::new(Inner {
                 provider,
                 cases: Mutex::new(HashMap::new()),
-                failures: Mutex::new(Vec::new()),
+                order: Mutex::new(VecDeque::new()),
+                capacity: capacity.max(1),
+                failures: Mutex::new(VecDeque::new()),
                 resolving: Mutex::new(HashMap::new()),
                 limiter: Semaphore::new(MAX_CONCURRENT_RESOLVES),
                 in_flight: AtomicUsize::new(0),
@@ -153,7 +178,11 @@ impl Inner {
             Ok(case) => self.store(case),
             Err(e) => {
                 tracing::warn!(case = %notice.case_ref, error = %e, "webhook could not be resolved");
-                lock(&self.failures).push((notice.case_ref.clone(), e));
+                let mut failures = lock(&self.failures);
+                if failures.len() >= MAX_FAILURES {
+                    failures.pop_front();
+                }
+                failures.push_back((notice.case_ref.clone(), e));
             }
         }
     }
@@ -173,8 +202,21 @@ impl Inner {
                 return;
             }
         }
-        for k in keys {
-            cases.insert((provider, k), case.clone());
+        let keys: Vec<(Provider, String)> = keys.into_iter().map(|k| (provider, k)).collect();
+        let known = keys.iter().any(|k| cases.contains_key(k));
+        for k in &keys {
+            cases.insert(k.clone(), case.clone());
+        }
+        let mut order = lock(&self.order);
+        if !known {
+            order.push_back(keys);
+        }
+        while order.len() > self.capacity {
+            if let Some(oldest) = order.pop_front() {
+                for k in oldest {
+                    cases.remove(&k);
+                }
+            }
         }
     }
 }
@@ -190,4 +232,12 @@ fn case_key(case_ref: &CaseRef) -> Option<(Provider, String)> {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[async_trait::async_trait]
+impl kyc_journal::WebhookSink for WebhookReceiver {
+    /// Verifies and accepts the request; "stored" means held in memory (see the module docs).
+    async fn receive(&self, request: WebhookRequest) -> Result<WebhookNotice> {
+        self.accept(&request)
+    }
 }

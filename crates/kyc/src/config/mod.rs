@@ -19,9 +19,11 @@
 //! `docs/configuration.md`.
 
 mod env_overrides;
+mod journal;
 mod secret_source;
 mod sections;
 
+pub use journal::{open_journal, JournalSection, DEFAULT_JOURNAL_URL};
 pub use secret_source::SecretSource;
 pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
 
@@ -44,6 +46,9 @@ pub struct Config {
     /// POSTIDENT settings; required when `provider = "postident"`.
     #[serde(default)]
     pub postident: Option<PostidentSection>,
+    /// The case journal (`[journal]`); absent: the SQLite file `kyc.db`.
+    #[serde(default)]
+    pub journal: Option<JournalSection>,
 }
 
 impl Config {
