@@ -49,21 +49,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..SandboxOptions::default()
     })
     .await?;
-    let journal_url = std::env::var("KYC_JOURNAL_URL").unwrap_or_else(|_| "sqlite::memory:".into());
-    // The kyc.toml of this instance: the provider, and the journal from the environment.
+    // The kyc.toml of this instance: the provider, and the journal URL from the environment (a
+    // PostgreSQL URL holds a password: keep it out of the file).
+    let journal_url = match std::env::var("KYC_JOURNAL_URL") {
+        Ok(_) => "{ env = \"KYC_JOURNAL_URL\" }",
+        Err(_) => "\"sqlite::memory:\"",
+    };
     let toml = format!(
-        "{}\n[journal]\nurl = {{ env = \"KYC_JOURNAL_URL_RESOLVED\" }}\nreconcile_interval_secs = 60\n",
+        "{}\n[journal]\nurl = {journal_url}\nreconcile_interval_secs = 60\n",
         sandbox.idnow_config_toml()
     );
-    std::env::set_var("KYC_JOURNAL_URL_RESOLVED", &journal_url);
     let config = Config::from_toml(&toml)?;
     let journal = kyc::open_journal(&config).await?;
-    println!("journal: {:?} ({})", journal.backend(), journal_url.split('@').last().unwrap_or_default());
+    println!("journal: {:?}", journal.backend());
 
     let adapter: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config)?);
     // Through the journaled provider, every instance knows every case created by any of them.
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(kyc::JournaledProvider::new(adapter.clone(), journal.clone()));
+    let provider: Arc<dyn KycProvider> = Arc::new(kyc::JournaledProvider::new(
+        adapter.clone(),
+        journal.clone(),
+    ));
 
     // Two instances on the same journal, as behind a load balancer.
     let mut services = Vec::new();
@@ -106,10 +111,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let record = journal.case(Provider::IdNow, &reference).await?;
-        if record
-            .as_ref()
-            .is_some_and(|r| matches!(r.status, CaseStatus::Approved { .. }) && r.waiting_notices == 0)
-        {
+        if record.as_ref().is_some_and(|r| {
+            matches!(r.status, CaseStatus::Approved { .. }) && r.waiting_notices == 0
+        }) {
             break;
         }
         if tokio::time::Instant::now() > deadline {

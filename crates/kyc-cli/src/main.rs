@@ -6,6 +6,8 @@
 //! * `kyc normalize` turns one raw provider payload into the neutral case JSON.
 //! * `kyc keygen` makes a POSTIDENT encryption key pair and its header values.
 //! * `kyc webhook listen` verifies and prints incoming notices.
+//! * `kyc serve` runs the journal service (durable webhooks, workers, reconciliation, read API).
+//! * `kyc journal cases|attempts|replay|…` reads and operates the case journal.
 
 mod commands;
 mod output;
@@ -52,6 +54,14 @@ enum Command {
     /// Receive provider webhooks.
     #[command(subcommand)]
     Webhook(commands::webhook::WebhookCommand),
+    /// Run the journal service: webhook intake (stored before 200), workers, reconciliation, read API.
+    #[command(
+        after_help = "Example:\n  kyc serve --config kyc.toml --listen 0.0.0.0:8080 --read-api 127.0.0.1:8081"
+    )]
+    Serve(commands::serve::ServeArgs),
+    /// Read and operate the case journal: cases, attempts, parked notices.
+    #[command(subcommand)]
+    Journal(commands::journal::JournalCommand),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +85,8 @@ fn main() -> ExitCode {
             Command::Normalize(args) => commands::normalize::run(args).await,
             Command::Keygen(args) => commands::keygen::run(args),
             Command::Webhook(cmd) => commands::webhook::run(cmd).await,
+            Command::Serve(args) => commands::serve::run(args).await,
+            Command::Journal(cmd) => commands::journal::run(cmd).await,
         }
     });
     match result {

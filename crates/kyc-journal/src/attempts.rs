@@ -470,14 +470,24 @@ mod tests {
     #[test]
     fn a_start_alone_is_no_attempt_and_an_abort_after_a_final_is_a_new_pass() {
         assert!(shape(vec![ev("s1", Started, 10, 1)]).is_empty());
-        let got = shape(vec![ev("f1", Final, 5, 1), ev("s1", Started, 9, 2), ev("a1", Aborted, 10, 3)]);
+        let got = shape(vec![
+            ev("f1", Final, 5, 1),
+            ev("s1", Started, 9, 2),
+            ev("a1", Aborted, 10, 3),
+        ]);
         assert_eq!(got, vec![vec!["f1"], vec!["a1"]]);
     }
 
     #[test]
     fn ids_follow_the_first_received_event_of_a_pass() {
-        assert_eq!(attempt_id("idnow:TST-A", "k"), attempt_id("idnow:TST-A", "k"));
-        assert_ne!(attempt_id("idnow:TST-A", "k"), attempt_id("idnow:TST-B", "k"));
+        assert_eq!(
+            attempt_id("idnow:TST-A", "k"),
+            attempt_id("idnow:TST-A", "k")
+        );
+        assert_ne!(
+            attempt_id("idnow:TST-A", "k"),
+            attempt_id("idnow:TST-B", "k")
+        );
         assert!(attempt_id("idnow:TST-A", "k").starts_with("att_"));
     }
 }

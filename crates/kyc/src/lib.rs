@@ -31,16 +31,16 @@ pub mod receiver;
 pub mod webhook_server;
 
 pub use config::{connect, open_journal, Config};
-pub use kyc_journal::{Journal, JournaledProvider};
 pub use kyc_core::*;
+pub use kyc_journal::{Journal, JournaledProvider};
 pub use receiver::WebhookReceiver;
 
 /// The IDnow AutoIdent adapter (typed client, wire types, status mapping).
 pub use kyc_idnow;
-/// The POSTIDENT SCR adapter (typed client, JWE, code tables, mapping).
-pub use kyc_postident;
 /// The case journal: durable webhook intake, workers, attempts, reconciliation, read API.
 pub use kyc_journal;
+/// The POSTIDENT SCR adapter (typed client, JWE, code tables, mapping).
+pub use kyc_postident;
 
 /// The README's code examples, compiled as doc tests so that they cannot rot.
 #[cfg(doctest)]

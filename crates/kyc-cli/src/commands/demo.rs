@@ -53,6 +53,9 @@ pub async fn run(args: DemoArgs) -> Result<(), String> {
     for provider in providers {
         run_one(&sandbox, provider, args.json).await?;
     }
+    if args.provider != DemoProvider::Postident {
+        crate::commands::journal::demo(&sandbox).await?;
+    }
     sandbox.shutdown().await;
     println!("demo finished in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())

@@ -2,9 +2,11 @@
 
 pub mod case;
 pub mod demo;
+pub mod journal;
 pub mod keygen;
 pub mod normalize;
 pub mod sandbox;
+pub mod serve;
 pub mod webhook;
 
 /// Loads the configuration file and connects to its provider, with errors as one line.

@@ -26,11 +26,17 @@ async fn lost_create(engine: Engine) {
     // 1. The answer is lost after the case was created; the lookup finds it at once.
     let reference = unique("lc");
     p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("POST"));
-    let e = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    let e = provider
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert_eq!(p.case_ids().len(), 1, "the sandbox did create the case");
     let created = p.case_ids()[0].clone();
-    assert!(e.to_string().contains(&created), "the error names the case found: {e}");
+    assert!(
+        e.to_string().contains(&created),
+        "the error names the case found: {e}"
+    );
     let intents = journal.intents(None).await.unwrap();
     assert_eq!(intents[0].state, "found");
     assert_eq!(intents[0].case_id.as_deref(), Some(created.as_str()));
@@ -41,7 +47,10 @@ async fn lost_create(engine: Engine) {
         .unwrap();
     assert_eq!(case.case_ref.case_id.as_deref(), Some(created.as_str()));
     // Creating again is answered by POSTIDENT's duplicate check, not by a second case.
-    let again = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    let again = provider
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap_err();
     assert_eq!(again.kind(), ErrorKind::Conflict, "{again}");
     assert_eq!(p.case_ids().len(), 1);
 
@@ -50,16 +59,25 @@ async fn lost_create(engine: Engine) {
     let reference = unique("lu");
     p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("POST"));
     p.inject_fault(Fault::new(FaultKind::Status { status: 503 }, 3).for_method("GET"));
-    let e = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    let e = provider
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("keeps looking"), "{e}");
     let posts = p.create_request_count();
-    let refused = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    let refused = provider
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::Conflict, "{refused}");
     assert!(refused.to_string().contains("unresolved"), "{refused}");
     assert_eq!(p.create_request_count(), posts, "no second create was sent");
     assert_eq!(p.case_ids().len(), 2);
     // Reconciliation looks again and finds it.
-    let report = Reconciler::new(journal.clone(), bare.clone()).run_once().await.unwrap();
+    let report = Reconciler::new(journal.clone(), bare.clone())
+        .run_once()
+        .await
+        .unwrap();
     assert_eq!(report.intents, 1);
     let intent = journal
         .intents(None)
@@ -75,9 +93,18 @@ async fn lost_create(engine: Engine) {
     //    the journal says creating again is safe.
     let reference = unique("lr");
     p.inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
-    let e = provider.create_case(&new_case(&reference, None)).await.unwrap_err();
+    let e = provider
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("safe"), "{e}");
-    let handle = provider.create_case(&new_case(&reference, None)).await.unwrap();
+    let handle = provider
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap();
     assert_eq!(p.case_ids().len(), 3);
-    assert_eq!(handle.case_ref.reference.as_deref(), Some(reference.as_str()));
+    assert_eq!(
+        handle.case_ref.reference.as_deref(),
+        Some(reference.as_str())
+    );
 }

@@ -35,7 +35,10 @@ async fn three_503s(engine: Engine) {
         case_id: handle.case_ref.case_id.clone().unwrap(),
     };
     sandbox.play(&sim, UserOutcome::ReviewPending).unwrap();
-    wait_settled(&journal, &handle.case_ref, "review pending", |s| s.is_preliminary()).await;
+    wait_settled(&journal, &handle.case_ref, "review pending", |s| {
+        s.is_preliminary()
+    })
+    .await;
 
     // The adapter tries a read three times (two retries): all three answer 503.
     sandbox
@@ -57,12 +60,20 @@ async fn three_503s(engine: Engine) {
         .count();
     assert!(retried >= 1, "the final notice was retried after the 503s");
     let attempts = journal
-        .attempts(kyc_core::Provider::Postident, handle.case_ref.case_id.as_deref().unwrap(), None, None)
+        .attempts(
+            kyc_core::Provider::Postident,
+            handle.case_ref.case_id.as_deref().unwrap(),
+            None,
+            None,
+        )
         .await
         .unwrap()
         .unwrap();
     assert_eq!(attempts.items.len(), 1);
-    assert!(attempts.items[0].payload.is_some(), "the identification, verbatim");
+    assert!(
+        attempts.items[0].payload.is_some(),
+        "the identification, verbatim"
+    );
     service.stop().await;
 }
 
@@ -93,9 +104,9 @@ async fn read_outage(engine: Engine) {
         );
     }
     // Every provider read fails from now on, for 12 seconds.
-    sandbox.postident().inject_fault(
-        Fault::new(FaultKind::Status { status: 503 }, 1_000_000).for_method("GET"),
-    );
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 1_000_000).for_method("GET"));
     let outage = tokio::time::Instant::now();
     for h in &handles {
         let sim = SimulatedCase::Postident {
@@ -114,11 +125,19 @@ async fn read_outage(engine: Engine) {
     };
     let deadline = tokio::time::Instant::now() + Duration::from_secs(11);
     while finals() < 100 {
-        assert!(tokio::time::Instant::now() < deadline, "only {} final webhooks acknowledged", finals());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {} final webhooks acknowledged",
+            finals()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let counts = journal.notice_counts().await.unwrap();
-    assert_eq!(counts.get("done"), None, "nothing can be resolved during the outage: {counts:?}");
+    assert_eq!(
+        counts.get("done"),
+        None,
+        "nothing can be resolved during the outage: {counts:?}"
+    );
     tokio::time::sleep(Duration::from_secs(12).saturating_sub(outage.elapsed())).await;
     sandbox.postident().clear_faults();
 
@@ -129,7 +148,12 @@ async fn read_outage(engine: Engine) {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(record.status, truth(&bare, &h.case_ref).await, "{}", h.case_ref);
+        assert_eq!(
+            record.status,
+            truth(&bare, &h.case_ref).await,
+            "{}",
+            h.case_ref
+        );
         assert!(matches!(record.status, CaseStatus::Approved { .. }));
     }
     assert_eq!(journal.notice_counts().await.unwrap().get("parked"), None);

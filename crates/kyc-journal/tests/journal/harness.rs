@@ -220,6 +220,9 @@ pub async fn wait_all_settled(journal: &Journal, within: Duration) {
 
 /// The provider's true state of a case, read straight from the adapter.
 pub async fn truth(provider: &Arc<dyn KycProvider>, case: &CaseRef) -> CaseStatus {
-    provider.get_case(case).await.expect("read the truth").status
+    provider
+        .get_case(case)
+        .await
+        .expect("read the truth")
+        .status
 }
-

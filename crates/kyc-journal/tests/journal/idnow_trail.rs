@@ -28,25 +28,53 @@ async fn intake_stores_before_answering(engine: Engine) {
     let txn = unique("in-");
     provider.create_case(&new_case(&txn, None)).await.unwrap();
     sandbox
-        .play(&SimulatedCase::Idnow { transaction_number: txn.clone() }, UserOutcome::Start)
+        .play(
+            &SimulatedCase::Idnow {
+                transaction_number: txn.clone(),
+            },
+            UserOutcome::Start,
+        )
         .unwrap();
     let delivery = wait_delivered(&sandbox, &txn, "START", 1).await;
 
-    let pending = journal.notices(Some("pending"), None, None).await.unwrap().items;
-    assert_eq!(pending.len(), 1, "the START webhook is stored before it is answered");
+    let pending = journal
+        .notices(Some("pending"), None, None)
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(
+        pending.len(),
+        1,
+        "the START webhook is stored before it is answered"
+    );
     let stored = journal.notice_body(pending[0].id).await.unwrap().unwrap();
     let stored: serde_json::Value = serde_json::from_slice(&stored).unwrap();
-    assert_eq!(stored, delivery.body, "the body is kept exactly as received");
+    assert_eq!(
+        stored, delivery.body,
+        "the body is kept exactly as received"
+    );
     assert_eq!(pending[0].event, "started");
-    assert!(pending[0].peer.as_deref().is_some_and(|p| p.starts_with("127.")));
+    assert!(pending[0]
+        .peer
+        .as_deref()
+        .is_some_and(|p| p.starts_with("127.")));
 
     // The same notice again while it waits: recorded once, with two deliveries.
     assert!(sandbox.idnow().redeliver_webhook(delivery.id));
     wait_for(|| async {
-        journal.notices(Some("pending"), None, None).await.unwrap().items[0].deliveries == 2
+        journal
+            .notices(Some("pending"), None, None)
+            .await
+            .unwrap()
+            .items[0]
+            .deliveries
+            == 2
     })
     .await;
-    assert_eq!(journal.notices(None, None, None).await.unwrap().items.len(), 1);
+    assert_eq!(
+        journal.notices(None, None, None).await.unwrap().items.len(),
+        1
+    );
 
     // Resolved, then the identical body once more: a new trigger, but no new attempt.
     let worker = Worker::new(journal.clone(), provider.clone());
@@ -56,8 +84,16 @@ async fn intake_stores_before_answering(engine: Engine) {
     worker.drain().await.unwrap();
     let record = journal.case(Provider::IdNow, &txn).await.unwrap().unwrap();
     assert_eq!(record.status, CaseStatus::InProgress);
-    let attempts = journal.attempts(Provider::IdNow, &txn, None, None).await.unwrap().unwrap();
-    assert!(attempts.items.is_empty(), "a start alone is no attempt: {:?}", attempts.items);
+    let attempts = journal
+        .attempts(Provider::IdNow, &txn, None, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        attempts.items.is_empty(),
+        "a start alone is no attempt: {:?}",
+        attempts.items
+    );
 
     // A journal that cannot store answers 503, so the provider delivers again.
     journal.close().await;
@@ -86,12 +122,15 @@ async fn three_attempts(engine: Engine) {
     let sandbox = sandbox().await;
     let bare = idnow(&sandbox);
     let journal = open(&db, "trail").await;
-    let provider: Arc<dyn KycProvider> = Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let provider: Arc<dyn KycProvider> =
+        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
     let service = service(&journal, provider.clone(), true).await;
     idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
     let txn = unique("tr-");
     let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
-    let sim = SimulatedCase::Idnow { transaction_number: txn.clone() };
+    let sim = SimulatedCase::Idnow {
+        transaction_number: txn.clone(),
+    };
     for (outcome, webhook) in [
         (UserOutcome::Start, "START"),
         (UserOutcome::Abort, "ABORTED"),
@@ -108,13 +147,28 @@ async fn three_attempts(engine: Engine) {
     .await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
 
-    let page = journal.attempts(Provider::IdNow, &txn, None, None).await.unwrap().unwrap();
+    let page = journal
+        .attempts(Provider::IdNow, &txn, None, None)
+        .await
+        .unwrap()
+        .unwrap();
     let results: Vec<&str> = page.items.iter().map(|a| a.result.as_str()).collect();
-    assert_eq!(results, ["ABORTED", "CANCELED", "SUCCESS"], "{:#?}", page.items);
+    assert_eq!(
+        results,
+        ["ABORTED", "CANCELED", "SUCCESS"],
+        "{:#?}",
+        page.items
+    );
     assert_eq!(page.items[0].attempt.status, CaseStatus::Retryable);
     assert_eq!(page.items[1].attempt.status, CaseStatus::Retryable);
-    assert!(matches!(page.items[2].attempt.status, CaseStatus::Approved { .. }));
-    assert_eq!(page.items[0].reason.as_deref(), Some("USER_CANCELLATION_IDENTIFY_LATER"));
+    assert!(matches!(
+        page.items[2].attempt.status,
+        CaseStatus::Approved { .. }
+    ));
+    assert_eq!(
+        page.items[0].reason.as_deref(),
+        Some("USER_CANCELLATION_IDENTIFY_LATER")
+    );
     assert_eq!(page.items[1].reason.as_deref(), Some("ID_BLURRY"));
     // Each attempt's payload is the webhook body that reported it, verbatim.
     for (attempt, kind) in page.items.iter().zip(["ABORTED", "CANCELED", "FINAL"]) {
@@ -130,9 +184,16 @@ async fn three_attempts(engine: Engine) {
     assert!(sandbox.idnow().redeliver_webhook(aborted));
     wait_delivered(&sandbox, &txn, "ABORTED", 2).await;
     wait_settled(&journal, &handle.case_ref, "approved", |s| s.is_final()).await;
-    let again = journal.attempts(Provider::IdNow, &txn, None, None).await.unwrap().unwrap();
+    let again = journal
+        .attempts(Provider::IdNow, &txn, None, None)
+        .await
+        .unwrap()
+        .unwrap();
     let again_ids: Vec<String> = again.items.iter().map(|a| a.id.clone()).collect();
-    assert_eq!(again_ids, ids, "a redelivered webhook does not add a fourth attempt");
+    assert_eq!(
+        again_ids, ids,
+        "a redelivered webhook does not add a fourth attempt"
+    );
 
     // The read API: paginated by cursor, the bank API's fields, its error shape.
     let read = format!("http://{}", service.read_api_addr.unwrap());
@@ -144,16 +205,28 @@ async fn three_attempts(engine: Engine) {
         .unwrap();
     assert_eq!(first.status().as_u16(), 200);
     let link = first.headers()["link"].to_str().unwrap().to_string();
-    let cursor = first.headers()["x-next-cursor"].to_str().unwrap().to_string();
-    assert!(link.contains("rel=\"next\"") && link.contains(&cursor), "{link}");
+    let cursor = first.headers()["x-next-cursor"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        link.contains("rel=\"next\"") && link.contains(&cursor),
+        "{link}"
+    );
     let items: Vec<serde_json::Value> = first.json().await.unwrap();
     assert_eq!(items.len(), 2);
     for field in ["id", "result", "reason", "payload"] {
-        assert!(items[0].get(field).is_some(), "{field} in {:?}", items[0].as_object().map(|o| o.keys().collect::<Vec<_>>()));
+        assert!(
+            items[0].get(field).is_some(),
+            "{field} in {:?}",
+            items[0].as_object().map(|o| o.keys().collect::<Vec<_>>())
+        );
     }
     assert_eq!(items[0]["id"], serde_json::json!(ids[0]));
     let rest = http
-        .get(format!("{read}/cases/idnow/{txn}/attempts?limit=2&cursor={cursor}"))
+        .get(format!(
+            "{read}/cases/idnow/{txn}/attempts?limit=2&cursor={cursor}"
+        ))
         .send()
         .await
         .unwrap();
@@ -162,14 +235,21 @@ async fn three_attempts(engine: Engine) {
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0]["result"], "SUCCESS");
     let by_ident = http
-        .get(format!("{read}/cases/idnow/{}", handle.case_ref.case_id.clone().unwrap()))
+        .get(format!(
+            "{read}/cases/idnow/{}",
+            handle.case_ref.case_id.clone().unwrap()
+        ))
         .send()
         .await
         .unwrap();
     assert_eq!(by_ident.status().as_u16(), 200);
     let case: serde_json::Value = by_ident.json().await.unwrap();
     assert_eq!(case["status"], "approved");
-    let missing = http.get(format!("{read}/cases/idnow/nope")).send().await.unwrap();
+    let missing = http
+        .get(format!("{read}/cases/idnow/nope"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status().as_u16(), 404);
     let error: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(error["status"], "404");
@@ -177,7 +257,11 @@ async fn three_attempts(engine: Engine) {
     for field in ["id", "title", "detail"] {
         assert!(error[field].is_string(), "{field}: {error}");
     }
-    let bad = http.get(format!("{read}/cases/acme/x")).send().await.unwrap();
+    let bad = http
+        .get(format!("{read}/cases/acme/x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status().as_u16(), 400);
 
     // Another instance's adapter knows nothing; through the journal a case id alone suffices.
@@ -209,7 +293,12 @@ async fn reconciliation_catches_up(engine: Engine) {
     assert_eq!(record.version, 0, "known from the create, not resolved yet");
     assert_eq!(record.case_id, handle.case_ref.case_id);
     sandbox
-        .play(&SimulatedCase::Idnow { transaction_number: txn.clone() }, UserOutcome::Approve)
+        .play(
+            &SimulatedCase::Idnow {
+                transaction_number: txn.clone(),
+            },
+            UserOutcome::Approve,
+        )
         .unwrap();
     let report = kyc_journal::Reconciler::new(journal.clone(), bare.clone())
         .run_once()
@@ -218,8 +307,16 @@ async fn reconciliation_catches_up(engine: Engine) {
     assert_eq!((report.read, report.changed, report.failed), (1, 1, 0));
     let record = journal.case(Provider::IdNow, &txn).await.unwrap().unwrap();
     assert!(matches!(record.status, CaseStatus::Approved { .. }));
-    let attempts = journal.attempts(Provider::IdNow, &txn, None, None).await.unwrap().unwrap();
-    assert_eq!(attempts.items.len(), 1, "the read's body is an event of the trail");
+    let attempts = journal
+        .attempts(Provider::IdNow, &txn, None, None)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        attempts.items.len(),
+        1,
+        "the read's body is an event of the trail"
+    );
     assert_eq!(attempts.items[0].result, "SUCCESS");
 }
 
@@ -230,7 +327,10 @@ where
 {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "condition not met within 30 s");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not met within 30 s"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -267,7 +367,10 @@ pub async fn wait_delivered(
         assert!(
             tokio::time::Instant::now() < deadline,
             "{webhook_type} for {txn} not delivered {n} time(s): {:?}",
-            deliveries(sandbox, txn, webhook_type).iter().map(|d| (&d.statuses, &d.outcome)).collect::<Vec<_>>()
+            deliveries(sandbox, txn, webhook_type)
+                .iter()
+                .map(|d| (&d.statuses, &d.outcome))
+                .collect::<Vec<_>>()
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

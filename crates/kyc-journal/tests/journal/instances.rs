@@ -10,7 +10,6 @@ use kyc_core::{
     ArchiveOutcome, Artifact, Capabilities, Case, CaseFilter, CaseHandle, CaseList, CaseRef,
     CaseStatus, KycProvider, NewCase, Provider,
 };
-use kyc_journal::{Journal, Service};
 use kyc_sandbox::{SimulatedCase, UserOutcome};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -39,7 +38,12 @@ async fn crash_and_restart(engine: Engine) {
     let txn = unique("cr-");
     let handle = bare.create_case(&new_case(&txn, None)).await.unwrap();
     sandbox
-        .play(&SimulatedCase::Idnow { transaction_number: txn.clone() }, UserOutcome::Approve)
+        .play(
+            &SimulatedCase::Idnow {
+                transaction_number: txn.clone(),
+            },
+            UserOutcome::Approve,
+        )
         .unwrap();
     wait_delivered(&sandbox, &txn, "FINAL", 1).await;
     doomed.kill();
@@ -50,7 +54,10 @@ async fn crash_and_restart(engine: Engine) {
     let stuck = service(&journal, Arc::new(Stuck(bare.clone())), true).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let counts = journal.notice_counts().await.unwrap();
-    assert!(counts.get("resolving").copied().unwrap_or(0) >= 1, "claimed: {counts:?}");
+    assert!(
+        counts.get("resolving").copied().unwrap_or(0) >= 1,
+        "claimed: {counts:?}"
+    );
     stuck.kill();
     journal.close().await;
 
@@ -62,7 +69,11 @@ async fn crash_and_restart(engine: Engine) {
     })
     .await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
-    let attempts = journal.attempts(Provider::IdNow, &txn, None, None).await.unwrap().unwrap();
+    let attempts = journal
+        .attempts(Provider::IdNow, &txn, None, None)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(attempts.items.len(), 1);
     restarted.stop().await;
 }
@@ -114,7 +125,10 @@ both!(
 /// What each ident goes through, with the attempts the journal must list for it.
 const PATTERNS: [(&[UserOutcome], usize); 4] = [
     (&[UserOutcome::Start, UserOutcome::Approve], 1),
-    (&[UserOutcome::Start, UserOutcome::Abort, UserOutcome::Approve], 2),
+    (
+        &[UserOutcome::Start, UserOutcome::Abort, UserOutcome::Approve],
+        2,
+    ),
     (
         &[
             UserOutcome::Start,
@@ -158,7 +172,12 @@ async fn two_instances(engine: Engine) {
         for (txn, _, p) in &idents {
             if let Some(outcome) = PATTERNS[*p].0.get(step) {
                 sandbox
-                    .play(&SimulatedCase::Idnow { transaction_number: txn.clone() }, *outcome)
+                    .play(
+                        &SimulatedCase::Idnow {
+                            transaction_number: txn.clone(),
+                        },
+                        *outcome,
+                    )
                     .unwrap();
             }
         }
@@ -173,7 +192,10 @@ async fn two_instances(engine: Engine) {
                 .map(|d| serde_json::to_vec(&d.body).unwrap())
                 .collect();
         }
-        assert!(tokio::time::Instant::now() < deadline, "sandbox deliveries did not finish");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "sandbox deliveries did not finish"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     // 10,000 deliveries: every webhook at least once, the rest duplicates, all shuffled.
@@ -199,7 +221,9 @@ async fn two_instances(engine: Engine) {
     let a = Arc::new(Mutex::new(Some(a)));
     let acknowledged: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let sent = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let queue = Arc::new(Mutex::new(sends.into_iter().enumerate().collect::<Vec<_>>()));
+    let queue = Arc::new(Mutex::new(
+        sends.into_iter().enumerate().collect::<Vec<_>>(),
+    ));
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -250,16 +274,24 @@ async fn two_instances(engine: Engine) {
     wait_all_settled(&b_journal, Duration::from_secs(180)).await;
 
     // 0 notices lost: every acknowledged body is stored.
-    let stored: BTreeSet<String> = sqlx::query_scalar::<_, String>("SELECT body_sha256 FROM kyc_notices")
-        .fetch_all(b_journal.pool())
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let stored: BTreeSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT body_sha256 FROM kyc_notices")
+            .fetch_all(b_journal.pool())
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert_eq!(acknowledged.len(), bodies.iter().map(|b| sha(b)).collect::<BTreeSet<_>>().len());
+    assert_eq!(
+        acknowledged.len(),
+        bodies.iter().map(|b| sha(b)).collect::<BTreeSet<_>>().len()
+    );
     let lost: Vec<_> = acknowledged.difference(&stored).collect();
-    assert!(lost.is_empty(), "{} acknowledged notices are not in the journal", lost.len());
+    assert!(
+        lost.is_empty(),
+        "{} acknowledged notices are not in the journal",
+        lost.len()
+    );
     assert_eq!(b_journal.notice_counts().await.unwrap().get("parked"), None);
 
     // 0 wrong final states, no duplicate attempts.
@@ -291,18 +323,17 @@ async fn two_instances(engine: Engine) {
             "pattern {p}: expected {expected} attempts per ident, got {counts:?}"
         );
     }
-    if let Some(a) = a.lock().unwrap().take() {
+    let a = a.lock().unwrap().take();
+    if let Some(a) = a {
         a.stop().await;
     }
-    Arc::try_unwrap(Arc::new(b)).ok().unwrap().stop().await;
-    let _: &Journal = &journal_a;
+    b.stop().await;
+    journal_a.close().await;
 }
 
 fn sha(body: &[u8]) -> String {
-    Sha256::digest(body).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-#[allow(dead_code)]
-fn _service_is_send(s: Service) -> impl Send {
-    s
+    Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

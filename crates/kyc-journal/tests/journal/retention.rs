@@ -22,38 +22,74 @@ async fn purge_and_erase(engine: Engine) {
     let sandbox = sandbox().await;
     let bare = idnow(&sandbox);
     let journal = open(&db, "retention").await;
-    let provider: Arc<dyn KycProvider> = Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let provider: Arc<dyn KycProvider> =
+        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
     let service = service(&journal, provider.clone(), true).await;
     idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
     let mut refs = Vec::new();
     for _ in 0..2 {
         let txn = unique("pe-");
         let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
-        let sim = SimulatedCase::Idnow { transaction_number: txn.clone() };
+        let sim = SimulatedCase::Idnow {
+            transaction_number: txn.clone(),
+        };
         sandbox.play(&sim, UserOutcome::Start).unwrap();
         sandbox.play(&sim, UserOutcome::Abort).unwrap();
         wait_delivered(&sandbox, &txn, "ABORTED", 1).await;
         sandbox.play(&sim, UserOutcome::Approve).unwrap();
-        wait_settled(&journal, &handle.case_ref, "approved", |s| matches!(s, CaseStatus::Approved { .. })).await;
+        wait_settled(&journal, &handle.case_ref, "approved", |s| {
+            matches!(s, CaseStatus::Approved { .. })
+        })
+        .await;
         refs.push(txn);
     }
     service.stop().await;
     let personal = |text: &str| text.contains("ERIKA") || text.contains("erika@example.org");
 
     // Erasure of one person: their data goes, the other case keeps everything.
-    let report = journal.erase(Provider::IdNow, &refs[0]).await.unwrap().unwrap();
+    let report = journal
+        .erase(Provider::IdNow, &refs[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(report.cases, 1);
     assert!(report.notices >= 2 && report.attempts == 2, "{report:?}");
-    let erased = journal.case(Provider::IdNow, &refs[0]).await.unwrap().unwrap();
+    let erased = journal
+        .case(Provider::IdNow, &refs[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert!(erased.case.is_none() && erased.purged_at.is_some());
-    assert!(matches!(erased.status, CaseStatus::Approved { .. }), "the status stays");
-    let trail = journal.attempts(Provider::IdNow, &refs[0], None, None).await.unwrap().unwrap().items;
+    assert!(
+        matches!(erased.status, CaseStatus::Approved { .. }),
+        "the status stays"
+    );
+    let trail = journal
+        .attempts(Provider::IdNow, &refs[0], None, None)
+        .await
+        .unwrap()
+        .unwrap()
+        .items;
     let results: Vec<&str> = trail.iter().map(|a| a.result.as_str()).collect();
-    assert_eq!(results, ["ABORTED", "SUCCESS"], "the trail and the reasons stay");
-    assert_eq!(trail[0].reason.as_deref(), Some("USER_CANCELLATION_IDENTIFY_LATER"));
+    assert_eq!(
+        results,
+        ["ABORTED", "SUCCESS"],
+        "the trail and the reasons stay"
+    );
+    assert_eq!(
+        trail[0].reason.as_deref(),
+        Some("USER_CANCELLATION_IDENTIFY_LATER")
+    );
     assert!(trail.iter().all(|a| a.payload.is_none()));
-    assert!(!personal(&dump(&journal, &refs[0]).await), "no personal data left for the erased case");
-    let kept = journal.case(Provider::IdNow, &refs[1]).await.unwrap().unwrap();
+    assert!(
+        !personal(&dump(&journal, &refs[0]).await),
+        "no personal data left for the erased case"
+    );
+    let kept = journal
+        .case(Provider::IdNow, &refs[1])
+        .await
+        .unwrap()
+        .unwrap();
     assert!(kept.case.is_some());
     assert!(personal(&dump(&journal, &refs[1]).await));
 
@@ -64,18 +100,41 @@ async fn purge_and_erase(engine: Engine) {
     let journal = Journal::open_with(&db.url, options).await.unwrap();
     let report = journal.purge_expired().await.unwrap();
     assert_eq!(report.cases, 1, "the erased case was purged already");
-    let purged = journal.case(Provider::IdNow, &refs[1]).await.unwrap().unwrap();
+    let purged = journal
+        .case(Provider::IdNow, &refs[1])
+        .await
+        .unwrap()
+        .unwrap();
     assert!(purged.case.is_none());
     assert!(matches!(purged.status, CaseStatus::Approved { .. }));
     assert!(!personal(&dump(&journal, &refs[1]).await));
-    assert_eq!(journal.attempts(Provider::IdNow, &refs[1], None, None).await.unwrap().unwrap().items.len(), 2);
+    assert_eq!(
+        journal
+            .attempts(Provider::IdNow, &refs[1], None, None)
+            .await
+            .unwrap()
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
 }
 
 /// Everything the journal holds about a case, as text.
 async fn dump(journal: &Journal, txn: &str) -> String {
     let mut out = String::new();
-    out.push_str(&serde_json::to_string(&journal.case(Provider::IdNow, txn).await.unwrap()).unwrap());
-    out.push_str(&serde_json::to_string(&journal.attempts(Provider::IdNow, txn, None, None).await.unwrap()).unwrap());
+    out.push_str(
+        &serde_json::to_string(&journal.case(Provider::IdNow, txn).await.unwrap()).unwrap(),
+    );
+    out.push_str(
+        &serde_json::to_string(
+            &journal
+                .attempts(Provider::IdNow, txn, None, None)
+                .await
+                .unwrap(),
+        )
+        .unwrap(),
+    );
     for n in journal.notices(None, None, Some(500)).await.unwrap().items {
         if n.reference.as_deref() == Some(txn) {
             if let Some(body) = journal.notice_body(n.id).await.unwrap() {

@@ -106,13 +106,19 @@ impl JournalSection {
         }
         if let Some(n) = self.max_tries {
             if n == 0 {
-                return Err(Error::configuration("journal.max_tries", "must be at least 1"));
+                return Err(Error::configuration(
+                    "journal.max_tries",
+                    "must be at least 1",
+                ));
             }
             o.retry.max_tries = u32::try_from(n).unwrap_or(u32::MAX);
         }
         if let Some(s) = self.lease_secs {
             if s == 0 {
-                return Err(Error::configuration("journal.lease_secs", "must be at least 1"));
+                return Err(Error::configuration(
+                    "journal.lease_secs",
+                    "must be at least 1",
+                ));
             }
             o.lease = secs(s);
         }
@@ -169,19 +175,28 @@ mod tests {
         assert_eq!(o.reconcile_interval.as_secs(), 60);
         assert_eq!(o.retry.max_tries, 3);
         assert_eq!(j.read_api_addr().unwrap().unwrap().port(), 8081);
-        assert!(!format!("{:?}", j.url).contains("pw"), "the URL is a secret");
+        assert!(
+            !format!("{:?}", j.url).contains("pw"),
+            "the URL is a secret"
+        );
     }
 
     #[test]
     fn environment_overrides_reach_the_journal() {
         let env = vec![
-            ("KYC_JOURNAL__URL".to_string(), "sqlite::memory:".to_string()),
+            (
+                "KYC_JOURNAL__URL".to_string(),
+                "sqlite::memory:".to_string(),
+            ),
             ("KYC_JOURNAL__RETENTION_YEARS".to_string(), "7".to_string()),
         ];
         let c = Config::from_toml_with_env(BASE, env).unwrap();
         let j = c.journal.unwrap();
         assert_eq!(j.url().unwrap(), "sqlite::memory:");
-        assert_eq!(j.to_options().unwrap().retention.as_secs(), 7 * 365 * 24 * 3600);
+        assert_eq!(
+            j.to_options().unwrap().retention.as_secs(),
+            7 * 365 * 24 * 3600
+        );
     }
 
     #[test]
@@ -200,7 +215,8 @@ mod tests {
             .read_api_addr()
             .unwrap_err();
         assert!(e.to_string().contains("journal.read_api"), "{e}");
-        let e = Config::from_toml(&format!("{BASE}[journal]\nretention_years = \"ten\"\n")).unwrap_err();
+        let e = Config::from_toml(&format!("{BASE}[journal]\nretention_years = \"ten\"\n"))
+            .unwrap_err();
         assert!(e.to_string().contains("ten"), "{e}");
     }
 }
