@@ -41,7 +41,12 @@ if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --home-dir "$dir" --shell /usr/sbin/nologin postgres
   chown postgres "$dir"
 fi
-port="${KYC_TEST_POSTGRES_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+port="${KYC_TEST_POSTGRES_PORT:-}"
+while [ -z "$port" ]; do
+  candidate=$((20000 + RANDOM % 40000))
+  # A port nobody answers on (bash's /dev/tcp connects; failure means free).
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; fi
+done
 as_owner "$bin/initdb" -D "$dir/data" -U kyc --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1
 # fsync stays on (the tests check durability claims against a real server); a small server.
 as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
