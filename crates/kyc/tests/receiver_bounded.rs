@@ -15,16 +15,27 @@ async fn beyond_its_capacity_the_receiver_forgets_the_oldest_cases() {
     let mut ids = Vec::new();
     for n in 0..3 {
         let reference = format!("bounded-{n}");
-        let handle = provider.create_case(&NewCase::new(&reference)).await.unwrap();
+        let handle = provider
+            .create_case(&NewCase::new(&reference))
+            .await
+            .unwrap();
         let case_id = handle.case_ref.case_id.clone().unwrap();
         let body = format!(r#"{{"caseId":"{case_id}","referenceId":"{reference}"}}"#);
         receiver
-            .accept(&WebhookRequest::new(http::HeaderMap::new(), body.into_bytes(), None))
+            .accept(&WebhookRequest::new(
+                http::HeaderMap::new(),
+                body.into_bytes(),
+                None,
+            ))
             .unwrap();
         receiver.wait_idle().await;
         ids.push(case_id);
     }
     assert_eq!(receiver.cases().len(), 2);
-    assert!(receiver.case(&CaseRef::by_case_id(Provider::Postident, &ids[0])).is_none());
-    assert!(receiver.case(&CaseRef::by_case_id(Provider::Postident, &ids[2])).is_some());
+    assert!(receiver
+        .case(&CaseRef::by_case_id(Provider::Postident, &ids[0]))
+        .is_none());
+    assert!(receiver
+        .case(&CaseRef::by_case_id(Provider::Postident, &ids[2]))
+        .is_some());
 }
