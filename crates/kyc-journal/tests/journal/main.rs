@@ -22,4 +22,5 @@ mod create_intent;
 mod faults;
 mod idnow_trail;
 mod instances;
+mod logs;
 mod retention;
