@@ -159,3 +159,69 @@ async fn read_outage(engine: Engine) {
     assert_eq!(journal.notice_counts().await.unwrap().get("parked"), None);
     service.stop().await;
 }
+
+both!(
+    a_parked_notice_is_visible_and_replayed_sqlite,
+    a_parked_notice_is_visible_and_replayed_postgres,
+    parked_and_replayed
+);
+
+async fn parked_and_replayed(engine: Engine) {
+    let Some(db) = database(engine, "parked_and_replayed").await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let bare = postident(&sandbox);
+    let journal = open(&db, "parked").await;
+    let provider: Arc<dyn KycProvider> =
+        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let service = service(&journal, provider.clone(), true).await;
+    let handle = provider
+        .create_case(&new_case(&unique("pk-"), Some(webhook_url(&service))))
+        .await
+        .unwrap();
+    // Reads answer 401 for a while: retrying cannot fix that, so the notice is parked at once.
+    sandbox.postident().inject_fault(
+        Fault::new(FaultKind::Status { status: 401 }, 1_000).for_method("GET"),
+    );
+    let sim = SimulatedCase::Postident {
+        case_id: handle.case_ref.case_id.clone().unwrap(),
+    };
+    sandbox.play(&sim, UserOutcome::Approve).unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let parked = loop {
+        let parked = journal.notices(Some("parked"), None, None).await.unwrap().items;
+        let finals_delivered = sandbox
+            .postident()
+            .webhook_deliveries()
+            .iter()
+            .any(|d| d.status_type == "final" && d.http_status == Some(200));
+        if finals_delivered && !parked.is_empty() && journal.notice_counts().await.unwrap().get("pending").is_none() {
+            break parked;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no notice parked");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(parked[0].last_error.as_deref().is_some_and(|e| e.contains("401")), "{parked:?}");
+    let listed = journal
+        .cases(&{
+            let mut q = kyc_journal::CaseQuery::default();
+            q.parked = true;
+            q
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.items.len(), 1, "the case with a parked notice is listed");
+    assert!(listed.items[0].parked_notices >= 1);
+
+    // The credentials are fixed; `kyc journal replay` puts the notices back to work.
+    sandbox.postident().clear_faults();
+    assert!(journal.replay(&[]).await.unwrap() >= 1);
+    let record = wait_settled(&journal, &handle.case_ref, "approved", |s| {
+        matches!(s, CaseStatus::Approved { .. })
+    })
+    .await;
+    assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
+    assert_eq!(record.parked_notices, 0);
+    service.stop().await;
+}
