@@ -49,7 +49,7 @@ pub use details::{
     Accounting, AddressDocument, AttemptDetails, CouponRequests, DocumentReaderCheck,
     IdentLocation, ProofOfAddress, ReviewTrail, SigningResult,
 };
-pub use error::{Error, ErrorKind, ProviderErrorDetail, RawBody, Result};
+pub use error::{Error, ErrorKind, FailureStage, ProviderErrorDetail, RawBody, Result};
 pub use http_options::HttpOptions;
 pub use identity::{
     Checked, DocumentKind, FieldCheck, LicenceClass, PostalCheck, VerifiedAddress, VerifiedContact,
