@@ -38,6 +38,7 @@ pub mod secret;
 pub mod status;
 pub mod validation;
 pub mod webhook;
+pub mod wire;
 
 pub use capabilities::Capabilities;
 pub use case::{
@@ -65,6 +66,13 @@ pub use provider::Provider;
 pub use secret::Secret;
 pub use status::{CaseStatus, Reason, ReasonCategory, ReasonSource};
 pub use validation::{FieldViolation, Validator};
+
+/// What macros of this crate (`provider_enum!`) need from other crates, whatever the caller
+/// depends on. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// Re-exported so adapters and callers implement [`KycProvider`] with the same macro version.
 pub use async_trait::async_trait;
