@@ -15,7 +15,7 @@ use std::time::Duration;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What kind of failure an [`Error`] is, and so what the caller can do about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -46,6 +46,11 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The snake_case name (`invalid_input`, `transient`, ...), as in logs and metric labels.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
     /// True for kinds where trying again later (with backoff) may succeed.
     pub fn is_retryable(self) -> bool {
         matches!(self, ErrorKind::Transient | ErrorKind::Throttled)

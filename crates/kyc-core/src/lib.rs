@@ -28,6 +28,7 @@ pub mod details;
 pub mod error;
 pub mod http_options;
 pub mod identity;
+pub mod instrumented;
 pub mod kyc_provider;
 pub mod listing;
 pub mod net;
@@ -56,6 +57,7 @@ pub use identity::{
     Checked, DocumentKind, FieldCheck, LicenceClass, PostalCheck, VerifiedAddress, VerifiedContact,
     VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
+pub use instrumented::Instrumented;
 pub use kyc_provider::KycProvider;
 pub use listing::{ArchiveOutcome, CaseFilter, CaseList};
 pub use new_case::{
