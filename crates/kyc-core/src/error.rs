@@ -62,7 +62,7 @@ impl ErrorKind {
 ///
 /// Set by the HTTP layer on every transport failure ([`Error::stage`]); an error with an HTTP
 /// status was answered by the provider and has no stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum FailureStage {

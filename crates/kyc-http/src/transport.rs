@@ -7,7 +7,9 @@ use crate::retry_after::retry_after;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use kyc_core::{FailureStage, HttpOptions, Provider, Result};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
 
 /// A provider's answer, read whole.
 #[derive(Clone)]
@@ -81,9 +83,31 @@ impl Transport {
     where
         F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     {
+        let observed = Observed::start(self.provider, operation);
+        let span = observed.span.clone();
+        let result = self
+            .send_inner(operation, idempotency, url, build, &observed)
+            .instrument(span)
+            .await;
+        observed.finish(result.as_ref().map(|r| r.status.as_u16()));
+        result
+    }
+
+    async fn send_inner<F>(
+        &self,
+        operation: &'static str,
+        idempotency: Idempotency,
+        url: &url::Url,
+        build: F,
+        observed: &Observed,
+    ) -> Result<Reply>
+    where
+        F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
         let mut tries = 0;
         loop {
             tries += 1;
+            observed.tries.store(tries, Ordering::Relaxed);
             let result = match build(&self.client).send().await {
                 Ok(response) => {
                     let status = response.status();
@@ -114,6 +138,12 @@ impl Transport {
                 }
                 Decision::RetryAfter(pause) => {
                     self.log_retry(operation, &outcome, tries, pause);
+                    metrics::counter!(
+                        "kyc_http_retries_total",
+                        "provider" => self.provider.to_string(),
+                        "operation" => operation,
+                    )
+                    .increment(1);
                     tokio::time::sleep(pause).await;
                 }
             }
@@ -133,9 +163,31 @@ impl Transport {
     where
         F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     {
+        let observed = Observed::start(self.provider, operation);
+        let span = observed.span.clone();
+        let result = self
+            .send_streaming_inner(operation, idempotency, url, build, &observed)
+            .instrument(span)
+            .await;
+        observed.finish(result.as_ref().map(|r| r.status().as_u16()));
+        result
+    }
+
+    async fn send_streaming_inner<F>(
+        &self,
+        operation: &'static str,
+        idempotency: Idempotency,
+        url: &url::Url,
+        build: F,
+        observed: &Observed,
+    ) -> Result<reqwest::Response>
+    where
+        F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+    {
         let mut tries = 0;
         loop {
             tries += 1;
+            observed.tries.store(tries, Ordering::Relaxed);
             let result = build(&self.client)
                 .send()
                 .await
@@ -155,6 +207,12 @@ impl Transport {
                 }
                 Decision::RetryAfter(pause) => {
                     self.log_retry(operation, &outcome, tries, pause);
+                    metrics::counter!(
+                        "kyc_http_retries_total",
+                        "provider" => self.provider.to_string(),
+                        "operation" => operation,
+                    )
+                    .increment(1);
                     drop(result);
                     tokio::time::sleep(pause).await;
                 }
@@ -174,5 +232,88 @@ impl Transport {
                 "transport failure; retrying"
             ),
         }
+    }
+}
+
+/// The span and measurements of one call of [`Transport::send`] (all its tries).
+struct Observed {
+    span: tracing::Span,
+    provider: Provider,
+    operation: &'static str,
+    started: Instant,
+    tries: AtomicU32,
+}
+
+impl Observed {
+    fn start(provider: Provider, operation: &'static str) -> Self {
+        Observed {
+            span: tracing::debug_span!(
+                "kyc.http",
+                provider = %provider,
+                operation,
+                http.status = tracing::field::Empty,
+                failure = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            ),
+            provider,
+            operation,
+            started: Instant::now(),
+            tries: AtomicU32::new(0),
+        }
+    }
+
+    /// Records the outcome: the last status, or how far a failed request got.
+    fn finish(&self, result: std::result::Result<u16, &kyc_core::Error>) {
+        let elapsed = self.started.elapsed();
+        let status = match result {
+            Ok(status) => {
+                self.span.record("http.status", status);
+                status.to_string()
+            }
+            Err(e) => {
+                let stage = e.stage().map_or("failed", |s| <&'static str>::from(s));
+                self.span.record("failure", stage);
+                stage.to_string()
+            }
+        };
+        self.span
+            .record("attempts", self.tries.load(Ordering::Relaxed));
+        self.span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
+        let provider = self.provider.to_string();
+        metrics::counter!(
+            "kyc_http_requests_total",
+            "provider" => provider.clone(),
+            "operation" => self.operation,
+            "status" => status,
+        )
+        .increment(1);
+        metrics::histogram!(
+            "kyc_http_request_duration_seconds",
+            "provider" => provider,
+            "operation" => self.operation,
+        )
+        .record(elapsed.as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn sending_is_send_so_adapters_can_use_it_in_async_trait_methods() {
+        let t = Transport::new(
+            Provider::IdNow,
+            reqwest::Client::new(),
+            &HttpOptions::default(),
+        );
+        let url: url::Url = "http://127.0.0.1:9/".parse().unwrap();
+        let send = t.send("get", Idempotency::Idempotent, &url, |c| c.get(url.clone()));
+        assert_send(&send);
+        let stream = t.send_streaming("get", Idempotency::Idempotent, &url, |c| c.get(url.clone()));
+        assert_send(&stream);
     }
 }
