@@ -32,13 +32,19 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// One clear line, no panic, no backtrace.
+/// One clear `error:` line (then, at most, the provider's words and a hint, indented), no panic,
+/// no backtrace.
 fn assert_clean_failure(out: &Output) -> String {
     assert!(!out.status.success(), "expected a failure");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.starts_with("error: "), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    for more in err.trim_end().lines().skip(1) {
+        assert!(
+            more.starts_with("  the provider said: ") || more.starts_with("  hint: "),
+            "{err}"
+        );
+    }
     assert!(
         !err.contains("panicked") && !err.contains("backtrace"),
         "{err}"
@@ -65,11 +71,37 @@ fn demo_runs_the_whole_flow_for_both_providers() {
         2
     );
     assert!(stdout.contains("demo finished"));
+    let stderr = text(&out.stderr);
+    assert!(
+        !stderr.to_lowercase().contains("warn"),
+        "the happy path warns about nothing: {stderr}"
+    );
+    // In the words of the JSON, not Rust's Debug names.
+    assert!(
+        stdout.contains("person.first_name        match"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  attempt: auto_ident  approved"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  artifact: document_front  "), "{stdout}");
+    for debug_name in [
+        " Match\n",
+        "attempt: AutoIdent",
+        "artifact: DocumentFront",
+        "artifact: ResultPdf",
+    ] {
+        assert!(!stdout.contains(debug_name), "{debug_name}: {stdout}");
+    }
 }
 
 #[test]
 fn every_command_explains_itself_with_an_example() {
     for args in [
+        vec![],
+        vec!["case"],
+        vec!["webhook"],
         vec!["demo"],
         vec!["sandbox"],
         vec!["case", "create"],
@@ -298,14 +330,16 @@ async fn case_commands_work_against_a_configured_provider() {
     );
 
     let out = run(vec!["case", "list"]).await.unwrap();
+    let listed = text(&out.stdout);
+    assert!(listed.contains("1 case(s)"), "{listed}");
     assert!(
-        text(&out.stdout).contains("1 case(s)"),
-        "{}",
-        text(&out.stdout)
+        listed.contains(&format!("postident:{case_id} (ref cli-0001)  approved  [")),
+        "the cases themselves are printed, not only their count: {listed}"
     );
     let out = run(vec!["case", "archive", "--case-id", &case_id, "--json"])
         .await
         .unwrap();
+    assert_eq!(out.status.code(), Some(0), "every case archived");
     let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(outcome["archived"].as_array().unwrap().len(), 1);
 
@@ -426,6 +460,10 @@ async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
     assert!(
         printed.contains("sandbox-api-key"),
         "credentials are printed: {printed}"
+    );
+    assert!(
+        printed.contains("  data password: sandbox-data-password\n"),
+        "{printed}"
     );
 
     let client = reqwest::Client::new();
