@@ -484,3 +484,57 @@ async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
     child.kill().unwrap();
     let _ = child.wait();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_serves_each_provider_at_the_root_of_its_own_port_when_asked() {
+    use std::io::{BufRead, BufReader};
+    let mut child = kyc()
+        .args([
+            "sandbox",
+            "--port",
+            "0",
+            "--idnow-port",
+            "0",
+            "--postident-port",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let roots = tokio::task::spawn_blocking(move || {
+        let mut roots = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(rest) = line.trim_start().strip_prefix("own root:") {
+                roots.push(rest.split_whitespace().next().unwrap().to_string());
+            }
+            if line.starts_with("See docs/sandbox.md") {
+                break;
+            }
+        }
+        roots
+    })
+    .await
+    .unwrap();
+    assert_eq!(roots.len(), 2, "{roots:?}");
+    let (idnow, postident) = (&roots[0], &roots[1]);
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{idnow}/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    let cases = client
+        .get(format!("{postident}/api/scr/v1/SANDBOX01/cases"))
+        .basic_auth("sandbox", Some("sandbox-password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cases.status().as_u16(), 200);
+    child.kill().unwrap();
+    let _ = child.wait();
+}
