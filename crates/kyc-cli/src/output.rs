@@ -99,7 +99,7 @@ pub fn print_case(case: &Case, json: bool) -> CliResult {
         line(format!(
             "  attempt: {}  {}  [{}]",
             json_word(&attempt.method),
-            attempt.status,
+            status_words(&attempt.status),
             word(&attempt.provider_status)
         ));
     }

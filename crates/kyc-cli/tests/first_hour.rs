@@ -545,3 +545,47 @@ async fn the_sandbox_refuses_time_scales_it_cannot_run_and_networks_it_was_not_a
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn provider_words_are_printed_and_logged_escaped_and_cut() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = idnow_config(&sandbox, dir.path());
+    let config = config.to_str().unwrap();
+    create(Path::new(config), "words-1").await;
+    // The sandbox keeps result words it does not know verbatim, as a provider might send one.
+    let word = format!("WEIRD\n\u{1b}[2Jerror: forged{}", "W".repeat(10_000));
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/__control/companies/sandboxco/identifications/words-1/result",
+            sandbox.idnow().base_url().as_str().trim_end_matches('/')
+        ))
+        .json(&serde_json::json!({ "result": word }))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success());
+    let out = pipe(
+        &["case", "get", "--config", config, "--reference", "words-1"],
+        &[("KYC_LOG", "warn")],
+        None,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        stdout.starts_with("idnow:") && stdout.contains("unknown (WEIRD\\n\\x1b[2Jerror: forged"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("WEIRD\\n\\x1b[2Jerror: forged"),
+        "logged, escaped: {stderr}"
+    );
+    for (name, printed, limit) in [("stdout", &stdout, 1_000), ("stderr", &stderr, 5_000)] {
+        assert!(!printed.contains('\u{1b}'), "{name}: {printed:?}");
+        for line in printed.lines() {
+            assert!(!line.starts_with("error: forged"), "{name}: {line}");
+            assert!(line.len() <= limit, "{name}: a {} byte line", line.len());
+        }
+    }
+}

@@ -66,7 +66,11 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
     assert_eq!(wrong.status(), 404);
 
     // The combined listener still serves both under their prefixes, on the same state.
-    let base = sandbox.base_url().as_str().trim_end_matches('/').to_string();
+    let base = sandbox
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
     let combined = http
         .post(format!("{base}/idnow/api/v1/sandboxco/login"))
         .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
@@ -102,8 +106,8 @@ async fn a_client_in_another_language_that_speaks_only_http_completes_both_flows
         return;
     };
     let sandbox = standalone().await;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/python/sandbox_client.py");
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/python/sandbox_client.py");
     let idnow = root(sandbox.idnow_root_url());
     let postident = root(sandbox.postident_root_url());
     let out = tokio::task::spawn_blocking(move || {
