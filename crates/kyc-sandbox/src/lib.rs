@@ -256,12 +256,20 @@ impl Sandbox {
         let mut idnow_root = None;
         if let Some((l, local)) = idnow_listener {
             idnow_root = Some(reachable_url(local, public.as_ref()));
-            tasks.push(serve(l, idnow_router.clone(), stopped.clone()));
+            // Also under the prefix, so that paths the pages write (`/idnow/__control/...`)
+            // work on this port too.
+            let app = axum::Router::new()
+                .nest("/idnow", idnow_router.clone())
+                .merge(idnow_router.clone());
+            tasks.push(serve(l, app, stopped.clone()));
         }
         let mut postident_root = None;
         if let Some((l, local)) = postident_listener {
             postident_root = Some(reachable_url(local, public.as_ref()));
-            tasks.push(serve(l, postident_router.clone(), stopped.clone()));
+            let app = axum::Router::new()
+                .nest("/postident", postident_router.clone())
+                .merge(postident_router.clone());
+            tasks.push(serve(l, app, stopped.clone()));
         }
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)

@@ -65,6 +65,41 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
         .unwrap();
     assert_eq!(wrong.status(), 404);
 
+    // A user page opened on the own port works there: its buttons' paths exist on it too.
+    let txn = "own-port-1";
+    let created = http
+        .post(format!(
+            "{idnow}/api/v1/sandboxco/identifications/{txn}/start"
+        ))
+        .header("X-API-LOGIN-TOKEN", token["authToken"].as_str().unwrap())
+        .json(&serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.status().is_success(), "{}", created.status());
+    let page = http
+        .get(format!("{idnow}/go/sandboxco/identifications/{txn}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page has a button")
+        .replace("&amp;", "&");
+    assert!(action.starts_with('/'), "{action}");
+    let pressed = http
+        .post(format!("{idnow}{action}"))
+        .form(&[("result", "SUCCESS")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(pressed.status(), 404, "{action}");
+
     // The combined listener still serves both under their prefixes, on the same state.
     let base = sandbox
         .base_url()
