@@ -99,16 +99,15 @@ fn main() -> ExitCode {
             return CliError::new(format!("cannot start the async runtime: {e}")).report();
         }
     };
+    // Commands return `CliResult`; those that report failures as text are converted.
     let result = runtime.block_on(async {
         match cli.command {
             Command::Demo(args) => commands::demo::run(args).await.map_err(CliError::from),
-            Command::Sandbox(args) => commands::sandbox::run(args).await.map_err(CliError::from),
-            Command::Case(cmd) => commands::case::run(cmd).await.map_err(CliError::from),
-            Command::Normalize(args) => {
-                commands::normalize::run(args).await.map_err(CliError::from)
-            }
+            Command::Sandbox(args) => commands::sandbox::run(args).await,
+            Command::Case(cmd) => commands::case::run(cmd).await,
+            Command::Normalize(args) => commands::normalize::run(args).await,
             Command::Keygen(args) => commands::keygen::run(args).map_err(CliError::from),
-            Command::Webhook(cmd) => commands::webhook::run(cmd).await.map_err(CliError::from),
+            Command::Webhook(cmd) => commands::webhook::run(cmd).await,
         }
     });
     match result {
