@@ -234,6 +234,30 @@ async fn errors_say_what_to_do() {
         "{err}"
     );
 
+    // Which case: either selector, and the message says so.
+    let out = pipe(&["case", "get"], &[], None).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("--case-id") && err.contains("--reference"),
+        "{err}"
+    );
+    let out = pipe(
+        &[
+            "case",
+            "create",
+            "--reference",
+            "x",
+            "--webhook-url",
+            "hooks",
+        ],
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("expected an absolute URL"));
+
     // No configuration file: where one comes from.
     let out = pipe(
         &["case", "list", "--config", "/nonexistent/kyc.toml"],

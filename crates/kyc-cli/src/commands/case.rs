@@ -74,15 +74,16 @@ pub struct CreateArgs {
     #[arg(long)]
     mobile_phone: Option<String>,
     /// Webhook URL (POSTIDENT; IDnow configures it per account).
-    #[arg(long)]
+    #[arg(long, value_name = "URL", value_parser = parse_webhook_url)]
     webhook_url: Option<url::Url>,
 }
 
-/// Which case: by the provider's id or by your reference.
+/// Which case: by the provider's id or by your reference (at least one).
 #[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
 pub struct CaseSelector {
     /// The provider's case id (POSTIDENT caseId, IDnow IdentID).
-    #[arg(long, required_unless_present = "reference")]
+    #[arg(long)]
     case_id: Option<String>,
     /// Your reference (IDnow transaction number, POSTIDENT referenceId).
     #[arg(long)]
@@ -137,6 +138,12 @@ pub struct ArchiveArgs {
 fn parse_birth_date(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| "expected a date as YYYY-MM-DD, e.g. 1964-08-12".to_string())
+}
+
+/// `--webhook-url`: an absolute URL.
+fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
+    url::Url::parse(text.trim())
+        .map_err(|_| "expected an absolute URL such as https://example.com/kyc/webhooks".into())
 }
 
 /// Runs a `kyc case` command.
