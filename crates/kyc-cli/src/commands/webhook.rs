@@ -169,6 +169,10 @@ impl KycProvider for PrintResolved {
         self.inner.verify_webhook(request)
     }
 
+    fn parse_webhook(&self, body: &Bytes) -> kyc::Result<WebhookNotice> {
+        self.inner.parse_webhook(body)
+    }
+
     async fn resolve_webhook(&self, notice: &WebhookNotice) -> kyc::Result<kyc::Case> {
         let resolved = self.inner.resolve_webhook(notice).await;
         match &resolved {
