@@ -282,6 +282,7 @@ impl PostidentSection {
             encryption,
             webhook,
             http: http.to_options(),
+            role: kyc_postident::Role::default(),
         })
     }
 }
