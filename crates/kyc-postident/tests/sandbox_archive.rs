@@ -41,7 +41,12 @@ async fn each_case_not_archived_says_truthfully_why() {
     )
     .unwrap();
     let outcome = postident
-        .archive_cases(&[closed.clone(), open.clone(), running.clone(), unknown.clone()])
+        .archive_cases(&[
+            closed.clone(),
+            open.clone(),
+            running.clone(),
+            unknown.clone(),
+        ])
         .await
         .unwrap();
     assert_eq!(outcome.archived, std::slice::from_ref(&closed));
@@ -55,9 +60,21 @@ async fn each_case_not_archived_says_truthfully_why() {
     };
     assert!(reason(&open).starts_with("not closed"), "{}", reason(&open));
     assert!(reason(&open).contains("\"new\""), "{}", reason(&open));
-    assert!(reason(&running).starts_with("not closed"), "{}", reason(&running));
-    assert!(reason(&running).contains("in progress"), "{}", reason(&running));
-    assert!(reason(&unknown).starts_with("unknown case"), "{}", reason(&unknown));
+    assert!(
+        reason(&running).starts_with("not closed"),
+        "{}",
+        reason(&running)
+    );
+    assert!(
+        reason(&running).contains("in progress"),
+        "{}",
+        reason(&running)
+    );
+    assert!(
+        reason(&unknown).starts_with("unknown case"),
+        "{}",
+        reason(&unknown)
+    );
     assert!(postident.get_case(&closed).await.unwrap().archived);
     assert!(!postident.get_case(&open).await.unwrap().archived);
 
@@ -68,7 +85,10 @@ async fn each_case_not_archived_says_truthfully_why() {
         .await
         .unwrap();
     assert!(again.archived.is_empty(), "{again:?}");
-    assert_eq!(again.not_archived, [(closed.clone(), "already archived".into())]);
+    assert_eq!(
+        again.not_archived,
+        [(closed.clone(), "already archived".into())]
+    );
     // The typed client returns POSTIDENT's status objects: none for an open case.
     let answered = postident
         .client()

@@ -45,7 +45,10 @@ async fn a_wrong_data_password_keeps_postidents_explanation_and_points_at_the_ke
     // And the hint says what to check, by configuration key.
     let hint = e.hint().expect("a hint");
     assert!(hint.contains("data_password"), "{hint}");
-    assert!(shown.ends_with(hint), "the hint follows the message: {shown}");
+    assert!(
+        shown.ends_with(hint),
+        "the hint follows the message: {shown}"
+    );
     assert!(!shown.contains("not-the-data-password"));
 }
 
@@ -102,16 +105,16 @@ async fn wrong_credentials_an_unknown_case_and_a_duplicate_reference_read_differ
         "{refused}"
     );
     let hint = refused.hint().unwrap();
-    for key in ["postident.username", "postident.password", "postident.client_id"] {
+    for key in [
+        "postident.username",
+        "postident.password",
+        "postident.client_id",
+    ] {
         assert!(hint.contains(key), "{hint}");
     }
     assert!(!refused.to_string().contains("wrong-password"));
 
-    let headlines = [
-        headline(&duplicate),
-        headline(&unknown),
-        headline(&refused),
-    ];
+    let headlines = [headline(&duplicate), headline(&unknown), headline(&refused)];
     assert_ne!(headlines[0], headlines[1]);
     assert_ne!(headlines[1], headlines[2]);
     assert_ne!(headlines[0], headlines[2]);
@@ -139,14 +142,19 @@ async fn a_create_without_an_answer_names_the_url_and_says_whether_a_case_may_ex
     assert!(shown.contains(cases_url.as_str()), "names the URL: {shown}");
     let hint = e.hint().expect("a hint");
     assert!(hint.contains("may have been created"), "{hint}");
-    assert!(hint.contains("\"err-cut\""), "says what to look for: {hint}");
+    assert!(
+        hint.contains("\"err-cut\""),
+        "says what to look for: {hint}"
+    );
 
     // Nothing listens: nothing can have been created.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let mut config = common::config(&sandbox);
-    config.base_url = format!("http://127.0.0.1:{port}/postident/api").parse().unwrap();
+    config.base_url = format!("http://127.0.0.1:{port}/postident/api")
+        .parse()
+        .unwrap();
     config.http.max_retries = 0;
     let e = PostidentProvider::new(config)
         .unwrap()

@@ -88,12 +88,8 @@ async fn another_method_counts_too_and_no_limit_never_declines() {
     })
     .await;
     let case_id = create_id(&sb, "starts-2").await;
-    let (status, _) = transition(
-        &sb,
-        &case_id,
-        json!({"method": "eid", "status": "started"}),
-    )
-    .await;
+    let (status, _) =
+        transition(&sb, &case_id, json!({"method": "eid", "status": "started"})).await;
     assert_eq!(status, 200);
     let (status, case) = transition(
         &sb,
@@ -133,7 +129,10 @@ async fn another_method_counts_too_and_no_limit_never_declines() {
         json!({"method": "video", "outcome": "success"}),
     )
     .await;
-    assert_eq!(case["primaryIdent"]["identificationStatus"]["status"], "success");
+    assert_eq!(
+        case["primaryIdent"]["identificationStatus"]["status"],
+        "success"
+    );
 }
 
 #[tokio::test]

@@ -37,7 +37,8 @@ async fn every_error_answer_is_stamped_in_whole_seconds_with_the_offset() {
     let keys = Keys::generate();
     let bodies = [
         error_body(
-            authed(&sb, http().post(url(&sb, ""))).json(&json!({"contactDataProvided": {"firstName": "x".repeat(36)}})),
+            authed(&sb, http().post(url(&sb, "")))
+                .json(&json!({"contactDataProvided": {"firstName": "x".repeat(36)}})),
             400,
         )
         .await,
@@ -54,7 +55,10 @@ async fn every_error_answer_is_stamped_in_whole_seconds_with_the_offset() {
     ];
     for body in &bodies {
         assert_postident_timestamp(body["timestamp"].as_str().unwrap(), "+01:00");
-        assert!(body["status"].is_u64() && body["message"].is_string(), "{body}");
+        assert!(
+            body["status"].is_u64() && body["message"].is_string(),
+            "{body}"
+        );
     }
     // Injected faults answer the same shape.
     let p = sb.postident();

@@ -77,7 +77,10 @@ async fn a_partner_creates_follows_the_status_and_never_sees_result_data() {
     let (status, one) = partner_get(&sb, &format!("/{case_id}/status")).await;
     assert_eq!(status, 200);
     assert_eq!(one["caseStatus"]["status"], "closed");
-    assert_eq!(one["primaryIdent"]["identificationStatus"]["status"], "success");
+    assert_eq!(
+        one["primaryIdent"]["identificationStatus"]["status"],
+        "success"
+    );
     assert!(one.get("contactData").is_none());
     assert!(one["primaryIdent"].get("identificationDocument").is_none());
     let (status, full) = partner_get(&sb, &format!("/{case_id}/status/full")).await;
@@ -102,7 +105,10 @@ async fn a_partner_creates_follows_the_status_and_never_sees_result_data() {
     ] {
         let (status, body) = partner_get(&sb, &suffix).await;
         assert_eq!(status, 403, "{suffix}");
-        assert!(body["message"].as_str().unwrap().contains("status"), "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("status"),
+            "{body}"
+        );
     }
     let (status, _) = partner_get(&sb, &format!("/{client_case}/status")).await;
     assert_eq!(status, 404, "a case the partner did not create");

@@ -40,7 +40,9 @@ async fn the_post_office_names_itself_outside_gwg_and_standard_and_reports_its_c
         .as_array()
         .unwrap();
     assert!(!categories.is_empty());
-    assert!(categories.iter().all(|c| c["name"].is_string() && c["status"].is_string()));
+    assert!(categories
+        .iter()
+        .all(|c| c["name"].is_string() && c["status"].is_string()));
 
     let tkg = finished(class(RegulatoryClass::Tkg), sample_order("B-2"), "basic").await;
     assert_eq!(
@@ -53,30 +55,52 @@ async fn the_post_office_names_itself_outside_gwg_and_standard_and_reports_its_c
 async fn video_details_follow_the_regulatory_class() {
     let gwg = finished(class(RegulatoryClass::GwG), sample_order("V-1"), "video").await;
     let video = &gwg["primaryIdent"]["additionalDataVideo"];
-    assert_eq!(video["identificationServiceCenter"], "1 DP CSC GmbH, Location Flensburg");
+    assert_eq!(
+        video["identificationServiceCenter"],
+        "1 DP CSC GmbH, Location Flensburg"
+    );
     assert_eq!(video["tanChannel"], "sms");
     assert_eq!(video["videoRecordingDeliveryShaft"], true);
     assert!(video["videoRecordingAccepted"].is_string());
-    assert!(video.get("identificationAgentAliases").is_none(), "TKG only");
+    assert!(
+        video.get("identificationAgentAliases").is_none(),
+        "TKG only"
+    );
 
     let tkg = finished(class(RegulatoryClass::Tkg), sample_order("V-2"), "video").await;
     let video = &tkg["primaryIdent"]["additionalDataVideo"];
     assert!(video["identificationAgentAliases"].is_array());
     assert!(video["identReviews"].is_array());
     assert!(video.get("tanChannel").is_none(), "GwG only");
-    assert_eq!(video["videoRecordingDeliveryShaft"], false, "recorded for GwG only");
+    assert_eq!(
+        video["videoRecordingDeliveryShaft"], false,
+        "recorded for GwG only"
+    );
 
-    let standard = finished(class(RegulatoryClass::Standard), sample_order("V-3"), "video").await;
+    let standard = finished(
+        class(RegulatoryClass::Standard),
+        sample_order("V-3"),
+        "video",
+    )
+    .await;
     let video = &standard["primaryIdent"]["additionalDataVideo"];
-    assert!(video.get("identificationServiceCenter").is_none(), "TKG and GwG only");
+    assert!(
+        video.get("identificationServiceCenter").is_none(),
+        "TKG and GwG only"
+    );
     // Every case with an identification carries its accounting data (8.7).
-    assert_eq!(standard["accountingData"]["accountingProduct"], "Postident Video");
+    assert_eq!(
+        standard["accountingData"]["accountingProduct"],
+        "Postident Video"
+    );
 }
 
 #[tokio::test]
 async fn the_postal_address_check_appears_only_when_configured() {
     let without = finished(PostidentOptions::default(), sample_order("A-1"), "eid").await;
-    assert!(without["contactData"]["address"].get("addressMatch").is_none());
+    assert!(without["contactData"]["address"]
+        .get("addressMatch")
+        .is_none());
     let with = finished(
         PostidentOptions {
             address_check: true,
@@ -107,7 +131,9 @@ async fn the_postal_address_check_appears_only_when_configured() {
         "eid",
     )
     .await;
-    assert!(abroad["contactData"]["address"].get("addressMatch").is_none());
+    assert!(abroad["contactData"]["address"]
+        .get("addressMatch")
+        .is_none());
 }
 
 #[tokio::test]
@@ -126,14 +152,20 @@ async fn a_provided_driving_licence_comes_back_with_its_classes_and_restrictions
     });
     let case = finished(class(RegulatoryClass::Mobility), order, "photo").await;
     let dl = &case["primaryIdent"]["drivingLicence"];
-    assert_eq!(dl["number"], json!({"value": "B072RRE2I55", "status": "match"}));
+    assert_eq!(
+        dl["number"],
+        json!({"value": "B072RRE2I55", "status": "match"})
+    );
     assert_eq!(
         dl["restrictions"],
         json!({"value": "Corrective lenses.", "status": "match"})
     );
     let classes = dl["drivingLicenceClasses"].as_array().unwrap();
     assert_eq!(classes.len(), 2);
-    assert_eq!(classes[0]["className"], json!({"value": "A", "status": "match"}));
+    assert_eq!(
+        classes[0]["className"],
+        json!({"value": "A", "status": "match"})
+    );
     assert_eq!(
         classes[0]["restrictions"],
         json!({"value": "Daylight driving only.", "status": "match"})

@@ -30,7 +30,14 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
     let rx = Receiver::start(200, Duration::ZERO).await;
     let sb = start(PostidentOptions::default()).await;
     let creds = control(&sb, "/webhook-credentials");
-    let shown: Value = http().get(&creds).send().await.unwrap().json().await.unwrap();
+    let shown: Value = http()
+        .get(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(shown, Value::Null, "none by default");
 
     let r = http()
@@ -40,7 +47,14 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let shown: Value = http().get(&creds).send().await.unwrap().json().await.unwrap();
+    let shown: Value = http()
+        .get(&creds)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(shown, json!({"username": "postident", "passwordSet": true}));
     assert!(!shown.to_string().contains("webhook-secret"));
 
@@ -63,10 +77,11 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
     assert!(got[1].authorization.is_none());
 
     // In process too.
-    sb.postident().set_webhook_credentials(Some(WebhookCredentials {
-        username: "in-process".into(),
-        password: "pw".into(),
-    }));
+    sb.postident()
+        .set_webhook_credentials(Some(WebhookCredentials {
+            username: "in-process".into(),
+            password: "pw".into(),
+        }));
     sb.postident().resend_webhook(&id).unwrap();
     let got = rx.wait_for(3, Duration::from_secs(5)).await;
     assert_eq!(
@@ -108,7 +123,10 @@ async fn a_webhook_into_the_control_api_is_refused() {
             assert_eq!(r.status(), 400, "{field} = {target}");
             let body: Value = r.json().await.unwrap();
             let message = body["message"].as_str().unwrap();
-            assert!(message.contains(&format!("processData.{field}")), "{message}");
+            assert!(
+                message.contains(&format!("processData.{field}")),
+                "{message}"
+            );
             assert!(message.contains("control API"), "{message}");
         }
     }
@@ -146,7 +164,11 @@ async fn removing_a_case_webhook_stops_the_deliveries_not_made_yet() {
     assert_eq!(r.status(), 204);
     // The retry at +900 s (2.25 s here) would have come by now.
     tokio::time::sleep(Duration::from_millis(3000)).await;
-    assert_eq!(rx.received().len(), 2, "no delivery after the webhook was removed");
+    assert_eq!(
+        rx.received().len(),
+        2,
+        "no delivery after the webhook was removed"
+    );
     // The case no longer has a webhook: a resend is refused, and nothing more is sent.
     let r = http()
         .post(control(&sb, &format!("/cases/{id}/webhook")))

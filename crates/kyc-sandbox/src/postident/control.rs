@@ -777,7 +777,11 @@ async fn put_webhook_credentials(State(shared): State<Arc<Shared>>, body: Bytes)
                 "username: must be non-empty and free of ':' (HTTP Basic)".into(),
             ));
         }
-        if b.username.chars().chain(b.password.chars()).any(char::is_control) {
+        if b.username
+            .chars()
+            .chain(b.password.chars())
+            .any(char::is_control)
+        {
             return Err(ControlError::Invalid(
                 "username, password: no control characters".into(),
             ));

@@ -120,7 +120,9 @@ pub(crate) fn apply(
             .case_start_limit
             .is_some_and(|limit| case.starts > limit)
         {
-            return Ok(decline_started_too_often(shared, case, t.method, existing, now));
+            return Ok(decline_started_too_often(
+                shared, case, t.method, existing, now,
+            ));
         }
     }
 
@@ -302,7 +304,8 @@ fn decline_started_too_often(
         Some(idx) => idx,
         None => {
             let seq = case.identifications.len() as u32;
-            case.identifications.push(new_identification(method, now, seq));
+            case.identifications
+                .push(new_identification(method, now, seq));
             idx_last(case)
         }
     };

@@ -133,7 +133,12 @@ impl Job {
             if into_control_api {
                 // Refused when the case was created; kept here too, so that no path leads to a
                 // delivery loop through the control API.
-                self.record(attempt, sent_at, None, Some("refused: the target is inside the sandbox's control API".to_owned()));
+                self.record(
+                    attempt,
+                    sent_at,
+                    None,
+                    Some("refused: the target is inside the sandbox's control API".to_owned()),
+                );
                 return;
             }
             let mut req = self
