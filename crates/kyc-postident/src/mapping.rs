@@ -10,9 +10,14 @@
 //! * `archived`, `validUntil`, `created`, `modified` and the decision time carry over; custom
 //!   data becomes `custom_fields`; the JSON is kept verbatim in [`Case::raw`].
 //!
+//! * The driving licence becomes a secondary document of the identity, `addressMatch` the
+//!   address's postal check, `accountingData` the case's accounting, and
+//!   `additionalDataBasic/Eid/Video` each attempt's details ([`attempt_details`]).
+//!
 //! Identity fields keep POSTIDENT's check (`match`, `change`, `new`); a changed field carries
-//! what the client provided at creation (from `orderData`) as its original. Dates are
-//! `YYYY-MM-DD`; countries are ISO alpha-3 when recognised.
+//! what the client provided at creation (from `orderData`) as its original. A name is changed
+//! when either section (document or contact data) says `change`. Dates are `YYYY-MM-DD`;
+//! countries are ISO alpha-3 when recognised.
 
 use crate::status_mapping;
 use crate::wire::{
