@@ -28,8 +28,7 @@ pub(crate) fn is_formatting(c: char) -> bool {
 
 impl fmt::Display for Loggable<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut shown = 0;
-        for c in self.0.chars() {
+        for (shown, c) in self.0.chars().enumerate() {
             if shown == LOGGED_CHARS {
                 let total = self.0.chars().count();
                 return write!(f, "… ({total} characters, first {LOGGED_CHARS} shown)");
@@ -39,7 +38,6 @@ impl fmt::Display for Loggable<'_> {
                 c if c.is_control() || is_formatting(c) => write!(f, "{}", c.escape_default())?,
                 c => write!(f, "{c}")?,
             }
-            shown += 1;
         }
         Ok(())
     }
