@@ -459,7 +459,10 @@ pub fn validation_category(sub_status: &ValidationSubStatus) -> ReasonCategory {
         .find(|(word, _)| word.eq_ignore_ascii_case(raw.trim()))
         .map(|(_, category)| *category)
         .unwrap_or_else(|| {
-            tracing::warn!(value = %raw, "POSTIDENT: undocumented validationSubStatus");
+            tracing::warn!(
+                value = %crate::wire::loggable::loggable(raw),
+                "POSTIDENT: undocumented validationSubStatus"
+            );
             Other
         })
 }
@@ -582,9 +585,9 @@ pub fn identification_reasons(
             .and_then(|n| lookup(method, status, level, n));
         if entry.is_none() {
             tracing::warn!(
-                method,
-                status,
-                code = raw_code,
+                method = %crate::wire::loggable::loggable(method),
+                status = %crate::wire::loggable::loggable(status),
+                code = %crate::wire::loggable::loggable(raw_code),
                 "POSTIDENT: undocumented {level:?} code, category Other"
             );
         }

@@ -32,7 +32,10 @@ pub fn parse_timestamp(raw: &str) -> Option<DateTime<FixedOffset>> {
             return Some(t);
         }
     }
-    tracing::warn!(value = %raw, "POSTIDENT: unreadable timestamp, ignored");
+    tracing::warn!(
+        value = %super::loggable::loggable(raw),
+        "POSTIDENT: unreadable timestamp, ignored"
+    );
     None
 }
 

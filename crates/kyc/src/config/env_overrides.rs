@@ -75,6 +75,7 @@ pub(crate) const KEYS: &[(&str, Kind)] = &[
     ("postident.encryption", Kind::Bool),
     ("postident.private_key", Kind::Text),
     ("postident.data_password", Kind::Text),
+    ("postident.role", Kind::Text),
     ("postident.webhook.username", Kind::Text),
     ("postident.webhook.password", Kind::Text),
     ("postident.webhook.allowed_ips", Kind::AddressList),

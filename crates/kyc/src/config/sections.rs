@@ -307,6 +307,8 @@ pub struct PostidentSection {
     pub private_key: Option<SecretSource>,
     /// The data password Deutsche Post issued with the account (keys the key hash).
     pub data_password: Option<SecretSource>,
+    /// `client` (the default) or `partner` (creates cases, reads status data only).
+    pub role: Option<String>,
     /// Webhook verification.
     #[serde(default)]
     pub webhook: WebhookSection,
@@ -322,6 +324,7 @@ impl PostidentSection {
     pub(crate) fn check(&self) -> Result<()> {
         self.endpoint()?;
         self.account()?;
+        self.role()?;
         present(&self.password, "postident.password")?;
         if self.encryption.unwrap_or(true) {
             present(&self.private_key, "postident.private_key")?;
@@ -366,7 +369,14 @@ impl PostidentSection {
             encryption,
             webhook,
             http: http.to_options(),
+            role: self.role()?,
         })
+    }
+
+    fn role(&self) -> Result<kyc_postident::Role> {
+        self.role
+            .as_deref()
+            .map_or(Ok(kyc_postident::Role::default()), kyc_postident::Role::from_str)
     }
 
     fn endpoint(&self) -> Result<url::Url> {
