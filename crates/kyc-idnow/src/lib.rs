@@ -44,7 +44,7 @@ pub mod wire;
 pub mod xml;
 
 pub use client::{Client, CreateOutcome, FetchedIdent, IdentListFilter};
-pub use config::{Environment, IdnowConfig};
+pub use config::{AccountSetup, Environment, IdnowConfig};
 pub use error::IdnowError;
 pub use provider::IdnowProvider;
 

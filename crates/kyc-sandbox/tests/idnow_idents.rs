@@ -143,16 +143,34 @@ async fn an_ident_can_be_read_by_its_ident_id() {
 #[tokio::test]
 async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more() {
     let env = start(1.0).await;
-    let token = env.login().await;
+    let token = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
     for field in ["birthname", "title", "preferredLang"] {
         let mut body = erika();
         body[field] = json!("x");
-        let response = env.create(&token, &format!("undoc-{field}"), body).await;
+        let response = env
+            .http
+            .post(format!(
+                "{}/identifications/undoc-{field}/start",
+                env.api(SECOND_COMPANY)
+            ))
+            .header("X-API-LOGIN-TOKEN", &token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 400, "{field}");
         let error = first_error(response).await;
         assert_eq!(error["cause"], "UNRECOGNIZED_FIELD", "{field}");
         assert_eq!(error["key"], field);
     }
+    // The default company signs with the Namirial TSP: it takes preferredLang, not the others.
+    let token = env.login().await;
+    let mut body = erika();
+    body["preferredLang"] = json!("en");
+    env.create_ok(&token, "namirial-1", body).await;
+    let mut body = erika();
+    body["title"] = json!("Dr.");
+    assert_eq!(env.create(&token, "namirial-2", body).await.status(), 400);
     // An account set up for them (e.g. QES with the Namirial TSP for preferredLang).
     let mut options = kyc_sandbox::idnow::IdnowOptions::default();
     options.companies[0].extra_create_fields =

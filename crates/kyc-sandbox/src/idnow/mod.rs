@@ -90,8 +90,9 @@ impl std::fmt::Debug for CompanySetup {
 /// [`Clock`] scales them.
 #[derive(Debug, Clone)]
 pub struct IdnowOptions {
-    /// The companies served. Default: [`DEFAULT_COMPANY`] (eSign, may copy to
-    /// [`SECOND_COMPANY`]) and [`SECOND_COMPANY`].
+    /// The companies served. Default: [`DEFAULT_COMPANY`] (QES/eSign with the Namirial TSP, so
+    /// it accepts `preferredLang`; may copy to [`SECOND_COMPANY`]) and [`SECOND_COMPANY`] (no
+    /// eSign, the documented create fields only).
     pub companies: Vec<CompanySetup>,
     /// Idle time after which a login token expires (documented: 60 minutes).
     pub token_idle_timeout: Duration,
@@ -135,7 +136,8 @@ impl Default for IdnowOptions {
                     esigning: true,
                     copy_targets: vec![SECOND_COMPANY.to_string()],
                     archive_enabled: true,
-                    extra_create_fields: Vec::new(),
+                    // A QES customer signing with the Namirial TSP sends `preferredLang`.
+                    extra_create_fields: vec!["preferredLang".to_string()],
                 },
                 CompanySetup {
                     company_id: SECOND_COMPANY.to_string(),

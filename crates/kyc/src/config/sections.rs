@@ -193,6 +193,7 @@ impl IdnowSection {
             api_key,
             webhook,
             http: http.to_options(),
+            account: kyc_idnow::AccountSetup::default(),
         })
     }
 }
