@@ -157,8 +157,8 @@ fn ident_id_named_by(e: &Error) -> Option<String> {
 
 /// What one read of an ident found.
 enum Read {
-    /// IDnow answered the ident.
-    Found(Case),
+    /// IDnow answered the ident (boxed: a case is large).
+    Found(Box<Case>),
     /// IDnow's 404 says the ident exists but has no data yet.
     NoDataYet {
         /// The IdentID the 404 named.
@@ -208,11 +208,11 @@ impl IdnowProvider {
         };
         let e = match first {
             Ok(f) => {
-                return Ok(Read::Found(ident_to_case(
+                return Ok(Read::Found(Box::new(ident_to_case(
                     &f.ident,
                     f.raw,
                     case.reference.as_deref(),
-                )))
+                ))))
             }
             Err(e) if is_object_not_found(&e) => e,
             Err(e) => return Err(e),
@@ -224,7 +224,7 @@ impl IdnowProvider {
             return Err(e);
         };
         match self.client.get_ident_by_id(id).await {
-            Ok(f) => Ok(Read::Found(ident_to_case(&f.ident, f.raw, None))),
+            Ok(f) => Ok(Read::Found(Box::new(ident_to_case(&f.ident, f.raw, None)))),
             Err(by_id) if is_object_not_found(&by_id) => match ident_id_named_by(&by_id) {
                 Some(ident_id) => Ok(Read::NoDataYet {
                     ident_id,
@@ -353,7 +353,7 @@ impl KycProvider for IdnowProvider {
     /// again by the `CaseRef`'s IdentID when it has one; otherwise it is the `NotFound` error.
     async fn get_case(&self, case: &CaseRef) -> Result<Case> {
         match self.read(case).await? {
-            Read::Found(found) => Ok(found),
+            Read::Found(found) => Ok(*found),
             Read::NoDataYet { ident_id, error } => {
                 let raw = error
                     .raw_body()
@@ -494,7 +494,7 @@ impl KycProvider for IdnowProvider {
             None => Err(e),
         };
         match self.read(&notice.case_ref).await {
-            Ok(Read::Found(case)) => Ok(case),
+            Ok(Read::Found(case)) => Ok(*case),
             Ok(Read::NoDataYet { error, .. }) => from_notice(error),
             Err(e) if is_object_not_found(&e) => from_notice(e),
             Err(e) => Err(e),

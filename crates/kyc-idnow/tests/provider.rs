@@ -308,7 +308,10 @@ async fn a_case_ref_with_only_the_ident_id_works() {
         .unwrap();
     let bytes = provider.fetch_artifact(&by_id, pdf).await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let outcome = provider.archive_cases(&[by_id.clone()]).await.unwrap();
+    let outcome = provider
+        .archive_cases(std::slice::from_ref(&by_id))
+        .await
+        .unwrap();
     assert_eq!(outcome.archived, vec![by_id]);
     assert!(provider.capabilities().lookup_by_case_id);
 }
