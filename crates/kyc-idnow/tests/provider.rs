@@ -601,3 +601,88 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
     assert_eq!(reviewed.status, CaseStatus::Declined);
     assert!(reviewed.supersedes(stored.as_ref().unwrap()));
 }
+
+#[tokio::test]
+async fn an_inactive_user_is_aborted_and_the_case_can_be_resumed() {
+    // Time scale 6,000: IDnow's thirty minutes of inactivity take 300 ms.
+    let sb = common::sandbox_without_autostart(6_000.0).await;
+    let (url, mut inbox) = listener().await;
+    let company = sb.idnow().company_id().to_string();
+    sb.idnow()
+        .set_webhook(
+            &company,
+            Some(WebhookTarget {
+                url,
+                basic_auth: None,
+            }),
+        )
+        .unwrap();
+    let provider = common::provider(&sb);
+    let reference = common::txn("idle");
+    let handle = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    sb.idnow()
+        .user_start(&company, &reference, &Default::default())
+        .unwrap();
+    let mut events = Vec::new();
+    let aborted = loop {
+        let request = tokio::time::timeout(std::time::Duration::from_secs(5), inbox.recv())
+            .await
+            .expect("a webhook in time")
+            .unwrap();
+        let notice = provider.verify_webhook(&request).unwrap();
+        events.push(notice.event.clone());
+        if notice.event == WebhookEvent::Aborted {
+            break notice;
+        }
+    };
+    assert_eq!(events, [WebhookEvent::Started, WebhookEvent::Aborted]);
+    let case = provider.resolve_webhook(&aborted).await.unwrap();
+    assert_eq!(case.status, CaseStatus::Retryable);
+    assert_eq!(case.provider_status, "ABORTED");
+    assert!(case.reasons.is_empty(), "the user chose no abort reason");
+    assert!(case.status.can_resume());
+    assert_eq!(
+        provider.get_case(&handle.case_ref).await.unwrap().status,
+        CaseStatus::Retryable
+    );
+    // The same IdentID can be started again.
+    sb.idnow()
+        .user_start(&company, &reference, &Default::default())
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_ident_past_its_lifetime_is_not_found() {
+    let mut options = kyc_sandbox::SandboxOptions {
+        time_scale: 100.0,
+        ..Default::default()
+    };
+    // 60 documented seconds instead of 90 days: 600 ms at this scale.
+    options.idnow.ident_lifetime = Some(std::time::Duration::from_secs(60));
+    let sb = kyc_sandbox::Sandbox::start(options).await.unwrap();
+    let provider = common::provider(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let reference = common::txn("lifetime");
+    let handle = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    sb.idnow()
+        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    assert!(provider.get_case(&handle.case_ref).await.is_ok());
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    // Deleted: neither by reference nor by IdentID, and not "created" either.
+    let e = provider.get_case(&handle.case_ref).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    // A new case needs a new reference: transaction numbers are never reused.
+    let e = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.hint().unwrap().contains("new reference"), "{e}");
+}
