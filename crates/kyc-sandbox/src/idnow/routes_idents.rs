@@ -468,11 +468,15 @@ pub(crate) async fn copy(
     copy.version = 0;
     copy.robot_scheduled = false;
     copy.archived = false;
+    let copied_txn = copy.transaction_number.clone();
     target.idents.insert(key.clone(), copy);
     target.used_transaction_numbers.insert(key.clone());
     store
         .ident_ids
-        .insert(new_id.clone(), (target_company, key));
+        .insert(new_id.clone(), (target_company.clone(), key));
+    drop(store);
+    // The copy is a new ident of the target account, with a lifetime of its own.
+    super::lifecycle::schedule_expiry(&shared, &target_company, &copied_txn, &new_id);
     Ok(json_response(StatusCode::OK, &json!({ "id": new_id })))
 }
 
