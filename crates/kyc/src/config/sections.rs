@@ -206,6 +206,14 @@ pub struct IdnowSection {
     pub company_id: Option<String>,
     /// The API key.
     pub api_key: Option<SecretSource>,
+    /// Send `birthname` and `title` at creation (not in the documented create fields; only for
+    /// accounts IDnow set up to accept them). Default false.
+    pub send_birthname_and_title: Option<bool>,
+    /// Send `preferredLang` at creation (QES/eSign accounts with the Namirial TSP). Default false.
+    pub send_preferred_lang: Option<bool>,
+    /// How many days an ident lives before IDnow deletes it (default 90, the documented
+    /// retention; 0 = unknown).
+    pub ident_lifetime_days: Option<u32>,
     /// Webhook verification.
     #[serde(default)]
     pub webhook: WebhookSection,
@@ -243,7 +251,25 @@ impl IdnowSection {
             api_key,
             webhook,
             http: http.to_options(),
+            account: self.account_setup(),
         })
+    }
+
+    fn account_setup(&self) -> kyc_idnow::AccountSetup {
+        let defaults = kyc_idnow::AccountSetup::default();
+        kyc_idnow::AccountSetup {
+            send_birthname_and_title: self
+                .send_birthname_and_title
+                .unwrap_or(defaults.send_birthname_and_title),
+            send_preferred_lang: self
+                .send_preferred_lang
+                .unwrap_or(defaults.send_preferred_lang),
+            ident_lifetime: match self.ident_lifetime_days {
+                None => defaults.ident_lifetime,
+                Some(0) => None,
+                Some(days) => Some(std::time::Duration::from_secs(u64::from(days) * 86_400)),
+            },
+        }
     }
 
     fn webhook_sources(environment: Option<kyc_idnow::Environment>) -> &'static [&'static str] {
