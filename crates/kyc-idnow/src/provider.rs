@@ -267,18 +267,17 @@ impl IdnowProvider {
     /// Why IDnow refused to archive `txn`, in words a user can act on: the answer alone does not
     /// say (the document: archive "does not work if the Ident is already archived or deleted"),
     /// so the ident is read to tell the cases apart.
-    async fn archive_refusal(&self, txn: &str, refused: Error) -> String {
+    /// `None` when the ident is archived already (IDnow refuses a second archive of a finished
+    /// ident).
+    async fn archive_refusal(&self, txn: &str, refused: Error) -> Option<String> {
         if refused.http_status() == Some(412) {
-            return refused.to_string();
+            return Some(refused.to_string());
         }
-        match self
+        let reason = match self
             .read(&CaseRef::by_reference(Provider::IdNow, txn))
             .await
         {
-            Ok(Read::Found(case)) if case.status.is_final() => {
-                "already archived: IDnow archives a finished ident once and refuses it again"
-                    .to_string()
-            }
+            Ok(Read::Found(case)) if case.status.is_final() => return None,
             Ok(Read::Found(case)) => format!(
                 "not finished ({}): IDnow refused to archive it",
                 case.provider_status
@@ -292,7 +291,8 @@ impl IdnowProvider {
                 "unknown or deleted: IDnow has no ident with this transaction number".to_string()
             }
             Err(_) => refused.to_string(),
-        }
+        };
+        Some(reason)
     }
 }
 
@@ -408,11 +408,11 @@ impl KycProvider for IdnowProvider {
         Ok(CaseList { cases, partial })
     }
 
-    /// Archives one ident after the other. A refusal is reported in
-    /// [`ArchiveOutcome::not_archived`] with its reason in words: "already archived", "not
-    /// finished", "unknown or deleted" (read back from IDnow, whose answer alone does not say),
-    /// or the feature not being enabled (412). Transient and authentication failures end the
-    /// call with the error.
+    /// Archives one ident after the other. A refusal is read back from IDnow, whose answer alone
+    /// does not say why: a finished ident was archived before ([`ArchiveOutcome::already_archived`]);
+    /// otherwise it is reported in [`ArchiveOutcome::not_archived`] with its reason in words
+    /// ("not finished", "unknown or deleted", or the feature not being enabled, 412). Transient
+    /// and authentication failures end the call with the error.
     async fn archive_cases(&self, cases: &[CaseRef]) -> Result<ArchiveOutcome> {
         let mut outcome = ArchiveOutcome::default();
         for case in cases {
@@ -431,10 +431,10 @@ impl KycProvider for IdnowProvider {
                 Err(e) if matches!(e.kind(), ErrorKind::Transient | ErrorKind::Authentication) => {
                     return Err(e)
                 }
-                Err(e) => {
-                    let reason = self.archive_refusal(&txn, e).await;
-                    outcome.not_archived.push((case.clone(), reason));
-                }
+                Err(e) => match self.archive_refusal(&txn, e).await {
+                    None => outcome.already_archived.push(case.clone()),
+                    Some(reason) => outcome.not_archived.push((case.clone(), reason)),
+                },
             }
         }
         Ok(outcome)

@@ -275,7 +275,7 @@ pub fn reason_for(code: &str) -> Reason {
         ),
         None => {
             tracing::warn!(
-                reason = %kyc_core::redact::LoggedWord(code),
+                reason = %kyc_core::wire::printable(code, kyc_core::wire::DEFAULT_MAX_CHARS),
                 "IDnow reason code not in the documented tables; mapped to Other"
             );
             Reason::new(ReasonCategory::Other, code, None, ReasonSource::IdnowReason)

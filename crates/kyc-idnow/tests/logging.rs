@@ -55,7 +55,7 @@ fn unknown_words_are_logged_escaped_and_cut() {
         assert!(!line.contains('\u{1b}'), "no raw escape sequence: {line}");
     }
     assert!(
-        logs.contains("FORGED\\nINFO resolved case approved\\u{1b}[31m"),
+        logs.contains("FORGED\\nINFO resolved case approved\\x1b[31m"),
         "{logs}"
     );
     let length = format!("({} characters)", word.chars().count());

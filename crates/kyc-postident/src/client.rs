@@ -672,7 +672,7 @@ fn explain_create_failure(e: Error, reference: Option<&str>) -> Error {
     let reference = match reference {
         Some(r) => format!(
             "referenceId {:?}",
-            crate::wire::loggable::loggable(r).to_string()
+            kyc_core::wire::printable(r, kyc_core::wire::DEFAULT_MAX_CHARS).to_string()
         ),
         None => "its referenceId".to_string(),
     };

@@ -37,7 +37,7 @@ pub fn is_reference_id(reference_id: &str) -> bool {
         && !reference_id.trim().is_empty()
         && !reference_id
             .chars()
-            .any(|c| c.is_control() || crate::wire::loggable::is_formatting(c))
+            .any(kyc_core::wire::printable::needs_escape)
 }
 
 /// Refuses a caseId that is not well-formed, naming `field`.

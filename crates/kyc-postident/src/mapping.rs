@@ -320,7 +320,7 @@ fn normalise(value: &str, how: Normalise) -> String {
                 Ok(c) => c.alpha3().to_string(),
                 Err(_) => {
                     tracing::warn!(
-                        value = %crate::wire::loggable::loggable(value),
+                        value = %kyc_core::wire::printable(value, kyc_core::wire::DEFAULT_MAX_CHARS),
                         "POSTIDENT: unrecognised country code; kept verbatim"
                     );
                     value.to_string()

@@ -77,7 +77,8 @@ impl PostidentProvider {
 
     /// Says why each case POSTIDENT did not archive stayed as it was, by reading its status
     /// (at most [`ARCHIVE_EXPLAIN_LIMIT`] of them).
-    async fn explain_not_archived(&self, ids: &[&str]) -> Vec<String> {
+    /// `None` for a case that is archived already.
+    async fn explain_not_archived(&self, ids: &[&str]) -> Vec<Option<String>> {
         let checked = ids.len().min(ARCHIVE_EXPLAIN_LIMIT);
         let mut reasons = Vec::with_capacity(ids.len());
         // A few reads at a time: enough to be quick, few enough not to look like a flood.
@@ -89,23 +90,23 @@ impl PostidentProvider {
             for looked_up in futures::future::join_all(lookups).await {
                 reasons.push(match looked_up {
                     Ok(response) => not_archived_reason(&response.result),
-                    Err(e) if e.kind() == ErrorKind::NotFound => {
+                    Err(e) if e.kind() == ErrorKind::NotFound => Some(
                         "unknown case: POSTIDENT does not know this caseId (never created, or \
                          deleted after the account's retention period)"
-                            .to_string()
-                    }
-                    Err(e) => format!(
+                            .to_string(),
+                    ),
+                    Err(e) => Some(format!(
                         "not updated: POSTIDENT did not archive it, and reading its status to \
                          tell why failed ({e})"
-                    ),
+                    )),
                 });
             }
         }
         reasons.extend(ids[checked..].iter().map(|_| {
-            format!(
+            Some(format!(
                 "not updated: POSTIDENT did not archive it (not looked up why: only the first \
                  {ARCHIVE_EXPLAIN_LIMIT} cases left over are)"
-            )
+            ))
         }));
         reasons
     }
@@ -128,24 +129,26 @@ impl PostidentProvider {
 }
 
 /// Why POSTIDENT left a case out of its archive answer, read from the case's status.
-fn not_archived_reason(result: &crate::wire::CaseResult) -> String {
+/// `None` when the case is archived already.
+fn not_archived_reason(result: &crate::wire::CaseResult) -> Option<String> {
     use crate::wire::CaseProgress;
     let status = result.case_status.as_ref();
     if status.and_then(|s| s.archived) == Some(true) {
-        return "already archived".to_string();
+        return None;
     }
-    match status.and_then(|s| s.status.as_ref()) {
+    Some(match status.and_then(|s| s.status.as_ref()) {
         Some(CaseProgress::Closed) => "not updated: POSTIDENT did not archive this closed case \
              and did not say why; try again"
             .to_string(),
         Some(progress) => format!(
             "not closed: POSTIDENT archives closed cases only, this one is {:?}",
-            crate::wire::loggable::loggable(progress.as_str()).to_string()
+            kyc_core::wire::printable(progress.as_str(), kyc_core::wire::DEFAULT_MAX_CHARS)
+                .to_string()
         ),
         None => {
             "not updated: POSTIDENT did not archive it and its status does not say why".to_string()
         }
-    }
+    })
 }
 
 /// Maps a neutral [`NewCase`] to the create request of a client (fields POSTIDENT does not take,
@@ -446,8 +449,13 @@ impl KycProvider for PostidentProvider {
                 )),
                 None => {
                     let at = missing.iter().position(|m| m == id).unwrap_or_default();
-                    let reason = reasons.get(at).cloned().unwrap_or_default();
-                    outcome.not_archived.push((c.clone(), reason));
+                    match reasons.get(at).cloned() {
+                        Some(None) => outcome.already_archived.push(c.clone()),
+                        Some(Some(reason)) => outcome.not_archived.push((c.clone(), reason)),
+                        None => outcome
+                            .not_archived
+                            .push((c.clone(), "not updated: POSTIDENT did not say".into())),
+                    }
                 }
             }
         }

@@ -460,7 +460,7 @@ pub fn validation_category(sub_status: &ValidationSubStatus) -> ReasonCategory {
         .map(|(_, category)| *category)
         .unwrap_or_else(|| {
             tracing::warn!(
-                value = %crate::wire::loggable::loggable(raw),
+                value = %kyc_core::wire::printable(raw, kyc_core::wire::DEFAULT_MAX_CHARS),
                 "POSTIDENT: undocumented validationSubStatus"
             );
             Other
@@ -585,9 +585,9 @@ pub fn identification_reasons(
             .and_then(|n| lookup(method, status, level, n));
         if entry.is_none() {
             tracing::warn!(
-                method = %crate::wire::loggable::loggable(method),
-                status = %crate::wire::loggable::loggable(status),
-                code = %crate::wire::loggable::loggable(raw_code),
+                method = %kyc_core::wire::printable(method, kyc_core::wire::DEFAULT_MAX_CHARS),
+                status = %kyc_core::wire::printable(status, kyc_core::wire::DEFAULT_MAX_CHARS),
+                code = %kyc_core::wire::printable(raw_code, kyc_core::wire::DEFAULT_MAX_CHARS),
                 "POSTIDENT: undocumented {level:?} code, category Other"
             );
         }

@@ -236,6 +236,7 @@ pub async fn run(command: CaseCommand) -> CliResult {
                 };
                 bar.inc(chunk.len() as u64);
                 outcome.archived.extend(part.archived);
+                outcome.already_archived.extend(part.already_archived);
                 outcome.not_archived.extend(part.not_archived);
             }
             bar.finish_and_clear();
@@ -244,6 +245,9 @@ pub async fn run(command: CaseCommand) -> CliResult {
             } else {
                 for r in &outcome.archived {
                     line(format!("archived      {r}"));
+                }
+                for r in &outcome.already_archived {
+                    line(format!("archived      {r} (already)"));
                 }
                 for (r, why) in &outcome.not_archived {
                     line(format!("not archived  {r}: {}", word(why)));

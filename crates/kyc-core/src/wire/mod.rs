@@ -12,5 +12,5 @@ pub mod printable;
 mod provider_enum;
 
 pub use json::{from_json_slice, JsonError};
-pub use printable::{printable, Printable};
+pub use printable::{escape, printable, Printable, DEFAULT_MAX_CHARS};
 pub use provider_enum::UnknownWord;

@@ -70,7 +70,7 @@ pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D:
 
 /// Declares a string-valued code list: known words as variants, anything else kept verbatim in
 /// `Unknown(String)` with a `tracing::warn!` (showing the word through
-/// [`kyc_core::redact::LoggedWord`]: escaped and cut). Serialises back to the provider's exact word.
+/// [`kyc_core::wire::printable`]: escaped and cut). Serialises back to the provider's exact word.
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
@@ -101,7 +101,7 @@ macro_rules! code_enum {
                 // must not flood the log or forge log lines.
                 tracing::warn!(
                     code_list = stringify!($name),
-                    value = %kyc_core::redact::LoggedWord(trimmed),
+                    value = %kyc_core::wire::printable(trimmed, kyc_core::wire::DEFAULT_MAX_CHARS),
                     "IDnow sent a value this library does not know; kept as Unknown"
                 );
                 $name::Unknown(trimmed.to_string())

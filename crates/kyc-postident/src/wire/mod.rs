@@ -10,7 +10,6 @@
 mod checked;
 mod enums;
 pub(crate) mod lenient;
-pub(crate) mod loggable;
 mod order;
 pub(crate) mod redact;
 mod result;

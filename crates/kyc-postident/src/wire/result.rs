@@ -33,7 +33,7 @@ pub fn parse_timestamp(raw: &str) -> Option<DateTime<FixedOffset>> {
         }
     }
     tracing::warn!(
-        value = %super::loggable::loggable(raw),
+        value = %kyc_core::wire::printable(raw, kyc_core::wire::DEFAULT_MAX_CHARS),
         "POSTIDENT: unreadable timestamp, ignored"
     );
     None

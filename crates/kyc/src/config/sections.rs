@@ -400,9 +400,10 @@ impl PostidentSection {
     }
 
     fn role(&self) -> Result<kyc_postident::Role> {
-        self.role
-            .as_deref()
-            .map_or(Ok(kyc_postident::Role::default()), kyc_postident::Role::from_str)
+        self.role.as_deref().map_or(
+            Ok(kyc_postident::Role::default()),
+            kyc_postident::Role::from_str,
+        )
     }
 
     fn endpoint(&self) -> Result<url::Url> {
