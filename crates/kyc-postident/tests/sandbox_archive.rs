@@ -86,7 +86,7 @@ async fn each_case_not_archived_says_truthfully_why() {
         .unwrap();
     assert!(again.archived.is_empty(), "{again:?}");
     assert!(again.not_archived.is_empty(), "{again:?}");
-    assert_eq!(again.already_archived, [closed.clone()]);
+    assert_eq!(again.already_archived, vec![closed]);
     // The typed client returns POSTIDENT's status objects: none for an open case.
     let answered = postident
         .client()
