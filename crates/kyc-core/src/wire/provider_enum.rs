@@ -192,6 +192,6 @@ mod tests {
         let long = format!("{}\u{1b}[2J", "W".repeat(100));
         let shown = format!("{:?}", Colour::parse(&long));
         assert!(!shown.contains('\u{1b}'), "{shown}");
-        assert!(shown.contains("bytes)"), "{shown}");
+        assert!(shown.contains("characters)"), "{shown}");
     }
 }
