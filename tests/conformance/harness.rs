@@ -225,6 +225,38 @@ impl Env {
         }
     }
 
+    /// Waits until `get_case` or the webhook-driven store reports a status matching `pred`.
+    /// For states a provider reports only through a webhook: IDnow keeps no data while the user
+    /// is in the flow (its read answers 404 until the attempt ends), so only the START webhook
+    /// says "in progress".
+    pub async fn wait_for_status_or_webhook(
+        &self,
+        case_ref: &CaseRef,
+        what: &str,
+        pred: impl Fn(&CaseStatus) -> bool,
+    ) -> Case {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            if let Some(c) = self.receiver.case(case_ref).filter(|c| pred(&c.status)) {
+                return c;
+            }
+            let case = self.get(case_ref).await;
+            if pred(&case.status) {
+                return case;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                panic!(
+                    "{}: neither a read nor a webhook brought {case_ref} to {what}; read: {}, \
+                     stored: {:?}",
+                    self.kind,
+                    case.status,
+                    self.receiver.case(case_ref).map(|c| c.status)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Webhooks received so far for the case, as received.
     pub fn received_for(&self, handle: &CaseHandle) -> Vec<Received> {
         let needles: Vec<String> = [&handle.case_ref.case_id, &handle.case_ref.reference]

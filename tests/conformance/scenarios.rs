@@ -111,7 +111,7 @@ pub async fn fraud_confirmed(env: Env) {
 pub async fn user_aborts_then_succeeds_in_the_same_case(env: Env) {
     let handle = env.create().await;
     env.play(&handle, UserOutcome::Start);
-    env.wait_for_status(&handle.case_ref, "in progress", |s| {
+    env.wait_for_status_or_webhook(&handle.case_ref, "in progress", |s| {
         *s == CaseStatus::InProgress
     })
     .await;

@@ -32,13 +32,19 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// One clear line, no panic, no backtrace.
+/// One clear `error:` line (then, at most, the provider's words and a hint, indented), no panic,
+/// no backtrace.
 fn assert_clean_failure(out: &Output) -> String {
     assert!(!out.status.success(), "expected a failure");
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.starts_with("error: "), "{err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    for more in err.trim_end().lines().skip(1) {
+        assert!(
+            more.starts_with("  the provider said: ") || more.starts_with("  hint: "),
+            "{err}"
+        );
+    }
     assert!(
         !err.contains("panicked") && !err.contains("backtrace"),
         "{err}"
@@ -65,11 +71,37 @@ fn demo_runs_the_whole_flow_for_both_providers() {
         2
     );
     assert!(stdout.contains("demo finished"));
+    let stderr = text(&out.stderr);
+    assert!(
+        !stderr.to_lowercase().contains("warn"),
+        "the happy path warns about nothing: {stderr}"
+    );
+    // In the words of the JSON, not Rust's Debug names.
+    assert!(
+        stdout.contains("person.first_name        match"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  attempt: auto_ident  approved"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  artifact: document_front  "), "{stdout}");
+    for debug_name in [
+        " Match\n",
+        "attempt: AutoIdent",
+        "artifact: DocumentFront",
+        "artifact: ResultPdf",
+    ] {
+        assert!(!stdout.contains(debug_name), "{debug_name}: {stdout}");
+    }
 }
 
 #[test]
 fn every_command_explains_itself_with_an_example() {
     for args in [
+        vec![],
+        vec!["case"],
+        vec!["webhook"],
         vec!["demo"],
         vec!["sandbox"],
         vec!["case", "create"],
@@ -298,14 +330,16 @@ async fn case_commands_work_against_a_configured_provider() {
     );
 
     let out = run(vec!["case", "list"]).await.unwrap();
+    let listed = text(&out.stdout);
+    assert!(listed.contains("1 case(s)"), "{listed}");
     assert!(
-        text(&out.stdout).contains("1 case(s)"),
-        "{}",
-        text(&out.stdout)
+        listed.contains(&format!("postident:{case_id} (ref cli-0001)  approved  [")),
+        "the cases themselves are printed, not only their count: {listed}"
     );
     let out = run(vec!["case", "archive", "--case-id", &case_id, "--json"])
         .await
         .unwrap();
+    assert_eq!(out.status.code(), Some(0), "every case archived");
     let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(outcome["archived"].as_array().unwrap().len(), 1);
 
@@ -427,6 +461,10 @@ async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
         printed.contains("sandbox-api-key"),
         "credentials are printed: {printed}"
     );
+    assert!(
+        printed.contains("  data password: sandbox-data-password\n"),
+        "{printed}"
+    );
 
     let client = reqwest::Client::new();
     let login = client
@@ -438,6 +476,60 @@ async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
     assert_eq!(login.status().as_u16(), 200);
     let cases = client
         .get(format!("{root}/postident/api/scr/v1/SANDBOX01/cases"))
+        .basic_auth("sandbox", Some("sandbox-password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cases.status().as_u16(), 200);
+    child.kill().unwrap();
+    let _ = child.wait();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_serves_each_provider_at_the_root_of_its_own_port_when_asked() {
+    use std::io::{BufRead, BufReader};
+    let mut child = kyc()
+        .args([
+            "sandbox",
+            "--port",
+            "0",
+            "--idnow-port",
+            "0",
+            "--postident-port",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let roots = tokio::task::spawn_blocking(move || {
+        let mut roots = Vec::new();
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(rest) = line.trim_start().strip_prefix("own root:") {
+                roots.push(rest.split_whitespace().next().unwrap().to_string());
+            }
+            if line.starts_with("See docs/sandbox.md") {
+                break;
+            }
+        }
+        roots
+    })
+    .await
+    .unwrap();
+    assert_eq!(roots.len(), 2, "{roots:?}");
+    let (idnow, postident) = (&roots[0], &roots[1]);
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{idnow}/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    let cases = client
+        .get(format!("{postident}/api/scr/v1/SANDBOX01/cases"))
         .basic_auth("sandbox", Some("sandbox-password"))
         .send()
         .await

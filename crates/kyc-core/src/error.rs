@@ -15,7 +15,7 @@ use std::time::Duration;
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What kind of failure an [`Error`] is, and so what the caller can do about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -46,9 +46,48 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The snake_case name (`invalid_input`, `transient`, ...), as in logs and metric labels.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
     /// True for kinds where trying again later (with backoff) may succeed.
     pub fn is_retryable(self) -> bool {
         matches!(self, ErrorKind::Transient | ErrorKind::Throttled)
+    }
+}
+
+/// How far a failed request got, and so whether the provider may have acted on it: the question
+/// that decides whether a call that is not idempotent (a POSTIDENT create) may be sent again.
+///
+/// Set by the HTTP layer on every transport failure ([`Error::stage`]); an error with an HTTP
+/// status was answered by the provider and has no stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+#[non_exhaustive]
+pub enum FailureStage {
+    /// The request could not be built (a bad URL, a body that does not serialise). Nothing was
+    /// sent.
+    Construction,
+    /// No connection could be established (refused, unreachable, TLS handshake failed). Nothing
+    /// was sent.
+    Connect,
+    /// The connection failed while the request was being sent or its answer awaited. The
+    /// provider may have received and processed it.
+    Dispatch,
+    /// No answer came within the timeout. The provider may have received and processed it.
+    Timeout,
+    /// The provider answered, but its body broke off or could not be read. It received the
+    /// request.
+    Response,
+}
+
+impl FailureStage {
+    /// True when the provider may have received the request (and so acted on it): dispatch,
+    /// timeout and response failures. False when nothing left this process or no connection
+    /// was made.
+    pub fn may_have_been_sent(self) -> bool {
+        !matches!(self, FailureStage::Construction | FailureStage::Connect)
     }
 }
 
@@ -140,6 +179,7 @@ struct Inner {
     raw_body: Option<RawBody>,
     violations: Vec<FieldViolation>,
     retry_after: Option<Duration>,
+    stage: Option<FailureStage>,
     hint: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
@@ -156,6 +196,7 @@ impl Error {
             raw_body: None,
             violations: Vec::new(),
             retry_after: None,
+            stage: None,
             hint: None,
             source: None,
         }))
@@ -225,6 +266,11 @@ impl Error {
         self.0.retry_after = Some(delay);
         self
     }
+    /// Sets how far a failed request got (transport failures only).
+    pub fn with_stage(mut self, stage: FailureStage) -> Self {
+        self.0.stage = Some(stage);
+        self
+    }
     /// Adds a hint: what the user most likely has to do about this error, in our own words
     /// (e.g. "check `data_password`"). Shown after the message; must not contain secrets or
     /// personal data.
@@ -274,6 +320,18 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.0.retry_after
     }
+    /// How far a failed request got, for transport failures (no answer from the provider).
+    pub fn stage(&self) -> Option<FailureStage> {
+        self.0.stage
+    }
+    /// True when the provider may have received the request this error is about: it answered
+    /// (an HTTP status), or the transport failed after the request may have left
+    /// ([`FailureStage::may_have_been_sent`]). False for invalid input, configuration errors and
+    /// failures before sending. A create that failed with this true may have created the case:
+    /// look it up before creating again.
+    pub fn may_have_been_sent(&self) -> bool {
+        self.0.http_status.is_some() || self.0.stage.is_some_and(FailureStage::may_have_been_sent)
+    }
     /// What the user most likely has to do about this error, when the library can tell.
     pub fn hint(&self) -> Option<&str> {
         self.0.hint.as_deref()
@@ -320,6 +378,7 @@ impl fmt::Debug for Error {
             .field("raw_body", &self.0.raw_body)
             .field("violations", &self.0.violations)
             .field("retry_after", &self.0.retry_after)
+            .field("stage", &self.0.stage)
             .field("hint", &self.0.hint)
             .field("source", &self.0.source.as_ref().map(|s| s.to_string()))
             .finish()

@@ -28,6 +28,7 @@ pub mod details;
 pub mod error;
 pub mod http_options;
 pub mod identity;
+pub mod instrumented;
 pub mod kyc_provider;
 pub mod listing;
 pub mod net;
@@ -38,6 +39,7 @@ pub mod secret;
 pub mod status;
 pub mod validation;
 pub mod webhook;
+pub mod wire;
 
 pub use capabilities::Capabilities;
 pub use case::{
@@ -49,12 +51,13 @@ pub use details::{
     Accounting, AddressDocument, AttemptDetails, CouponRequests, DocumentReaderCheck,
     IdentLocation, ProofOfAddress, ReviewTrail, SigningResult,
 };
-pub use error::{Error, ErrorKind, ProviderErrorDetail, RawBody, Result};
+pub use error::{Error, ErrorKind, FailureStage, ProviderErrorDetail, RawBody, Result};
 pub use http_options::HttpOptions;
 pub use identity::{
     Checked, DocumentKind, FieldCheck, LicenceClass, PostalCheck, VerifiedAddress, VerifiedContact,
     VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
+pub use instrumented::Instrumented;
 pub use kyc_provider::KycProvider;
 pub use listing::{ArchiveOutcome, CaseFilter, CaseList};
 pub use new_case::{
@@ -65,6 +68,13 @@ pub use provider::Provider;
 pub use secret::Secret;
 pub use status::{CaseStatus, Reason, ReasonCategory, ReasonSource};
 pub use validation::{FieldViolation, Validator};
+
+/// What macros of this crate (`provider_enum!`) need from other crates, whatever the caller
+/// depends on. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// Re-exported so adapters and callers implement [`KycProvider`] with the same macro version.
 pub use async_trait::async_trait;

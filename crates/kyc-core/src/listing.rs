@@ -78,8 +78,12 @@ pub struct CaseList {
 /// What an archive request achieved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArchiveOutcome {
-    /// Cases that are archived now.
+    /// Cases this request archived.
     pub archived: Vec<CaseRef>,
-    /// Cases the provider did not archive, with its reason (e.g. not closed yet).
+    /// Cases that were archived already (nothing to do: they are archived).
+    #[serde(default)]
+    pub already_archived: Vec<CaseRef>,
+    /// Cases the provider did not archive and that are not archived, with the reason (not
+    /// closed yet, unknown, or not updated without a reason).
     pub not_archived: Vec<(CaseRef, String)>,
 }

@@ -12,6 +12,7 @@ use crate::secret::Secret;
 use crate::{Error, ErrorKind};
 use base64::Engine as _;
 use bytes::Bytes;
+use ipnet::IpNet;
 use std::fmt;
 use std::net::IpAddr;
 use subtle::ConstantTimeEq;
@@ -23,8 +24,9 @@ pub struct WebhookRequest {
     pub headers: http::HeaderMap,
     /// The raw request body.
     pub body: Bytes,
-    /// The address of the peer that sent it (the real client address; behind a proxy, take it
-    /// from the proxy's trusted header yourself).
+    /// The address of the client that sent it. Behind reverse proxies, pass
+    /// [`client_address`] of the connection's peer, the headers and the trusted proxy networks,
+    /// so that the source-address allowlist sees the provider's address, not the proxy's.
     pub peer: Option<IpAddr>,
 }
 
@@ -130,75 +132,121 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
-/// A list of IP networks (CIDR) allowed to send webhooks.
+/// A list of IP networks (CIDR) allowed to send webhooks (or trusted as proxies).
 #[derive(Clone, PartialEq, Eq)]
 pub struct IpAllowlist {
-    networks: Vec<(IpAddr, u8)>,
+    networks: Vec<IpNet>,
 }
 
 impl IpAllowlist {
     /// Parses networks like `213.95.145.0/27` or single addresses like `52.30.27.5`.
     /// An entry that is not an address or network is an error naming it.
     pub fn parse<S: AsRef<str>>(entries: &[S]) -> crate::Result<IpAllowlist> {
-        let mut networks = Vec::with_capacity(entries.len());
-        for entry in entries {
-            let entry = entry.as_ref().trim();
-            let (addr, prefix) = match entry.split_once('/') {
-                Some((a, p)) => (a, Some(p)),
-                None => (entry, None),
-            };
-            let ip: IpAddr = addr.parse().map_err(|_| bad_network(entry))?;
-            let max = if ip.is_ipv4() { 32 } else { 128 };
-            let prefix = match prefix {
-                Some(p) => p
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|p| *p <= max)
-                    .ok_or_else(|| bad_network(entry))?,
-                None => max,
-            };
-            networks.push((ip, prefix));
-        }
+        let networks = entries
+            .iter()
+            .map(|entry| {
+                let entry = entry.as_ref().trim();
+                entry
+                    .parse::<IpNet>()
+                    .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
+                    .map_err(|_| bad_network(entry))
+            })
+            .collect::<crate::Result<_>>()?;
         Ok(IpAllowlist { networks })
     }
 
-    /// True when `ip` lies in one of the networks.
+    /// True when `ip` lies in one of the networks (an IPv4-mapped IPv6 address counts as its
+    /// IPv4 address).
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
-            v4 => v4,
-        };
-        self.networks.iter().any(|(net, prefix)| match (net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(i)) => {
-                let mask = if *prefix == 0 {
-                    0
-                } else {
-                    u32::MAX << (32 - prefix)
-                };
-                u32::from(*n) & mask == u32::from(i) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(i)) => {
-                let mask = if *prefix == 0 {
-                    0
-                } else {
-                    u128::MAX << (128 - prefix)
-                };
-                u128::from(*n) & mask == u128::from(i) & mask
-            }
-            _ => false,
-        })
+        let ip = ip.to_canonical();
+        self.networks.iter().any(|net| net.contains(&ip))
     }
 
-    /// The networks, as `(address, prefix length)`.
-    pub fn networks(&self) -> &[(IpAddr, u8)] {
+    /// The networks.
+    pub fn networks(&self) -> &[IpNet] {
         &self.networks
     }
+}
+
+/// The address of the client that sent a request, for a server behind reverse proxies.
+///
+/// When `peer` (the address the TCP connection came from) is one of the `trusted_proxies`, the
+/// client address is taken from the proxies' headers — `Forwarded: for=...` (RFC 7239) when
+/// present, else `X-Forwarded-For` — walking from the nearest hop outwards and skipping trusted
+/// proxies: the first address that is not a trusted proxy is the client. A request from an
+/// untrusted peer keeps its peer address whatever headers it sends, so a client cannot spoof
+/// its address. Malformed header entries end the walk at the last trusted hop.
+pub fn client_address(
+    peer: IpAddr,
+    headers: &http::HeaderMap,
+    trusted_proxies: &IpAllowlist,
+) -> IpAddr {
+    if !trusted_proxies.contains(peer) {
+        return peer;
+    }
+    let hops = forwarded_for(headers);
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop {
+            Some(ip) => {
+                client = *ip;
+                if !trusted_proxies.contains(*ip) {
+                    return client;
+                }
+            }
+            None => return client,
+        }
+    }
+    client
+}
+
+/// The `for` addresses of `Forwarded` (or, without it, `X-Forwarded-For`), client first; an entry
+/// that is not an IP address (an obfuscated identifier, `unknown`, garbage) is `None`.
+fn forwarded_for(headers: &http::HeaderMap) -> Vec<Option<IpAddr>> {
+    let forwarded: Vec<&str> = headers
+        .get_all(http::header::FORWARDED)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    if !forwarded.is_empty() {
+        return forwarded
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.split_once('='))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, v)| parse_node(v))
+            })
+            .collect();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(parse_node)
+        .collect()
+}
+
+/// A node of `Forwarded`/`X-Forwarded-For`: `1.2.3.4`, `"[2001:db8::1]:443"`, `1.2.3.4:80`.
+fn parse_node(raw: &str) -> Option<IpAddr> {
+    let node = raw.trim().trim_matches('"');
+    if let Ok(ip) = node.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = node.strip_prefix('[') {
+        return rest.split_once(']').and_then(|(ip, _)| ip.parse().ok());
+    }
+    node.rsplit_once(':')
+        .and_then(|(ip, port)| port.parse::<u16>().ok().and(ip.parse().ok()))
 }
 
 impl fmt::Debug for IpAllowlist {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.networks.iter().map(|(a, p)| format!("{a}/{p}")))
+            .entries(self.networks.iter().map(|n| n.to_string()))
             .finish()
     }
 }
@@ -311,5 +359,50 @@ mod tests {
         let e = auth.verify(&request(None, Some("10.0.0.1"))).unwrap_err();
         assert!(e.to_string().contains("10.0.0.1"));
         assert!(auth.verify(&request(None, None)).is_err());
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn a_trusted_proxy_passes_the_client_address_and_an_untrusted_peer_cannot_spoof_one() {
+        let proxies = IpAllowlist::parse(&["10.0.0.0/8"]).unwrap();
+        let ingress: IpAddr = "10.1.2.3".parse().unwrap();
+        let provider: IpAddr = "213.95.145.7".parse().unwrap();
+        let xff = headers(&[("x-forwarded-for", "213.95.145.7")]);
+        assert_eq!(client_address(ingress, &xff, &proxies), provider);
+        // Two proxies: the client is the first address that is not a trusted proxy.
+        let chain = headers(&[("x-forwarded-for", "6.6.6.6, 213.95.145.7, 10.9.9.9")]);
+        assert_eq!(
+            client_address(ingress, &chain, &proxies),
+            provider,
+            "an address the client wrote in front of the chain is not believed"
+        );
+        let forwarded = headers(&[(
+            "forwarded",
+            "for=\"[2001:db8::7]:4711\";proto=https, for=10.9.9.9",
+        )]);
+        assert_eq!(
+            client_address(ingress, &forwarded, &proxies),
+            "2001:db8::7".parse::<IpAddr>().unwrap()
+        );
+        // An untrusted peer keeps its own address whatever it claims.
+        let attacker: IpAddr = "203.0.113.9".parse().unwrap();
+        assert_eq!(client_address(attacker, &xff, &proxies), attacker);
+        // Garbage ends the walk at the last trusted hop; no headers keep the peer.
+        let garbage = headers(&[("x-forwarded-for", "213.95.145.7, not-an-ip")]);
+        assert_eq!(client_address(ingress, &garbage, &proxies), ingress);
+        assert_eq!(
+            client_address(ingress, &http::HeaderMap::new(), &proxies),
+            ingress
+        );
     }
 }

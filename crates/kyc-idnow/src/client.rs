@@ -240,7 +240,7 @@ fn violation(field: &str, rule: impl Into<String>) -> Error {
 /// Checks a transaction number against IDnow's rules: 1–255 characters of `[A-Za-z0-9_-]`.
 pub fn validate_transaction_number(field: &str, txn: &str) -> Result<()> {
     if txn.is_empty() {
-        return Err(violation(field, "required (1 to 255 characters)"));
+        return Err(violation(field, "present (1 to 255 characters)"));
     }
     if txn.chars().count() > 255 {
         return Err(violation(field, "at most 255 characters"));
@@ -257,7 +257,8 @@ pub fn validate_transaction_number(field: &str, txn: &str) -> Result<()> {
     Ok(())
 }
 
-fn validate_ident_id(field: &str, id: &str) -> Result<()> {
+/// Checks an IdentID: letters, digits and `-` (form `ABC-DEFGH`), at most 64 characters.
+pub fn validate_ident_id(field: &str, id: &str) -> Result<()> {
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
         return Err(violation(
@@ -266,6 +267,24 @@ fn validate_ident_id(field: &str, id: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Checks a create body before it is sent: no field may hold control characters (IDnow's result
+/// files are XML, which cannot carry most of them). Violations name IDnow's field (`custom1`).
+pub fn validate_create_request(request: &CreateIdentRequest) -> Result<()> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(request) else {
+        return Ok(());
+    };
+    let violations: Vec<FieldViolation> = fields
+        .iter()
+        .filter(|(_, v)| v.as_str().is_some_and(|t| t.chars().any(char::is_control)))
+        .map(|(name, _)| FieldViolation::new(name.as_str(), "free of control characters"))
+        .collect();
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(IdnowError::InvalidInput(violations).into())
+    }
 }
 
 /// Checks a document definition identifier: word characters (`A-Z a-z 0-9 _`) and `-`, starting
@@ -295,7 +314,7 @@ fn validate_definition(def: &DocumentDefinition) -> Result<()> {
                 violations.extend(e.violations().iter().cloned());
             }
         }
-        None => violations.push(FieldViolation::new("identifier", "required")),
+        None => violations.push(FieldViolation::new("identifier", "present")),
     }
     match def.name.as_deref() {
         Some(n)
@@ -306,19 +325,19 @@ fn validate_definition(def: &DocumentDefinition) -> Result<()> {
             "name",
             "letters, digits, spaces, '_' and '-' only (no accented or special characters)",
         )),
-        None => violations.push(FieldViolation::new("name", "required")),
+        None => violations.push(FieldViolation::new("name", "present")),
     }
     if def.optional == Some(true) {
         violations.push(FieldViolation::new(
             "optional",
-            "must be false (documents to sign are mandatory)",
+            "false (documents to sign are mandatory)",
         ));
     }
     if let Some(m) = def.mime_type.as_deref() {
         if m != "application/pdf" {
             violations.push(FieldViolation::new(
                 "mimeType",
-                "must be application/pdf (the only supported type)",
+                "application/pdf (the only supported type)",
             ));
         }
     }
@@ -364,8 +383,18 @@ fn transport(operation: &'static str, e: &reqwest::Error) -> IdnowError {
     };
     IdnowError::Transport {
         operation,
+        target: e
+            .url()
+            .map(origin_of)
+            .unwrap_or_else(|| "the gateway".into()),
         reason: reason.to_string(),
     }
+}
+
+/// `scheme://host[:port]` of a URL: where a request went, without the path (which names the
+/// shortname and transaction number).
+fn origin_of(url: &Url) -> String {
+    url.origin().ascii_serialization()
 }
 
 /// A 401 whose cause says the token is bad (or that carries no cause at all) is worth one
@@ -759,6 +788,7 @@ impl Client {
         request: &CreateIdentRequest,
     ) -> Result<CreateOutcome> {
         validate_transaction_number("transaction_number", txn)?;
+        validate_create_request(request)?;
         let url = self.api_url(&["identifications", txn, "start"]);
         let (status, bytes) = self
             .call_bytes(
@@ -787,15 +817,34 @@ impl Client {
         }
     }
 
-    /// `GET /identifications/{txn}`: the ident result. 404 `OBJECT_NOT_FOUND` before the user
-    /// started (see `docs/idnow.md`).
+    /// `GET /identifications/{txn}`: the ident result. IDnow answers 404 `OBJECT_NOT_FOUND`
+    /// while it has no data: before the user started and while the user is in the flow (see
+    /// `docs/idnow.md`).
     pub async fn get_ident(&self, txn: &str) -> Result<FetchedIdent> {
         validate_transaction_number("transaction_number", txn)?;
-        let url = self.api_url(&["identifications", txn]);
+        self.get_ident_at(txn).await
+    }
+
+    /// `GET /identifications/{IdentID}`: the same ident result, looked up by IdentID (the
+    /// document's `identifications/{transactionNumber} OR {IdentID}`).
+    pub async fn get_ident_by_id(&self, ident_id: &str) -> Result<FetchedIdent> {
+        validate_ident_id("ident_id", ident_id)?;
+        self.get_ident_at(ident_id).await
+    }
+
+    async fn get_ident_at(&self, txn_or_ident_id: &str) -> Result<FetchedIdent> {
+        let url = self.api_url(&["identifications", txn_or_ident_id]);
         let (status, bytes) = self
             .call_bytes("get ident", Method::GET, url, Payload::Empty, Retry::Safe)
             .await?;
-        parse_ident("get ident", status, &bytes)
+        parse_ident(
+            BodySource::Answer {
+                operation: "get ident",
+                status,
+            },
+            &bytes,
+            true,
+        )
     }
 
     /// `GET /identifications?{filter}=true`: the idents in one state.
@@ -869,7 +918,7 @@ impl Client {
             &request.target_transactionnumber,
         )?;
         if request.target_companyid.trim().is_empty() {
-            return Err(violation("target_companyid", "required"));
+            return Err(violation("target_companyid", "present"));
         }
         let url = self.api_url(&["identifications", txn, "copy"]);
         self.call_bytes(
@@ -1143,7 +1192,7 @@ impl Client {
             return Err(violation(
                 "document",
                 format!(
-                    "the documents of one ident may total at most 50 MB ({} bytes with this one)",
+                    "within 50 MB together with the other documents of the ident ({} bytes with this one)",
                     size + others
                 ),
             ));
@@ -1165,7 +1214,10 @@ impl Client {
         if present + 1 > MAX_DOCUMENTS_PER_IDENT {
             return Err(violation(
                 "document",
-                format!("at most {MAX_DOCUMENTS_PER_IDENT} documents per ident ({present} already uploaded)"),
+                format!(
+                    "within the limit of {MAX_DOCUMENTS_PER_IDENT} documents per ident \
+                     ({present} already uploaded)"
+                ),
             ));
         }
         let url = self.api_url(&["identifications", txn, "documents", definition, "data"]);
@@ -1190,12 +1242,15 @@ impl Client {
         if documents.len() > MAX_DOCUMENTS_PER_IDENT {
             return Err(violation(
                 "documents",
-                format!("at most {MAX_DOCUMENTS_PER_IDENT} documents per ident"),
+                format!("at most {MAX_DOCUMENTS_PER_IDENT} documents (IDnow's limit per ident)"),
             ));
         }
         let total: u64 = documents.iter().map(|(_, b)| b.len() as u64).sum();
         if total > MAX_DOCUMENT_BYTES_PER_IDENT {
-            return Err(violation("documents", "at most 50 MB together per ident"));
+            return Err(violation(
+                "documents",
+                "at most 50 MB together (IDnow's limit per ident)",
+            ));
         }
         for (i, (def, pdf)) in documents.iter().enumerate() {
             validate_definition_identifier(&format!("documents[{i}].definition"), def)?;
@@ -1263,21 +1318,42 @@ impl Client {
     }
 }
 
-/// Parses an ident body (a bare ident, or a list wrapper holding exactly one).
-pub(crate) fn parse_ident(
-    operation: &'static str,
-    status: u16,
-    bytes: &Bytes,
-) -> Result<FetchedIdent> {
-    let malformed = |reason: String| -> Error {
-        IdnowError::Malformed {
-            operation,
-            status,
-            reason,
-            body: bytes.clone(),
+/// Where an ident body came from: said in the error when it cannot be read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BodySource {
+    /// IDnow's answer to `operation`, with HTTP `status`.
+    Answer {
+        operation: &'static str,
+        status: u16,
+    },
+    /// Input that did not come from an IDnow answer: a webhook body, a stored payload.
+    Input(&'static str),
+}
+
+impl BodySource {
+    fn unreadable(self, reason: String, body: Bytes) -> Error {
+        match self {
+            BodySource::Answer { operation, status } => IdnowError::Malformed {
+                operation,
+                status,
+                reason,
+                body,
+            },
+            BodySource::Input(what) => IdnowError::Unreadable { what, reason, body },
         }
         .into()
-    };
+    }
+}
+
+/// Parses an ident body (a bare ident, or a list wrapper holding exactly one). With
+/// `require_result`, a body without `identificationprocess.result` is an error (every answer of
+/// `GET /identifications/{txn}` has one; a START webhook may not).
+pub(crate) fn parse_ident(
+    source: BodySource,
+    bytes: &Bytes,
+    require_result: bool,
+) -> Result<FetchedIdent> {
+    let malformed = |reason: String| -> Error { source.unreadable(reason, bytes.clone()) };
     let raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         malformed(format!(
             "{} at line {} column {}",
@@ -1296,7 +1372,7 @@ pub(crate) fn parse_ident(
     }
     let ident: Ident = serde_json::from_value(raw.clone())
         .map_err(|e| malformed(format!("{} (structure)", e.classify_name())))?;
-    if ident.result().is_none() {
+    if require_result && ident.result().is_none() {
         return Err(malformed("no identificationprocess.result".into()));
     }
     Ok(FetchedIdent { ident, raw })

@@ -1,10 +1,12 @@
 //! Where and as whom the adapter talks to IDnow: gateway hosts per environment, the account's
-//! shortname and API key, webhook authentication, HTTP limits, and the user-facing URLs.
+//! shortname and API key, webhook authentication, HTTP limits, what IDnow set up for the
+//! account ([`AccountSetup`]), and the user-facing URLs.
 
 use kyc_core::webhook::{IpAllowlist, WebhookAuth};
 use kyc_core::{Error, HttpOptions, Result, Secret};
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 use url::Url;
 
 /// IDnow's documented data centres, live and test.
@@ -140,6 +142,41 @@ pub struct IdnowConfig {
     pub webhook: WebhookAuth,
     /// Timeouts and retry limits.
     pub http: HttpOptions,
+    /// What IDnow set up for this account beyond the documented defaults.
+    pub account: AccountSetup,
+}
+
+/// The documented ident lifetime: 90 days, unless the account's retention says otherwise.
+pub const DEFAULT_IDENT_LIFETIME: Duration = Duration::from_secs(90 * 24 * 60 * 60);
+
+/// What IDnow configured for one account beyond the documented defaults. Each setting is agreed
+/// with IDnow at account setup; the defaults are what the document describes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSetup {
+    /// Send `birthname` and `title` when creating an ident. They are not in the document's
+    /// Create Ident table, and IDnow answers 400 `UNRECOGNIZED_FIELD` to fields an account does
+    /// not accept; set this only when IDnow confirmed the account takes them. Default `false`:
+    /// `NewCase::person.birth_name` and `title` are then not sent (a warning says so).
+    pub send_birthname_and_title: bool,
+    /// Send `preferredLang` (from `NewCase::language`) when creating an ident: the signing
+    /// language that QES/eSign accounts with the Namirial trust service provider must send
+    /// (section "Creating ident requests for AutoIdent with QES / eSign"). It does not change
+    /// the language of IDnow's app. Default `false`.
+    pub send_preferred_lang: bool,
+    /// How long an ident lives before IDnow deletes it: the documented 90 days
+    /// ([`DEFAULT_IDENT_LIFETIME`]) unless the account's retention was customised. Used for
+    /// `CaseHandle::expires_at`; `None` leaves that unknown.
+    pub ident_lifetime: Option<Duration>,
+}
+
+impl Default for AccountSetup {
+    fn default() -> Self {
+        AccountSetup {
+            send_birthname_and_title: false,
+            send_preferred_lang: false,
+            ident_lifetime: Some(DEFAULT_IDENT_LIFETIME),
+        }
+    }
 }
 
 impl IdnowConfig {
@@ -151,6 +188,7 @@ impl IdnowConfig {
             api_key: Secret::new(api_key.into()),
             webhook: WebhookAuth::default(),
             http: HttpOptions::default(),
+            account: AccountSetup::default(),
         }
     }
 
@@ -225,6 +263,7 @@ impl fmt::Debug for IdnowConfig {
             .field("api_key", &"[redacted]")
             .field("webhook", &self.webhook)
             .field("http", &self.http)
+            .field("account", &self.account)
             .finish()
     }
 }

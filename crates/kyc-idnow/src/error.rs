@@ -25,10 +25,13 @@ pub enum IdnowError {
         retry_after: Option<std::time::Duration>,
     },
     /// The request did not get an answer (connect, timeout, reset).
-    #[error("{operation}: no answer from IDnow ({reason})")]
+    #[error("{operation}: no answer from IDnow at {target} ({reason})")]
     Transport {
         /// The operation.
         operation: &'static str,
+        /// Where the request went: scheme, host and port only (no path, which holds the
+        /// shortname and transaction number).
+        target: String,
         /// What happened, without URLs or bodies.
         reason: String,
     },
@@ -42,6 +45,17 @@ pub enum IdnowError {
         /// What did not fit (parser message without content).
         reason: String,
         /// The body as received.
+        body: Bytes,
+    },
+    /// Input that did not come from an IDnow answer (a webhook body, a stored payload given to
+    /// `kyc normalize`) is not an ident this library can read.
+    #[error("{what}: not an IDnow ident this library can read ({reason})")]
+    Unreadable {
+        /// What was read, e.g. `webhook body`.
+        what: &'static str,
+        /// What did not fit (parser message without content).
+        reason: String,
+        /// The input as given.
         body: Bytes,
     },
     /// The caller's input breaks a documented rule; nothing was sent.
@@ -94,16 +108,57 @@ fn detail_of(e: &ApiError) -> ProviderErrorDetail {
     d
 }
 
+/// What the user most likely has to do about an error answer, in our words (see
+/// [`kyc_core::Error::hint`]). `None` when the answer says nothing a hint could add to.
+pub fn hint_for(
+    operation: &str,
+    status: u16,
+    cause: Option<&str>,
+    key: Option<&str>,
+) -> Option<&'static str> {
+    Some(match (status, cause) {
+        (_, Some("SECURITY_VIOLATION")) => {
+            "the ident belongs to another IDnow account (shortname); check idnow.company_id"
+        }
+        (401, _) => {
+            "check idnow.api_key and idnow.company_id: IDnow answers 401 to a wrong API key and \
+             to a wrong shortname alike"
+        }
+        (409, _) | (_, Some("EXISTING_IDENTIFICATION")) => {
+            "the transaction number belongs to a finished (or deleted) ident; transaction numbers \
+             can never be reused, so create the case with a new reference"
+        }
+        (400, Some("UNRECOGNIZED_FIELD")) => {
+            "the account does not accept this field; birthname, title and preferredLang are sent \
+             only when IDnow enabled them (IdnowConfig::account)"
+        }
+        (412, _) if operation.starts_with("archive") => {
+            "the archive feature is not enabled for this IDnow account (IDnow enables it on request)"
+        }
+        (412, _) => {
+            "a prerequisite is missing: the account is not a QES/eSign customer, or the document \
+             definition does not exist"
+        }
+        (403, _) => "the IDnow account lacks the permission (copying needs IDnow to enable it)",
+        (404, Some("OBJECT_NOT_FOUND"))
+            if key.is_some_and(|k| crate::provider::ident_id_in_not_found_key(k).is_some()) =>
+        {
+            "the ident exists, but IDnow keeps no data until the user has finished an attempt"
+        }
+        _ => return None,
+    })
+}
+
 impl From<IdnowError> for Error {
     fn from(e: IdnowError) -> Error {
         let message = e.to_string();
         match e {
             IdnowError::Api {
+                operation,
                 status,
                 errors,
                 body,
                 retry_after,
-                ..
             } => {
                 let first = errors.first();
                 let cause = first.and_then(|e| e.cause.as_deref());
@@ -118,6 +173,14 @@ impl From<IdnowError> for Error {
                     .with_provider(Provider::IdNow)
                     .with_http_status(status)
                     .with_raw_body(body);
+                if let Some(hint) = hint_for(
+                    operation,
+                    status,
+                    cause,
+                    first.and_then(|e| e.key.as_deref()),
+                ) {
+                    err = err.with_hint(hint);
+                }
                 if let Some(first) = first {
                     err = err.with_detail(detail_of(first));
                 }
@@ -126,12 +189,26 @@ impl From<IdnowError> for Error {
                 }
                 err
             }
-            IdnowError::Transport { .. } => {
-                Error::new(ErrorKind::Transient, message).with_provider(Provider::IdNow)
+            IdnowError::Transport { operation, .. } => {
+                let err = Error::new(ErrorKind::Transient, message).with_provider(Provider::IdNow);
+                if operation == "create ident" {
+                    err.with_hint(
+                        "the ident may or may not have been created; creating it again with the \
+                         same reference is safe (IDnow updates an unfinished ident), and get_case \
+                         with the reference tells",
+                    )
+                } else {
+                    err
+                }
             }
             IdnowError::Malformed { status, body, .. } => Error::new(ErrorKind::Provider, message)
                 .with_provider(Provider::IdNow)
                 .with_http_status(status)
+                .with_raw_body(body),
+            // Not an answer (no HTTP status), but still something the provider's side produced
+            // that this library cannot read: `Provider`, like a malformed answer.
+            IdnowError::Unreadable { body, .. } => Error::new(ErrorKind::Provider, message)
+                .with_provider(Provider::IdNow)
                 .with_raw_body(body),
             IdnowError::InvalidInput(violations) => {
                 Error::invalid_input(violations).with_provider(Provider::IdNow)

@@ -8,7 +8,7 @@
 //!   result into the same types; [`status_mapping`] is the one table from IDnow's result and
 //!   reason words to the neutral status and reason categories; [`mapping`] builds the neutral
 //!   case; [`artifacts`] reads the result ZIP and verifies the XML signature; [`webhook`] tells
-//!   the webhook types apart and says which notice supersedes which.
+//!   the webhook types apart (which notice wins is `kyc_core::Case::supersedes`).
 //!
 //! ```no_run
 //! # async fn run() -> kyc_core::Result<()> {
@@ -21,7 +21,8 @@
 //! new_case.person.first_name = Some("X-MANUALTEST-HAPPYPATH".into());
 //! let handle = provider.create_case(&new_case).await?;
 //! println!("send the user to {}", handle.user_url);
-//! let case = provider.get_case(&handle.case_ref).await?; // `Created` until the user starts
+//! // `Created` until an attempt has ended: IDnow has no data before (see `docs/idnow.md`).
+//! let case = provider.get_case(&handle.case_ref).await?;
 //! println!("{} is {}", case.case_ref, case.status);
 //! # Ok(()) }
 //! ```
@@ -44,7 +45,7 @@ pub mod wire;
 pub mod xml;
 
 pub use client::{Client, CreateOutcome, FetchedIdent, IdentListFilter};
-pub use config::{Environment, IdnowConfig};
+pub use config::{AccountSetup, Environment, IdnowConfig};
 pub use error::IdnowError;
 pub use provider::IdnowProvider;
 

@@ -6,16 +6,24 @@
 //! * field values are kept as IDnow sent them, except countries, which become ISO alpha-3 when
 //!   recognised (IDnow sends alpha-2, and `D` from eID);
 //! * every file named under `attachments` becomes an [`Artifact`]: the PDF and XML are fetched
-//!   directly (`{txn}.pdf`, `{txn}.xml`), everything else from the result ZIP.
+//!   directly (`{txn}.pdf`, `{txn}.xml`), everything else from the result ZIP;
+//! * what the status does not say has a neutral home: `poaresult` with `additionaldocuments` →
+//!   [`Case::proof_of_address`], `esigning` → [`Case::signing`], `previousresult`,
+//!   `identchanges`, `reviewchanges` → [`Case::review`], `wasnfcused` →
+//!   [`VerifiedDocument::chip_read`], `driverlicenses` → [`VerifiedDocument::licence_classes`],
+//!   `identificationdocument2` → [`VerifiedIdentity::secondary_documents`], `agentname` and
+//!   `type` → the attempt's [`AttemptDetails`].
 
 use crate::status_mapping::{reason_for, status_for_result};
 use crate::wire::{
-    Address, ContactData, DocumentType, Field, FieldStatus, Ident, IdentificationDocument, UserData,
+    AdditionalDocument, Address, ContactData, DocumentType, DriverLicense, Esigning, Field,
+    FieldStatus, Ident, IdentResult, IdentificationDocument, SecondDocument, UserData,
 };
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use kyc_core::{
-    Artifact, ArtifactKind, ArtifactSource, Attempt, Case, CaseRef, CaseStatus, Checked, Country,
-    DocumentKind, FieldCheck, IdentMethod, Provider, VerifiedAddress, VerifiedContact,
+    AddressDocument, Artifact, ArtifactKind, ArtifactSource, Attempt, AttemptDetails, Case,
+    CaseRef, CaseStatus, Checked, Country, DocumentKind, FieldCheck, IdentMethod, LicenceClass,
+    ProofOfAddress, Provider, ReviewTrail, SigningResult, VerifiedAddress, VerifiedContact,
     VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
 
@@ -146,8 +154,98 @@ fn document(d: &IdentificationDocument) -> VerifiedDocument {
         issued_on: checked(&d.dateissued),
         valid_until: checked(&d.validuntil),
         country: checked_country(&d.country),
+        licence_classes: d
+            .driverlicenses
+            .iter()
+            .flatten()
+            .map(licence_class)
+            .collect(),
         ..Default::default()
     }
+}
+
+/// A text IDnow sent without a check status, as a value read during identification (`NEW`);
+/// empty text is absent.
+fn read_value(text: &Option<String>) -> Checked {
+    match text.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => Checked::new(v, FieldCheck::New),
+        None => Checked::absent(),
+    }
+}
+
+/// One `driverlicenses` entry. IDnow gives these values no check status: they were read from
+/// the licence (`NEW`). The readout words (`DATE`, `EMPTY`, `REFERENCE_GERMAN`) are kept.
+fn licence_class(l: &DriverLicense) -> LicenceClass {
+    let mut class = LicenceClass::default();
+    class.class = read_value(&l.license_class);
+    class.valid_from = read_value(&l.valid_from);
+    class.valid_until = read_value(&l.valid_until);
+    class.restrictions = read_value(&l.additional_information);
+    class.valid_from_readout = l
+        .valid_from_readout
+        .as_ref()
+        .map(|r| r.as_str().to_string());
+    class.valid_until_readout = l
+        .valid_until_readout
+        .as_ref()
+        .map(|r| r.as_str().to_string());
+    class
+}
+
+/// Like [`checked`], with an empty value (the two-documents sample sends `""`) treated as absent.
+fn checked_non_empty(field: &Option<Field>) -> Checked {
+    let c = checked(field);
+    if c.value.as_deref().is_some_and(|v| v.trim().is_empty()) && c.original.is_none() {
+        Checked::absent()
+    } else {
+        c
+    }
+}
+
+/// `identificationdocument2`: the second document, with its holder as printed on it.
+fn second_document(raw: &serde_json::Value) -> Option<VerifiedDocument> {
+    let d: SecondDocument = serde_json::from_value(raw.clone()).ok()?;
+    let provider_type = checked_non_empty(&d.document_type)
+        .value
+        .unwrap_or_default();
+    let holder = VerifiedPerson {
+        first_name: checked_non_empty(&d.firstname),
+        last_name: checked_non_empty(&d.lastname),
+        birth_date: checked_non_empty(&d.birthday),
+        birth_place: checked_non_empty(&d.birthplace),
+        ..Default::default()
+    };
+    let country = {
+        let c = checked_non_empty(&d.country);
+        if c.is_absent() {
+            c
+        } else {
+            checked_country(&d.country)
+        }
+    };
+    let document = VerifiedDocument {
+        kind: if provider_type.is_empty() {
+            DocumentKind::Unspecified
+        } else {
+            document_kind(&provider_type)
+        },
+        provider_type,
+        number: checked_non_empty(&d.number),
+        authority: checked_non_empty(&d.issuedby),
+        place_of_issue: checked_non_empty(&d.placeofissue),
+        issued_on: checked_non_empty(&d.dateissued),
+        valid_until: checked_non_empty(&d.validuntil),
+        country,
+        licence_classes: d
+            .driverlicenses
+            .iter()
+            .flatten()
+            .map(licence_class)
+            .collect(),
+        holder: Some(Box::new(holder)),
+        ..Default::default()
+    };
+    Some(document)
 }
 
 fn contact(c: &ContactData) -> VerifiedContact {
@@ -160,6 +258,7 @@ fn contact(c: &ContactData) -> VerifiedContact {
 fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
     if ident.userdata.is_none()
         && ident.identificationdocument.is_none()
+        && ident.identificationdocument2.is_none()
         && ident.contactdata.is_none()
     {
         return None;
@@ -184,13 +283,124 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
                 && d.authority.is_absent()
                 && d.issued_on.is_absent())
         });
+    // `wasnfcused` says how the identity document was read (XML Result with NFC).
+    let chip_read = ident
+        .identificationprocess
+        .as_ref()
+        .and_then(|p| p.wasnfcused);
+    let doc = match (doc, chip_read) {
+        (Some(mut d), chip) => {
+            d.chip_read = chip;
+            Some(d)
+        }
+        (None, Some(chip)) => Some(VerifiedDocument {
+            chip_read: Some(chip),
+            ..Default::default()
+        }),
+        (None, None) => None,
+    };
     Some(VerifiedIdentity {
         person: person(&user),
         address: addr,
         document: doc,
+        secondary_documents: ident
+            .identificationdocument2
+            .as_ref()
+            .filter(|v| v.is_object())
+            .and_then(second_document)
+            .into_iter()
+            .collect(),
         contact: ident.contactdata.as_ref().map(contact).unwrap_or_default(),
-        ..Default::default()
     })
+}
+
+/// Whether a result word says the step succeeded (`Some(true)`), failed (`Some(false)`), or is
+/// unknown to this library (`None`).
+fn succeeded(result: &IdentResult) -> Option<bool> {
+    match result {
+        IdentResult::Success | IdentResult::SuccessDataChanged => Some(true),
+        IdentResult::Canceled
+        | IdentResult::Aborted
+        | IdentResult::Failed
+        | IdentResult::FraudSuspicionConfirmed => Some(false),
+        _ => None,
+    }
+}
+
+/// `poaresult` and `additionaldocuments` as the neutral proof of address; `None` when the
+/// account has no proof-of-address check (neither is present).
+pub fn proof_of_address(ident: &Ident) -> Option<ProofOfAddress> {
+    let result = ident
+        .identificationprocess
+        .as_ref()
+        .and_then(|p| p.poaresult.clone());
+    let documents: Vec<&AdditionalDocument> = ident.additionaldocuments.iter().flatten().collect();
+    if result.is_none() && documents.is_empty() {
+        return None;
+    }
+    let mut proof = ProofOfAddress::default();
+    proof.verified = result.as_ref().and_then(succeeded);
+    proof.data_changed = result == Some(IdentResult::SuccessDataChanged);
+    proof.provider_result = result.map(|r| r.as_str().to_string());
+    proof.documents = documents
+        .into_iter()
+        .map(|d| {
+            let mut document = AddressDocument::default();
+            document.name = d.documentname.clone().unwrap_or_default();
+            document.address = address(&d.effective_address());
+            document
+        })
+        .collect();
+    Some(proof)
+}
+
+/// `esigning` as the neutral signing result; `None` without a signing step.
+pub fn signing(esigning: &Esigning) -> Option<SigningResult> {
+    let word = esigning
+        .result
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty());
+    let session = esigning
+        .sessionid
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if word.is_none() && session.is_none() {
+        return None;
+    }
+    let mut result = SigningResult::default();
+    result.provider_result = word.unwrap_or_default().to_string();
+    result.signed = word.map(IdentResult::parse).as_ref().and_then(succeeded);
+    result.session_id = session.map(str::to_string);
+    Some(result)
+}
+
+/// `previousresult`, `identchanges` and `reviewchanges` as the neutral review trail.
+pub fn review_trail(ident: &Ident) -> ReviewTrail {
+    let mut trail = ReviewTrail::default();
+    if let Some(p) = &ident.identificationprocess {
+        trail.previous_provider_status = p.previousresult.as_ref().map(|r| r.as_str().to_string());
+        trail.changed_by_agent = p.identchanges;
+        trail.changed_by_reviewer = p.reviewchanges;
+    }
+    trail
+}
+
+/// `type` (the channel) and `agentname` as the attempt's circumstances.
+pub fn attempt_details(ident: &Ident) -> AttemptDetails {
+    let mut details = AttemptDetails::default();
+    if let Some(p) = &ident.identificationprocess {
+        details.channel = p.channel.as_ref().map(|c| c.as_str().to_string());
+        details.agents = p
+            .agentname
+            .iter()
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    details
 }
 
 fn any_field_changed(ident: &Ident) -> bool {
@@ -381,6 +591,9 @@ pub fn ident_to_case(
     if status.is_final() {
         case.decided_at = finished_at;
     }
+    case.proof_of_address = proof_of_address(ident);
+    case.signing = ident.esigning.as_ref().and_then(signing);
+    case.review = review_trail(ident);
     case.attempts.push(Attempt {
         method: IdentMethod::AutoIdent,
         status,
@@ -390,18 +603,20 @@ pub fn ident_to_case(
         finished_at,
         raw,
         id: None,
-        details: Default::default(),
+        details: attempt_details(ident),
     });
     case
 }
 
-/// The case reported for an ident that exists but that the user has not started (IDnow answers
-/// 404 `OBJECT_NOT_FOUND` until then): status `Created`, no data.
-pub fn not_started_case(case_ref: CaseRef) -> Case {
-    Case::new(
-        case_ref,
-        CaseStatus::Created,
-        "CREATED",
-        serde_json::Value::Null,
-    )
+/// [`Case::provider_status`] of an ident IDnow has no data for yet: IDnow's cause word, and
+/// what it means.
+pub const NO_DATA_YET: &str = "OBJECT_NOT_FOUND (no data yet: not started or not finished)";
+
+/// The case reported for an ident that exists but for which IDnow has no data yet: IDnow answers
+/// 404 `OBJECT_NOT_FOUND` before the user starts **and while the user is in the flow**, until an
+/// attempt ends. The status is `Created` (provider status [`NO_DATA_YET`], no identity): the
+/// adapter is stateless and cannot tell "not started" from "in the flow"; whoever saw the START
+/// webhook (the journal) knows better. `raw` is IDnow's error body.
+pub fn no_data_yet_case(case_ref: CaseRef, raw: serde_json::Value) -> Case {
+    Case::new(case_ref, CaseStatus::Created, NO_DATA_YET, raw)
 }

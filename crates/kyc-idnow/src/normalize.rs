@@ -2,17 +2,19 @@
 //! neutral [`Case`], without a client: for `kyc normalize`, stored payloads, fuzzing and
 //! benchmarks.
 
-use crate::client::parse_ident;
+use crate::client::{parse_ident, BodySource};
 use crate::mapping::ident_to_case;
 use crate::xml::{parse_xml_result, xml_result_to_json};
 use bytes::Bytes;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 
 /// Reads an ident JSON body (a bare ident, or the list wrapper holding exactly one).
-/// A body that is not an ident is an [`ErrorKind::Provider`] error that keeps the raw body.
+/// A body that is not an ident is an [`ErrorKind::Provider`] error that keeps the raw body and
+/// says what was read (`ident JSON: not an IDnow ident ...`), with no HTTP status: the input
+/// did not come from an answer of IDnow.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
     let bytes = Bytes::copy_from_slice(body);
-    let fetched = parse_ident("normalize ident JSON", 200, &bytes)?;
+    let fetched = parse_ident(BodySource::Input("ident JSON"), &bytes, true)?;
     Ok(ident_to_case(&fetched.ident, fetched.raw, None))
 }
 

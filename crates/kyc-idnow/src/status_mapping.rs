@@ -43,7 +43,7 @@ pub const RESULTS: &[ResultEntry] = &[
     ResultEntry { word: "FRAUD_SUSPICION_PENDING", description: "Preliminary: completed, fraud suspicion arose; FRAUD_SUSPICION_CONFIRMED expected." },
     ResultEntry { word: "CHECK_PENDING", description: "Preliminary (REALTIME webhook): automated checks inconclusive, agent check pending." },
     ResultEntry { word: "ABORTED", description: "The user aborted in the app; the same IdentID can be used again." },
-    ResultEntry { word: "START", description: "Not a result but the START webhook's word: the user is in the flow (sandbox and, assumed, IDnow)." },
+    ResultEntry { word: "START", description: "Not a result but the START webhook's word: the user is in the flow (the sandbox's START body; a body without result means the same)." },
     ResultEntry { word: "FAILED", description: "Only named by the Testing section for the CANCELED robot scenario; read as CANCELED." },
 ];
 
@@ -274,7 +274,10 @@ pub fn reason_for(code: &str) -> Reason {
             ReasonSource::IdnowReason,
         ),
         None => {
-            tracing::warn!(reason = %code, "IDnow reason code not in the documented tables; mapped to Other");
+            tracing::warn!(
+                reason = %kyc_core::wire::printable(code, kyc_core::wire::DEFAULT_MAX_CHARS),
+                "IDnow reason code not in the documented tables; mapped to Other"
+            );
             Reason::new(ReasonCategory::Other, code, None, ReasonSource::IdnowReason)
         }
     }

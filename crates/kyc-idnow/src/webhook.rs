@@ -14,16 +14,17 @@
 //! Authenticity: optional HTTP Basic auth (checked in constant time) and the documented source
 //! networks ([`crate::Environment::webhook_allowlist`]); both via [`WebhookAuth`].
 //!
-//! **Supersede rule** ([`supersedes`]): webhooks arrive late, twice and out of order. A newer
-//! notice replaces a stored case unless the stored case is final and the newer one is not: a
-//! preliminary (REALTIME), ABORTED or CANCELED notice never replaces a FINAL result, while a
-//! FINAL result may replace another FINAL one (a supervisor's re-review).
+//! **Which notice wins** is decided once for every provider, by [`kyc_core::Case::supersedes`]:
+//! webhooks arrive late, twice and out of order, and IDnow may take back what it said (a
+//! preliminary `SUCCESS` or `REVIEW_PENDING` later `CANCELED`, a supervisor's re-review of a
+//! final result). The provider's later word (`identificationtime`) wins; without an order, a
+//! decision stands.
 
-use crate::client::parse_ident;
+use crate::client::{parse_ident, BodySource};
 use crate::mapping::ident_to_case;
 use crate::wire::IdentResult;
 use kyc_core::webhook::{WebhookAuth, WebhookEvent, WebhookNotice, WebhookRequest};
-use kyc_core::{Case, CaseStatus, Provider, Result};
+use kyc_core::{CaseStatus, Provider, Result};
 
 /// The webhook event a result word stands for.
 pub fn event_for(result: Option<&IdentResult>) -> WebhookEvent {
@@ -49,27 +50,13 @@ pub fn event_for(result: Option<&IdentResult>) -> WebhookEvent {
 /// Parses a webhook body (no authentication) into a notice carrying the embedded case.
 pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookNotice> {
     let bytes = bytes::Bytes::copy_from_slice(body);
-    // A START webhook may come before any result exists: accept a body without `result`.
-    let (ident, raw) = match parse_ident("parse webhook", 200, &bytes) {
-        Ok(f) => (f.ident, f.raw),
-        Err(e) => {
-            let raw: serde_json::Value = serde_json::from_slice(body).map_err(|_| e)?;
-            let ident: crate::wire::Ident = serde_json::from_value(raw.clone()).map_err(|_| {
-                kyc_core::Error::from(crate::IdnowError::Malformed {
-                    operation: "parse webhook",
-                    status: 200,
-                    reason: "not an ident".into(),
-                    body: bytes.clone(),
-                })
-            })?;
-            (ident, raw)
-        }
-    };
+    // A START webhook may come before any result exists: a body without `result` is accepted.
+    let crate::client::FetchedIdent { ident, raw } =
+        parse_ident(BodySource::Input("webhook body"), &bytes, false)?;
     let process = ident.identificationprocess.clone().unwrap_or_default();
     if process.transactionnumber.is_none() && process.id.is_none() {
-        return Err(crate::IdnowError::Malformed {
-            operation: "parse webhook",
-            status: 200,
+        return Err(crate::IdnowError::Unreadable {
+            what: "webhook body",
             reason: "no identificationprocess.transactionnumber or id".into(),
             body: bytes,
         }
@@ -98,9 +85,4 @@ pub fn verify_and_parse(auth: &WebhookAuth, request: &WebhookRequest) -> Result<
     auth.verify(request)
         .map_err(|e| e.with_provider(Provider::IdNow))?;
     parse_webhook_body(&request.body)
-}
-
-/// The supersede rule: may `newer` replace `stored`? (See the module documentation.)
-pub fn supersedes(newer: &Case, stored: &Case) -> bool {
-    newer.status.may_replace(&stored.status)
 }

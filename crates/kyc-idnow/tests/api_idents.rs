@@ -46,6 +46,12 @@ async fn create_then_update_then_conflict_once_finished() {
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert_eq!(e.http_status(), Some(409));
     assert_eq!(e.cause_code(), Some("EXISTING_IDENTIFICATION"));
+    assert!(
+        e.hint()
+            .unwrap()
+            .contains("create the case with a new reference"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -100,8 +106,17 @@ async fn get_before_start_is_404_and_after_a_result_is_the_ident() {
     sb.idnow()
         .user_start(&company, &txn, &UserStart::default())
         .unwrap();
-    let started = client.get_ident(&txn).await.unwrap();
-    assert_eq!(started.ident.result(), Some(&IdentResult::Start));
+    // No data while the user is in the flow either ("until the user has completed the
+    // identification process"): the 404 names the IdentID, by transaction number or by id.
+    for e in [
+        client.get_ident(&txn).await.unwrap_err(),
+        client.get_ident_by_id(&ident_id).await.unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        let key = e.provider_detail().unwrap().key.clone().unwrap();
+        assert!(key.starts_with(&format!("Ident {ident_id} ")), "{key}");
+        assert!(e.hint().unwrap().contains("no data"), "{e}");
+    }
     sb.idnow()
         .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
         .unwrap();
@@ -115,8 +130,13 @@ async fn get_before_start_is_404_and_after_a_result_is_the_ident() {
         fetched.raw["identificationprocess"]["transactionnumber"],
         txn.as_str()
     );
+    let by_id = client.get_ident_by_id(&ident_id).await.unwrap();
+    assert_eq!(by_id.raw, fetched.raw);
     let e = client.get_ident("never-created-123").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
+    assert!(e.hint().is_none(), "nothing suggests the ident exists: {e}");
+    // HTTP status and cause are said once.
+    assert_eq!(e.to_string().matches("HTTP 404").count(), 1, "{e}");
 }
 
 #[tokio::test]

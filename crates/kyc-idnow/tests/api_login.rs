@@ -61,6 +61,12 @@ async fn a_wrong_api_key_is_an_authentication_error_without_the_key() {
     assert!(!e.to_string().contains("wrong-key-123"));
     assert!(!format!("{e:?}").contains("wrong-key-123"));
     assert!(!format!("{client:?}").contains("wrong-key-123"));
+    assert!(
+        e.to_string()
+            .ends_with("; check idnow.api_key and idnow.company_id: IDnow answers 401 to a wrong API key and to a wrong shortname alike"),
+        "{e}"
+    );
+    assert_eq!(e.to_string().matches("HTTP 401").count(), 1, "{e}");
 }
 
 #[tokio::test]
@@ -70,6 +76,7 @@ async fn an_unknown_shortname_is_rejected() {
     config.company_id = "nosuchcompany".into();
     let e = Client::new(config).unwrap().login().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert!(e.hint().unwrap().contains("idnow.company_id"), "{e}");
 }
 
 #[tokio::test]

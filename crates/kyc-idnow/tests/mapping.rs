@@ -1,5 +1,7 @@
 //! Every ident example of the document maps to the neutral case a caller expects: status,
-//! reasons with IDnow's code, identity with check marks, artifacts, custom fields, raw JSON.
+//! reasons with IDnow's code, identity with check marks, artifacts, custom fields, raw JSON,
+//! and what the status does not say (proof of address, signing, review trail, chip read,
+//! licence classes, the second document, channel and agent).
 
 use kyc_core::{
     ArtifactKind, ArtifactSource, CaseStatus, DocumentKind, FieldCheck, ReasonCategory,
@@ -376,4 +378,195 @@ fn debug_of_a_case_shows_no_personal_data() {
     ] {
         assert!(!shown.contains(secret), "{secret} leaked");
     }
+}
+
+fn xml_case(name: &str) -> kyc_core::Case {
+    kyc_idnow::normalize::case_from_xml(&fixture(name)).unwrap()
+}
+
+#[test]
+fn proof_of_address_from_the_json_and_xml_samples() {
+    for case in [
+        case_of("sample_9_proof_of_address.json"),
+        xml_case("xml_result_proof_of_address.xml"),
+    ] {
+        assert_eq!(case.status, CaseStatus::Approved { data_changed: true });
+        let proof = case
+            .proof_of_address
+            .as_ref()
+            .expect("poaresult is reported");
+        assert_eq!(proof.provider_result.as_deref(), Some("SUCCESS"));
+        assert_eq!(proof.verified, Some(true));
+        assert!(!proof.data_changed);
+        assert_eq!(proof.documents.len(), 1);
+        let document = &proof.documents[0];
+        assert_eq!(document.name, "UTILITY_BILL");
+        assert_eq!(document.address.city.value(), Some("MUNICH"));
+        assert_eq!(document.address.city.check, FieldCheck::Match);
+        assert_eq!(document.address.country.value(), Some("DEU"));
+        assert_eq!(document.address.street_number.value(), Some("100"));
+    }
+    // The section example alone (no poaresult): the documents, nothing verified.
+    let case = case_of("additionaldocuments_section.repaired.json");
+    let proof = case
+        .proof_of_address
+        .expect("additionaldocuments are reported");
+    assert_eq!((proof.provider_result, proof.verified), (None, None));
+    assert_eq!(
+        proof.documents[0].address.postal_code.value(),
+        Some("80469")
+    );
+    // Without the add-on there is nothing to report.
+    assert!(case_of("sample_2_success_data_changed.json")
+        .proof_of_address
+        .is_none());
+}
+
+#[test]
+fn a_cancelled_proof_of_address_is_not_verified() {
+    let raw = serde_json::json!({
+        "identificationprocess": {"result": "SUCCESS", "poaresult": "CANCELED",
+            "transactionnumber": "t", "id": "TST-AAAAA"}
+    });
+    let ident: Ident = serde_json::from_value(raw.clone()).unwrap();
+    let proof = ident_to_case(&ident, raw, None).proof_of_address.unwrap();
+    assert_eq!(proof.verified, Some(false));
+    assert_eq!(proof.provider_result.as_deref(), Some("CANCELED"));
+}
+
+#[test]
+fn the_signing_step_from_the_qes_xml_samples() {
+    for name in ["xml_result_qes.repaired.xml", "get_xml_200.xml"] {
+        let case = xml_case(name);
+        let signing = case.signing.as_ref().unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(signing.provider_result, "SUCCESS", "{name}");
+        assert_eq!(signing.signed, Some(true), "{name}");
+        assert_eq!(
+            signing.session_id, None,
+            "an empty sessionid is absent: {name}"
+        );
+    }
+    assert!(xml_case("xml_result_plain.repaired.xml").signing.is_none());
+    let raw = serde_json::json!({
+        "identificationprocess": {"result": "CANCELED", "reason": "TSP_SIGNING_FAILED",
+            "transactionnumber": "t"},
+        "esigning": {"result": "CANCELED", "sessionid": "tsp-42"}
+    });
+    let ident: Ident = serde_json::from_value(raw.clone()).unwrap();
+    let signing = ident_to_case(&ident, raw, None).signing.unwrap();
+    assert_eq!(signing.signed, Some(false));
+    assert_eq!(signing.session_id.as_deref(), Some("tsp-42"));
+}
+
+#[test]
+fn the_chip_read_by_nfc_from_the_samples() {
+    let chip = |case: kyc_core::Case| {
+        case.identity
+            .and_then(|i| i.document)
+            .and_then(|d| d.chip_read)
+    };
+    assert_eq!(chip(xml_case("xml_result_nfc.repaired.xml")), Some(true));
+    assert_eq!(
+        chip(case_of("sample_1_success.repaired.json")),
+        Some(true),
+        "the sample's string \"true\""
+    );
+    assert_eq!(chip(xml_case("xml_result_plain.repaired.xml")), None);
+}
+
+#[test]
+fn driver_licence_classes_from_the_section_example() {
+    let section: serde_json::Value =
+        serde_json::from_slice(&fixture("driverlicenses_section.repaired.json")).unwrap();
+    let raw = serde_json::json!({
+        "identificationprocess": {"result": "SUCCESS", "transactionnumber": "t"},
+        "identificationdocument": {
+            "type": {"status": "NEW", "value": "DRIVERS_LICENSE"},
+            "driverlicenses": section["driverlicenses"]
+        }
+    });
+    let ident: Ident = serde_json::from_value(raw.clone()).unwrap();
+    let document = ident_to_case(&ident, raw, None)
+        .identity
+        .unwrap()
+        .document
+        .unwrap();
+    assert_eq!(document.kind, DocumentKind::DriversLicence);
+    let classes = &document.licence_classes;
+    assert_eq!(classes.len(), 16);
+    assert_eq!(classes[0].class.value(), Some("A1"));
+    assert_eq!(classes[0].class.check, FieldCheck::New);
+    assert_eq!(classes[0].valid_from_readout.as_deref(), Some("EMPTY"));
+    assert!(classes[0].valid_from.is_absent());
+    let b = classes
+        .iter()
+        .find(|c| c.class.value() == Some("B"))
+        .unwrap();
+    assert_eq!(b.valid_from_readout.as_deref(), Some("REFERENCE_GERMAN"));
+    let m = classes
+        .iter()
+        .find(|c| c.class.value() == Some("M"))
+        .unwrap();
+    assert_eq!(m.valid_from_readout.as_deref(), Some("DATE"));
+    assert_eq!(m.valid_from.value(), Some("2010-06-15"));
+    assert!(classes.iter().any(|c| c.class.value() == Some("T/S")));
+}
+
+#[test]
+fn the_second_document_of_the_two_documents_sample() {
+    let identity = case_of("sample_1_two_documents.repaired.json")
+        .identity
+        .unwrap();
+    assert_eq!(identity.secondary_documents.len(), 1);
+    let second = &identity.secondary_documents[0];
+    assert_eq!(second.kind, DocumentKind::DriversLicence);
+    assert_eq!(second.provider_type, "DRIVERS_LICENSE");
+    let holder = second.holder.as_ref().expect("the holder as printed");
+    assert_eq!(holder.first_name.value(), Some("Erika"));
+    assert_eq!(holder.last_name.value(), Some("Mustermann"));
+    assert!(holder.birth_date.is_absent(), "\"\" is absent");
+    assert!(second.number.is_absent() && second.country.is_absent());
+    assert!(second.licence_classes.is_empty());
+    assert!(
+        identity.document.as_ref().unwrap().holder.is_none(),
+        "the main document's holder is the person"
+    );
+    // Debug shows no name.
+    assert!(!format!("{identity:?}").contains("Mustermann"));
+}
+
+#[test]
+fn the_review_trail_from_the_field_table() {
+    // Section 'IdentificationProcess': previousresult (REVIEW_PENDING or
+    // FRAUD_SUSPICION_PENDING), identchanges and reviewchanges ("true"/"false").
+    let raw = serde_json::json!({
+        "identificationprocess": {"result": "SUCCESS_DATA_CHANGED",
+            "previousresult": "REVIEW_PENDING", "identchanges": "false", "reviewchanges": true,
+            "transactionnumber": "t", "id": "TST-AAAAA"}
+    });
+    let ident: Ident = serde_json::from_value(raw.clone()).unwrap();
+    let review = ident_to_case(&ident, raw, None).review;
+    assert_eq!(
+        review.previous_provider_status.as_deref(),
+        Some("REVIEW_PENDING")
+    );
+    assert_eq!(review.changed_by_agent, Some(false));
+    assert_eq!(review.changed_by_reviewer, Some(true));
+    assert!(case_of("sample_2_success_data_changed.json")
+        .review
+        .is_empty());
+}
+
+#[test]
+fn the_channel_and_the_agent_go_to_the_attempt() {
+    let case = case_of("get_ident_200_success.json");
+    let details = &case.attempts[0].details;
+    assert_eq!(details.channel.as_deref(), Some("APP"));
+    assert_eq!(details.agents, ["TROBOT"]);
+    let webhook = case_of("solaris_webhook_success_happypath.json");
+    assert_eq!(webhook.attempts[0].details.channel.as_deref(), Some("WEB"));
+    // `<agentname></agentname>` (the QES sample): no agent.
+    let qes = xml_case("xml_result_qes.repaired.xml");
+    assert!(qes.attempts[0].details.agents.is_empty());
+    assert_eq!(qes.attempts[0].details.channel.as_deref(), Some("APP"));
 }

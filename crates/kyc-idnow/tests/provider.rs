@@ -12,7 +12,7 @@ use kyc_core::{
     NewCase, Provider, ReasonCategory,
 };
 use kyc_idnow::IdnowProvider;
-use kyc_sandbox::idnow::{Outcome, WebhookTarget};
+use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, WebhookTarget};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -140,28 +140,242 @@ async fn get_case_before_the_user_starts_reports_created() {
         .unwrap();
     let case = provider.get_case(&handle.case_ref).await.unwrap();
     assert_eq!(case.status, CaseStatus::Created);
+    assert_eq!(case.provider_status, kyc_idnow::mapping::NO_DATA_YET);
     assert_eq!(case.case_ref.case_id, handle.case_ref.case_id);
-    // A different provider instance (it did not create the ident) still knows it exists: IDnow's
-    // 404 key names the IdentID.
+    assert_eq!(case.raw["errors"][0]["cause"], "OBJECT_NOT_FOUND");
+    // The adapter remembers nothing: IDnow's 404 key names the IdentID, by reference or by id.
     let other = common::provider(&sb);
-    let case = other
-        .get_case(&CaseRef::by_reference(Provider::IdNow, &reference))
-        .await
-        .unwrap();
-    assert_eq!(case.status, CaseStatus::Created);
-    assert_eq!(case.case_ref.case_id, handle.case_ref.case_id);
-    // An unknown reference is NotFound.
+    for case_ref in [
+        CaseRef::by_reference(Provider::IdNow, &reference),
+        CaseRef::by_case_id(Provider::IdNow, handle.case_ref.case_id.clone().unwrap()),
+    ] {
+        let case = other.get_case(&case_ref).await.unwrap();
+        assert_eq!(case.status, CaseStatus::Created, "{case_ref}");
+        assert_eq!(case.case_ref.case_id, handle.case_ref.case_id);
+    }
+    // An unknown reference is NotFound, also with a made-up IdentID (looked up as well).
     let e = provider
         .get_case(&CaseRef::by_reference(Provider::IdNow, "no-such-ident"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
-    // IDnow looks idents up by transaction number only.
     let e = provider
-        .get_case(&CaseRef::by_case_id(Provider::IdNow, "TST-ABCDE"))
+        .get_case(&CaseRef::new(
+            Provider::IdNow,
+            Some("TST-NOPEX".into()),
+            Some("no-such-ident".into()),
+        ))
         .await
         .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+    let e = provider
+        .get_case(&CaseRef::by_case_id(Provider::IdNow, "TST-NOPEX"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn in_the_flow_get_has_no_data_and_webhooks_still_say_in_progress_or_retryable() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let (url, mut inbox) = listener().await;
+    let company = sb.idnow().company_id().to_string();
+    sb.idnow()
+        .set_webhook(
+            &company,
+            Some(WebhookTarget {
+                url,
+                basic_auth: None,
+            }),
+        )
+        .unwrap();
+    let provider = common::provider(&sb);
+    let reference = common::txn("flow");
+    let handle = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    async fn next_notice(
+        provider: &IdnowProvider,
+        inbox: &mut mpsc::UnboundedReceiver<WebhookRequest>,
+    ) -> kyc_core::webhook::WebhookNotice {
+        let request = tokio::time::timeout(std::time::Duration::from_secs(5), inbox.recv())
+            .await
+            .expect("a webhook in time")
+            .expect("inbox open");
+        provider.verify_webhook(&request).unwrap()
+    }
+    sb.idnow()
+        .user_start(&company, &reference, &Default::default())
+        .unwrap();
+    let start = next_notice(&provider, &mut inbox).await;
+    assert_eq!(start.event, WebhookEvent::Started);
+    // IDnow has no data while the user is in the flow; the stateless read says so.
+    let read = provider.get_case(&handle.case_ref).await.unwrap();
+    assert_eq!(read.status, CaseStatus::Created);
+    assert_eq!(read.provider_status, kyc_idnow::mapping::NO_DATA_YET);
+    // The START webhook still resolves to in progress (from the body: GET has no data).
+    let resolved = provider.resolve_webhook(&start).await.unwrap();
+    assert_eq!(resolved.status, CaseStatus::InProgress);
+    assert_eq!(resolved.provider_status, "START");
+
+    // Aborted: GET has data again, and the notice resolves with its reason.
+    sb.idnow()
+        .user_abort(
+            &company,
+            &reference,
+            Some("USER_CANCELLATION_DOCUMENT_EXPIRED"),
+        )
+        .unwrap();
+    let aborted = next_notice(&provider, &mut inbox).await;
+    assert_eq!(aborted.event, WebhookEvent::Aborted);
+    // The user starts again before the ABORTED notice is resolved: GET has no data, the
+    // notice's own case (with reason and payload) is the answer.
+    sb.idnow()
+        .user_start(&company, &reference, &Default::default())
+        .unwrap();
+    let resolved = provider.resolve_webhook(&aborted).await.unwrap();
+    assert_eq!(resolved.status, CaseStatus::Retryable);
+    assert_eq!(
+        resolved.reasons[0].code,
+        "USER_CANCELLATION_DOCUMENT_EXPIRED"
+    );
+    assert_eq!(
+        resolved.reasons[0].category,
+        ReasonCategory::DocumentExpired
+    );
+    assert_eq!(resolved.raw["identificationprocess"]["result"], "ABORTED");
+}
+
+#[tokio::test]
+async fn a_transient_failure_to_read_is_an_error_not_the_webhook_body() {
+    let sb = common::sandbox(1.0).await;
+    let provider = common::provider(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let reference = common::txn("resolve-503");
+    provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    sb.idnow()
+        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    // A START notice redelivered for a finished ident, while IDnow's GET answers 503.
+    let start = kyc_idnow::webhook::parse_webhook_body(
+        format!(
+            r#"{{"identificationprocess":{{"result":"START","transactionnumber":"{reference}"}}}}"#
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let mut fault = Fault::new(FaultKind::Status { status: 503 }, 10);
+    fault.method = Some("GET".into());
+    sb.idnow().inject_fault(fault);
+    let e = provider.resolve_webhook(&start).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+    assert_eq!(e.http_status(), Some(503));
+    sb.idnow().clear_faults();
+    // Once IDnow answers, the notice resolves to the current state, not to "in progress".
+    let case = provider.resolve_webhook(&start).await.unwrap();
+    assert!(
+        matches!(case.status, CaseStatus::Approved { .. }),
+        "{}",
+        case.status
+    );
+}
+
+#[tokio::test]
+async fn a_case_ref_with_only_the_ident_id_works() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let provider = common::provider(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let reference = common::txn("only-id");
+    let handle = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    sb.idnow()
+        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    let by_id = CaseRef::by_case_id(Provider::IdNow, handle.case_ref.case_id.clone().unwrap());
+    let case = provider.get_case(&by_id).await.unwrap();
+    assert!(matches!(case.status, CaseStatus::Approved { .. }));
+    assert_eq!(case.case_ref.reference.as_deref(), Some(reference.as_str()));
+    let pdf = case
+        .artifacts
+        .iter()
+        .find(|a| a.kind == ArtifactKind::ResultPdf)
+        .unwrap();
+    let bytes = provider.fetch_artifact(&by_id, pdf).await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let outcome = provider
+        .archive_cases(std::slice::from_ref(&by_id))
+        .await
+        .unwrap();
+    assert_eq!(outcome.archived, vec![by_id]);
+    assert!(provider.capabilities().lookup_by_case_id);
+}
+
+#[tokio::test]
+async fn create_sends_only_documented_fields_unless_the_account_takes_more() {
+    let sb = common::sandbox_without_autostart(1.0).await;
+    let company = sb.idnow().company_id().to_string();
+    let mut c = new_case(&common::txn("extras"), "Erika");
+    c.person.birth_name = Some("Gabler".into());
+    c.person.title = Some("Dr.".into());
+    c.language = Some(kyc_core::Language::English);
+    // By default only the Create Ident table's fields go out: the sandbox (which answers
+    // UNRECOGNIZED_FIELD to anything else) accepts the create.
+    let provider = common::provider(&sb);
+    let handle = provider.create_case(&c).await.unwrap();
+    let expires = handle.expires_at.expect("the ident lifetime is known");
+    let days = (expires - chrono::Utc::now().fixed_offset()).num_days();
+    assert!((89..=90).contains(&days), "{days}");
+    // An account configured to send them, where IDnow did not enable them: 400, with a hint.
+    let mut config = common::config(&sb);
+    config.account.send_birthname_and_title = true;
+    let opted_in = IdnowProvider::new(config).unwrap();
+    let mut c2 = c.clone();
+    c2.reference = common::txn("extras2");
+    let e = opted_in.create_case(&c2).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert_eq!(e.cause_code(), Some("UNRECOGNIZED_FIELD"));
+    assert!(e.hint().unwrap().contains("IdnowConfig::account"), "{e}");
+    let snapshot = sb
+        .idnow()
+        .ident(&company, handle.case_ref.reference.as_deref().unwrap());
+    assert!(snapshot.is_some());
+}
+
+#[tokio::test]
+async fn control_characters_in_custom_fields_are_refused_before_sending() {
+    let sb = common::sandbox(1.0).await;
+    let provider = common::provider(&sb);
+    let mut c = new_case(&common::txn("ctrl"), "Erika");
+    c.custom_fields = vec!["ok".into(), "bad\u{1b}[31m".into()];
+    let e = provider.create_case(&c).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidInput);
+    assert!(
+        e.violations().iter().any(|v| v.field == "custom_fields[1]"),
+        "{:?}",
+        e.violations()
+    );
+    // The typed client checks its own body too, naming IDnow's field.
+    let request = kyc_idnow::wire::CreateIdentRequest {
+        custom2: Some("line\nbreak".into()),
+        ..Default::default()
+    };
+    let e = provider
+        .client()
+        .create_ident(&common::txn("ctrl2"), &request)
+        .await
+        .unwrap_err();
+    assert_eq!(e.violations()[0].field, "custom2");
+    assert_eq!(
+        e.to_string(),
+        "idnow: invalid input: custom2 must be free of control characters"
+    );
+    assert_eq!(sb.idnow().login_count(), 0, "nothing was sent");
 }
 
 #[tokio::test]
@@ -209,6 +423,10 @@ async fn list_and_archive() {
         )
         .unwrap();
     let finished = provider.list_cases(&CaseFilter::default()).await.unwrap();
+    assert!(
+        !finished.partial,
+        "IDnow lists every unarchived finished ident"
+    );
     assert!(finished
         .cases
         .iter()
@@ -222,6 +440,18 @@ async fn list_and_archive() {
         .cases
         .iter()
         .any(|c| c.case_ref.reference.as_deref() == Some(txn_pending.as_str())));
+    assert!(
+        all.partial,
+        "IDnow cannot list idents not started or in the flow: the list may be incomplete"
+    );
+    let archived = provider
+        .list_cases(&CaseFilter {
+            archived: true,
+            ..CaseFilter::default()
+        })
+        .await
+        .unwrap();
+    assert!(archived.partial, "IDnow cannot list archived idents");
     let capped = provider
         .list_cases(&CaseFilter {
             max_results: Some(1),
@@ -240,6 +470,32 @@ async fn list_and_archive() {
         .unwrap();
     assert_eq!(outcome.archived, vec![done.case_ref.clone()]);
     assert_eq!(outcome.not_archived.len(), 1);
+    assert!(
+        outcome.not_archived[0].1.starts_with("unknown or deleted"),
+        "{:?}",
+        outcome.not_archived
+    );
+    // Twice, and an unfinished one: each refusal says why.
+    let outcome = provider
+        .archive_cases(&[done.case_ref.clone(), pending.case_ref.clone()])
+        .await
+        .unwrap();
+    assert!(outcome.archived.is_empty());
+    assert_eq!(
+        outcome.already_archived,
+        vec![done.case_ref.clone()],
+        "the second archive finds it archived (not BAD_REQUEST)"
+    );
+    let reasons: Vec<&str> = outcome
+        .not_archived
+        .iter()
+        .map(|(_, r)| r.as_str())
+        .collect();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("not finished (REVIEW_PENDING)"),
+        "{reasons:?}"
+    );
 }
 
 #[derive(Clone)]
@@ -314,10 +570,7 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
         );
         events.push(notice.event.clone());
         let case = provider.resolve_webhook(&notice).await.unwrap();
-        if stored
-            .as_ref()
-            .is_none_or(|s| kyc_idnow::webhook::supersedes(&case, s))
-        {
+        if stored.as_ref().is_none_or(|s| case.supersedes(s)) {
             stored = Some(case);
         }
         // A tampered request is refused.
@@ -350,8 +603,90 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
     assert_eq!(notice.event, WebhookEvent::Final);
     let reviewed = provider.resolve_webhook(&notice).await.unwrap();
     assert_eq!(reviewed.status, CaseStatus::Declined);
-    assert!(kyc_idnow::webhook::supersedes(
-        &reviewed,
-        stored.as_ref().unwrap()
-    ));
+    assert!(reviewed.supersedes(stored.as_ref().unwrap()));
+}
+
+#[tokio::test]
+async fn an_inactive_user_is_aborted_and_the_case_can_be_resumed() {
+    // Time scale 6,000: IDnow's thirty minutes of inactivity take 300 ms.
+    let sb = common::sandbox_without_autostart(6_000.0).await;
+    let (url, mut inbox) = listener().await;
+    let company = sb.idnow().company_id().to_string();
+    sb.idnow()
+        .set_webhook(
+            &company,
+            Some(WebhookTarget {
+                url,
+                basic_auth: None,
+            }),
+        )
+        .unwrap();
+    let provider = common::provider(&sb);
+    let reference = common::txn("idle");
+    let handle = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    sb.idnow()
+        .user_start(&company, &reference, &Default::default())
+        .unwrap();
+    let mut events = Vec::new();
+    let aborted = loop {
+        let request = tokio::time::timeout(std::time::Duration::from_secs(5), inbox.recv())
+            .await
+            .expect("a webhook in time")
+            .unwrap();
+        let notice = provider.verify_webhook(&request).unwrap();
+        events.push(notice.event.clone());
+        if notice.event == WebhookEvent::Aborted {
+            break notice;
+        }
+    };
+    assert_eq!(events, [WebhookEvent::Started, WebhookEvent::Aborted]);
+    let case = provider.resolve_webhook(&aborted).await.unwrap();
+    assert_eq!(case.status, CaseStatus::Retryable);
+    assert_eq!(case.provider_status, "ABORTED");
+    assert!(case.reasons.is_empty(), "the user chose no abort reason");
+    assert!(case.status.can_resume());
+    assert_eq!(
+        provider.get_case(&handle.case_ref).await.unwrap().status,
+        CaseStatus::Retryable
+    );
+    // The same IdentID can be started again.
+    sb.idnow()
+        .user_start(&company, &reference, &Default::default())
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_ident_past_its_lifetime_is_not_found() {
+    let mut options = kyc_sandbox::SandboxOptions {
+        time_scale: 100.0,
+        ..Default::default()
+    };
+    // 60 documented seconds instead of 90 days: 600 ms at this scale.
+    options.idnow.ident_lifetime = Some(std::time::Duration::from_secs(60));
+    let sb = kyc_sandbox::Sandbox::start(options).await.unwrap();
+    let provider = common::provider(&sb);
+    let company = sb.idnow().company_id().to_string();
+    let reference = common::txn("lifetime");
+    let handle = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap();
+    sb.idnow()
+        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
+        .unwrap();
+    assert!(provider.get_case(&handle.case_ref).await.is_ok());
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    // Deleted: neither by reference nor by IdentID, and not "created" either.
+    let e = provider.get_case(&handle.case_ref).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::NotFound, "{e}");
+    // A new case needs a new reference: transaction numbers are never reused.
+    let e = provider
+        .create_case(&new_case(&reference, "Erika"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Conflict);
+    assert!(e.hint().unwrap().contains("new reference"), "{e}");
 }

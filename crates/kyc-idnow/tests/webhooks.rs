@@ -1,12 +1,13 @@
 //! Webhooks: authentication (Basic auth, source IP), telling the five webhook types apart, and
-//! the supersede rule. Bodies are the document's own examples.
+//! which notice wins (`Case::supersedes`, the one rule for every provider). Bodies are the
+//! document's own examples.
 
 use http::HeaderMap;
 use kyc_core::webhook::{
     basic_auth_header, BasicCredentials, WebhookAuth, WebhookEvent, WebhookRequest,
 };
 use kyc_core::{CaseStatus, ErrorKind};
-use kyc_idnow::webhook::{parse_webhook_body, supersedes, verify_and_parse};
+use kyc_idnow::webhook::{parse_webhook_body, verify_and_parse};
 use kyc_idnow::Environment;
 use std::path::PathBuf;
 
@@ -77,6 +78,14 @@ fn unreadable_bodies_are_errors_that_keep_the_body() {
             String::from_utf8_lossy(body)
         );
         assert_eq!(e.raw_body().unwrap().as_bytes(), body);
+        // A webhook body is not an answer of IDnow: no "IDnow answered", no HTTP status.
+        let shown = e.to_string();
+        assert!(shown.starts_with("idnow: webhook body: "), "{shown}");
+        assert!(
+            !shown.contains("answered") && !shown.contains("HTTP"),
+            "{shown}"
+        );
+        assert_eq!(e.http_status(), None);
     }
     let original = fixture("sample_1_success.original-invalid.txt");
     let e = parse_webhook_body(&original).unwrap_err();
@@ -127,33 +136,55 @@ fn documented_ranges_per_environment() {
     assert!(Environment::LiveAe.webhook_allowlist().is_none());
 }
 
+fn case(name: &str) -> kyc_core::Case {
+    *parse_webhook_body(&fixture(name)).unwrap().case.unwrap()
+}
+
+fn at(mut case: kyc_core::Case, time: &str) -> kyc_core::Case {
+    case.modified_at = Some(chrono::DateTime::parse_from_rfc3339(time).unwrap());
+    case
+}
+
 #[test]
-fn a_preliminary_notice_never_replaces_a_final_one_but_a_re_review_does() {
-    let final_case = parse_webhook_body(&fixture("sample_2_success_data_changed.json"))
-        .unwrap()
-        .case
-        .unwrap();
-    let realtime = parse_webhook_body(&fixture("sample_5_check_pending.json"))
-        .unwrap()
-        .case
-        .unwrap();
-    let canceled = parse_webhook_body(&fixture("sample_6_canceled.repaired.json"))
-        .unwrap()
-        .case
-        .unwrap();
-    let fraud = parse_webhook_body(&fixture("sample_8_fraud_suspicion_confirmed.repaired.json"))
-        .unwrap()
-        .case
-        .unwrap();
-    assert!(supersedes(&final_case, &realtime));
-    assert!(
-        !supersedes(&realtime, &final_case),
-        "REALTIME after FINAL is stale"
+fn the_later_word_of_idnow_wins_a_cancellation_withdraws_a_success() {
+    // One ident's history, told by the document's samples with the times of that history.
+    let realtime = at(
+        case("sample_5_check_pending.json"),
+        "2024-03-01T10:00:00+01:00",
     );
-    assert!(!supersedes(&canceled, &final_case));
-    assert!(
-        supersedes(&fraud, &final_case),
-        "a supervisor's re-review replaces a final result"
+    let success = at(
+        case("sample_2_success_data_changed.json"),
+        "2024-03-01T10:05:00+01:00",
     );
-    assert!(supersedes(&canceled, &realtime));
+    let canceled = at(
+        case("sample_6_canceled.repaired.json"),
+        "2024-03-01T11:00:00+01:00",
+    );
+    assert!(success.supersedes(&realtime));
+    assert!(
+        !realtime.supersedes(&success),
+        "a REALTIME delivered late does not undo the FINAL"
+    );
+    assert!(
+        canceled.supersedes(&success),
+        "a CANCELED after the SUCCESS withdraws it (public facts: the data is then deleted)"
+    );
+    assert!(
+        !success.supersedes(&canceled),
+        "a late copy of the SUCCESS does not undo the withdrawal"
+    );
+    let reviewed = at(
+        case("sample_8_fraud_suspicion_confirmed.repaired.json"),
+        "2024-03-02T09:00:00+01:00",
+    );
+    assert!(
+        reviewed.supersedes(&success) && reviewed.supersedes(&canceled),
+        "a supervisor's later re-review replaces a final result"
+    );
+    // Without a time to order them, a decision stands: an ABORTED (no identificationtime)
+    // does not replace a FINAL, and the same notice twice changes nothing.
+    let aborted = case("sample_3_aborted.json");
+    assert!(aborted.modified_at.is_none());
+    assert!(!aborted.supersedes(&success));
+    assert!(success.supersedes(&success.clone()));
 }

@@ -21,6 +21,7 @@
 use crate::config::{Encryption, PostidentConfig};
 use crate::crypto::{PrivateKey, ScrKeyHeaders, HEADER_ALG, HEADER_KEY, HEADER_KEY_HASH};
 use crate::error::{describe_json_error, PostidentError};
+use crate::ids::check_case_id;
 use crate::wire::{ArchivedCase, CaseResult, CreateCaseRequest, CreateCaseResponse};
 use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -170,8 +171,9 @@ pub struct CaseResponse {
 pub struct CaseListResponse {
     /// The cases.
     pub cases: Vec<CaseResponse>,
-    /// POSTIDENT said `X-PARTIAL-DELIVERY: true`: more cases match. They are only returned once
-    /// the ones received are archived (see [`Client::list_all_archiving_each_page`]).
+    /// More cases match than this answer holds: POSTIDENT said `X-PARTIAL-DELIVERY: true` (the
+    /// rest is only returned once the ones received are archived, see
+    /// [`Client::list_all_archiving_each_page`]), or [`ListQuery::max_results`] cut the answer.
     pub partial: bool,
 }
 
@@ -312,6 +314,10 @@ impl Client {
             )
             .with_source(e)
         })?;
+        let reference = request
+            .process_data
+            .as_ref()
+            .and_then(|p| p.reference_id.as_deref());
         let (body, _) = self
             .send(
                 "create case",
@@ -321,7 +327,8 @@ impl Client {
                 false,
                 RetryPolicy::OnlyIfNotSent,
             )
-            .await?;
+            .await
+            .map_err(|e| explain_create_failure(e, reference))?;
         let (typed, _raw): (CreateCaseResponse, _) = parse("create case", &body)?;
         Ok(typed)
     }
@@ -422,7 +429,10 @@ impl Client {
             })?;
             cases.push(CaseResponse { result, raw: item });
         }
+        let mut partial = partial;
         if let (false, Some(max)) = (query.status_only, query.max_results) {
+            // More cases matched than asked for: that is a partial answer too.
+            partial |= cases.len() > max as usize;
             cases.truncate(max as usize);
         }
         Ok(CaseListResponse { cases, partial })
@@ -569,10 +579,10 @@ impl Client {
                     let headers = response.headers().clone();
                     match response.bytes().await {
                         Ok(bytes) => Ok((status, headers, bytes)),
-                        Err(e) => Err(transport(operation, e)),
+                        Err(e) => Err(transport(operation, &url, e)),
                     }
                 }
-                Err(e) => Err(transport(operation, e)),
+                Err(e) => Err(transport(operation, &url, e)),
             };
             let retryable = match &outcome {
                 Ok((status, _, _)) => {
@@ -609,6 +619,7 @@ impl Client {
                     status: status.as_u16(),
                     retry_after: retry_after(&headers),
                     body: bytes,
+                    encrypted_request: key.is_some(),
                 }
                 .into());
             }
@@ -654,12 +665,49 @@ impl Client {
     }
 }
 
+/// Adds what a failed create means for the caller: whether a case may exist now, and how to find
+/// it (POSTIDENT has no lookup by referenceId, but the referenceId is unique per clientId, so a
+/// second create with the same reference answers 409 when the first one went through).
+fn explain_create_failure(e: Error, reference: Option<&str>) -> Error {
+    let reference = match reference {
+        Some(r) => format!(
+            "referenceId {:?}",
+            kyc_core::wire::printable(r, kyc_core::wire::DEFAULT_MAX_CHARS).to_string()
+        ),
+        None => "its referenceId".to_string(),
+    };
+    let transport_kind = std::error::Error::source(&e)
+        .and_then(|s| s.downcast_ref::<PostidentError>())
+        .and_then(|p| match p {
+            PostidentError::Transport { kind, .. } => Some(*kind),
+            _ => None,
+        });
+    let hint = match (transport_kind, e.http_status()) {
+        (Some("connect"), _) => {
+            "the connection could not be made, so nothing reached POSTIDENT and no case was \
+             created; it is safe to try again"
+                .to_string()
+        }
+        (Some(_), _) | (None, Some(500..=599)) => format!(
+            "a case may have been created: before creating another, look for {reference} among \
+             the open cases (list `new` and `inProgress` cases); creating again with the same \
+             reference is safe, POSTIDENT answers 409 when the first request went through"
+        ),
+        (None, Some(409)) => format!(
+            "{reference} is already used for this clientId: use a new reference, or look up the \
+             case created with it (list the cases and compare `orderData.processData.referenceId`)"
+        ),
+        _ => return e,
+    };
+    e.with_hint(hint)
+}
+
 /// The longest `Retry-After` the client waits out by itself before retrying. When POSTIDENT asks
 /// for a longer pause, the call fails at once with [`ErrorKind::Throttled`] (or `Transient` for a
 /// 5xx) carrying [`kyc_core::Error::retry_after`], and the caller decides.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 
-fn transport(operation: &'static str, e: reqwest::Error) -> PostidentError {
+fn transport(operation: &'static str, url: &Url, e: reqwest::Error) -> PostidentError {
     let kind = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {
@@ -667,8 +715,14 @@ fn transport(operation: &'static str, e: reqwest::Error) -> PostidentError {
     } else {
         "request"
     };
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    let _ = shown.set_password(None);
+    let _ = shown.set_username("");
     PostidentError::Transport {
         operation,
+        url: shown.to_string(),
         kind,
         source: e.without_url(),
     }
@@ -709,22 +763,6 @@ fn parse<T: DeserializeOwned>(
     let typed = serde_json::from_value(raw.clone())
         .map_err(|e| malformed(operation, &describe_json_error(&e), body))?;
     Ok((typed, raw))
-}
-
-/// A caseId goes into the URL path: refuse anything but letters, digits, `-` and `_`.
-fn check_case_id(field: &str, case_id: &str) -> kyc_core::Result<()> {
-    if case_id.is_empty()
-        || case_id.len() > 64
-        || !case_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::invalid_input(vec![kyc_core::FieldViolation::new(
-            field,
-            "a POSTIDENT caseId: 1 to 64 ASCII letters, digits, '-' or '_'",
-        )]));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

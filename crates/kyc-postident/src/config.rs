@@ -86,6 +86,58 @@ impl Encryption {
     }
 }
 
+/// Which side of POSTIDENT's client–partner constellation (result guide section 9) the
+/// credentials belong to.
+///
+/// A client may let a *partner* (e.g. a comparison portal) run the identification front end:
+/// the partner creates the cases for the client's clientId, receives webhooks at its own
+/// `webHookUrlPartner`, and reads **status data only** — never result data. The client reads
+/// results as usual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Role {
+    /// The business customer: creates cases, reads result data, archives. The default.
+    #[default]
+    Client,
+    /// A partner acting for the client: creates cases (the neutral `webhook_url` becomes
+    /// `webHookUrlPartner`), reads the status endpoints only (`get_case` and `list_cases` carry
+    /// status, reasons and attempts but no identity or files); archiving and file downloads
+    /// answer [`kyc_core::ErrorKind::Unsupported`].
+    Partner,
+}
+
+impl Role {
+    /// The configuration name: `client` or `partner`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Partner => "partner",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+
+    /// Reads `client` or `partner` (case-insensitive).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "client" => Ok(Role::Client),
+            "partner" => Ok(Role::Partner),
+            _ => Err(Error::configuration(
+                "postident.role",
+                "must be \"client\" or \"partner\"",
+            )),
+        }
+    }
+}
+
 /// Everything the adapter needs to talk to one POSTIDENT account.
 #[derive(Clone)]
 pub struct PostidentConfig {
@@ -105,6 +157,8 @@ pub struct PostidentConfig {
     pub webhook: WebhookAuth,
     /// Timeouts and retry limits.
     pub http: HttpOptions,
+    /// Client (default) or partner credentials (result guide section 9).
+    pub role: Role,
 }
 
 impl PostidentConfig {
@@ -124,6 +178,7 @@ impl PostidentConfig {
             encryption,
             webhook: WebhookAuth::default(),
             http: HttpOptions::default(),
+            role: Role::Client,
         }
     }
 
@@ -206,6 +261,7 @@ impl fmt::Debug for PostidentConfig {
             .field("encryption", &self.encryption)
             .field("webhook", &self.webhook)
             .field("http", &self.http)
+            .field("role", &self.role)
             .finish()
     }
 }
@@ -278,6 +334,13 @@ mod tests {
             Environment::Integration
         );
         assert!("staging".parse::<Environment>().is_err());
+        assert_eq!("Partner".parse::<Role>().unwrap(), Role::Partner);
+        assert_eq!(Role::default(), Role::Client);
+        assert!("reseller"
+            .parse::<Role>()
+            .unwrap_err()
+            .to_string()
+            .contains("postident.role"));
         assert_eq!(
             Environment::Production.base_url().as_str(),
             "https://postident.deutschepost.de/api"

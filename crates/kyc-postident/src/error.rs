@@ -13,8 +13,9 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PostidentError {
-    /// POSTIDENT answered a non-success HTTP status.
-    #[error("{operation} answered HTTP {status}")]
+    /// POSTIDENT answered a non-success HTTP status. The message says what the status means for
+    /// this operation; [`kyc_core::Error`]'s `Display` adds `(HTTP nnn, cause ...)` once.
+    #[error("{operation}: {}", http_summary(operation, *status))]
     Http {
         /// What we asked (`get case`, `archive cases`, ...).
         operation: &'static str,
@@ -24,12 +25,17 @@ pub enum PostidentError {
         body: Bytes,
         /// `Retry-After`, when sent.
         retry_after: Option<Duration>,
+        /// Whether the request carried the `x-scr-*` encryption headers (a 400 to such a read
+        /// is most likely about them).
+        encrypted_request: bool,
     },
     /// The request did not get an answer (connection refused, reset, timeout).
-    #[error("{operation} failed before an answer arrived: {kind}")]
+    #[error("{operation}: no answer from {url} ({kind})")]
     Transport {
         /// What we asked.
         operation: &'static str,
+        /// Where we asked: scheme, host, port and path (no query string).
+        url: String,
         /// `timeout`, `connect` or `request`.
         kind: &'static str,
         /// The underlying error.
@@ -62,13 +68,13 @@ pub enum PostidentError {
         fingerprint: String,
     },
     /// The body is not a well-formed compact JWE, or its content fails authentication.
-    #[error("the encrypted answer is corrupt: {detail}")]
+    #[error("the encrypted result is corrupt: {detail}")]
     CorruptJwe {
         /// What is wrong with it.
         detail: String,
     },
     /// The JWE uses an algorithm we do not decrypt.
-    #[error("the encrypted answer uses an unsupported algorithm: {detail}")]
+    #[error("the encrypted result uses an unsupported algorithm: {detail}")]
     UnsupportedJwe {
         /// Which one.
         detail: String,
@@ -94,14 +100,35 @@ impl PostidentError {
     }
 }
 
-/// Reads the error details POSTIDENT might put in an error body. The body shape is not
-/// documented; we look for the usual JSON keys and otherwise keep the body raw only.
+/// What an HTTP error status means for one operation, in words (the status number itself is
+/// added by [`kyc_core::Error`]'s `Display`, once).
+fn http_summary(operation: &str, status: u16) -> &'static str {
+    let about_a_case = operation.contains("case") && !operation.starts_with("list");
+    match status {
+        400 => "POSTIDENT refused the request as invalid",
+        401 => "POSTIDENT did not accept the credentials",
+        403 => "POSTIDENT refused access to this operation",
+        404 if about_a_case => "POSTIDENT does not know this caseId",
+        404 => "POSTIDENT does not know this address",
+        409 if operation == "create case" => "the referenceId is already used by another case",
+        409 => "POSTIDENT reports a conflict",
+        429 => "POSTIDENT asks to slow down",
+        500..=599 => "POSTIDENT failed on its side",
+        _ => "POSTIDENT answered with an unexpected status",
+    }
+}
+
+/// Reads the error details POSTIDENT might put in an error body (never result data: this runs
+/// on error answers only). The body shape is not documented; we look for the usual JSON keys
+/// and otherwise keep the body raw only.
 fn detail_from_body(body: &[u8]) -> Option<ProviderErrorDetail> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return detail_from_text(body);
+    };
     let obj = value.as_object()?;
     let text = |keys: &[&str]| {
         keys.iter().find_map(|k| obj.get(*k)).and_then(|v| match v {
-            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
             serde_json::Value::Number(n) => Some(n.to_string()),
             _ => None,
         })
@@ -114,6 +141,67 @@ fn detail_from_body(body: &[u8]) -> Option<ProviderErrorDetail> {
     (detail != ProviderErrorDetail::default()).then_some(detail)
 }
 
+/// A short plain-text error body (not HTML, not JSON) is the provider's message itself.
+fn detail_from_text(body: &[u8]) -> Option<ProviderErrorDetail> {
+    let text = std::str::from_utf8(body).ok()?.trim();
+    if text.is_empty() || text.len() > 500 || text.starts_with('<') {
+        return None;
+    }
+    let mut detail = ProviderErrorDetail::default();
+    detail.message = Some(text.to_string());
+    Some(detail)
+}
+
+/// What the user most likely has to do about an HTTP error, in our words (shown after the
+/// message). `said` is the provider's own explanation, when its body had one: it is read to tell
+/// the common 400 causes apart, never printed here.
+fn http_hint(
+    operation: &str,
+    status: u16,
+    encrypted_request: bool,
+    said: Option<&str>,
+) -> Option<String> {
+    let said = said.unwrap_or_default().to_ascii_lowercase();
+    let hint = match status {
+        400 if said.contains("keyhash") || said.contains("key hash") => {
+            "the key hash does not match the public key and the data password: check \
+             `postident.data_password` (the one Deutsche Post issued for this clientId) and \
+             `postident.private_key`"
+        }
+        400 if said.contains("x-scr-key") || said.contains("public key") => {
+            "POSTIDENT cannot use the public key sent: check `postident.private_key` (an RSA key \
+             of at least 2048 bits, PKCS#8)"
+        }
+        400 if said.contains("encryption") => {
+            "this clientId requires encrypted results: set `postident.encryption = true` with \
+             `private_key` and `data_password`"
+        }
+        400 if encrypted_request => {
+            "a read with encryption headers was refused; the usual cause is a key hash that does \
+             not match the public key and the data password: check `postident.data_password` \
+             and `postident.private_key`"
+        }
+        400 => return None,
+        401 => {
+            "check `postident.username`, `postident.password` and `postident.client_id` \
+             (a clientId that is not set up for SCR-Ident is refused the same way)"
+        }
+        403 => {
+            "these credentials may not use this operation (a partner account reads status \
+             data only): check `postident.role` and the credentials"
+        }
+        404 if operation.contains("case") && !operation.starts_with("list") => {
+            "check the caseId; POSTIDENT deletes cases after the account's retention period \
+             (at most 150 days)"
+        }
+        409 if operation == "create case" => {
+            "use a new reference, or look up the case that already has this referenceId"
+        }
+        _ => return None,
+    };
+    Some(hint.to_string())
+}
+
 impl From<PostidentError> for Error {
     fn from(e: PostidentError) -> Error {
         let kind = e.kind();
@@ -121,13 +209,21 @@ impl From<PostidentError> for Error {
         let mut error = Error::new(kind, message).with_provider(Provider::Postident);
         match &e {
             PostidentError::Http {
+                operation,
                 status,
                 body,
                 retry_after,
-                ..
+                encrypted_request,
             } => {
                 error = error.with_http_status(*status).with_raw_body(body.clone());
-                if let Some(d) = detail_from_body(body) {
+                let detail = detail_from_body(body);
+                let said = detail.as_ref().and_then(|d| d.message.clone());
+                if let Some(hint) =
+                    http_hint(operation, *status, *encrypted_request, said.as_deref())
+                {
+                    error = error.with_hint(hint);
+                }
+                if let Some(d) = detail {
                     error = error.with_detail(d);
                 }
                 if let Some(r) = retry_after {
@@ -167,6 +263,7 @@ mod tests {
                 br#"{"message":"referenceId exists","code":"DUPLICATE","firstName":"Erika"}"#,
             ),
             retry_after: None,
+            encrypted_request: false,
         }
         .into();
         assert_eq!(e.kind(), ErrorKind::Conflict);
@@ -179,6 +276,65 @@ mod tests {
         assert!(e.raw_body().unwrap().to_string_lossy().contains("Erika"));
         assert!(!e.to_string().contains("Erika"), "{e}");
         assert!(!format!("{e:?}").contains("Erika"));
+    }
+
+    fn http(operation: &'static str, status: u16, body: &'static [u8], encrypted: bool) -> Error {
+        PostidentError::Http {
+            operation,
+            status,
+            body: Bytes::from_static(body),
+            retry_after: None,
+            encrypted_request: encrypted,
+        }
+        .into()
+    }
+
+    #[test]
+    fn the_status_is_said_once_and_the_common_causes_read_differently() {
+        let wrong_key = http(
+            "get case",
+            400,
+            br#"{"timestamp":"2024-01-01T10:00:00+01:00","status":400,"error":"Bad Request","message":"header x-scr-keyhash: does not match x-scr-key and the data password of this client"}"#,
+            true,
+        );
+        let shown = wrong_key.to_string();
+        assert_eq!(shown.matches("HTTP 400").count(), 1, "{shown}");
+        assert!(shown.contains("data_password"), "{shown}");
+        assert!(
+            wrong_key
+                .provider_detail()
+                .and_then(|d| d.message.as_deref())
+                .is_some_and(|m| m.contains("does not match")),
+            "the provider's own explanation is kept"
+        );
+        let credentials = http("get case", 401, b"", false);
+        let unknown = http("get case", 404, br#"{"message":"case X not found"}"#, false);
+        let duplicate = http("create case", 409, b"", false);
+        let texts: Vec<String> = [&wrong_key, &credentials, &unknown, &duplicate]
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
+        for (i, a) in texts.iter().enumerate() {
+            assert_eq!(a.matches("HTTP ").count(), 1, "{a}");
+            for b in &texts[i + 1..] {
+                assert_ne!(a.split(" (HTTP").next(), b.split(" (HTTP").next());
+            }
+        }
+        assert!(credentials.hint().unwrap().contains("postident.username"));
+        assert!(unknown.to_string().contains("does not know this caseId"));
+        assert!(duplicate
+            .to_string()
+            .contains("referenceId is already used"));
+        // A 400 to an encrypted read without a recognisable explanation still points at the key.
+        let bare = http("get case", 400, b"", true);
+        assert!(bare.hint().unwrap().contains("data_password"));
+        // A plain-text error body is the provider's message.
+        let text = http("list cases", 503, b"maintenance until 06:00", false);
+        assert_eq!(
+            text.provider_detail().and_then(|d| d.message.as_deref()),
+            Some("maintenance until 06:00")
+        );
+        assert!(text.hint().is_none());
     }
 
     #[test]

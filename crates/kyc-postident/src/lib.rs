@@ -46,6 +46,7 @@ pub mod client;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod ids;
 pub mod mapping;
 pub mod normalize;
 pub mod provider;
@@ -58,7 +59,7 @@ pub mod wire;
 pub use kyc_core;
 
 pub use client::{CaseListResponse, CaseResponse, Client, GetCaseOptions, ListQuery};
-pub use config::{Encryption, Environment, PostidentConfig};
+pub use config::{Encryption, Environment, PostidentConfig, Role};
 pub use crypto::PrivateKey;
 pub use error::PostidentError;
 pub use provider::PostidentProvider;

@@ -10,22 +10,28 @@
 //! * `archived`, `validUntil`, `created`, `modified` and the decision time carry over; custom
 //!   data becomes `custom_fields`; the JSON is kept verbatim in [`Case::raw`].
 //!
+//! * The driving licence becomes a secondary document of the identity, `addressMatch` the
+//!   address's postal check, `accountingData` the case's accounting, and
+//!   `additionalDataBasic/Eid/Video` each attempt's details ([`attempt_details`]).
+//!
 //! Identity fields keep POSTIDENT's check (`match`, `change`, `new`); a changed field carries
-//! what the client provided at creation (from `orderData`) as its original. Dates are
-//! `YYYY-MM-DD`; countries are ISO alpha-3 when recognised.
+//! what the client provided at creation (from `orderData`) as its original. A name is changed
+//! when either section (document or contact data) says `change`. Dates are `YYYY-MM-DD`;
+//! countries are ISO alpha-3 when recognised.
 
-use crate::error::PostidentError;
 use crate::status_mapping;
 use crate::wire::{
-    AddressProvided, AddressResult, CaseResult, CheckedValue, DocumentType, FieldStatus,
+    AddressMatch, AddressProvided, AddressResult, CaseResult, CheckedValue, DocumentType,
+    DrivingLicenceClassProvided, DrivingLicenceProvided, DrivingLicenceResult, FieldStatus,
     IdentStatus, IdentificationDocumentProvided, IdentificationMethod, IdentificationResult,
     RecordResult, RecordType,
 };
 use bytes::Bytes;
 use kyc_core::{
-    Artifact, ArtifactKind, ArtifactSource, Attempt, Case, CaseRef, Checked, Country, DocumentKind,
-    FieldCheck, IdentMethod, Provider, VerifiedAddress, VerifiedContact, VerifiedDocument,
-    VerifiedIdentity, VerifiedPerson,
+    Accounting, Artifact, ArtifactKind, ArtifactSource, Attempt, AttemptDetails, Case, CaseRef,
+    Checked, Country, CouponRequests, DocumentKind, DocumentReaderCheck, FieldCheck, IdentLocation,
+    IdentMethod, LicenceClass, PostalCheck, Provider, VerifiedAddress, VerifiedContact,
+    VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
 use std::collections::BTreeMap;
 
@@ -40,12 +46,12 @@ pub fn case_from_result(
     client_id: &str,
 ) -> kyc_core::Result<Case> {
     let Some(case_id) = result.case_id.clone().filter(|c| !c.trim().is_empty()) else {
-        return Err(PostidentError::MalformedBody {
-            operation: "read case",
-            detail: "the case has no caseId".into(),
-            body: Bytes::from(serde_json::to_vec(&raw).unwrap_or_default()),
-        }
-        .into());
+        return Err(kyc_core::Error::new(
+            kyc_core::ErrorKind::Provider,
+            "the case result has no caseId",
+        )
+        .with_provider(Provider::Postident)
+        .with_raw_body(Bytes::from(serde_json::to_vec(&raw).unwrap_or_default())));
     };
     let case_ref = CaseRef::new(
         Provider::Postident,
@@ -91,6 +97,14 @@ pub fn case_from_result(
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect::<BTreeMap<_, _>>();
+    }
+    if let Some(a) = &result.accounting_data {
+        if a.accounting_number.is_some() || a.accounting_product.is_some() {
+            let mut accounting = Accounting::default();
+            accounting.number = a.accounting_number.clone();
+            accounting.product = a.accounting_product.clone();
+            case.accounting = Some(accounting);
+        }
     }
     if let Some(s) = &result.case_status {
         case.created_at = s.created_at();
@@ -219,6 +233,14 @@ fn data_changed(result: &CaseResult, primary: Option<&IdentificationResult>) -> 
             &d.date_of_expiry,
             &d.authority,
         ]);
+        for class in &d.driving_licence_classes {
+            fields.extend([
+                &class.class_name,
+                &class.date_issued,
+                &class.date_of_expiry,
+                &class.restrictions,
+            ]);
+        }
     }
     fields
         .into_iter()
@@ -297,7 +319,10 @@ fn normalise(value: &str, how: Normalise) -> String {
             match Country::parse(value.trim()) {
                 Ok(c) => c.alpha3().to_string(),
                 Err(_) => {
-                    tracing::warn!(value, "POSTIDENT: unrecognised country code; kept verbatim");
+                    tracing::warn!(
+                        value = %kyc_core::wire::printable(value, kyc_core::wire::DEFAULT_MAX_CHARS),
+                        "POSTIDENT: unrecognised country code; kept verbatim"
+                    );
                     value.to_string()
                 }
             }
@@ -318,7 +343,84 @@ fn address_result(a: &AddressResult, provided: Option<&AddressProvided>) -> Veri
         postal_code: checked(&a.postal_code, p(|p| &p.postal_code), Normalise::Verbatim),
         city: checked(&a.city, p(|p| &p.city), Normalise::Verbatim),
         country: checked(&a.country, p(|p| &p.country), Normalise::Country),
+        postal_check: a.address_match.as_ref().map(postal_check),
+    }
+}
+
+/// `addressMatch` (result guide 8.6.6) in neutral words.
+fn postal_check(m: &AddressMatch) -> PostalCheck {
+    let mut check = PostalCheck::default();
+    check.redirected_domestic = m.mail_redirection_domestic;
+    check.redirected_international = m.mail_redirection_international;
+    check.undeliverable = m.undeliverable;
+    check.addressee_deceased = m.addressee_deceased;
+    check
+}
+
+/// `drivingLicence` (result guide 8.6.3 and 8.6.4): a document checked besides the
+/// identification document, with its holder and vehicle classes. Each field keeps its check; a
+/// changed one carries what `drivingLicenceProvided` held as its original.
+fn driving_licence(
+    d: &DrivingLicenceResult,
+    provided: Option<&DrivingLicenceProvided>,
+) -> VerifiedDocument {
+    let p =
+        |f: fn(&DrivingLicenceProvided) -> &Option<String>| provided.and_then(|p| f(p).as_deref());
+    let holder = VerifiedPerson {
+        first_name: checked(&d.first_name, p(|p| &p.first_name), Normalise::Verbatim),
+        last_name: checked(&d.last_name, p(|p| &p.last_name), Normalise::Verbatim),
+        birth_date: checked(&d.birth_date, p(|p| &p.birth_date), Normalise::Date),
+        birth_place: checked(&d.birth_place, p(|p| &p.birth_place), Normalise::Verbatim),
         ..Default::default()
+    };
+    let classes_provided = provided
+        .map(|p| p.driving_licence_classes.as_slice())
+        .unwrap_or_default();
+    let licence_classes = d
+        .driving_licence_classes
+        .iter()
+        .map(|c| {
+            // The provided class of the same name is what a changed field changed.
+            let name = c.class_name.as_ref().and_then(|n| n.value());
+            let cp = classes_provided
+                .iter()
+                .find(|p| p.class_name.is_some() && p.class_name.as_deref() == name);
+            let cp = |f: fn(&DrivingLicenceClassProvided) -> &Option<String>| {
+                cp.and_then(|p| f(p).as_deref())
+            };
+            let mut class = LicenceClass::default();
+            class.class = checked(&c.class_name, cp(|p| &p.class_name), Normalise::Verbatim);
+            class.valid_from = checked(&c.date_issued, cp(|p| &p.date_issued), Normalise::Date);
+            class.valid_until = checked(
+                &c.date_of_expiry,
+                cp(|p| &p.date_of_expiry),
+                Normalise::Date,
+            );
+            class.restrictions = checked(
+                &c.restrictions,
+                cp(|p| &p.restrictions),
+                Normalise::Verbatim,
+            );
+            class
+        })
+        .collect();
+    VerifiedDocument {
+        kind: DocumentKind::DriversLicence,
+        provider_type: "drivingLicence".to_string(),
+        number: checked(&d.number, p(|p| &p.number), Normalise::Verbatim),
+        authority: checked(&d.authority, p(|p| &p.authority), Normalise::Verbatim),
+        place_of_issue: Checked::absent(),
+        issued_on: checked(&d.date_issued, p(|p| &p.date_issued), Normalise::Date),
+        valid_until: checked(&d.date_of_expiry, p(|p| &p.date_of_expiry), Normalise::Date),
+        country: checked(
+            &d.country_of_document,
+            p(|p| &p.country_of_document),
+            Normalise::Country,
+        ),
+        chip_read: None,
+        licence_classes,
+        restrictions: checked(&d.restrictions, p(|p| &p.restrictions), Normalise::Verbatim),
+        holder: Some(Box::new(holder)),
     }
 }
 
@@ -328,7 +430,8 @@ fn identity(
 ) -> Option<VerifiedIdentity> {
     let contact = result.contact_data.as_ref();
     let document = primary.and_then(|p| p.identification_document.as_ref());
-    if contact.is_none() && document.is_none() {
+    let licence = primary.and_then(|p| p.driving_licence.as_ref());
+    if contact.is_none() && document.is_none() && licence.is_none() {
         return None;
     }
     let order = result.order_data.as_ref();
@@ -341,22 +444,36 @@ fn identity(
         doc_provided.and_then(|p| f(p).as_deref())
     };
     // A name read from the document wins over the contact data (which may only echo what the
-    // client provided); fall back to the contact data when there is no document.
+    // client provided); fall back to the contact data when there is no document. A change is a
+    // change whichever section reports it: when the document section says `new` or `match` (it
+    // compares with identificationDocumentProvided, which may not have been sent) but the
+    // contact section says `change` (it compares with contactDataProvided), the field changed,
+    // and its original is what was provided in the contact data.
     let doc_or_contact = |doc_field: Option<&Option<CheckedValue>>,
                           contact_field: Option<&Option<CheckedValue>>,
                           doc_original: Option<&str>,
                           contact_original: Option<&str>| {
+        let from_contact = checked(
+            contact_field.unwrap_or(&None),
+            contact_original,
+            Normalise::Verbatim,
+        );
         match doc_field {
-            Some(Some(v)) if v.value.is_some() => checked(
-                &Some(v.clone()),
-                doc_original.or(contact_original),
-                Normalise::Verbatim,
-            ),
-            _ => checked(
-                contact_field.unwrap_or(&None),
-                contact_original,
-                Normalise::Verbatim,
-            ),
+            Some(Some(v)) if v.value.is_some() => {
+                let mut from_doc = checked(
+                    &Some(v.clone()),
+                    doc_original.or(contact_original),
+                    Normalise::Verbatim,
+                );
+                if from_doc.check != FieldCheck::Changed
+                    && from_contact.check == FieldCheck::Changed
+                {
+                    from_doc.check = FieldCheck::Changed;
+                    from_doc.original = from_contact.original;
+                }
+                from_doc
+            }
+            _ => from_contact,
         }
     };
     let doc_field = |f: fn(&crate::wire::IdentificationDocumentResult) -> &Option<CheckedValue>,
@@ -461,12 +578,16 @@ fn identity(
             })
             .unwrap_or_else(Checked::absent),
     };
+    let secondary_documents = licence
+        .map(|d| driving_licence(d, order.and_then(|o| o.driving_licence_provided.as_ref())))
+        .into_iter()
+        .collect();
     Some(VerifiedIdentity {
         person,
         address,
         document,
+        secondary_documents,
         contact,
-        ..Default::default()
     })
 }
 
@@ -545,10 +666,128 @@ fn attempts(
                 }),
                 raw,
                 id: None,
-                details: Default::default(),
+                details: attempt_details(ident),
             }
         })
         .collect()
+}
+
+/// The circumstances of one identification (result guide 8.6.8–8.6.10): where and by whom,
+/// coupons, the eID pseudonym, the video recording and TAN, the post office's card reader.
+pub fn attempt_details(ident: &IdentificationResult) -> AttemptDetails {
+    let mut details = AttemptDetails::default();
+    if let Some(b) = &ident.additional_data_basic {
+        let office = [
+            &b.post_office,
+            &b.post_office_street_address,
+            &b.post_office_city,
+        ];
+        if office.iter().any(|f| f.is_some()) {
+            let mut location = IdentLocation::default();
+            location.id = b.post_office.clone();
+            location.street_address = b.post_office_street_address.clone();
+            location.city = b.post_office_city.clone();
+            details.location = Some(location);
+        }
+        for (channel, count, last) in [
+            (
+                "postident_app",
+                b.coupon_by_pi_app_request_count,
+                &b.coupon_by_pi_app_request_last_timestamp,
+            ),
+            (
+                "third_party_app",
+                b.coupon_by_tp_app_request_count,
+                &b.coupon_by_tp_app_request_last_timestamp,
+            ),
+            (
+                "download",
+                b.coupon_download_count,
+                &b.coupon_download_last_timestamp,
+            ),
+            (
+                "email",
+                b.coupon_by_email_request_count,
+                &b.coupon_by_email_request_last_timestamp,
+            ),
+        ] {
+            let last_requested_at = last.as_deref().and_then(crate::wire::parse_timestamp);
+            if count.is_none() && last_requested_at.is_none() {
+                continue;
+            }
+            let mut requests = CouponRequests::default();
+            requests.channel = channel.to_string();
+            requests.count = count.unwrap_or_default();
+            requests.last_requested_at = last_requested_at;
+            details.coupon_requests.push(requests);
+        }
+        details.note = b.checkout_note.clone().filter(|n| !n.trim().is_empty());
+        if let Some(reader) = &b.id_card_reader_check {
+            details.document_reader_checks = reader
+                .checked_categories
+                .iter()
+                .map(|category| {
+                    let mut check = DocumentReaderCheck::default();
+                    check.name = category.name.clone().unwrap_or_default();
+                    check.status = category.status.clone().unwrap_or_default();
+                    check.failed_checks = category
+                        .failed_checks_of_id_card_reader
+                        .iter()
+                        .map(
+                            |f| match (f.check_name.as_deref(), f.sub_check_name.as_deref()) {
+                                (Some(c), Some(sub)) => format!("{c}/{sub}"),
+                                (Some(c), None) => c.to_string(),
+                                (None, Some(sub)) => sub.to_string(),
+                                (None, None) => String::new(),
+                            },
+                        )
+                        .collect();
+                    check
+                })
+                .collect();
+        }
+    }
+    if let Some(e) = &ident.additional_data_eid {
+        details.eid_pseudonym = e.dkk.clone().filter(|d| !d.trim().is_empty());
+    }
+    if let Some(v) = &ident.additional_data_video {
+        let centre = v
+            .identification_service_center
+            .clone()
+            .or_else(|| v.identification_service_center_video.clone());
+        if let Some(name) = centre {
+            let mut location = IdentLocation::default();
+            location.name = Some(name);
+            details.location = Some(location);
+        }
+        details.agents = words(v.identification_agent_aliases.as_ref());
+        details.reviews = words(v.ident_reviews.as_ref());
+        details.recording_consent_at = v
+            .video_recording_accepted
+            .as_deref()
+            .and_then(crate::wire::parse_timestamp);
+        details.recording_delivered = v.video_recording_delivery_shaft;
+        details.tan_channel = v.tan_channel.as_ref().map(|t| t.as_str().to_string());
+    }
+    details
+}
+
+/// The texts in a value whose shape the guide does not document (`identificationAgentAliases`,
+/// `identReviews`): a string, a list of strings, or objects, each kept as its text (an object
+/// as its compact JSON). The value stays verbatim in the attempt's raw JSON.
+fn words(value: Option<&serde_json::Value>) -> Vec<String> {
+    use serde_json::Value;
+    let one = |v: &Value| match v {
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    };
+    match value {
+        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(v) => one(v).into_iter().collect(),
+        None => Vec::new(),
+    }
 }
 
 // ── Artifacts ────────────────────────────────────────────────────────────────────────────────

@@ -16,30 +16,32 @@ pub fn looks_like_jwe(body: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
 }
 
-/// Reads a case result JSON body. A body that is not a case is an [`ErrorKind::Provider`]
-/// error that keeps the raw body.
+/// Reads a case result JSON body. The body is the caller's input (a stored payload, a file), not
+/// an answer POSTIDENT just gave: a body that is not a case is an [`ErrorKind::InvalidInput`]
+/// error that says so, keeps the raw body and never quotes it.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
-    let malformed = |what: String| {
+    let not_a_case = |what: String| {
         Error::new(
-            ErrorKind::Provider,
-            format!("cannot read the case result: {what}"),
+            ErrorKind::InvalidInput,
+            format!("the payload is not a POSTIDENT case result: {what}"),
         )
         .with_provider(Provider::Postident)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
-    let raw: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        malformed(format!(
-            "not JSON ({:?} at line {} column {})",
-            e.classify(),
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let raw: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|e| not_a_case(crate::error::describe_json_error(&e)))?;
     if !raw.is_object() {
-        return Err(malformed("not a JSON object".into()));
+        return Err(not_a_case("not a JSON object".into()));
     }
     let result: CaseResult = serde_json::from_value(raw.clone())
-        .map_err(|e| malformed(format!("unexpected structure ({:?})", e.classify())))?;
+        .map_err(|e| not_a_case(crate::error::describe_json_error(&e)))?;
+    if result
+        .case_id
+        .as_deref()
+        .is_none_or(|c| c.trim().is_empty())
+    {
+        return Err(not_a_case("it has no caseId".into()));
+    }
     case_from_result(&result, raw, "")
 }
 

@@ -1,7 +1,7 @@
 //! [`PostidentProvider`]: POSTIDENT behind the provider-neutral [`KycProvider`] trait.
 
 use crate::client::{Client, GetCaseOptions, ListQuery};
-use crate::config::PostidentConfig;
+use crate::config::{PostidentConfig, Role};
 use crate::mapping;
 use crate::wire::{
     AddressProvided, CallbackUrl, ContactDataProvided, CreateCaseRequest, CustomData, DocumentType,
@@ -24,13 +24,22 @@ use kyc_core::{
 ///   [`PostidentProvider::with_inline_binary_data`] to receive them with every `get_case`.
 /// * Cases are addressed by `case_id` (the caseId); `reference` is the referenceId.
 /// * Webhooks carry ids only: `resolve_webhook` fetches the case.
+/// * With [`Role::Partner`] credentials (result guide section 9) the adapter reads the status
+///   endpoints only: cases carry status, reasons and attempts, never identity data or files.
 #[derive(Debug, Clone)]
 pub struct PostidentProvider {
     client: Client,
     client_id: String,
     webhook: WebhookAuth,
     inline_binary_data: bool,
+    role: Role,
 }
+
+/// How many caseIds [`KycProvider::archive_cases`] looks up, one status read each, to say why
+/// POSTIDENT did not archive them (already archived, not closed, unknown). Cases beyond this
+/// are reported as "not updated" without a look-up, so that archiving 10,000 open cases does
+/// not cost 10,000 more requests.
+pub const ARCHIVE_EXPLAIN_LIMIT: usize = 100;
 
 impl PostidentProvider {
     /// Validates the configuration and builds the adapter. Fails with
@@ -43,7 +52,63 @@ impl PostidentProvider {
             client_id: config.client_id,
             webhook: config.webhook,
             inline_binary_data: false,
+            role: config.role,
         })
+    }
+
+    /// Client or partner credentials.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    fn partner_refuses(&self, operation: &str) -> kyc_core::Result<()> {
+        if self.role == Role::Partner {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "{operation} is not open to a POSTIDENT partner: a partner reads status data \
+                     only (result guide section 9); the client does this with its own credentials"
+                ),
+            )
+            .with_provider(Provider::Postident));
+        }
+        Ok(())
+    }
+
+    /// Says why each case POSTIDENT did not archive stayed as it was, by reading its status
+    /// (at most [`ARCHIVE_EXPLAIN_LIMIT`] of them).
+    /// `None` for a case that is archived already.
+    async fn explain_not_archived(&self, ids: &[&str]) -> Vec<Option<String>> {
+        let checked = ids.len().min(ARCHIVE_EXPLAIN_LIMIT);
+        let mut reasons = Vec::with_capacity(ids.len());
+        // A few reads at a time: enough to be quick, few enough not to look like a flood.
+        for chunk in ids[..checked].chunks(4) {
+            let lookups: Vec<_> = chunk
+                .iter()
+                .map(|id| self.client.get_case_status(id, false))
+                .collect();
+            for looked_up in futures::future::join_all(lookups).await {
+                reasons.push(match looked_up {
+                    Ok(response) => not_archived_reason(&response.result),
+                    Err(e) if e.kind() == ErrorKind::NotFound => Some(
+                        "unknown case: POSTIDENT does not know this caseId (never created, or \
+                         deleted after the account's retention period)"
+                            .to_string(),
+                    ),
+                    Err(e) => Some(format!(
+                        "not updated: POSTIDENT did not archive it, and reading its status to \
+                         tell why failed ({e})"
+                    )),
+                });
+            }
+        }
+        reasons.extend(ids[checked..].iter().map(|_| {
+            Some(format!(
+                "not updated: POSTIDENT did not archive it (not looked up why: only the first \
+                 {ARCHIVE_EXPLAIN_LIMIT} cases left over are)"
+            ))
+        }));
+        reasons
     }
 
     /// When `true`, `get_case` asks for the result PDF and every file's bytes
@@ -63,9 +128,38 @@ impl PostidentProvider {
     }
 }
 
-/// Maps a neutral [`NewCase`] to the create request (fields POSTIDENT does not take, like
-/// gender, are left out; see `docs/postident.md`).
+/// Why POSTIDENT left a case out of its archive answer, read from the case's status.
+/// `None` when the case is archived already.
+fn not_archived_reason(result: &crate::wire::CaseResult) -> Option<String> {
+    use crate::wire::CaseProgress;
+    let status = result.case_status.as_ref();
+    if status.and_then(|s| s.archived) == Some(true) {
+        return None;
+    }
+    Some(match status.and_then(|s| s.status.as_ref()) {
+        Some(CaseProgress::Closed) => "not updated: POSTIDENT did not archive this closed case \
+             and did not say why; try again"
+            .to_string(),
+        Some(progress) => format!(
+            "not closed: POSTIDENT archives closed cases only, this one is {:?}",
+            kyc_core::wire::printable(progress.as_str(), kyc_core::wire::DEFAULT_MAX_CHARS)
+                .to_string()
+        ),
+        None => {
+            "not updated: POSTIDENT did not archive it and its status does not say why".to_string()
+        }
+    })
+}
+
+/// Maps a neutral [`NewCase`] to the create request of a client (fields POSTIDENT does not take,
+/// like gender, are left out; see `docs/postident.md`).
 pub fn create_request(new_case: &NewCase) -> CreateCaseRequest {
+    create_request_as(new_case, Role::Client)
+}
+
+/// Maps a neutral [`NewCase`] to the create request for `role`: a partner's `webhook_url` is its
+/// own `webHookUrlPartner` (result guide 9.2); a client's is `webHookUrl`.
+pub fn create_request_as(new_case: &NewCase, role: Role) -> CreateCaseRequest {
     let callback = |c: &Option<kyc_core::new_case::CallbackUrl>| {
         c.as_ref().map(|c| CallbackUrl {
             web_url: c.web.as_ref().map(|u| u.to_string()),
@@ -81,8 +175,16 @@ pub fn create_request(new_case: &NewCase) -> CreateCaseRequest {
             Some(Language::English) => Some(PreferredLanguage::English),
             _ => None,
         },
-        web_hook_url: new_case.webhook_url.as_ref().map(|u| u.to_string()),
-        web_hook_url_partner: None,
+        web_hook_url: new_case
+            .webhook_url
+            .as_ref()
+            .filter(|_| role == Role::Client)
+            .map(|u| u.to_string()),
+        web_hook_url_partner: new_case
+            .webhook_url
+            .as_ref()
+            .filter(|_| role == Role::Partner)
+            .map(|u| u.to_string()),
         reference_id: Some(new_case.reference.clone()),
         callback_url_coupon_requested: callback(&cb.coupon_requested),
         callback_url_review_pending: callback(&cb.review_pending),
@@ -187,7 +289,7 @@ impl KycProvider for PostidentProvider {
     fn capabilities(&self) -> Capabilities {
         let mut c = Capabilities::default();
         c.method_choice = true;
-        c.inline_artifacts = true;
+        c.inline_artifacts = self.role == Role::Client;
         c.archive_requires_final = true;
         c.lookup_by_case_id = true;
         c.case_expiry = true;
@@ -196,7 +298,7 @@ impl KycProvider for PostidentProvider {
 
     async fn create_case(&self, new_case: &NewCase) -> kyc_core::Result<CaseHandle> {
         new_case.validate_for(Provider::Postident)?;
-        let request = create_request(new_case);
+        let request = create_request_as(new_case, self.role);
         let created = self.client.create_case(&request).await?;
         let raw = || Bytes::from(serde_json::to_vec(&created).unwrap_or_default());
         let case_id = created
@@ -250,6 +352,11 @@ impl KycProvider for PostidentProvider {
 
     async fn get_case(&self, case: &CaseRef) -> kyc_core::Result<Case> {
         let case_id = case.require_case_id()?;
+        if self.role == Role::Partner {
+            // A partner may read the status endpoints only (result guide 9.3).
+            let response = self.client.get_case_status(case_id, true).await?;
+            return self.map(response);
+        }
         // includeResultPdf only adds the PDF's record (metadata) unless binary data is asked
         // for too, so it is always on: the PDF then shows up among the artifacts.
         let options = GetCaseOptions {
@@ -262,9 +369,12 @@ impl KycProvider for PostidentProvider {
     }
 
     async fn list_cases(&self, filter: &CaseFilter) -> kyc_core::Result<CaseList> {
+        let partner = self.role == Role::Partner;
+        // Only the status lists take maxResults; it is sent when no case is dropped on our side.
+        let filtered_here = filter.retryable && !filter.unfinished;
         let query = ListQuery {
             full: true,
-            status_only: false,
+            status_only: partner,
             new: filter.unfinished,
             in_progress: filter.unfinished || filter.retryable,
             closed: filter.finished,
@@ -273,7 +383,7 @@ impl KycProvider for PostidentProvider {
             created_until: filter.created_until,
             closed_from: filter.decided_from,
             closed_until: filter.decided_until,
-            max_results: None,
+            max_results: filter.max_results.filter(|_| partner && !filtered_here),
         };
         let page = self.client.list_cases(&query).await?;
         let mut cases = Vec::with_capacity(page.cases.len());
@@ -290,16 +400,17 @@ impl KycProvider for PostidentProvider {
             }
             cases.push(case);
         }
+        let mut partial = page.partial;
         if let Some(max) = filter.max_results {
+            // More matching cases than asked for is a partial answer, whoever cut it.
+            partial |= cases.len() > max as usize;
             cases.truncate(max as usize);
         }
-        Ok(CaseList {
-            cases,
-            partial: page.partial,
-        })
+        Ok(CaseList { cases, partial })
     }
 
     async fn archive_cases(&self, cases: &[CaseRef]) -> kyc_core::Result<ArchiveOutcome> {
+        self.partner_refuses("archiving")?;
         let mut ids = Vec::with_capacity(cases.len());
         for (i, c) in cases.iter().enumerate() {
             let id = c.case_id.as_deref().ok_or_else(|| {
@@ -311,23 +422,41 @@ impl KycProvider for PostidentProvider {
             ids.push(id.to_string());
         }
         let answered = self.client.archive_cases(&ids).await?;
+        // POSTIDENT answers one status object per case it *updated* (result guide 7.6.1): a case
+        // missing from the answer was already archived, is not closed, or is unknown. Which one
+        // is read from the case's status.
+        let reported = |id: &str| {
+            answered
+                .iter()
+                .find(|a| a.case_id.as_deref() == Some(id))
+                .map(|a| a.case_status.as_ref().and_then(|s| s.archived) != Some(false))
+        };
+        let mut missing: Vec<&str> = Vec::new();
+        for id in &ids {
+            if reported(id).is_none() && !missing.contains(&id.as_str()) {
+                missing.push(id);
+            }
+        }
+        let reasons = self.explain_not_archived(&missing).await;
         let mut outcome = ArchiveOutcome::default();
         for (c, id) in cases.iter().zip(&ids) {
-            let entry = answered
-                .iter()
-                .find(|a| a.case_id.as_deref() == Some(id.as_str()));
-            match entry {
-                Some(a) if a.case_status.as_ref().and_then(|s| s.archived) != Some(false) => {
-                    outcome.archived.push(c.clone())
-                }
-                Some(_) => outcome
-                    .not_archived
-                    .push((c.clone(), "POSTIDENT reports the case as not archived".into())),
-                None => outcome.not_archived.push((
+            match reported(id) {
+                Some(true) => outcome.archived.push(c.clone()),
+                Some(false) => outcome.not_archived.push((
                     c.clone(),
-                    "not archived by POSTIDENT: only closed cases are archived (or the caseId is unknown)"
+                    "not archived: POSTIDENT answered for this case but reports it as not archived"
                         .into(),
                 )),
+                None => {
+                    let at = missing.iter().position(|m| m == id).unwrap_or_default();
+                    match reasons.get(at).cloned() {
+                        Some(None) => outcome.already_archived.push(c.clone()),
+                        Some(Some(reason)) => outcome.not_archived.push((c.clone(), reason)),
+                        None => outcome
+                            .not_archived
+                            .push((c.clone(), "not updated: POSTIDENT did not say".into())),
+                    }
+                }
             }
         }
         Ok(outcome)
@@ -337,6 +466,7 @@ impl KycProvider for PostidentProvider {
         if let ArtifactSource::Inline { data } = &artifact.source {
             return Ok(data.clone());
         }
+        self.partner_refuses("reading files")?;
         let case_id = case.require_case_id()?;
         let response = self
             .client

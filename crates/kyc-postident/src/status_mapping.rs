@@ -459,7 +459,10 @@ pub fn validation_category(sub_status: &ValidationSubStatus) -> ReasonCategory {
         .find(|(word, _)| word.eq_ignore_ascii_case(raw.trim()))
         .map(|(_, category)| *category)
         .unwrap_or_else(|| {
-            tracing::warn!(value = %raw, "POSTIDENT: undocumented validationSubStatus");
+            tracing::warn!(
+                value = %kyc_core::wire::printable(raw, kyc_core::wire::DEFAULT_MAX_CHARS),
+                "POSTIDENT: undocumented validationSubStatus"
+            );
             Other
         })
 }
@@ -582,9 +585,9 @@ pub fn identification_reasons(
             .and_then(|n| lookup(method, status, level, n));
         if entry.is_none() {
             tracing::warn!(
-                method,
-                status,
-                code = raw_code,
+                method = %kyc_core::wire::printable(method, kyc_core::wire::DEFAULT_MAX_CHARS),
+                status = %kyc_core::wire::printable(status, kyc_core::wire::DEFAULT_MAX_CHARS),
+                code = %kyc_core::wire::printable(raw_code, kyc_core::wire::DEFAULT_MAX_CHARS),
                 "POSTIDENT: undocumented {level:?} code, category Other"
             );
         }

@@ -26,25 +26,42 @@ pub fn default_allowlist() -> IpAllowlist {
     IpAllowlist::parse(&DOCUMENTED_SOURCE_IPS).expect("documented addresses are valid")
 }
 
-/// Parses a webhook body. A body without a `caseId` is an error of kind
-/// [`ErrorKind::Provider`] keeping the raw body.
+/// Parses a webhook body. The body came from whoever sent the request, not (yet) from POSTIDENT:
+/// anything that is not a notice is an [`ErrorKind::InvalidInput`] error (a webhook endpoint
+/// answers 400) that keeps the raw body and never quotes it. A `caseId` must have the shape of
+/// [`crate::ids::is_case_id`] and a `referenceId`, when present and not empty, that of
+/// [`crate::ids::is_reference_id`]: an id with a newline, an escape sequence or 100,000
+/// characters is refused here, before it reaches a log line or a URL.
 pub fn parse_body(body: &Bytes) -> kyc_core::Result<WebhookBody> {
     let bad = |detail: &str| {
         Error::new(
-            ErrorKind::Provider,
-            format!("POSTIDENT webhook body not understood: {detail}"),
+            ErrorKind::InvalidInput,
+            format!("the webhook request is not a POSTIDENT notice: {detail}"),
         )
         .with_provider(Provider::Postident)
         .with_raw_body(body.clone())
     };
-    let parsed: WebhookBody =
-        serde_json::from_slice(body).map_err(|e| bad(&crate::error::describe_json_error(&e)))?;
-    if parsed
-        .case_id
-        .as_deref()
-        .is_none_or(|c| c.trim().is_empty())
-    {
-        return Err(bad("no caseId"));
+    let parsed: WebhookBody = serde_json::from_slice(body).map_err(|e| {
+        bad(&format!(
+            "the body is {}",
+            crate::error::describe_json_error(&e)
+        ))
+    })?;
+    match parsed.case_id.as_deref() {
+        None => return Err(bad("no caseId")),
+        Some(c) if c.trim().is_empty() => return Err(bad("no caseId")),
+        Some(c) if !crate::ids::is_case_id(c) => {
+            return Err(bad(&format!("caseId is not {}", crate::ids::CASE_ID_RULE)))
+        }
+        Some(_) => {}
+    }
+    if let Some(r) = parsed.reference_id.as_deref().filter(|r| !r.is_empty()) {
+        if !crate::ids::is_reference_id(r) {
+            return Err(bad(&format!(
+                "referenceId is not {}",
+                crate::ids::REFERENCE_ID_RULE
+            )));
+        }
     }
     Ok(parsed)
 }
@@ -65,7 +82,7 @@ pub fn parse_notice(body: &Bytes) -> kyc_core::Result<WebhookNotice> {
         provider: Provider::Postident,
         case_ref: CaseRef::new(
             Provider::Postident,
-            body.case_id.map(|c| c.trim().to_string()),
+            body.case_id,
             body.reference_id.filter(|r| !r.trim().is_empty()),
         ),
         event: WebhookEvent::StatusChanged,

@@ -208,10 +208,21 @@ fn guide_5_webhook_body() {
         fixture_bytes("guide-5-webhook.json"),
         None,
     );
+    // The sample's placeholders are not ids: `<caseId>` has the wrong shape for a caseId and is
+    // refused like any ill-formed id (issue 9 item 13).
+    let e = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap_err();
+    assert_eq!(e.kind(), kyc_core::ErrorKind::InvalidInput);
+    assert!(e.to_string().contains("caseId"), "{e}");
+    // The same body with the ids filled in as the guide's samples show them.
+    let filled = String::from_utf8(fixture_bytes("guide-5-webhook.json"))
+        .unwrap()
+        .replace("<caseId>", "YR9W91GEZK24")
+        .replace("<referenceId>", "ref-4711");
+    let request = WebhookRequest::new(http::HeaderMap::new(), filled.into_bytes(), None);
     let notice = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap();
     assert_eq!(notice.provider, Provider::Postident);
-    assert_eq!(notice.case_ref.case_id.as_deref(), Some("<caseId>"));
-    assert_eq!(notice.case_ref.reference.as_deref(), Some("<referenceId>"));
+    assert_eq!(notice.case_ref.case_id.as_deref(), Some("YR9W91GEZK24"));
+    assert_eq!(notice.case_ref.reference.as_deref(), Some("ref-4711"));
     assert_eq!(notice.event, WebhookEvent::StatusChanged);
     assert!(notice.case.is_none(), "POSTIDENT webhooks carry ids only");
 }

@@ -5,53 +5,121 @@ mod common;
 
 use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider};
 use kyc_postident::client::ARCHIVE_BATCH_LIMIT;
-use kyc_sandbox::postident::{Method, Outcome, PostidentOptions};
+use kyc_sandbox::postident::{Fault, FaultKind, Method, Outcome, PostidentOptions};
 
 #[tokio::test]
-async fn only_closed_cases_are_archived_and_the_outcome_says_which() {
+async fn each_case_not_archived_says_truthfully_why() {
+    // POSTIDENT answers a status object for each case it *updated* (7.6.1); the adapter tells
+    // the others apart by reading their status: already archived, not closed, unknown.
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let closed = postident
-        .create_case(&common::new_case("arch-closed"))
-        .await
-        .unwrap()
-        .case_ref;
-    let open = postident
-        .create_case(&common::new_case("arch-open"))
-        .await
-        .unwrap()
-        .case_ref;
-    sandbox
-        .postident()
-        .complete(
-            closed.case_id.as_deref().unwrap(),
-            Method::Basic,
-            &Outcome::Success,
-        )
-        .unwrap();
+    let create = |reference: &'static str| {
+        let postident = postident.clone();
+        async move {
+            postident
+                .create_case(&common::new_case(reference))
+                .await
+                .unwrap()
+                .case_ref
+        }
+    };
+    let closed = create("arch-closed").await;
+    let open = create("arch-open").await;
+    let running = create("arch-running").await;
+    let unknown = CaseRef::new(Provider::Postident, Some("UNKNOWNCASE1".into()), None);
+    let p = sandbox.postident();
+    p.complete(
+        closed.case_id.as_deref().unwrap(),
+        Method::Basic,
+        &Outcome::Success,
+    )
+    .unwrap();
+    p.complete(
+        running.case_id.as_deref().unwrap(),
+        Method::Video,
+        &Outcome::Start,
+    )
+    .unwrap();
     let outcome = postident
-        .archive_cases(&[closed.clone(), open.clone()])
+        .archive_cases(&[
+            closed.clone(),
+            open.clone(),
+            running.clone(),
+            unknown.clone(),
+        ])
         .await
         .unwrap();
     assert_eq!(outcome.archived, std::slice::from_ref(&closed));
-    assert_eq!(outcome.not_archived.len(), 1);
-    assert_eq!(outcome.not_archived[0].0, open);
-    assert!(outcome.not_archived[0].1.contains("closed"));
+    let reason = |c: &CaseRef| {
+        outcome
+            .not_archived
+            .iter()
+            .find(|(r, _)| r == c)
+            .map(|(_, why)| why.clone())
+            .unwrap_or_else(|| panic!("{c} not reported: {outcome:?}"))
+    };
+    assert!(reason(&open).starts_with("not closed"), "{}", reason(&open));
+    assert!(reason(&open).contains("\"new\""), "{}", reason(&open));
+    assert!(
+        reason(&running).starts_with("not closed"),
+        "{}",
+        reason(&running)
+    );
+    assert!(
+        reason(&running).contains("in progress"),
+        "{}",
+        reason(&running)
+    );
+    assert!(
+        reason(&unknown).starts_with("unknown case"),
+        "{}",
+        reason(&unknown)
+    );
     assert!(postident.get_case(&closed).await.unwrap().archived);
     assert!(!postident.get_case(&open).await.unwrap().archived);
-    // Archiving again is harmless: archived cases stay archived.
+
+    // Archiving again: POSTIDENT updates nothing and answers nothing for it (it stays archived);
+    // the adapter says so instead of claiming it archived the case now.
     let again = postident
         .archive_cases(std::slice::from_ref(&closed))
         .await
         .unwrap();
-    assert_eq!(again.archived, [closed]);
-    // The typed client returns POSTIDENT's status objects.
+    assert!(again.archived.is_empty(), "{again:?}");
+    assert!(again.not_archived.is_empty(), "{again:?}");
+    assert_eq!(again.already_archived, vec![closed]);
+    // The typed client returns POSTIDENT's status objects: none for an open case.
     let answered = postident
         .client()
         .archive_cases(&[open.case_id.clone().unwrap()])
         .await
         .unwrap();
     assert!(answered.is_empty(), "an open case is ignored");
+}
+
+#[tokio::test]
+async fn a_case_whose_status_cannot_be_read_is_reported_as_not_updated() {
+    let sandbox = common::sandbox().await;
+    let mut config = common::config(&sandbox);
+    config.http.max_retries = 0;
+    let postident = kyc_postident::PostidentProvider::new(config).unwrap();
+    let open = postident
+        .create_case(&common::new_case("arch-dark"))
+        .await
+        .unwrap()
+        .case_ref;
+    // The archive PATCH goes through; the status read that would tell why fails.
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 1).for_method("GET"));
+    let outcome = postident
+        .archive_cases(std::slice::from_ref(&open))
+        .await
+        .unwrap();
+    assert!(outcome.archived.is_empty());
+    let (case, why) = &outcome.not_archived[0];
+    assert_eq!(case, &open);
+    assert!(why.starts_with("not updated"), "{why}");
+    assert!(why.contains("503"), "{why}");
 }
 
 #[tokio::test]

@@ -194,21 +194,44 @@ async fn max_results_limits_status_lists() {
     };
     let list = postident.client().list_cases(&query).await.unwrap();
     assert_eq!(list.cases.len(), 2);
-    // For data lists maxResults is undocumented; the client cuts the answer itself.
+    assert!(list.partial, "three cases match, two came");
+    // For data lists maxResults is undocumented; the client cuts the answer itself, and says
+    // that the answer is partial all the same.
     let data = ListQuery {
         status_only: false,
         ..query
     };
-    assert_eq!(
-        postident
-            .client()
-            .list_cases(&data)
-            .await
-            .unwrap()
-            .cases
-            .len(),
-        2
-    );
+    let list = postident.client().list_cases(&data).await.unwrap();
+    assert_eq!(list.cases.len(), 2);
+    assert!(list.partial);
+    // Enough room: not partial.
+    let roomy = ListQuery {
+        max_results: Some(3),
+        ..data
+    };
+    assert!(!postident.client().list_cases(&roomy).await.unwrap().partial);
+}
+
+#[tokio::test]
+async fn neutral_max_results_smaller_than_the_matches_is_a_partial_list() {
+    // Issue 14 item 6: `--max-results 2` with 4 matching cases said partial: false.
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let closed = closed_cases(&sandbox, &postident, 4).await;
+    let two = CaseFilter {
+        max_results: Some(2),
+        ..CaseFilter::default()
+    };
+    let list = postident.list_cases(&two).await.unwrap();
+    assert_eq!(list.cases.len(), 2);
+    assert!(list.partial, "4 cases match, 2 were returned");
+    let four = CaseFilter {
+        max_results: Some(4),
+        ..CaseFilter::default()
+    };
+    let list = postident.list_cases(&four).await.unwrap();
+    assert_eq!(list.cases.len(), closed.len());
+    assert!(!list.partial, "every matching case was returned");
 }
 
 async fn closed_cases(sandbox: &Sandbox, postident: &PostidentProvider, n: usize) -> Vec<String> {

@@ -176,11 +176,47 @@ fn a_webhook_body_without_case_id_is_an_error_keeping_the_body() {
     for body in ["", "not json", r#"{"referenceId":"r"}"#, r#"{"caseId":""}"#] {
         let request = WebhookRequest::new(HeaderMap::new(), body, None);
         let e = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::Provider, "{body}");
+        // The body came from whoever sent the request: invalid input, not a provider answer.
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{body}");
+        assert!(!e.to_string().contains("answer"), "{e}");
         assert_eq!(e.raw_body().unwrap().as_bytes(), body.as_bytes());
     }
     // Without referenceId (the account may not send it) the notice still resolves by caseId.
     let request = WebhookRequest::new(HeaderMap::new(), r#"{"caseId":"ABC","extra":1}"#, None);
     let notice = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap();
     assert_eq!(notice.case_ref.reference, None);
+}
+
+#[test]
+fn ill_formed_ids_are_refused_before_they_reach_a_log_or_a_url() {
+    let huge = format!(r#"{{"caseId":"{}"}}"#, "A".repeat(100_000));
+    for body in [
+        r#"{"caseId":"YR9W91GEZK24\nresolved YR9W91GEZK24 approved"}"#.to_string(),
+        r#"{"caseId":"ABC\u001b[2J"}"#.to_string(),
+        r#"{"caseId":"../archive"}"#.to_string(),
+        r#"{"caseId":" YR9W91GEZK24"}"#.to_string(),
+        huge,
+        r#"{"caseId":"YR9W91GEZK24","referenceId":"ref\napproved"}"#.to_string(),
+        format!(
+            r#"{{"caseId":"YR9W91GEZK24","referenceId":"{}"}}"#,
+            "r".repeat(65)
+        ),
+    ] {
+        let request = WebhookRequest::new(HeaderMap::new(), body.clone(), None);
+        let e = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{body:.80}");
+        let shown = e.to_string();
+        assert!(shown.len() < 300, "the id is not quoted: {shown}");
+        assert!(
+            !shown.contains('\n') && !shown.contains('\u{1b}'),
+            "{shown}"
+        );
+    }
+    // The documented shape, and the longest one accepted, still pass.
+    for id in ["YR9W91GEZK24".to_string(), "A".repeat(64)] {
+        let body = format!(r#"{{"caseId":"{id}","referenceId":"order 4711"}}"#);
+        let request = WebhookRequest::new(HeaderMap::new(), body, None);
+        let notice = kyc_postident::webhook::verify(&WebhookAuth::default(), &request).unwrap();
+        assert_eq!(notice.case_ref.case_id.as_deref(), Some(id.as_str()));
+    }
 }

@@ -18,6 +18,31 @@
 //! sandbox.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! **For clients that take only a host.** Clients written against the providers' documents put
+//! the documented paths under a host themselves (`/api/v1/{company}/...` for IDnow,
+//! `/api/scr/v1/{clientId}/...` for POSTIDENT). [`SandboxOptions::idnow_bind`] and
+//! [`SandboxOptions::postident_bind`] serve each simulator also at the root of a listener of
+//! its own, so such a client needs only `http://127.0.0.1:8081` or `http://127.0.0.1:8082`:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), kyc_sandbox::SandboxError> {
+//! use std::net::SocketAddr;
+//! let sandbox = kyc_sandbox::Sandbox::start(kyc_sandbox::SandboxOptions {
+//!     idnow_bind: Some(SocketAddr::from(([127, 0, 0, 1], 8081))),
+//!     postident_bind: Some(SocketAddr::from(([127, 0, 0, 1], 8082))),
+//!     ..Default::default()
+//! })
+//! .await?;
+//! // POST http://127.0.0.1:8081/api/v1/sandboxco/login
+//! // GET  http://127.0.0.1:8082/api/scr/v1/SANDBOX01/cases
+//! println!("{:?} {:?}", sandbox.idnow_root_url(), sandbox.postident_root_url());
+//! # Ok(()) }
+//! ```
+//!
+//! The sandbox listens on loopback addresses only, unless
+//! [`SandboxOptions::allow_non_loopback`] says otherwise (a container beside a test suite): its
+//! credentials are published and it speaks plain HTTP.
 
 #![warn(missing_docs)]
 
@@ -30,15 +55,34 @@ pub use clock::Clock;
 pub use scenario::{ScenarioError, SimulatedCase, UserOutcome};
 
 use std::net::SocketAddr;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// How to start a [`Sandbox`].
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {
-    /// Where to listen. Defaults to `127.0.0.1:0` (a free port on the loopback).
+    /// Where to listen for both providers (under `/idnow` and `/postident`). Defaults to
+    /// `127.0.0.1:0` (a free port on the loopback).
     pub bind: SocketAddr,
-    /// How much faster than real time documented delays run (see [`Clock`]).
+    /// Also serve the IDnow simulator at the root of a listener of its own
+    /// (`http://{addr}/api/v1/{company}/...`, control API at `/__control`), for clients that
+    /// take only a host. Port 0 picks a free one; see [`Sandbox::idnow_root_url`].
+    pub idnow_bind: Option<SocketAddr>,
+    /// Also serve the POSTIDENT simulator at the root of a listener of its own
+    /// (`http://{addr}/api/scr/v1/{clientId}/cases...`, control API at `/__control`, user pages
+    /// at `/user/start/`). Port 0 picks a free one; see [`Sandbox::postident_root_url`].
+    pub postident_bind: Option<SocketAddr>,
+    /// Allow listening on addresses other than the loopback (`0.0.0.0` in a container beside a
+    /// bank's test suite). Off by default: the sandbox's credentials are published and it
+    /// speaks plain HTTP, so it must not be reachable from a network by accident.
+    pub allow_non_loopback: bool,
+    /// The URL under which clients reach `bind`, used in every URL the sandbox hands out (the
+    /// POSTIDENT `caseURL`, user pages, control API, the printed configuration), e.g.
+    /// `http://kyc-sandbox:8080` in a container network. Default: `http://{bound address}`,
+    /// with an unspecified address (`0.0.0.0`, `::`) replaced by the loopback.
+    pub public_url: Option<url::Url>,
+    /// How much faster than real time documented delays run (see [`Clock`]); a finite number
+    /// above 0.
     pub time_scale: f64,
     /// Options of the IDnow half.
     pub idnow: idnow::IdnowOptions,
@@ -50,6 +94,10 @@ impl Default for SandboxOptions {
     fn default() -> Self {
         SandboxOptions {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            idnow_bind: None,
+            postident_bind: None,
+            allow_non_loopback: false,
+            public_url: None,
             time_scale: 1.0,
             idnow: idnow::IdnowOptions::default(),
             postident: postident::PostidentOptions::default(),
@@ -69,70 +117,194 @@ pub enum SandboxError {
         /// The operating system's error.
         source: std::io::Error,
     },
-    /// The sandbox refuses to listen anywhere but on the loopback.
-    #[error("the sandbox listens on loopback addresses only, not on {0}")]
+    /// The sandbox refuses to listen anywhere but on the loopback unless allowed.
+    #[error(
+        "the sandbox listens on loopback addresses only, not on {0}: its credentials are \
+         published and it speaks plain HTTP; to serve a container network anyway, allow it \
+         explicitly (SandboxOptions::allow_non_loopback, `kyc sandbox --allow-non-loopback`)"
+    )]
     NotLoopback(SocketAddr),
+    /// An option has a value the sandbox cannot work with.
+    #[error("{option}: {problem}")]
+    InvalidOption {
+        /// The option's name.
+        option: &'static str,
+        /// What is wrong with its value.
+        problem: String,
+    },
 }
 
 /// A running sandbox. Dropping it stops the server; [`Sandbox::shutdown`] waits for it.
 pub struct Sandbox {
     base_url: url::Url,
+    idnow_root: Option<url::Url>,
+    postident_root: Option<url::Url>,
     idnow: idnow::IdnowSandbox,
     postident: postident::PostidentSandbox,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<()>>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// Binds `addr` after checking it is allowed.
+async fn listen(
+    addr: SocketAddr,
+    allow_non_loopback: bool,
+) -> Result<(tokio::net::TcpListener, SocketAddr), SandboxError> {
+    if !addr.ip().is_loopback() && !allow_non_loopback {
+        return Err(SandboxError::NotLoopback(addr));
+    }
+    let bind_error = |source| SandboxError::Bind { addr, source };
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(bind_error)?;
+    let local = listener.local_addr().map_err(bind_error)?;
+    Ok((listener, local))
+}
+
+/// The URL clients use for a listener at `local`, with the host of `public` when given.
+fn reachable_url(local: SocketAddr, public: Option<&url::Url>) -> url::Url {
+    let mut url = match public {
+        Some(p) => p.clone(),
+        None => {
+            let ip = if local.ip().is_unspecified() {
+                match local {
+                    SocketAddr::V4(_) => std::net::IpAddr::from([127, 0, 0, 1]),
+                    SocketAddr::V6(_) => std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+                }
+            } else {
+                local.ip()
+            };
+            let url = format!("http://{}", SocketAddr::new(ip, local.port()));
+            url::Url::parse(&url).expect("socket address is a URL")
+        }
+    };
+    if public.is_some() {
+        let _ = url.set_port(Some(local.port()));
+        url.set_path("/");
+    }
+    url
+}
+
+/// Serves `app` on `listener` until `stop` changes.
+fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    mut stop: watch::Receiver<bool>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let served = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop.changed().await;
+        })
+        .await;
+        if let Err(e) = served {
+            tracing::error!(error = %e, "sandbox server stopped");
+        }
+    })
 }
 
 impl Sandbox {
-    /// Starts both simulators on `options.bind` and returns once the port accepts connections.
+    /// Starts both simulators on `options.bind` (and on `idnow_bind` / `postident_bind` when
+    /// given) and returns once every port accepts connections.
     pub async fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
-        if !options.bind.ip().is_loopback() {
-            return Err(SandboxError::NotLoopback(options.bind));
+        if !(options.time_scale.is_finite() && options.time_scale > 0.0) {
+            return Err(SandboxError::InvalidOption {
+                option: "time_scale",
+                problem: format!(
+                    "must be a finite number above 0 (1 is real time, 100 a hundred times \
+                     faster), not {}",
+                    options.time_scale
+                ),
+            });
         }
-        let listener = tokio::net::TcpListener::bind(options.bind)
-            .await
-            .map_err(|source| SandboxError::Bind {
-                addr: options.bind,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
-            addr: options.bind,
-            source,
-        })?;
-        let base_url = url::Url::parse(&format!("http://{addr}")).expect("socket address is a URL");
+        let public = match &options.public_url {
+            Some(u) if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() => {
+                return Err(SandboxError::InvalidOption {
+                    option: "public_url",
+                    problem: format!("must be an http:// URL with a host, not {u}"),
+                })
+            }
+            Some(u) => {
+                let mut u = u.clone();
+                u.set_path("/");
+                u.set_query(None);
+                Some(u)
+            }
+            None => None,
+        };
+        let (listener, addr) = listen(options.bind, options.allow_non_loopback).await?;
+        let base_url = match &public {
+            Some(p) => p.clone(),
+            None => reachable_url(addr, None),
+        };
+        let idnow_listener = match options.idnow_bind {
+            Some(a) => Some(listen(a, options.allow_non_loopback).await?),
+            None => None,
+        };
+        let postident_listener = match options.postident_bind {
+            Some(a) => Some(listen(a, options.allow_non_loopback).await?),
+            None => None,
+        };
         let clock = Clock::new(options.time_scale);
         let (idnow_router, idnow) = idnow::build(&options.idnow, clock, &base_url);
         let (postident_router, postident) = postident::build(&options.postident, clock, &base_url);
+        let (stop, stopped) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let mut idnow_root = None;
+        if let Some((l, local)) = idnow_listener {
+            idnow_root = Some(reachable_url(local, public.as_ref()));
+            // Also under the prefix, so that paths the pages write (`/idnow/__control/...`)
+            // work on this port too.
+            let app = axum::Router::new()
+                .nest("/idnow", idnow_router.clone())
+                .merge(idnow_router.clone());
+            tasks.push(serve(l, app, stopped.clone()));
+        }
+        let mut postident_root = None;
+        if let Some((l, local)) = postident_listener {
+            postident_root = Some(reachable_url(local, public.as_ref()));
+            let app = axum::Router::new()
+                .nest("/postident", postident_router.clone())
+                .merge(postident_router.clone());
+            tasks.push(serve(l, app, stopped.clone()));
+        }
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)
             .nest("/postident", postident_router);
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "sandbox server stopped");
-            }
-        });
+        tasks.push(serve(listener, app, stopped));
         tracing::info!(%base_url, "sandbox listening");
         Ok(Sandbox {
             base_url,
+            idnow_root,
+            postident_root,
             idnow,
             postident,
-            shutdown: Some(tx),
-            task: Some(task),
+            shutdown: stop,
+            tasks,
         })
     }
 
     /// The root URL of the sandbox, e.g. `http://127.0.0.1:41234`.
     pub fn base_url(&self) -> &url::Url {
         &self.base_url
+    }
+
+    /// The IDnow simulator at the root of its own listener ([`SandboxOptions::idnow_bind`]),
+    /// e.g. `http://127.0.0.1:8081/`: the API at `{url}api/v1/{company}/...`, the control API
+    /// at `{url}__control`. `None` when not asked for.
+    pub fn idnow_root_url(&self) -> Option<&url::Url> {
+        self.idnow_root.as_ref()
+    }
+
+    /// The POSTIDENT simulator at the root of its own listener
+    /// ([`SandboxOptions::postident_bind`]), e.g. `http://127.0.0.1:8082/`: the API at
+    /// `{url}api/scr/v1/{clientId}/cases...`, the control API at `{url}__control`. `None` when
+    /// not asked for.
+    pub fn postident_root_url(&self) -> Option<&url::Url> {
+        self.postident_root.as_ref()
     }
 
     /// The IDnow half: its base URL, credentials and in-process controls.
@@ -145,12 +317,10 @@ impl Sandbox {
         &self.postident
     }
 
-    /// Stops accepting connections and waits for the server task to end.
+    /// Stops accepting connections and waits for the server tasks to end.
     pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
+        let _ = self.shutdown.send(true);
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
         }
     }
@@ -158,9 +328,7 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        let _ = self.shutdown.send(true);
     }
 }
 

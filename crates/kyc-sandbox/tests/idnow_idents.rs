@@ -43,6 +43,265 @@ async fn get_before_the_user_starts_is_404_object_not_found() {
 }
 
 #[tokio::test]
+async fn get_while_the_user_is_in_the_flow_is_404_then_the_result() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "in-flow", erika()).await;
+    env.act_ok("in-flow", "start", json!({})).await;
+    // "no data ... until the user has completed the identification process"
+    let response = env.get(&token, "/identifications/in-flow").await;
+    assert_eq!(response.status(), 404);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    assert_eq!(
+        error["key"],
+        format!("Ident {id} - No identification request found matching the provided parameters")
+    );
+    // An ended attempt has data: ABORTED answers 200, as the document's sample 3.
+    env.act_ok(
+        "in-flow",
+        "abort",
+        json!({"reason": "USER_CANCELLATION_IDENTIFY_LATER"}),
+    )
+    .await;
+    let response = env.get(&token, "/identifications/in-flow").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["identificationprocess"]["result"], "ABORTED");
+    // The next attempt: no data again while the user is in the flow.
+    env.act_ok("in-flow", "start", json!({})).await;
+    assert_eq!(
+        env.get(&token, "/identifications/in-flow").await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_old_start_answer_while_in_the_flow_is_an_option() {
+    let options = kyc_sandbox::idnow::IdnowOptions {
+        answer_start_while_in_flow: true,
+        ..Default::default()
+    };
+    let env = start_with(1.0, options).await;
+    let token = env.login().await;
+    env.create_ok(&token, "start-200", erika()).await;
+    assert_eq!(
+        env.get(&token, "/identifications/start-200").await.status(),
+        404,
+        "still no data before the start"
+    );
+    env.act_ok("start-200", "start", json!({})).await;
+    let response = env.get(&token, "/identifications/start-200").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["identificationprocess"]["result"], "START");
+}
+
+#[tokio::test]
+async fn an_ident_can_be_read_by_its_ident_id() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "by-id-1", erika()).await;
+    // Before data exists, the 404 names the IdentID either way.
+    let response = env.get(&token, &format!("/identifications/{id}")).await;
+    assert_eq!(response.status(), 404);
+    assert!(first_error(response).await["key"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("Ident {id} ")));
+    env.act_ok("by-id-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let by_id: Value = env
+        .get(&token, &format!("/identifications/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_txn: Value = env
+        .get(&token, "/identifications/by-id-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_id, by_txn);
+    assert_eq!(
+        by_id["identificationprocess"]["transactionnumber"],
+        "by-id-1"
+    );
+    // Another company's IdentID is not found through this company.
+    let other = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
+    let response = env
+        .http
+        .get(format!("{}/identifications/{id}", env.api(SECOND_COMPANY)))
+        .header("X-API-LOGIN-TOKEN", &other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more() {
+    let env = start(1.0).await;
+    let token = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
+    for field in ["birthname", "title", "preferredLang"] {
+        let mut body = erika();
+        body[field] = json!("x");
+        let response = env
+            .http
+            .post(format!(
+                "{}/identifications/undoc-{field}/start",
+                env.api(SECOND_COMPANY)
+            ))
+            .header("X-API-LOGIN-TOKEN", &token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{field}");
+        let error = first_error(response).await;
+        assert_eq!(error["cause"], "UNRECOGNIZED_FIELD", "{field}");
+        assert_eq!(error["key"], field);
+    }
+    // The default company signs with the Namirial TSP: it takes preferredLang, not the others.
+    let token = env.login().await;
+    let mut body = erika();
+    body["preferredLang"] = json!("en");
+    env.create_ok(&token, "namirial-1", body).await;
+    let mut body = erika();
+    body["title"] = json!("Dr.");
+    assert_eq!(env.create(&token, "namirial-2", body).await.status(), 400);
+    // An account set up for them (e.g. QES with the Namirial TSP for preferredLang).
+    let mut options = kyc_sandbox::idnow::IdnowOptions::default();
+    options.companies[0].extra_create_fields =
+        vec!["birthname".into(), "title".into(), "preferredLang".into()];
+    let env = start_with(1.0, options).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["birthname"] = json!("Gabler");
+    body["title"] = json!("Dr.");
+    body["preferredLang"] = json!("en");
+    env.create_ok(&token, "extras-1", body).await;
+    env.act_ok("extras-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let ident: Value = env
+        .get(&token, "/identifications/extras-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ident["userdata"]["birthname"]["status"], "MATCH");
+    assert_eq!(ident["userdata"]["title"]["value"], "DR.");
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_and_the_xml_result_stays_well_formed() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["custom3"] = json!("line\u{0}break\u{1b}[31m");
+    let response = env.create(&token, "ctrl-1", body).await;
+    assert_eq!(response.status(), 400);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], "BAD_REQUEST");
+    assert_eq!(error["key"], "custom3");
+    // Markup and a changed value with a control character (the control API does not validate
+    // `changes`) still give well-formed XML.
+    let mut body = erika();
+    body["custom1"] = json!("<b>&\"quoted\"</b>");
+    env.create_ok(&token, "ctrl-2", body).await;
+    env.act_ok(
+        "ctrl-2",
+        "result",
+        json!({"result": "SUCCESS", "changes": {"city": "MÜN\u{7}CHEN\nOST"}}),
+    )
+    .await;
+    let xml = env
+        .get(&token, "/identifications/ctrl-2.xml")
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert_well_formed(&xml);
+    let text = String::from_utf8_lossy(&xml);
+    assert!(
+        text.contains("&lt;b&gt;&amp;&quot;quoted&quot;&lt;/b&gt;"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{7}'));
+}
+
+/// The XML 1.0 rules our result files could break: no raw control character other than tab,
+/// line feed and carriage return (XML cannot carry them at all, so non-validating parsers let
+/// them through), every `&` starts an entity or character reference, every tag is closed in
+/// order.
+fn assert_well_formed(xml: &[u8]) {
+    let text = std::str::from_utf8(xml).expect("UTF-8");
+    assert!(
+        !text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+        "no raw control characters"
+    );
+    for (i, _) in text.match_indices('&') {
+        let rest = &text[i..];
+        assert!(
+            ["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#"]
+                .iter()
+                .any(|e| rest.starts_with(e)),
+            "a bare & at {i}"
+        );
+    }
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').expect("tag closes") + open;
+        let tag = &rest[open + 1..close];
+        rest = &rest[close + 1..];
+        if tag.starts_with('?') || tag.ends_with('/') {
+            continue;
+        }
+        let name = tag.split_whitespace().next().unwrap_or_default();
+        if let Some(end) = name.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(end), "tags nest");
+        } else {
+            stack.push(name.to_string());
+        }
+    }
+    assert!(stack.is_empty(), "every tag is closed: {stack:?}");
+}
+
+#[tokio::test]
+async fn a_mobile_number_without_country_code_is_dialled_with_plus_49() {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    let mut body = erika();
+    body["mobilephone"] = json!("0151 23411232");
+    env.create_ok(&token, "mobile-1", body).await;
+    let snapshot = env
+        .sandbox
+        .idnow()
+        .ident(DEFAULT_COMPANY, "mobile-1")
+        .unwrap();
+    assert_eq!(
+        snapshot.mobile_number_dialled.as_deref(),
+        Some("+4915123411232")
+    );
+    env.act_ok("mobile-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    let ident: Value = env
+        .get(&token, "/identifications/mobile-1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ident["contactdata"]["mobilephone"], "0151 23411232",
+        "contactdata keeps the number as sent (the document's example shows a national number)"
+    );
+}
+
+#[tokio::test]
 async fn bad_transaction_numbers_are_400_bad_request() {
     let env = start(1.0).await;
     let token = env.login().await;
@@ -258,7 +517,9 @@ async fn list_filters_by_state_and_defaults_to_successful() {
         listed("?successful=true").await,
         ["l-changed", "l-fraud", "l-success"]
     );
-    assert_eq!(listed("?pending=true").await, ["l-check", "l-review"]);
+    // "pending = true ... will return a list of all idents that are in the REVIEW_PENDING
+    // (i.e. awaiting manual review) state": not CHECK_PENDING.
+    assert_eq!(listed("?pending=true").await, ["l-review"]);
     assert_eq!(listed("?aborted=true").await, ["l-aborted"]);
     assert_eq!(listed("?canceled=true").await, ["l-canceled"]);
     assert_eq!(listed("?cancelled=true").await, ["l-canceled"]);

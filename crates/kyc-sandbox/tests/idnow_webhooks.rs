@@ -437,3 +437,187 @@ async fn an_old_webhook_can_be_redelivered_out_of_order() {
     assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
     assert!(!env.sandbox.idnow().redeliver_webhook(999));
 }
+
+#[tokio::test]
+async fn a_webhook_into_a_control_api_is_refused() {
+    let env = start(1.0).await;
+    for url in [
+        format!("{}/webhooks/1/redeliver", env.control()),
+        format!("{}/__CONTROL/faults", env.sandbox.base_url()),
+    ] {
+        let response = env
+            .http
+            .put(format!(
+                "{}/companies/{DEFAULT_COMPANY}/webhook",
+                env.control()
+            ))
+            .json(&json!({ "url": url }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{url}");
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["error"].as_str().unwrap().contains("__control"),
+            "{body}"
+        );
+    }
+    let target = kyc_sandbox::idnow::WebhookTarget {
+        url: format!("{}/webhooks/1/redeliver", env.control())
+            .parse()
+            .unwrap(),
+        basic_auth: None,
+    };
+    assert!(env
+        .sandbox
+        .idnow()
+        .set_webhook(DEFAULT_COMPANY, Some(target))
+        .is_err());
+}
+
+#[tokio::test]
+async fn removing_the_webhook_stops_pending_deliveries() {
+    // Time scale 2: the first retry would come after 500 ms.
+    let env = start(2.0).await;
+    let mut hooks = receiver(&[500; 20]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "unhook-1", erika()).await;
+    env.act_ok("unhook-1", "start", json!({})).await;
+    hooks.next().await;
+    let response = env
+        .http
+        .delete(format!(
+            "{}/companies/{DEFAULT_COMPANY}/webhook",
+            env.control()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // A change after the removal is not sent at all.
+    env.act_ok("unhook-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let deliveries = env.sandbox.idnow().webhook_deliveries();
+    assert_eq!(deliveries.len(), 1, "nothing queued without a webhook");
+    assert_eq!(deliveries[0].attempts, 1, "no retry after the removal");
+    assert_eq!(
+        deliveries[0].outcome,
+        DeliveryOutcome::DroppedWebhookRemoved
+    );
+    assert!(hooks.rx.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn an_inactive_user_is_aborted_after_thirty_minutes() {
+    // Time scale 6,000: thirty documented minutes take 300 ms.
+    let env = start(6_000.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "idle-1", erika()).await;
+    env.act_ok("idle-1", "start", json!({})).await;
+    assert_eq!(hooks.next_result().await, "START");
+    let started = Instant::now();
+    let aborted = hooks.next().await;
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    let process = &aborted.body["identificationprocess"];
+    assert_eq!(process["result"], "ABORTED");
+    assert!(process.get("reason").is_none(), "the user chose no reason");
+    let response = env.get(&token, "/identifications/idle-1").await;
+    assert_eq!(response.status(), 200, "an ended attempt has data");
+    // The same ident can be resumed; a user who finishes in time is not aborted.
+    env.act_ok("idle-1", "start", json!({})).await;
+    assert_eq!(hooks.next_result().await, "START");
+    env.act_ok("idle-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(hooks.next_result().await, "SUCCESS");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(hooks.rx.try_recv().is_err(), "no abort after the result");
+    let snapshot = env
+        .sandbox
+        .idnow()
+        .ident(DEFAULT_COMPANY, "idle-1")
+        .unwrap();
+    assert_eq!(snapshot.status, "SUCCESS");
+}
+
+#[tokio::test]
+async fn an_ident_is_deleted_at_the_end_of_its_lifetime() {
+    let options = IdnowOptions {
+        ident_lifetime: Some(Duration::from_secs(60)),
+        ..IdnowOptions::default()
+    };
+    // Time scale 100: the 60 documented seconds take 600 ms.
+    let env = start_with(100.0, options).await;
+    let token = env.login().await;
+    let id = env.create_ok(&token, "lifetime-1", erika()).await;
+    env.act_ok("lifetime-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(
+        env.get(&token, "/identifications/lifetime-1")
+            .await
+            .status(),
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert!(env
+        .sandbox
+        .idnow()
+        .ident(DEFAULT_COMPANY, "lifetime-1")
+        .is_none());
+    let response = env.get(&token, "/identifications/lifetime-1").await;
+    assert_eq!(response.status(), 404);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    assert!(
+        !error["key"].as_str().unwrap_or_default().contains(&id),
+        "a deleted ident is not named as existing"
+    );
+    let response = env.get(&token, &format!("/identifications/{id}")).await;
+    assert_eq!(response.status(), 404);
+    // The transaction number stays used.
+    assert_eq!(
+        env.create(&token, "lifetime-1", erika()).await.status(),
+        409
+    );
+}
+
+#[tokio::test]
+async fn a_decision_withdrawn_or_re_reviewed_reports_a_later_time() {
+    let env = start(1.0).await;
+    let mut hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    env.create_ok(&token, "withdraw-1", erika()).await;
+    env.act_ok("withdraw-1", "result", json!({"result": "SUCCESS"}))
+        .await;
+    assert_eq!(hooks.next_result().await, "START");
+    let success = hooks.next().await.body;
+    // At once, within the same second: the later word still reports a later time.
+    env.act_ok(
+        "withdraw-1",
+        "review",
+        json!({"result": "CANCELED", "reason": "IDENT_OTHER"}),
+    )
+    .await;
+    let canceled = hooks.next().await.body;
+    assert_eq!(canceled["identificationprocess"]["result"], "CANCELED");
+    assert!(
+        canceled["userdata"]["lastname"].get("value").is_none(),
+        "personal data is withdrawn with the decision: ORIGINAL only"
+    );
+    let time = |b: &Value| {
+        chrono::DateTime::parse_from_rfc3339(
+            b["identificationprocess"]["identificationtime"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert!(time(&canceled) > time(&success));
+    // The cancelled ident can be tried again.
+    env.act_ok("withdraw-1", "start", json!({})).await;
+    assert_eq!(hooks.next_result().await, "START");
+}

@@ -313,3 +313,190 @@ fn postident_encryption_reads_the_private_key() {
     assert!(msg.contains("postident.private_key"), "{msg}");
     assert!(!msg.contains("not a pem"), "{msg}");
 }
+
+#[test]
+fn other_kyc_variables_are_not_configuration() {
+    // The `kyc` tool's own variables, the tests' and an application's: none is an override.
+    let cfg = Config::from_toml_with_env(
+        IDNOW,
+        env(&[
+            ("KYC_LOG", "info"),
+            ("KYC_DATA_PASSWORD", "geheim"),
+            ("KYC_CONFIG", "/etc/kyc.toml"),
+            ("KYC_TRACE_DUMP", "/tmp/trace.log"),
+            ("KYC_IDNOW_API_KEY", "one underscore: not an override"),
+            ("KYC_APP_SETTING", "x"),
+        ]),
+    )
+    .expect("KYC_* variables outside the override pattern are left alone");
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
+    assert_eq!(adapter.api_key.expose(), "sandbox-api-key");
+    for name in kyc::config::NOT_CONFIGURATION {
+        assert_eq!(kyc::config::override_key(name), None, "{name}");
+    }
+    assert_eq!(
+        kyc::config::override_key("KYC_POSTIDENT__WEBHOOK__PASSWORD").as_deref(),
+        Some("postident.webhook.password")
+    );
+}
+
+#[test]
+fn a_wrong_override_names_the_variable() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "KYC_IDNOW__APIKEY",
+            "x",
+            &["KYC_IDNOW__APIKEY", "idnow.apikey", "KYC_IDNOW__API_KEY"],
+        ),
+        (
+            "KYC_IDNOW__BASE_URL",
+            "gateway without scheme",
+            &["KYC_IDNOW__BASE_URL", "idnow.base_url", "URL"],
+        ),
+        (
+            "KYC_POSTIDENT__ENCRYPTION",
+            "maybe",
+            &["KYC_POSTIDENT__ENCRYPTION", "true or false"],
+        ),
+        (
+            "KYC_HTTP__MAX_RETRIES",
+            "-1",
+            &["KYC_HTTP__MAX_RETRIES", "whole number"],
+        ),
+        ("KYC_PROVIDER", "acme", &["KYC_PROVIDER", "\"idnow\""]),
+        (
+            "KYC_HTTP__RETRIES",
+            "2",
+            &["KYC_HTTP__RETRIES", "KYC_HTTP__MAX_RETRIES"],
+        ),
+    ];
+    for (name, value, expected) in cases {
+        let msg = config_error(IDNOW, &[(name, value)]);
+        for part in *expected {
+            assert!(msg.contains(part), "{name}={value}: {msg}");
+        }
+        assert!(!msg.contains("sandbox-api-key"), "{msg}");
+    }
+}
+
+#[test]
+fn default_allowed_ips_without_documented_ranges_is_refused_at_load() {
+    // IDnow documents source ranges per environment; a base_url has none, and "default" would
+    // silently reject every webhook.
+    let text = format!("{IDNOW}\n[idnow.webhook]\nallowed_ips = \"default\"");
+    let err = Config::from_toml(&text).expect_err("refused when loading, not at the first webhook");
+    assert_eq!(err.kind(), ErrorKind::Configuration);
+    let msg = err.to_string();
+    assert!(
+        msg.contains("idnow.webhook.allowed_ips") && msg.contains("base_url"),
+        "{msg}"
+    );
+    assert!(msg.contains("list the addresses"), "says what to do: {msg}");
+    let msg = Config::from_toml_with_env(
+        IDNOW,
+        env(&[("KYC_IDNOW__WEBHOOK__ALLOWED_IPS", "default")]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(msg.contains("idnow.webhook.allowed_ips"), "{msg}");
+    // With a named environment "default" has its documented ranges.
+    let named = "provider = \"idnow\"\n[idnow]\nenvironment = \"live-de\"\ncompany_id = \"x\"\napi_key = \"k\"\n[idnow.webhook]\nallowed_ips = \"default\"";
+    Config::from_toml(named).expect("documented ranges");
+    // A list entry that is no address names the key.
+    let msg = config_error(
+        &format!("{IDNOW}\n[idnow.webhook]\nallowed_ips = [\"10.0.0.0/33\"]"),
+        &[],
+    );
+    assert!(msg.contains("idnow.webhook.allowed_ips"), "{msg}");
+}
+
+#[test]
+fn the_webhook_password_is_read_only_when_webhooks_are_verified() {
+    let text = format!(
+        "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = {{ env = \"KYC_TEST_SURELY_UNSET_HOOK_PASSWORD\" }}"
+    );
+    let cfg = Config::from_toml(&text).expect("loading reads no secret");
+    // Listing, creating, archiving: no webhook password needed.
+    let provider = kyc::config::connect_api_only(&cfg).expect("API-only connection");
+    // ... and such a provider accepts no webhook at all.
+    let request = kyc::webhook::WebhookRequest::new(
+        http::HeaderMap::new(),
+        bytes::Bytes::from_static(b"{}"),
+        Some("127.0.0.1".parse().unwrap()),
+    );
+    let err = provider.verify_webhook(&request).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    // Verifying webhooks needs it, and says where it was looked for.
+    let msg = kyc::connect(&cfg)
+        .err()
+        .expect("password required")
+        .to_string();
+    assert!(
+        msg.contains("idnow.webhook.password")
+            && msg.contains("KYC_TEST_SURELY_UNSET_HOOK_PASSWORD"),
+        "{msg}"
+    );
+    // A half-written section is still an error at load time.
+    let msg = config_error(
+        &format!("{IDNOW}\n[idnow.webhook]\nusername = \"idnow\""),
+        &[],
+    );
+    assert!(msg.contains("idnow.webhook.password"), "{msg}");
+}
+
+#[test]
+fn relative_secret_files_are_read_from_the_configuration_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("secrets")).unwrap();
+    std::fs::write(dir.path().join("secrets/api_key"), "key-from-file\n").unwrap();
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        "api_key = { file = \"secrets/api_key\" }",
+    );
+    std::fs::write(dir.path().join("kyc.toml"), &text).unwrap();
+    // The tests run in the crate's folder, not in `dir`.
+    assert!(!std::path::Path::new("secrets/api_key").exists());
+    let cfg = Config::load(dir.path().join("kyc.toml")).unwrap();
+    let adapter = cfg
+        .idnow
+        .as_ref()
+        .unwrap()
+        .to_adapter_config(&cfg.http)
+        .unwrap();
+    assert_eq!(adapter.api_key.expose(), "key-from-file");
+
+    // A missing one names the path it looked at.
+    std::fs::write(
+        dir.path().join("kyc.toml"),
+        text.replace("secrets/api_key", "secrets/absent"),
+    )
+    .unwrap();
+    let cfg = Config::load(dir.path().join("kyc.toml")).unwrap();
+    let msg = kyc::connect(&cfg).err().unwrap().to_string();
+    let expected = dir.path().join("secrets/absent");
+    assert!(msg.contains(&expected.display().to_string()), "{msg}");
+}
+
+#[test]
+fn syntax_errors_and_unknown_keys_give_line_and_column() {
+    let text = "provider = \"idnow\"\n[idnow]\nbase_url = \"http://127.0.0.1:9/idnow\"\napi_key = \"sandbox-api-key\"\ncompany_id = sandboxco\n";
+    let msg = Config::from_toml(text).unwrap_err().to_string();
+    assert!(msg.contains("line 5, column 14"), "{msg}");
+    assert!(
+        !msg.contains("sandbox-api-key"),
+        "no excerpt of the file: {msg}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kyc.toml");
+    std::fs::write(&path, IDNOW.replace("company_id", "compnay_id")).unwrap();
+    let msg = Config::load(&path).unwrap_err().to_string();
+    assert!(msg.contains(&path.display().to_string()), "{msg}");
+    assert!(msg.contains("line 5, column 1"), "{msg}");
+    assert!(msg.contains("compnay_id"), "{msg}");
+}

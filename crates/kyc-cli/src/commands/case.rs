@@ -1,9 +1,12 @@
 //! `kyc case create|get|list|archive`: the trait's operations against any configured provider.
 
+use crate::failure::{CliError, CliResult, EXIT_NOT_ALL_ARCHIVED};
 use crate::output::{print_case, print_handle, print_json, summary_line};
+use crate::printable::{line, word};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use kyc::{CaseFilter, CaseRef, Country, NewCase};
+use kyc::{CaseFilter, CaseRef, Country, NewCase, Provider};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// The `kyc case` subcommands.
@@ -24,9 +27,11 @@ pub enum CaseCommand {
         after_help = "Example:\n  kyc case list --config kyc.toml --unfinished --retryable --json"
     )]
     List(ListArgs),
-    /// Archive cases at the provider.
+    /// Archive cases at the provider (exit code 3 when any case was not archived).
     #[command(
-        after_help = "Example:\n  kyc case archive --config kyc.toml --case-id 123456789ABC --case-id 23456789ABCD"
+        after_help = "Example:\n  kyc case archive --config kyc.toml --case-id 123456789ABC --case-id 23456789ABCD\n\n\
+        Exit codes: 0 every case archived, 3 at least one not archived (each is listed with the\n\
+        provider's reason), 1 the request failed."
     )]
     Archive(ArchiveArgs),
 }
@@ -35,7 +40,7 @@ pub enum CaseCommand {
 #[derive(Debug, Args)]
 pub struct Common {
     /// The configuration file (see docs/configuration.md).
-    #[arg(long, default_value = "kyc.toml")]
+    #[arg(long, env = "KYC_CONFIG", default_value = "kyc.toml")]
     config: PathBuf,
     /// Print JSON for machines instead of a summary.
     #[arg(long)]
@@ -56,8 +61,8 @@ pub struct CreateArgs {
     /// Family name.
     #[arg(long)]
     last_name: Option<String>,
-    /// Date of birth, YYYY-MM-DD.
-    #[arg(long)]
+    /// Date of birth, YYYY-MM-DD (e.g. 1964-08-12).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_birth_date)]
     birth_date: Option<chrono::NaiveDate>,
     /// Nationality (alpha-2 or alpha-3).
     #[arg(long)]
@@ -69,15 +74,16 @@ pub struct CreateArgs {
     #[arg(long)]
     mobile_phone: Option<String>,
     /// Webhook URL (POSTIDENT; IDnow configures it per account).
-    #[arg(long)]
+    #[arg(long, value_name = "URL", value_parser = parse_webhook_url)]
     webhook_url: Option<url::Url>,
 }
 
-/// Which case: by the provider's id or by your reference.
+/// Which case: by the provider's id or by your reference (at least one).
 #[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
 pub struct CaseSelector {
     /// The provider's case id (POSTIDENT caseId, IDnow IdentID).
-    #[arg(long, required_unless_present = "reference")]
+    #[arg(long)]
     case_id: Option<String>,
     /// Your reference (IDnow transaction number, POSTIDENT referenceId).
     #[arg(long)]
@@ -107,7 +113,7 @@ pub struct ListArgs {
     /// Leave out finished cases (listed by default).
     #[arg(long)]
     no_finished: bool,
-    /// Include archived cases.
+    /// Include archived cases (POSTIDENT; IDnow cannot list archived idents).
     #[arg(long)]
     archived: bool,
     /// At most this many cases.
@@ -128,8 +134,20 @@ pub struct ArchiveArgs {
     references: Vec<String>,
 }
 
+/// `--birth-date`: ISO 8601, the format both providers' documents use; anything else says so.
+fn parse_birth_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| "expected a date as YYYY-MM-DD, e.g. 1964-08-12".to_string())
+}
+
+/// `--webhook-url`: an absolute URL.
+fn parse_webhook_url(text: &str) -> Result<url::Url, String> {
+    url::Url::parse(text.trim())
+        .map_err(|_| "expected an absolute URL such as https://example.com/kyc/webhooks".into())
+}
+
 /// Runs a `kyc case` command.
-pub async fn run(command: CaseCommand) -> Result<(), String> {
+pub async fn run(command: CaseCommand) -> CliResult {
     match command {
         CaseCommand::Create(a) => {
             let provider = super::connect(&a.common.config)?;
@@ -141,19 +159,13 @@ pub async fn run(command: CaseCommand) -> Result<(), String> {
             new_case.contact.email = a.email;
             new_case.contact.mobile_phone = a.mobile_phone;
             new_case.webhook_url = a.webhook_url;
-            let handle = provider
-                .create_case(&new_case)
-                .await
-                .map_err(|e| e.to_string())?;
+            let handle = provider.create_case(&new_case).await?;
             print_handle(&handle, a.common.json)
         }
         CaseCommand::Get(a) => {
             let provider = super::connect(&a.common.config)?;
             let case_ref = CaseRef::new(provider.provider(), a.case.case_id, a.case.reference);
-            let case = provider
-                .get_case(&case_ref)
-                .await
-                .map_err(|e| e.to_string())?;
+            let case = provider.get_case(&case_ref).await?;
             print_case(&case, a.common.json)
         }
         CaseCommand::List(a) => {
@@ -166,22 +178,23 @@ pub async fn run(command: CaseCommand) -> Result<(), String> {
                 max_results: a.max_results,
                 ..CaseFilter::default()
             };
-            let spinner = progress_spinner("listing cases", a.common.json);
-            let list = provider
-                .list_cases(&filter)
-                .await
-                .map_err(|e| e.to_string())?;
+            if a.archived && provider.provider() == Provider::IdNow {
+                eprintln!(
+                    "note: IDnow's API lists no archived idents, so none are included; look one \
+                     up with `kyc case get --reference ...`"
+                );
+            }
+            let spinner = progress_spinner("listing cases");
+            let list = provider.list_cases(&filter).await;
             spinner.finish_and_clear();
+            let list = list?;
             if a.common.json {
                 return print_json(&list);
             }
-            let bar = progress_bar(list.cases.len() as u64, "cases", false);
             for case in &list.cases {
-                bar.println(summary_line(case));
-                bar.inc(1);
+                line(summary_line(case));
             }
-            bar.finish_and_clear();
-            println!(
+            line(format!(
                 "{} case(s){}",
                 list.cases.len(),
                 if list.partial {
@@ -189,7 +202,7 @@ pub async fn run(command: CaseCommand) -> Result<(), String> {
                 } else {
                     ""
                 }
-            );
+            ));
             Ok(())
         }
         CaseCommand::Archive(a) => {
@@ -206,37 +219,57 @@ pub async fn run(command: CaseCommand) -> Result<(), String> {
                 )
                 .collect();
             if refs.is_empty() {
-                return Err("nothing to archive: give --case-id or --reference".into());
+                return Err(CliError::new("nothing to archive")
+                    .with_hint("give --case-id or --reference (repeatable)"));
             }
-            let bar = progress_bar(refs.len() as u64, "archived", a.common.json);
+            let bar = progress_bar(refs.len() as u64, "archived");
             let mut outcome = kyc::ArchiveOutcome::default();
             // Chunks keep the progress bar moving; adapters split further as their API needs.
             for chunk in refs.chunks(1_000) {
-                let part = provider
-                    .archive_cases(chunk)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let part = provider.archive_cases(chunk).await;
+                let part = match part {
+                    Ok(part) => part,
+                    Err(e) => {
+                        bar.finish_and_clear();
+                        return Err(e.into());
+                    }
+                };
                 bar.inc(chunk.len() as u64);
                 outcome.archived.extend(part.archived);
+                outcome.already_archived.extend(part.already_archived);
                 outcome.not_archived.extend(part.not_archived);
             }
             bar.finish_and_clear();
             if a.common.json {
-                return print_json(&outcome);
+                print_json(&outcome)?;
+            } else {
+                for r in &outcome.archived {
+                    line(format!("archived      {r}"));
+                }
+                for r in &outcome.already_archived {
+                    line(format!("archived      {r} (already)"));
+                }
+                for (r, why) in &outcome.not_archived {
+                    line(format!("not archived  {r}: {}", word(why)));
+                }
             }
-            for r in &outcome.archived {
-                println!("archived      {r}");
+            if outcome.not_archived.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::new(format!(
+                    "{} of {} case(s) not archived",
+                    outcome.not_archived.len(),
+                    refs.len()
+                ))
+                .with_code(EXIT_NOT_ALL_ARCHIVED))
             }
-            for (r, why) in &outcome.not_archived {
-                println!("not archived  {r}: {why}");
-            }
-            Ok(())
         }
     }
 }
 
-fn progress_spinner(message: &'static str, hidden: bool) -> ProgressBar {
-    if hidden {
+/// A spinner on stderr while waiting, only when stderr is a terminal.
+fn progress_spinner(message: &'static str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner().with_message(message);
@@ -244,8 +277,9 @@ fn progress_spinner(message: &'static str, hidden: bool) -> ProgressBar {
     bar
 }
 
-fn progress_bar(len: u64, unit: &'static str, hidden: bool) -> ProgressBar {
-    if hidden || len < 50 {
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+fn progress_bar(len: u64, unit: &'static str) -> ProgressBar {
+    if len < 50 || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);

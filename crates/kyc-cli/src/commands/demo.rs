@@ -112,7 +112,10 @@ async fn run_one(sandbox: &Sandbox, kind: Provider, json: bool) -> Result<(), St
     new_case.person.birth_date = chrono::NaiveDate::from_ymd_opt(1964, 8, 12);
     new_case.person.nationality = Some(kyc::Country::GERMANY);
     new_case.contact.email = Some("erika.mustermann@example.org".into());
-    new_case.webhook_url = Some(webhook_url);
+    if kind == Provider::Postident {
+        // POSTIDENT takes the webhook URL per case; IDnow per account (set above).
+        new_case.webhook_url = Some(webhook_url);
+    }
     let handle = provider
         .create_case(&new_case)
         .await
@@ -167,7 +170,7 @@ async fn run_one(sandbox: &Sandbox, kind: Provider, json: bool) -> Result<(), St
         &format!("{} finished case(s) listed:", listed.cases.len()),
     );
     for c in &listed.cases {
-        println!("     {}", summary_line(c));
+        crate::printable::line(format!("     {}", summary_line(c)));
     }
     let archived = provider
         .archive_cases(std::slice::from_ref(&case.case_ref))

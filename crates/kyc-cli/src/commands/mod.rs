@@ -9,8 +9,29 @@ pub mod sandbox;
 pub mod serve;
 pub mod webhook;
 
-/// Loads the configuration file and connects to its provider, with errors as one line.
-pub fn connect(config: &std::path::Path) -> Result<Box<dyn kyc::KycProvider>, String> {
-    let config = kyc::Config::load(config).map_err(|e| e.to_string())?;
-    kyc::connect(&config).map_err(|e| e.to_string())
+use crate::failure::{CliError, CliResult};
+
+/// Loads the configuration file and connects to its provider for API calls (create, get, list,
+/// archive). The webhook password is not read: these commands do not need it.
+pub fn connect(config: &std::path::Path) -> CliResult<Box<dyn kyc::KycProvider>> {
+    let config = load(config)?;
+    Ok(kyc::config::connect_api_only(&config)?)
+}
+
+/// Loads the configuration file and connects to its provider, webhook verification included.
+pub fn connect_for_webhooks(config: &std::path::Path) -> CliResult<Box<dyn kyc::KycProvider>> {
+    let config = load(config)?;
+    Ok(kyc::connect(&config)?)
+}
+
+fn load(path: &std::path::Path) -> CliResult<kyc::Config> {
+    if !path.exists() {
+        return Err(
+            CliError::new(format!("configuration file {} not found", path.display())).with_hint(
+                "give --config PATH or set KYC_CONFIG; `kyc sandbox` prints a kyc.toml for the \
+             sandbox, docs/configuration.md describes every key",
+            ),
+        );
+    }
+    Ok(kyc::Config::load(path)?)
 }

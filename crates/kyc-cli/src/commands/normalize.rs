@@ -29,7 +29,7 @@ pub struct NormalizeArgs {
 }
 
 /// Reads stdin, prints the case JSON. Input it cannot read is one clear error line.
-pub async fn run(args: NormalizeArgs) -> Result<(), String> {
+pub async fn run(args: NormalizeArgs) -> crate::failure::CliResult {
     let mut body = Vec::new();
     std::io::stdin()
         .read_to_end(&mut body)
@@ -55,7 +55,6 @@ pub async fn run(args: NormalizeArgs) -> Result<(), String> {
             let _ = &args.data_password;
             kyc::kyc_postident::normalize::case_from_payload(&body, key.as_ref())
         }
-    }
-    .map_err(|e| e.to_string())?;
+    }?;
     crate::output::print_json(&case)
 }

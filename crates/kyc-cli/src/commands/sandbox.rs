@@ -1,31 +1,79 @@
 //! `kyc sandbox`: runs both simulators for users' own integration tests and prints how to
 //! configure the library (or any client) against them.
 
+use crate::failure::{CliError, CliResult};
 use clap::Args;
 use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// `kyc sandbox`.
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
+    /// Port of the listener that serves both providers (under /idnow and /postident); 0 picks a
+    /// free one.
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// Also serve IDnow at the root of this port (`/api/v1/{company}/...`), for clients that
+    /// take only a host; 0 picks a free one.
+    #[arg(long, value_name = "PORT")]
+    idnow_port: Option<u16>,
+    /// Also serve POSTIDENT at the root of this port (`/api/scr/v1/{clientId}/...`), for
+    /// clients that take only a host; 0 picks a free one.
+    #[arg(long, value_name = "PORT")]
+    postident_port: Option<u16>,
+    /// The address to listen on. Anything but a loopback address needs --allow-non-loopback.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Allow --bind beyond the loopback (e.g. 0.0.0.0 in a container beside your test suite).
+    /// The sandbox's credentials are published and it speaks plain HTTP: never expose it to a
+    /// network you do not control.
+    #[arg(long)]
+    allow_non_loopback: bool,
+    /// The URL your clients reach this sandbox under, used in the URLs it hands out (user
+    /// pages, POSTIDENT caseURL), e.g. http://kyc-sandbox:8080. Default: the address it listens
+    /// on (the loopback for 0.0.0.0).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<url::Url>,
     /// How many times faster than real time documented delays run (token expiry, test robot,
-    /// webhook retries): 1 is real time, 100 turns a 15-minute retry into 9 seconds.
-    #[arg(long, default_value_t = 1.0)]
+    /// webhook retries): 1 is real time, 100 turns a 15-minute retry into 9 seconds. A number
+    /// above 0.
+    #[arg(long, default_value_t = 1.0, value_parser = parse_time_scale)]
     time_scale: f64,
 }
 
+/// `--time-scale`: a finite number above 0.
+fn parse_time_scale(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(
+            "expected a number above 0 (1 is real time, 100 runs delays a hundred times faster)"
+                .to_string(),
+        ),
+    }
+}
+
 /// Runs the sandbox until interrupted.
-pub async fn run(args: SandboxArgs) -> Result<(), String> {
+pub async fn run(args: SandboxArgs) -> CliResult {
     let options = SandboxOptions {
-        bind: SocketAddr::from(([127, 0, 0, 1], args.port)),
+        bind: SocketAddr::new(args.bind, args.port),
+        idnow_bind: args.idnow_port.map(|p| SocketAddr::new(args.bind, p)),
+        postident_bind: args.postident_port.map(|p| SocketAddr::new(args.bind, p)),
+        allow_non_loopback: args.allow_non_loopback,
+        public_url: args.public_url,
         time_scale: args.time_scale,
         ..SandboxOptions::default()
     };
-    let sandbox = Sandbox::start(options).await.map_err(|e| e.to_string())?;
+    let sandbox = Sandbox::start(options)
+        .await
+        .map_err(|e| CliError::new(format!("cannot start the sandbox: {e}")))?;
     println!("{}", describe(&sandbox));
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {} beyond the loopback: anyone who reaches it can use the \
+             published sandbox credentials",
+            args.bind
+        );
+    }
     eprintln!("sandbox running (Ctrl-C stops)");
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
@@ -36,12 +84,20 @@ pub async fn run(args: SandboxArgs) -> Result<(), String> {
 pub fn describe(sandbox: &Sandbox) -> String {
     let idnow = sandbox.idnow();
     let post = sandbox.postident();
+    let trim = |u: &url::Url| u.as_str().trim_end_matches('/').to_string();
+    let own_root = |root: Option<&url::Url>, example: &str| match root {
+        Some(u) => format!(
+            "  own root:      {r}  (for clients that take only a host: {r}{example})\n",
+            r = trim(u)
+        ),
+        None => String::new(),
+    };
     format!(
         "kyc sandbox at {root}\n\
          \n\
-         IDnow AutoIdent\n  API base:     {ib}  (POST {ib}/api/v1/{company}/login ...)\n  company id:   {company}\n  api key:      {key}\n  control API:  {ib}/__control\n\
+         IDnow AutoIdent\n  API base:      {ib}  (POST {ib}/api/v1/{company}/login ...)\n{iown}  company id:    {company}\n  api key:       {key}\n  control API:   {ib}/__control\n\
          \n\
-         POSTIDENT SCR\n  API base:     {pb}  (GET {pb}/scr/v1/{client}/cases ...)\n  client id:    {client}\n  user:         {user}\n  password:     {pw}\n  data password:{dpw}\n  control API:  {ctl}\n\
+         POSTIDENT SCR\n  API base:      {pb}  (GET {pb}/scr/v1/{client}/cases ...)\n{pown}  client id:     {client}\n  user:          {user}\n  password:      {pw}\n  data password: {dpw}\n  control API:   {ctl}\n\
          \n\
          # kyc.toml for IDnow against this sandbox\n\
          provider = \"idnow\"\n[idnow]\nbase_url = \"{ib}\"\ncompany_id = \"{company}\"\napi_key = \"{key}\"\n\
@@ -52,10 +108,18 @@ pub fn describe(sandbox: &Sandbox) -> String {
          \n\
          See docs/sandbox.md for the control API and the test-robot names.",
         root = sandbox.base_url(),
-        ib = idnow.base_url().as_str().trim_end_matches('/'),
+        ib = trim(idnow.base_url()),
+        iown = own_root(
+            sandbox.idnow_root_url(),
+            &format!("/api/v1/{}/...", idnow.company_id())
+        ),
         company = idnow.company_id(),
         key = idnow.api_key(),
-        pb = post.base_url().as_str().trim_end_matches('/'),
+        pb = trim(post.base_url()),
+        pown = own_root(
+            sandbox.postident_root_url(),
+            &format!("/api/scr/v1/{}/cases ...", post.client_id())
+        ),
         client = post.client_id(),
         user = post.username(),
         pw = post.password(),

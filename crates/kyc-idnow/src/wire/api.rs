@@ -35,6 +35,12 @@ impl fmt::Debug for LoginResponse {
 
 /// `POST /identifications/{txn}/start` body: the user data known before identification.
 /// Every field optional; absent fields are not sent. `Debug` is redacted.
+///
+/// The document's Create Ident table lists birthday, birthplace, custom1–5, email, firstname,
+/// gender, lastname, mobilephone, nationality, zipcode, city, street, streetnumber and country;
+/// IDnow answers 400 `UNRECOGNIZED_FIELD` to other fields an account does not accept. `birthname`,
+/// `title` and `preferredLang` are therefore set by [`crate::provider::create_request`] only when
+/// [`crate::AccountSetup`] says the account takes them.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CreateIdentRequest {
@@ -44,7 +50,7 @@ pub struct CreateIdentRequest {
     /// Birthplace.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthplace: Option<String>,
-    /// Birth name.
+    /// Birth name. Not in the Create Ident table: only for accounts that accept it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub birthname: Option<String>,
     /// City.
@@ -92,13 +98,13 @@ pub struct CreateIdentRequest {
     /// House number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub streetnumber: Option<String>,
-    /// Academic title.
+    /// Academic title. Not in the Create Ident table: only for accounts that accept it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Zip code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
-    /// QES with the Namirial TSP: the signing language.
+    /// QES with the Namirial TSP: the signing language (mandatory there, unknown elsewhere).
     #[serde(rename = "preferredLang", skip_serializing_if = "Option::is_none")]
     pub preferred_lang: Option<String>,
 }

@@ -33,8 +33,9 @@ code_enum! {
         /// Named only by the document's Testing section (robot scenario CANCELED); read as
         /// `CANCELED`.
         Failed => "FAILED",
-        /// The user is in the flow (webhook type START); not a documented result word, but what
-        /// a START webhook and a GET between START and the end of the flow report.
+        /// The user is in the flow (webhook type START): not a documented result word, but what
+        /// the sandbox's START webhook body carries (the document shows no START body; a body
+        /// without `result` is read the same way). IDnow's GET answers 404 in the flow.
         Start => "START",
     }
 }
@@ -388,6 +389,66 @@ pub struct IdentificationDocument {
     /// Driver's licence classes.
     #[serde(deserialize_with = "opt_list")]
     pub driverlicenses: Option<Vec<DriverLicense>>,
+}
+
+/// `identificationdocument2`: a second document checked in the same identification (a
+/// driver's licence next to the ID card), as the document's "Ident process with 2 documents"
+/// sample shows it: flat values (plain strings, possibly empty) rather than checked fields;
+/// either form is read. Not documented in a table; every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecondDocument {
+    /// `DRIVERS_LICENSE`, `IDCARD`, ...
+    #[serde(rename = "type")]
+    pub document_type: Option<Field>,
+    /// Issuing country.
+    pub country: Option<Field>,
+    /// Expiry date.
+    pub validuntil: Option<Field>,
+    /// Document number.
+    pub number: Option<Field>,
+    /// Issuing authority.
+    pub issuedby: Option<Field>,
+    /// Issue date.
+    pub dateissued: Option<Field>,
+    /// Place of issue.
+    pub placeofissue: Option<Field>,
+    /// First name as printed on this document.
+    pub firstname: Option<Field>,
+    /// Last name as printed on this document.
+    pub lastname: Option<Field>,
+    /// Birth date as printed on this document.
+    pub birthday: Option<Field>,
+    /// Birthplace as printed on this document.
+    pub birthplace: Option<Field>,
+    /// Licence classes, as `driverlicenses` entries (the sample calls the list
+    /// `driverlicenseclasses`; entries given as plain strings are read as class names).
+    #[serde(alias = "driverlicenseclasses", deserialize_with = "opt_license_list")]
+    pub driverlicenses: Option<Vec<DriverLicense>>,
+}
+
+/// A licence class list whose entries are `driverlicenses` objects or plain class names.
+fn opt_license_list<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Vec<DriverLicense>>, D::Error> {
+    let value = Value::deserialize(d)?;
+    let items = match value {
+        Value::Null => return Ok(None),
+        Value::Array(items) => items,
+        other => vec![other],
+    };
+    Ok(Some(
+        items
+            .into_iter()
+            .filter_map(|item| match item {
+                Value::Object(_) => serde_json::from_value(item).ok(),
+                other => lenient::scalar_to_string(&other).map(|class| DriverLicense {
+                    license_class: Some(class),
+                    ..DriverLicense::default()
+                }),
+            })
+            .collect(),
+    ))
 }
 
 /// One entry of `additionaldocuments` (proof of address and other extra documents).

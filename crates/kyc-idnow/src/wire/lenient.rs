@@ -69,7 +69,8 @@ pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D:
 }
 
 /// Declares a string-valued code list: known words as variants, anything else kept verbatim in
-/// `Unknown(String)` with a `tracing::warn!`. Serialises back to the provider's exact word.
+/// `Unknown(String)` with a `tracing::warn!` (showing the word through
+/// [`kyc_core::wire::printable`]: escaped and cut). Serialises back to the provider's exact word.
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
@@ -96,9 +97,11 @@ macro_rules! code_enum {
                 let trimmed = word.trim();
                 $( if trimmed == $word { return $name::$variant; } )+
                 $( if trimmed.eq_ignore_ascii_case($word) { return $name::$variant; } )+
+                // Logged cut to 64 characters with control characters escaped: a provider word
+                // must not flood the log or forge log lines.
                 tracing::warn!(
                     code_list = stringify!($name),
-                    value = %trimmed,
+                    value = %kyc_core::wire::printable(trimmed, kyc_core::wire::DEFAULT_MAX_CHARS),
                     "IDnow sent a value this library does not know; kept as Unknown"
                 );
                 $name::Unknown(trimmed.to_string())

@@ -181,28 +181,45 @@ async fn parked_and_replayed(engine: Engine) {
         .await
         .unwrap();
     // Reads answer 401 for a while: retrying cannot fix that, so the notice is parked at once.
-    sandbox.postident().inject_fault(
-        Fault::new(FaultKind::Status { status: 401 }, 1_000).for_method("GET"),
-    );
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(FaultKind::Status { status: 401 }, 1_000).for_method("GET"));
     let sim = SimulatedCase::Postident {
         case_id: handle.case_ref.case_id.clone().unwrap(),
     };
     sandbox.play(&sim, UserOutcome::Approve).unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let parked = loop {
-        let parked = journal.notices(Some("parked"), None, None).await.unwrap().items;
+        let parked = journal
+            .notices(Some("parked"), None, None)
+            .await
+            .unwrap()
+            .items;
         let finals_delivered = sandbox
             .postident()
             .webhook_deliveries()
             .iter()
             .any(|d| d.status_type == "final" && d.http_status == Some(200));
-        if finals_delivered && !parked.is_empty() && journal.notice_counts().await.unwrap().get("pending").is_none() {
+        if finals_delivered
+            && !parked.is_empty()
+            && !journal
+                .notice_counts()
+                .await
+                .unwrap()
+                .contains_key("pending")
+        {
             break parked;
         }
         assert!(tokio::time::Instant::now() < deadline, "no notice parked");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert!(parked[0].last_error.as_deref().is_some_and(|e| e.contains("401")), "{parked:?}");
+    assert!(
+        parked[0]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("401")),
+        "{parked:?}"
+    );
     let listed = journal
         .cases(&{
             let mut q = kyc_journal::CaseQuery::default();
@@ -211,7 +228,11 @@ async fn parked_and_replayed(engine: Engine) {
         })
         .await
         .unwrap();
-    assert_eq!(listed.items.len(), 1, "the case with a parked notice is listed");
+    assert_eq!(
+        listed.items.len(),
+        1,
+        "the case with a parked notice is listed"
+    );
     assert!(listed.items[0].parked_notices >= 1);
 
     // The credentials are fixed; `kyc journal replay` puts the notices back to work.

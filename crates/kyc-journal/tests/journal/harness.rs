@@ -226,3 +226,45 @@ pub async fn truth(provider: &Arc<dyn KycProvider>, case: &CaseRef) -> CaseStatu
         .expect("read the truth")
         .status
 }
+
+/// The sandbox's IDnow webhook deliveries of `webhook_type` for `txn`.
+pub fn deliveries(
+    sandbox: &kyc_sandbox::Sandbox,
+    txn: &str,
+    webhook_type: &str,
+) -> Vec<kyc_sandbox::idnow::WebhookDelivery> {
+    sandbox
+        .idnow()
+        .webhook_deliveries()
+        .into_iter()
+        .filter(|d| d.transaction_number == txn && d.webhook_type == webhook_type)
+        .collect()
+}
+
+/// Waits until `n` deliveries of `webhook_type` for `txn` were answered 200.
+pub async fn wait_delivered(
+    sandbox: &kyc_sandbox::Sandbox,
+    txn: &str,
+    webhook_type: &str,
+    n: usize,
+) -> kyc_sandbox::idnow::WebhookDelivery {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let done: Vec<_> = deliveries(sandbox, txn, webhook_type)
+            .into_iter()
+            .filter(|d| d.statuses.contains(&Some(200)))
+            .collect();
+        if done.len() >= n {
+            return done[0].clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{webhook_type} for {txn} not delivered {n} time(s): {:?}",
+            deliveries(sandbox, txn, webhook_type)
+                .iter()
+                .map(|d| (&d.statuses, &d.outcome))
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -3,7 +3,6 @@
 //! 10,000 webhooks with duplicates and reordering, one of them stopped in the middle.
 
 use crate::harness::*;
-use crate::idnow_trail::wait_delivered;
 use bytes::Bytes;
 use kyc_core::webhook::{WebhookNotice, WebhookRequest};
 use kyc_core::{

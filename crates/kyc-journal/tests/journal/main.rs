@@ -22,5 +22,4 @@ mod create_intent;
 mod faults;
 mod idnow_trail;
 mod instances;
-mod logs;
 mod retention;

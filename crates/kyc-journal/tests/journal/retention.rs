@@ -2,7 +2,6 @@
 //! the reasons; one person's data can be erased on request.
 
 use crate::harness::*;
-use crate::idnow_trail::wait_delivered;
 use kyc_core::{CaseStatus, KycProvider, Provider};
 use kyc_journal::{Journal, JournaledProvider};
 use kyc_sandbox::{SimulatedCase, UserOutcome};

@@ -38,7 +38,7 @@ macro_rules! wire_enum {
                 let trimmed = raw.trim();
                 $( if trimmed.eq_ignore_ascii_case($wire) { return $name::$variant; } )+
                 tracing::warn!(
-                    value = %raw,
+                    value = %kyc_core::wire::printable(raw, kyc_core::wire::DEFAULT_MAX_CHARS),
                     "POSTIDENT: undocumented {} value, kept as Unknown",
                     stringify!($name)
                 );

@@ -35,7 +35,7 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
             "false" | "0" | "no" => Some(false),
             "" => None,
             _ => {
-                tracing::warn!(value = %s, "POSTIDENT: unreadable boolean, ignored");
+                tracing::warn!(value = %kyc_core::wire::printable(&s, kyc_core::wire::DEFAULT_MAX_CHARS), "POSTIDENT: unreadable boolean, ignored");
                 None
             }
         },
@@ -73,7 +73,7 @@ pub(crate) fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D:
         Some(Value::String(s)) => match s.trim().parse::<u32>() {
             Ok(v) => Some(v),
             Err(_) => {
-                tracing::warn!(value = %s, "POSTIDENT: unreadable count, ignored");
+                tracing::warn!(value = %kyc_core::wire::printable(&s, kyc_core::wire::DEFAULT_MAX_CHARS), "POSTIDENT: unreadable count, ignored");
                 None
             }
         },

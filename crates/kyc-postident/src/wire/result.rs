@@ -32,7 +32,10 @@ pub fn parse_timestamp(raw: &str) -> Option<DateTime<FixedOffset>> {
             return Some(t);
         }
     }
-    tracing::warn!(value = %raw, "POSTIDENT: unreadable timestamp, ignored");
+    tracing::warn!(
+        value = %kyc_core::wire::printable(raw, kyc_core::wire::DEFAULT_MAX_CHARS),
+        "POSTIDENT: unreadable timestamp, ignored"
+    );
     None
 }
 

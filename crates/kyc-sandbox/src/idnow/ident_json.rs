@@ -423,7 +423,10 @@ fn write_xml_fields(out: &mut String, fields: &Map<String, Value>, indent: usize
     }
 }
 
-/// Escapes text for XML element content and attribute values.
+/// Escapes text for XML element content and attribute values, so that the result is always
+/// well-formed: markup characters become entities, tab, line feed and carriage return become
+/// character references (kept exactly, also in attributes), and characters XML 1.0 cannot carry
+/// at all (other control characters, U+FFFE, U+FFFF) become U+FFFD.
 pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -433,8 +436,27 @@ pub(crate) fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                out.push(char::REPLACEMENT_CHARACTER)
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_text_is_always_well_formed_xml() {
+        assert_eq!(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
+        assert_eq!(xml_escape("l1\nl2\tx\r"), "l1&#10;l2&#9;x&#13;");
+        assert_eq!(xml_escape("bell\u{7}nul\u{0}"), "bell\u{FFFD}nul\u{FFFD}");
+        assert_eq!(xml_escape("\u{FFFF}ü"), "\u{FFFD}ü");
+    }
 }

@@ -127,6 +127,10 @@ pub struct IdentSnapshot {
     pub attempts: u32,
     /// Whether the ident was archived.
     pub archived: bool,
+    /// The mobile number as IDnow dials it (for the SMS step): the number sent with `+49`
+    /// assumed when it has no country code (Create Ident, `mobilePhone`). `contactdata` keeps
+    /// the number as sent.
+    pub mobile_number_dialled: Option<String>,
     /// Bumped on every change.
     pub version: u64,
     /// The GET ident JSON (absent before the user started).
@@ -141,6 +145,10 @@ impl std::fmt::Debug for IdentSnapshot {
             .field("reason", &self.reason)
             .field("attempts", &self.attempts)
             .field("archived", &self.archived)
+            .field(
+                "mobile_number_dialled",
+                &self.mobile_number_dialled.as_ref().map(|_| "[redacted]"),
+            )
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
@@ -162,6 +170,10 @@ pub(crate) fn snapshot(shared: &Shared, company: &str, txn: &str) -> Option<Iden
         reason: ident.reason.clone(),
         attempts: ident.attempts,
         archived: ident.archived,
+        mobile_number_dialled: ident
+            .data
+            .get("mobilephone")
+            .map(|m| super::validation::dialled_number(m)),
         version: ident.version,
         body: ident
             .status
@@ -170,11 +182,31 @@ pub(crate) fn snapshot(shared: &Shared, company: &str, txn: &str) -> Option<Iden
     })
 }
 
+/// Refuses webhook targets inside a control API: a webhook posted to
+/// `/__control/webhooks/{id}/redeliver` would deliver itself again, forever.
+fn check_webhook_target(target: &WebhookTarget) -> Result<(), ControlError> {
+    let inside_control = target
+        .url
+        .path_segments()
+        .is_some_and(|mut segments| segments.any(|s| s.eq_ignore_ascii_case("__control")));
+    if inside_control {
+        return Err(ControlError::InvalidInput(
+            "the webhook URL points into a sandbox control API (/__control/...); webhooks must \
+             go to the receiver under test"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn set_webhook(
     shared: &Shared,
     company: &str,
     target: Option<WebhookTarget>,
 ) -> Result<(), ControlError> {
+    if let Some(t) = &target {
+        check_webhook_target(t)?;
+    }
     let mut store = shared.store();
     let c = store
         .companies
@@ -193,6 +225,7 @@ fn change_ident(
 ) -> Result<(), ControlError> {
     let mut jobs = Vec::new();
     let robot_to_schedule;
+    let in_flow_version;
     {
         let mut store = shared.store();
         if !store.companies.contains_key(company) {
@@ -213,6 +246,7 @@ fn change_ident(
             }
         }
         robot_to_schedule = needs_robot;
+        in_flow_version = (final_ident.status == Status::Started).then_some(final_ident.version);
         jobs.extend(webhook_jobs(&store, &final_ident, visited));
     }
     for job in jobs {
@@ -221,7 +255,72 @@ fn change_ident(
     if robot_to_schedule {
         super::robot::schedule(shared, company, txn, false);
     }
+    if let Some(version) = in_flow_version {
+        schedule_inactivity_abort(shared, company, txn, version);
+    }
     Ok(())
+}
+
+/// After `IdnowOptions::inactivity_timeout` (scaled) without any change, a user still in the
+/// flow is aborted: ABORTED webhook, no reason (the user chose none). Any change in between
+/// (a result, an abort, another start) bumps the version and cancels this one.
+fn schedule_inactivity_abort(shared: &Arc<Shared>, company: &str, txn: &str, version: u64) {
+    let Some(timeout) = shared.options.inactivity_timeout else {
+        return;
+    };
+    let weak = Arc::downgrade(shared);
+    let clock = shared.clock;
+    let (company, txn) = (company.to_string(), txn.to_string());
+    tokio::spawn(async move {
+        clock.sleep(timeout).await;
+        let Some(shared) = weak.upgrade() else {
+            return;
+        };
+        let _ = change_ident(&shared, &company, &txn, |ident| {
+            if ident.status != Status::Started || ident.version != version {
+                return Err(ControlError::InvalidState(
+                    "the user acted meanwhile".into(),
+                ));
+            }
+            enter(ident, Status::Aborted, None);
+            Ok(vec![Status::Aborted])
+        });
+    });
+}
+
+/// After `IdnowOptions::ident_lifetime` (scaled) from its creation the ident is deleted,
+/// whatever its state: reads answer 404 like for a deleted ident, the transaction number stays
+/// used. No webhook is sent.
+pub(crate) fn schedule_expiry(shared: &Arc<Shared>, company: &str, txn: &str, ident_id: &str) {
+    let Some(lifetime) = shared.options.ident_lifetime else {
+        return;
+    };
+    let weak = Arc::downgrade(shared);
+    let clock = shared.clock;
+    let (company, key, ident_id) = (
+        company.to_string(),
+        txn.to_ascii_lowercase(),
+        ident_id.to_string(),
+    );
+    tokio::spawn(async move {
+        clock.sleep(lifetime).await;
+        let Some(shared) = weak.upgrade() else {
+            return;
+        };
+        let mut store = shared.store();
+        let same = store
+            .companies
+            .get(&company)
+            .and_then(|c| c.idents.get(&key))
+            .is_some_and(|i| i.ident_id == ident_id);
+        if same {
+            if let Some(c) = store.companies.get_mut(&company) {
+                c.idents.remove(&key);
+            }
+            store.ident_ids.remove(&ident_id);
+            tracing::debug!(%ident_id, "sandbox IDnow ident reached its lifetime and was deleted");
+        }
+    });
 }
 
 /// The webhook jobs for an ident that went through `visited` (last = current state).
@@ -262,12 +361,25 @@ fn webhook_jobs(store: &Store, ident: &Ident, visited: Vec<Status>) -> Vec<Job> 
         .collect()
 }
 
-/// Moves an ident to `status`, bumping its version.
+/// Moves an ident to `status`, bumping its version. A result gets an `identificationtime`
+/// after every earlier one of the ident (at least one second later, the precision IDnow
+/// reports), so that a withdrawal or re-review is ordered after what it replaces.
 fn enter(ident: &mut Ident, status: Status, reason: Option<String>) {
     let timed = !matches!(status, Status::Started | Status::Aborted | Status::Created);
     ident.status = status;
     ident.reason = reason;
-    ident.identification_time = if timed { Some(now()) } else { None };
+    ident.identification_time = if timed {
+        // Whole seconds: what the JSON reports, so that two results never report one time.
+        let now = chrono::Timelike::with_nanosecond(&now(), 0).unwrap_or_else(now);
+        let time = match ident.last_identification_time {
+            Some(last) if now <= last => last + chrono::Duration::seconds(1),
+            _ => now,
+        };
+        ident.last_identification_time = Some(time);
+        Some(time)
+    } else {
+        None
+    };
     ident.version += 1;
 }
 

@@ -64,6 +64,13 @@ pub struct CompanySetup {
     pub copy_targets: Vec<String>,
     /// Whether the archive feature is enabled (otherwise archive answers 412).
     pub archive_enabled: bool,
+    /// Create fields beyond the document's Create Ident table that this account accepts
+    /// (any of `birthname`, `title`, `preferredLang`; case-insensitive). The document lists
+    /// birthday, birthplace, custom1–5, email, firstname, gender, lastname, mobilephone,
+    /// nationality, zipcode, city, street, streetnumber and country; anything else answers 400
+    /// `UNRECOGNIZED_FIELD` unless named here. `preferredLang` is what QES accounts with the
+    /// Namirial TSP send. Default: none.
+    pub extra_create_fields: Vec<String>,
 }
 
 impl std::fmt::Debug for CompanySetup {
@@ -74,6 +81,7 @@ impl std::fmt::Debug for CompanySetup {
             .field("esigning", &self.esigning)
             .field("copy_targets", &self.copy_targets)
             .field("archive_enabled", &self.archive_enabled)
+            .field("extra_create_fields", &self.extra_create_fields)
             .finish()
     }
 }
@@ -82,8 +90,9 @@ impl std::fmt::Debug for CompanySetup {
 /// [`Clock`] scales them.
 #[derive(Debug, Clone)]
 pub struct IdnowOptions {
-    /// The companies served. Default: [`DEFAULT_COMPANY`] (eSign, may copy to
-    /// [`SECOND_COMPANY`]) and [`SECOND_COMPANY`].
+    /// The companies served. Default: [`DEFAULT_COMPANY`] (QES/eSign with the Namirial TSP, so
+    /// it accepts `preferredLang`; may copy to [`SECOND_COMPANY`]) and [`SECOND_COMPANY`] (no
+    /// eSign, the documented create fields only).
     pub companies: Vec<CompanySetup>,
     /// Idle time after which a login token expires (documented: 60 minutes).
     pub token_idle_timeout: Duration,
@@ -102,6 +111,19 @@ pub struct IdnowOptions {
     pub webhook_request_timeout: Duration,
     /// Prefix of generated IdentIDs (`TST` gives `TST-ABCDE`).
     pub ident_id_prefix: String,
+    /// With `false` (default, as the document says) `GET /identifications/{txn}` answers 404
+    /// `OBJECT_NOT_FOUND` until an attempt has ended: before the user starts and while the
+    /// user is in the flow. With `true` it answers the START webhook's body (`"result":
+    /// "START"`) while the user is in the flow: the sandbox's behaviour before, kept for tests
+    /// of clients that met it.
+    pub answer_start_while_in_flow: bool,
+    /// A user in the flow who does nothing for this long is aborted (ABORTED webhook, no
+    /// reason): IDnow aborts ident requests after about 30 minutes of inactivity (public
+    /// facts). `None` never aborts.
+    pub inactivity_timeout: Option<Duration>,
+    /// How long an ident lives before it is deleted, whatever its state (documented: 90 days
+    /// unless the account's retention says otherwise). `None` keeps idents forever.
+    pub ident_lifetime: Option<Duration>,
 }
 
 impl Default for IdnowOptions {
@@ -114,6 +136,8 @@ impl Default for IdnowOptions {
                     esigning: true,
                     copy_targets: vec![SECOND_COMPANY.to_string()],
                     archive_enabled: true,
+                    // A QES customer signing with the Namirial TSP sends `preferredLang`.
+                    extra_create_fields: vec!["preferredLang".to_string()],
                 },
                 CompanySetup {
                     company_id: SECOND_COMPANY.to_string(),
@@ -121,6 +145,7 @@ impl Default for IdnowOptions {
                     esigning: false,
                     copy_targets: Vec::new(),
                     archive_enabled: true,
+                    extra_create_fields: Vec::new(),
                 },
             ],
             token_idle_timeout: Duration::from_secs(60 * 60),
@@ -130,6 +155,9 @@ impl Default for IdnowOptions {
             webhook_max_retry_time: Duration::from_secs(24 * 60 * 60),
             webhook_request_timeout: Duration::from_secs(10),
             ident_id_prefix: "TST".to_string(),
+            answer_start_while_in_flow: false,
+            inactivity_timeout: Some(Duration::from_secs(30 * 60)),
+            ident_lifetime: Some(Duration::from_secs(90 * 24 * 60 * 60)),
         }
     }
 }
@@ -254,7 +282,9 @@ impl IdnowSandbox {
         result_files::signing_public_key_pem()
     }
 
-    /// Configures (or with `None` removes) where a company's webhooks go.
+    /// Configures (or with `None` removes) where a company's webhooks go. A URL inside a
+    /// control API (`/__control/`) is refused: a webhook must not drive the sandbox. Removing
+    /// (or changing) the target drops the deliveries still pending for the old one.
     pub fn set_webhook(
         &self,
         company: &str,
@@ -354,6 +384,11 @@ pub(crate) fn build(
                 esigning: setup.esigning,
                 copy_targets: setup.copy_targets.clone(),
                 archive_enabled: setup.archive_enabled,
+                extra_create_fields: setup
+                    .extra_create_fields
+                    .iter()
+                    .map(|f| f.to_ascii_lowercase())
+                    .collect(),
                 logins: 0,
                 idents: BTreeMap::new(),
                 used_transaction_numbers: Default::default(),

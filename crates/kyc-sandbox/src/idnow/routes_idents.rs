@@ -14,7 +14,7 @@ use super::api_error::{json_response, ApiError};
 use super::auth::{authorize, authorize_start};
 use super::ident_json;
 use super::result_files;
-use super::state::{Ident, Status};
+use super::state::{Ident, Status, Store};
 use super::validation::{check_transaction_number, parse_create_body};
 use super::Shared;
 
@@ -51,12 +51,13 @@ pub(crate) async fn start(
 ) -> ApiResult {
     authorize_start(&shared, &company, &headers)?;
     check_transaction_number(&txn)?;
-    let strict_names = shared
+    let (strict_names, extra_fields) = shared
         .store()
         .companies
         .get(&company)
-        .is_some_and(|c| !c.definitions.is_empty());
-    let fields = parse_create_body(&body, strict_names)?;
+        .map(|c| (!c.definitions.is_empty(), c.extra_create_fields.clone()))
+        .unwrap_or_default();
+    let fields = parse_create_body(&body, strict_names, &extra_fields)?;
     let key = txn.to_ascii_lowercase();
     let (status, ident_id, schedule_robot) = {
         let mut store = shared.store();
@@ -106,13 +107,17 @@ pub(crate) async fn start(
             (StatusCode::CREATED, new_id, schedule)
         }
     };
+    if status == StatusCode::CREATED {
+        super::lifecycle::schedule_expiry(&shared, &company, &txn, &ident_id);
+    }
     if schedule_robot {
         super::robot::schedule(&shared, &company, &txn, true);
     }
     Ok(json_response(status, &json!({ "id": ident_id })))
 }
 
-/// The 404 for an ident without data (never created, not started, deleted).
+/// The 404 for an ident without data: not started or in the flow (the key names the IdentID, as
+/// the document's NOT STARTED sample), never created or deleted (no IdentID).
 fn no_data(ident: Option<&Ident>) -> ApiError {
     match ident {
         Some(i) => ApiError::not_found(format!(
@@ -145,7 +150,29 @@ fn split_suffix(raw: &str) -> (&str, Option<ResultFile>) {
     (raw, None)
 }
 
-/// `GET /api/v1/{company}/identifications/{txn}` and the `.pdf`, `.xml`, `.zip` variants.
+/// Finds an ident by transaction number, else by IdentID (the document's
+/// `identifications/{transactionNumber} OR {IdentID}`).
+fn find<'a>(store: &'a Store, company: &str, txn_or_ident_id: &str) -> Option<&'a Ident> {
+    store.ident(company, txn_or_ident_id).or_else(|| {
+        store
+            .locate_ident_id(txn_or_ident_id)
+            .filter(|(c, _)| c == company)
+            .and_then(|(c, key)| store.ident(&c, &key))
+    })
+}
+
+/// Whether IDnow has data for the ident: not before the user started, and not while the user
+/// is in the flow ("no data ... until the user has completed the identification process").
+fn has_data(shared: &Shared, ident: &Ident) -> bool {
+    match ident.status {
+        Status::Created => false,
+        Status::Started => shared.options.answer_start_while_in_flow,
+        _ => true,
+    }
+}
+
+/// `GET /api/v1/{company}/identifications/{txn or IdentID}` and the `.pdf`, `.xml`, `.zip`
+/// variants.
 pub(crate) async fn get_ident(
     State(shared): State<Arc<Shared>>,
     Path((company, raw)): Path<(String, String)>,
@@ -155,8 +182,11 @@ pub(crate) async fn get_ident(
     let (txn, file) = split_suffix(&raw);
     check_transaction_number(txn)?;
     let store = shared.store();
-    let ident = store.ident(&company, txn);
-    let Some(ident) = ident.filter(|i| i.status != Status::Created) else {
+    let ident = match file {
+        None => find(&store, &company, txn),
+        Some(_) => store.ident(&company, txn),
+    };
+    let Some(ident) = ident.filter(|i| has_data(&shared, i)) else {
         return Err(no_data(ident));
     };
     let definitions = store
@@ -265,6 +295,8 @@ impl ResultFiles {
 }
 
 /// `GET /api/v1/{company}/identifications?pending=true|aborted=true|canceled=true|successful=true`.
+/// `pending=true` lists REVIEW_PENDING idents, as the document says ("all idents that are in the
+/// `REVIEW_PENDING` (i.e. awaiting manual review) state").
 pub(crate) async fn list(
     State(shared): State<Arc<Shared>>,
     Path(company): Path<String>,
@@ -290,7 +322,7 @@ pub(crate) async fn list(
         .values()
         .filter(|i| !i.archived)
         .filter(|i| {
-            (pending && i.status.is_pending())
+            (pending && i.status == Status::ReviewPending)
                 || (aborted && i.status == Status::Aborted)
                 || (canceled && i.status == Status::Canceled)
                 || (successful && i.status.is_finished())
@@ -436,11 +468,15 @@ pub(crate) async fn copy(
     copy.version = 0;
     copy.robot_scheduled = false;
     copy.archived = false;
+    let copied_txn = copy.transaction_number.clone();
     target.idents.insert(key.clone(), copy);
     target.used_transaction_numbers.insert(key.clone());
     store
         .ident_ids
-        .insert(new_id.clone(), (target_company, key));
+        .insert(new_id.clone(), (target_company.clone(), key));
+    drop(store);
+    // The copy is a new ident of the target account, with a lifetime of its own.
+    super::lifecycle::schedule_expiry(&shared, &target_company, &copied_txn, &new_id);
     Ok(json_response(StatusCode::OK, &json!({ "id": new_id })))
 }
 

@@ -79,6 +79,8 @@ pub(crate) struct Company {
     pub esigning: bool,
     pub copy_targets: Vec<String>,
     pub archive_enabled: bool,
+    /// Lower-cased create fields beyond the documented table this company accepts.
+    pub extra_create_fields: Vec<String>,
     pub logins: u64,
     /// Lower-cased transaction number -> ident (deleted idents are removed from here).
     pub idents: BTreeMap<String, Ident>,
@@ -168,7 +170,7 @@ impl Status {
         )
     }
 
-    /// A preliminary result waiting for an agent (the `pending=true` list).
+    /// A preliminary result waiting for an agent (of these, `pending=true` lists REVIEW_PENDING).
     pub fn is_pending(&self) -> bool {
         matches!(
             self,
@@ -232,6 +234,9 @@ pub(crate) struct Ident {
     pub reason: Option<String>,
     pub previous_result: Option<String>,
     pub identification_time: Option<DateTime<FixedOffset>>,
+    /// The latest `identificationtime` this ident ever reported: a later result always reports
+    /// a later time (a withdrawal or re-review is ordered after what it replaces).
+    pub last_identification_time: Option<DateTime<FixedOffset>>,
     /// `WEB` or `APP`.
     pub channel: String,
     pub agent_name: Option<String>,
@@ -274,6 +279,7 @@ impl Ident {
             reason: None,
             previous_result: None,
             identification_time: None,
+            last_identification_time: None,
             channel: "WEB".to_string(),
             agent_name: None,
             nfc_used: None,

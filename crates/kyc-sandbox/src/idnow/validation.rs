@@ -1,15 +1,15 @@
 //! Input rules of the create/update call, as the IDnow document states them: the transaction
-//! number charset and length, the field list, date, country and gender formats.
+//! number charset and length, the field list (plus what an account accepts beyond it), date,
+//! country and gender formats, and no control characters.
 
 use std::collections::BTreeMap;
 
 use super::api_error::ApiError;
 
-/// Every field the create call accepts (lower-case canonical names).
+/// Every field of the document's Create Ident table (lower-case canonical names).
 pub(crate) const CREATE_FIELDS: &[&str] = &[
     "birthday",
     "birthplace",
-    "birthname",
     "city",
     "country",
     "custom1",
@@ -25,10 +25,13 @@ pub(crate) const CREATE_FIELDS: &[&str] = &[
     "nationality",
     "street",
     "streetnumber",
-    "title",
     "zipcode",
-    "preferredlang",
 ];
+
+/// Fields outside the table that an account may be set up to accept
+/// (`CompanySetup::extra_create_fields`): `preferredLang` for QES with the Namirial TSP, and
+/// `birthname` and `title`, which the results report.
+pub(crate) const EXTRA_CREATE_FIELDS: &[&str] = &["birthname", "title", "preferredlang"];
 
 /// Personal fields shown in `userdata` (address fields excluded).
 pub(crate) const USER_FIELDS: &[&str] = &[
@@ -88,10 +91,12 @@ pub(crate) fn check_transaction_number(txn: &str) -> Result<(), ApiError> {
 }
 
 /// Parses and validates the create/update body into canonical lower-case field names.
-/// `strict_names` applies the QES rule (firstname/lastname only `A-Za-z-`).
+/// `strict_names` applies the QES rule (firstname/lastname only `A-Za-z-`); `extra_fields`
+/// (lower case) are the fields beyond the documented table the account accepts.
 pub(crate) fn parse_create_body(
     body: &[u8],
     strict_names: bool,
+    extra_fields: &[String],
 ) -> Result<BTreeMap<String, String>, ApiError> {
     let trimmed = body.iter().all(|b| b.is_ascii_whitespace());
     if trimmed {
@@ -110,7 +115,10 @@ pub(crate) fn parse_create_body(
     let mut fields = BTreeMap::new();
     for (name, value) in object {
         let canonical = name.to_ascii_lowercase();
-        if !CREATE_FIELDS.contains(&canonical.as_str()) {
+        let accepted = CREATE_FIELDS.contains(&canonical.as_str())
+            || (EXTRA_CREATE_FIELDS.contains(&canonical.as_str())
+                && extra_fields.contains(&canonical));
+        if !accepted {
             return Err(ApiError::unrecognized_field(&name));
         }
         let text = match value {
@@ -144,6 +152,10 @@ fn check_field(name: &str, value: &str, strict_names: bool) -> Result<(), ApiErr
             format!("Please provide a correct value for '{name}' ({rule})"),
         ))
     };
+    if value.chars().any(char::is_control) {
+        // The result files are XML, which cannot carry most control characters.
+        return bad("no control characters");
+    }
     match name {
         "birthday" => {
             let well_formed =
@@ -188,8 +200,31 @@ fn check_field(name: &str, value: &str, strict_names: bool) -> Result<(), ApiErr
     Ok(())
 }
 
+/// The mobile number as IDnow dials it: "If no country code is provided, "+49" is assumed"
+/// (Create Ident, `mobilePhone`). Separators are dropped; `00` becomes `+`; a number without a
+/// country code gets `+49` in place of its leading trunk `0`.
+pub(crate) fn dialled_number(mobile: &str) -> String {
+    let digits: String = mobile.chars().filter(char::is_ascii_digit).collect();
+    let trimmed = mobile.trim_start();
+    if trimmed.starts_with('+') {
+        format!("+{digits}")
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        format!("+{rest}")
+    } else {
+        format!("+49{}", digits.strip_prefix('0').unwrap_or(&digits))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plus_49_is_assumed_without_a_country_code() {
+        assert_eq!(dialled_number("0151 23411232"), "+4915123411232");
+        assert_eq!(dialled_number("15123411232"), "+4915123411232");
+        assert_eq!(dialled_number("+44 1789 012345"), "+441789012345");
+        assert_eq!(dialled_number("0043 664 1234567"), "+436641234567");
+    }
+
     use super::*;
 
     #[test]
@@ -211,13 +246,26 @@ mod tests {
 
     #[test]
     fn bad_fields_name_their_key() {
-        let e = parse_create_body(br#"{"birthday":"23.05.1987"}"#, false).unwrap_err();
+        let e = parse_create_body(br#"{"birthday":"23.05.1987"}"#, false, &[]).unwrap_err();
         assert_eq!(e.key.as_deref(), Some("birthday"));
-        let e = parse_create_body(br#"{"shoe":"42"}"#, false).unwrap_err();
+        let e = parse_create_body(br#"{"shoe":"42"}"#, false, &[]).unwrap_err();
         assert_eq!(e.cause, "UNRECOGNIZED_FIELD");
-        let e = parse_create_body(b"{nope", false).unwrap_err();
+        let e = parse_create_body(b"{nope", false, &[]).unwrap_err();
         assert_eq!(e.cause, "UNPARSEABLE_JSON");
-        let ok = parse_create_body(br#"{"firstName":"Erika","gender":"female"}"#, false).unwrap();
+        let e = parse_create_body(br#"{"custom2":"a\u0000b"}"#, false, &[]).unwrap_err();
+        assert_eq!(
+            (e.cause, e.key.as_deref()),
+            ("BAD_REQUEST", Some("custom2"))
+        );
+        let e = parse_create_body(br#"{"title":"Dr."}"#, false, &[]).unwrap_err();
+        assert_eq!(
+            (e.cause, e.key.as_deref()),
+            ("UNRECOGNIZED_FIELD", Some("title"))
+        );
+        let extras = ["title".to_string()];
+        assert!(parse_create_body(br#"{"title":"Dr."}"#, false, &extras).is_ok());
+        let ok =
+            parse_create_body(br#"{"firstName":"Erika","gender":"female"}"#, false, &[]).unwrap();
         assert_eq!(ok.get("firstname").map(String::as_str), Some("Erika"));
         assert_eq!(ok.get("gender").map(String::as_str), Some("FEMALE"));
     }

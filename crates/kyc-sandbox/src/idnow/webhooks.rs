@@ -1,7 +1,8 @@
 //! Webhook delivery as IDnow documents it: the body is the GET ident JSON, success is any 2xx,
 //! 3xx/4xx/5xx and transport errors are retried after 1 s, 2 s, 4 s, 8 s, ... (time-scaled)
 //! until one day has passed, optional HTTP Basic auth, and a retry is dropped when the ident
-//! changed in the meantime ("Retries for changed Ident").
+//! changed in the meantime ("Retries for changed Ident"). Removing (or changing) a company's
+//! webhook drops what is still pending for the old target.
 //!
 //! First attempts go out one at a time in the order the changes happened (one dispatcher
 //! task); retries run in their own tasks.
@@ -44,6 +45,9 @@ pub enum DeliveryOutcome {
     DroppedOutdated,
     /// The maximum retry time passed without a 2xx answer.
     GaveUp,
+    /// Not (or no longer) sent because the company's webhook was removed or pointed elsewhere
+    /// before it went out.
+    DroppedWebhookRemoved,
 }
 
 /// One webhook delivery (with all its attempts), as the control API reports it.
@@ -100,6 +104,12 @@ pub(crate) fn spawn_dispatcher(shared: Weak<Shared>, mut receiver: UnboundedRece
                 break;
             };
             let id = record_new(&strong, &job);
+            if job.retry && !still_configured(&strong, &job) {
+                update(&strong, id, |e| {
+                    e.outcome = DeliveryOutcome::DroppedWebhookRemoved
+                });
+                continue;
+            }
             let delivered = attempt(&strong, id, &job).await;
             if !delivered && job.retry {
                 tokio::spawn(retry_loop(strong.clone(), id, job));
@@ -108,6 +118,17 @@ pub(crate) fn spawn_dispatcher(shared: Weak<Shared>, mut receiver: UnboundedRece
             }
         }
     });
+}
+
+/// Whether the company's webhook still points where the job was meant to go. A removed (or
+/// changed) webhook stops what is pending for the old target.
+fn still_configured(shared: &Shared, job: &Job) -> bool {
+    shared
+        .store()
+        .companies
+        .get(&job.company)
+        .and_then(|c| c.webhook.as_ref())
+        .is_some_and(|t| t == &job.target)
 }
 
 fn record_new(shared: &Shared, job: &Job) -> u64 {
@@ -179,6 +200,12 @@ async fn retry_loop(shared: Arc<Shared>, id: u64, job: Job) {
         shared.clock.sleep(delay).await;
         waited = waited.saturating_add(delay);
         delay = delay.saturating_mul(2);
+        if !still_configured(&shared, &job) {
+            update(&shared, id, |e| {
+                e.outcome = DeliveryOutcome::DroppedWebhookRemoved
+            });
+            return;
+        }
         let current = shared
             .store()
             .companies

@@ -18,10 +18,12 @@ use serde_json::{json, Value};
 
 use super::crypto;
 use super::render::{self, View};
-use super::state::{Account, CaseState, Shared, Timestamp};
+use super::state::{format_ts, Caller, CaseState, Credentials, Shared, Timestamp};
 
 /// An error answer of the SCR API. Body shape (undocumented by POSTIDENT, chosen to look like a
-/// Spring Boot error): `{"timestamp", "status", "error", "message"}`.
+/// Spring Boot error): `{"timestamp", "status", "error", "message"}`, the timestamp written like
+/// every other POSTIDENT timestamp (whole seconds, `±hh:mm`). Turn it into a response with
+/// [`ApiError::respond`], which knows the sandbox's clock and offset.
 #[derive(Debug)]
 pub(crate) struct ApiError {
     pub status: StatusCode,
@@ -44,31 +46,52 @@ impl ApiError {
             "wrong or missing username or password, or client id not configured for SCR",
         )
     }
+    pub fn partner_forbidden(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!(
+                "{what} is not available to a partner: a partner reads status data only \
+                 (.../cases/{{caseId}}/status, .../cases/status)"
+            ),
+        )
+    }
     pub fn not_found(case_id: &str) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, format!("case {case_id} not found"))
     }
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
     }
+
+    /// The error answer, stamped with the sandbox's time.
+    pub fn respond(self, shared: &Shared) -> Response {
+        error_response(shared, self.status, &self.message, &[])
+    }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = json!({
-            "timestamp": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
-            "status": self.status.as_u16(),
-            "error": self.status.canonical_reason().unwrap_or("Error"),
-            "message": self.message,
-        });
-        let mut resp = (self.status, axum::Json(body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
-            resp.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"SCR-Ident\""),
-            );
-        }
-        resp
+/// An error answer with the sandbox's body shape; `headers` are added (e.g. `Retry-After`).
+pub(crate) fn error_response(
+    shared: &Shared,
+    status: StatusCode,
+    message: &str,
+    headers: &[(header::HeaderName, HeaderValue)],
+) -> Response {
+    let body = json!({
+        "timestamp": format_ts(&shared.now()),
+        "status": status.as_u16(),
+        "error": status.canonical_reason().unwrap_or("Error"),
+        "message": message,
+    });
+    let mut resp = (status, axum::Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"SCR-Ident\""),
+        );
     }
+    for (name, value) in headers {
+        resp.headers_mut().insert(name.clone(), value.clone());
+    }
+    resp
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
@@ -99,13 +122,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// Checks HTTP Basic credentials against the account of `client_id` (401 for an unknown client
-/// id as well, as the guide's error table says).
+/// Checks HTTP Basic credentials against the account of `client_id` and its partners (401 for
+/// an unknown client id as well, as the guide's error table says).
 pub(crate) fn authorize(
     shared: &Shared,
     client_id: &str,
     headers: &HeaderMap,
-) -> Result<Account, ApiError> {
+) -> Result<Caller, ApiError> {
     shared.api_requests.fetch_add(1, Ordering::SeqCst);
     let account = shared
         .accounts
@@ -125,13 +148,31 @@ pub(crate) fn authorize(
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .map_err(|_| ApiError::unauthorized())?;
-    let expected = format!("{}:{}", account.username, account.password);
-    let ok = decoded.len() == expected.len() && openssl::memcmp::eq(&decoded, expected.as_bytes());
-    if ok {
-        Ok(account.clone())
-    } else {
-        Err(ApiError::unauthorized())
+    let matches = |c: &Credentials| {
+        let expected = format!("{}:{}", c.username, c.password);
+        decoded.len() == expected.len() && openssl::memcmp::eq(&decoded, expected.as_bytes())
+    };
+    if matches(&account.client) {
+        return Ok(Caller {
+            data_password: account.client.data_password.clone(),
+            partner: None,
+        });
     }
+    account
+        .partners
+        .iter()
+        .find(|p| matches(p))
+        .map(|p| Caller {
+            data_password: p.data_password.clone(),
+            partner: Some(p.username.clone()),
+        })
+        .ok_or_else(ApiError::unauthorized)
+}
+
+/// A partner sees the cases it created, nothing else (result guide section 9: the partner
+/// creates the identifications and follows their status).
+fn visible_to(caller: &Caller, case: &super::state::Case) -> bool {
+    caller.partner.is_none() || caller.partner == case.created_by_partner
 }
 
 /// Serialises `value` and encrypts it when the caller sent a verified key.
@@ -204,6 +245,10 @@ enum Detail {
 }
 
 impl Detail {
+    fn status_only(self) -> bool {
+        matches!(self, Detail::Status | Detail::StatusFull)
+    }
+
     fn view(self, include_pdf: bool, include_binary: bool) -> View {
         View {
             full: matches!(self, Detail::Full | Detail::StatusFull),
@@ -255,8 +300,15 @@ async fn get_case(
     detail: Detail,
 ) -> Response {
     let result = (|| {
-        let account = authorize(&shared, &client_id, &headers)?;
-        let key = crypto::negotiate(&headers, &account, shared.options.encryption_required)?;
+        let caller = authorize(&shared, &client_id, &headers)?;
+        if caller.partner.is_some() && !detail.status_only() {
+            return Err(ApiError::partner_forbidden("result data"));
+        }
+        let key = crypto::negotiate(
+            &headers,
+            &caller.data_password,
+            shared.options.encryption_required,
+        )?;
         let q = query_map(raw);
         let include_pdf = bool_param(&q, "includeResultPdf", false)?;
         let include_binary = bool_param(&q, "includeBinaryData", false)?;
@@ -266,12 +318,13 @@ async fn get_case(
             let case = cases
                 .get(&client_id)
                 .and_then(|c| c.get(&case_id))
+                .filter(|c| visible_to(&caller, c))
                 .ok_or_else(|| ApiError::not_found(&case_id))?;
             render::case(&shared, case, detail.view(include_pdf, include_binary))
         };
         answer(&shared, key, &value, None)
     })();
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|e| e.respond(&shared))
 }
 
 async fn list_primary(
@@ -377,8 +430,15 @@ async fn list(
     detail: Detail,
 ) -> Response {
     let result = (|| {
-        let account = authorize(&shared, &client_id, &headers)?;
-        let key = crypto::negotiate(&headers, &account, shared.options.encryption_required)?;
+        let caller = authorize(&shared, &client_id, &headers)?;
+        if caller.partner.is_some() && !detail.status_only() {
+            return Err(ApiError::partner_forbidden("result data"));
+        }
+        let key = crypto::negotiate(
+            &headers,
+            &caller.data_password,
+            shared.options.encryption_required,
+        )?;
         let filter = Filter::parse(&query_map(raw))?;
         super::control::expire_due_cases(&shared);
         let limit = filter
@@ -389,7 +449,11 @@ async fn list(
             let cases = shared.lock_cases();
             let mut matching: Vec<&super::state::Case> = cases
                 .get(&client_id)
-                .map(|c| c.values().filter(|c| filter.accepts(c)).collect())
+                .map(|c| {
+                    c.values()
+                        .filter(|c| filter.accepts(c) && visible_to(&caller, c))
+                        .collect()
+                })
                 .unwrap_or_default();
             matching.sort_by_key(|c| c.seq);
             let partial = matching.len() > limit;
@@ -405,7 +469,7 @@ async fn list(
         let extra = partial.then_some(("x-partial-delivery", "true"));
         answer(&shared, key, &Value::Array(items), extra)
     })();
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|e| e.respond(&shared))
 }
 
 async fn archive(
@@ -415,7 +479,10 @@ async fn archive(
     body: Bytes,
 ) -> Response {
     let result = (|| {
-        authorize(&shared, &client_id, &headers)?;
+        let caller = authorize(&shared, &client_id, &headers)?;
+        if caller.partner.is_some() {
+            return Err(ApiError::partner_forbidden("archiving"));
+        }
         let ids: Vec<Value> = match serde_json::from_slice::<Value>(&body) {
             Ok(Value::Array(ids)) => ids,
             _ => {
@@ -457,7 +524,10 @@ async fn archive(
                 let Some(case) = client.get_mut(&id) else {
                     continue;
                 };
-                if case.state != CaseState::Closed {
+                // Only closed cases are affected; already archived ones stay archived and are
+                // not updated, so they are not in the answer either ("one status object for each
+                // updated case", 7.6.1).
+                if case.state != CaseState::Closed || case.archived {
                     continue;
                 }
                 case.archived = true;
@@ -469,7 +539,7 @@ async fn archive(
         }
         Ok((StatusCode::OK, axum::Json(Value::Array(out))).into_response())
     })();
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|e| e.respond(&shared))
 }
 
 async fn create(
@@ -480,11 +550,12 @@ async fn create(
 ) -> Response {
     shared.create_requests.fetch_add(1, Ordering::SeqCst);
     let result = (|| {
-        authorize(&shared, &client_id, &headers)?;
+        let caller = authorize(&shared, &client_id, &headers)?;
         let value: Value = serde_json::from_slice(&body)
             .map_err(|e| ApiError::bad_request(format!("body: not valid JSON ({e})")))?;
-        let created = super::create::create_case(&shared, &client_id, &value)?;
+        let created =
+            super::create::create_case(&shared, &client_id, &value, caller.partner.as_deref())?;
         Ok::<_, ApiError>((StatusCode::CREATED, axum::Json(created)).into_response())
     })();
-    result.unwrap_or_else(IntoResponse::into_response)
+    result.unwrap_or_else(|e| e.respond(&shared))
 }

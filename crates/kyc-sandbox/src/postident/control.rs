@@ -388,6 +388,11 @@ fn apply_all(
                 }
             }
             hooks.extend(machine::apply(shared, case, step, now)?);
+            // A step that closed the case (the case URL was started too often) ends the
+            // outcome: nothing can follow a closed case.
+            if case.state == super::state::CaseState::Closed && n < last {
+                break;
+            }
         }
         Ok(render::case(shared, case, FULL_VIEW))
     })();
@@ -479,6 +484,24 @@ pub(crate) fn resend_webhook(
     Ok(())
 }
 
+/// Removes the case's webhook URLs and stops the deliveries to them not made yet.
+pub(crate) fn remove_webhook(
+    shared: &Shared,
+    client: Option<&str>,
+    case_id: &str,
+) -> Result<(), ControlError> {
+    {
+        let mut cases = shared.lock_cases();
+        let case = find_case(&mut cases, client, case_id)?;
+        if let Some(Value::Object(pd)) = case.order.get_mut("processData") {
+            pd.remove("webHookUrl");
+            pd.remove("webHookUrlPartner");
+        }
+    }
+    shared.cancel_webhooks(case_id);
+    Ok(())
+}
+
 pub(crate) fn case_json(shared: &Shared, client: Option<&str>, case_id: &str) -> Option<Value> {
     let mut cases = shared.lock_cases();
     let case = find_case(&mut cases, client, case_id).ok()?;
@@ -504,10 +527,19 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/__control/cases/{case_id}/outcome", post(post_outcome))
         .route("/__control/cases/{case_id}/expire", post(post_expire))
-        .route("/__control/cases/{case_id}/webhook", post(post_webhook))
+        .route(
+            "/__control/cases/{case_id}/webhook",
+            post(post_webhook).delete(delete_case_webhook),
+        )
         .route(
             "/__control/webhooks",
             get(get_webhooks).delete(delete_webhooks),
+        )
+        .route(
+            "/__control/webhook-credentials",
+            get(get_webhook_credentials)
+                .put(put_webhook_credentials)
+                .delete(delete_webhook_credentials),
         )
         .route(
             "/__control/faults",
@@ -526,8 +558,9 @@ async fn index(State(shared): State<Arc<Shared>>) -> Json<Value> {
             format!("POST {base}/cases/{{caseId}}/identifications"),
             format!("POST {base}/cases/{{caseId}}/outcome"),
             format!("POST {base}/cases/{{caseId}}/expire"),
-            format!("POST {base}/cases/{{caseId}}/webhook"),
+            format!("POST|DELETE {base}/cases/{{caseId}}/webhook"),
             format!("GET|DELETE {base}/webhooks"),
+            format!("GET|PUT|DELETE {base}/webhook-credentials"),
             format!("GET|POST|DELETE {base}/faults"),
         ]
     }))
@@ -542,7 +575,14 @@ async fn account(State(shared): State<Arc<Shared>>) -> Json<Value> {
         "username": o.username,
         "password": o.password,
         "dataPassword": o.data_password,
+        "partners": o.partners.iter().map(|p| json!({
+            "clientId": p.client_id.as_deref().unwrap_or(&o.client_id),
+            "username": p.username,
+            "password": p.password,
+            "dataPassword": p.data_password,
+        })).collect::<Vec<_>>(),
         "methods": o.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
+        "caseStartLimit": o.case_start_limit,
         "encryptionRequired": o.encryption_required,
         "jweEnc": o.jwe_enc,
     }))
@@ -560,6 +600,8 @@ async fn list_cases(State(shared): State<Arc<Shared>>) -> Json<Value> {
                     "referenceId": c.reference_id,
                     "status": c.state.as_str(),
                     "archived": c.archived,
+                    "starts": c.starts,
+                    "createdByPartner": c.created_by_partner,
                     "primary": c.primary().map(|p| json!({
                         "method": p.method.as_str(),
                         "status": p.status.as_str(),
@@ -576,7 +618,7 @@ async fn create_case(State(shared): State<Arc<Shared>>, body: Bytes) -> Response
         Err(e) => return ControlError::Invalid(format!("body: {e}")).into_response(),
     };
     let client_id = shared.options.client_id.clone();
-    match super::create::create_case(&shared, &client_id, &value) {
+    match super::create::create_case(&shared, &client_id, &value, None) {
         Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
         Err(e) => ControlError::from_api(e).into_response(),
     }
@@ -700,6 +742,68 @@ async fn post_webhook(State(shared): State<Arc<Shared>>, Path(case_id): Path<Str
         Ok(()) => StatusCode::ACCEPTED.into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+async fn delete_case_webhook(
+    State(shared): State<Arc<Shared>>,
+    Path(case_id): Path<String>,
+) -> Response {
+    match remove_webhook(&shared, None, &case_id) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /__control/webhook-credentials`: the user name sent with webhooks (the password is not
+/// shown, only whether one is set).
+async fn get_webhook_credentials(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(match shared.webhook_credentials() {
+        Some(c) => json!({"username": c.username, "passwordSet": !c.password.is_empty()}),
+        None => Value::Null,
+    })
+}
+
+/// `PUT /__control/webhook-credentials` with `{"username": ..., "password": ...}`: every webhook
+/// from now on carries these HTTP Basic credentials.
+async fn put_webhook_credentials(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    #[derive(Deserialize)]
+    struct Body {
+        username: String,
+        password: String,
+    }
+    let parsed = parse_json::<Body>(&body).and_then(|b| {
+        if b.username.is_empty() || b.username.contains(':') {
+            return Err(ControlError::Invalid(
+                "username: must be non-empty and free of ':' (HTTP Basic)".into(),
+            ));
+        }
+        if b.username
+            .chars()
+            .chain(b.password.chars())
+            .any(char::is_control)
+        {
+            return Err(ControlError::Invalid(
+                "username, password: no control characters".into(),
+            ));
+        }
+        Ok(b)
+    });
+    match parsed {
+        Ok(b) => {
+            shared.set_webhook_credentials(Some(super::WebhookCredentials {
+                username: b.username.clone(),
+                password: b.password,
+            }));
+            Json(json!({"username": b.username, "passwordSet": true})).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `DELETE /__control/webhook-credentials`: webhooks go out without credentials again.
+async fn delete_webhook_credentials(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.set_webhook_credentials(None);
+    StatusCode::NO_CONTENT
 }
 
 async fn get_webhooks(State(shared): State<Arc<Shared>>) -> Json<Value> {

@@ -119,6 +119,13 @@ impl Check {
                     if u.query().is_some() {
                         self.fail(path, "must not contain GET parameters");
                     }
+                    if targets_control_api(&u) {
+                        self.fail(
+                            path,
+                            "must not point into the sandbox's control API (/__control): a \
+                             webhook there would trigger itself again and again",
+                        );
+                    }
                 }
             }
         }
@@ -143,6 +150,19 @@ impl Check {
             Some(_) => self.fail(path, "document type code \"1\" to \"13\" as a string"),
         }
     }
+}
+
+/// True when `url`'s path has a `__control` segment (also percent-encoded): the sandbox's control
+/// API, whatever host alias or port is used to reach it. A webhook sent there could make the
+/// sandbox deliver again (`.../webhook` redelivers) and loop for ever.
+pub(crate) fn targets_control_api(url: &url::Url) -> bool {
+    url.path_segments().is_some_and(|mut segments| {
+        segments.any(|s| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .is_some_and(|(_, decoded)| decoded.eq_ignore_ascii_case("__control"))
+        })
+    })
 }
 
 fn validate(body: &Value) -> Result<(), ApiError> {
@@ -290,10 +310,13 @@ fn new_case_id() -> String {
 }
 
 /// Creates a case for `client_id` from a request body (already authorised).
+/// `partner` is the user name of the partner that creates the case, when a partner does
+/// (result guide section 9).
 pub(crate) fn create_case(
     shared: &Shared,
     client_id: &str,
     body: &Value,
+    partner: Option<&str>,
 ) -> Result<Value, ApiError> {
     validate(body)?;
     let root = body.as_object().cloned().unwrap_or_default();
@@ -360,6 +383,8 @@ pub(crate) fn create_case(
             state: CaseState::New,
             order,
             identifications: Vec::new(),
+            starts: 0,
+            created_by_partner: partner.map(str::to_owned),
         },
     );
     drop(cases);

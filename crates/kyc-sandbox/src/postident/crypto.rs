@@ -10,7 +10,6 @@ use openssl::pkey::PKey;
 use openssl::sign::Signer;
 
 use super::api::ApiError;
-use super::state::Account;
 
 /// The only key management algorithm the sandbox accepts.
 pub const ALG: &str = "RSA-OAEP-256";
@@ -50,7 +49,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Api
 /// * a key hash that does not match the account's data password: 400 naming `x-scr-keyhash`.
 pub(crate) fn negotiate(
     headers: &HeaderMap,
-    account: &Account,
+    data_password: &str,
     encryption_required: bool,
 ) -> Result<Option<CallerKey>, ApiError> {
     let key = header(headers, "x-scr-key")?;
@@ -98,7 +97,7 @@ pub(crate) fn negotiate(
             ))
         }
     }
-    let expected = key_hash(&der, &account.data_password)
+    let expected = key_hash(&der, data_password)
         .map_err(|_| ApiError::internal("key hash computation failed"))?;
     let given = hash.as_bytes();
     let same = given.len() == expected.len() && openssl::memcmp::eq(given, expected.as_bytes());

@@ -165,27 +165,14 @@ pub(crate) async fn inject(
     match kind {
         FaultKind::Status { status } => {
             let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let body = serde_json::json!({
-                "status": code.as_u16(),
-                "error": code.canonical_reason().unwrap_or("Error"),
-                "message": "sandbox fault injection",
-            });
-            (code, axum::Json(body)).into_response()
+            super::api::error_response(&shared, code, "sandbox fault injection", &[])
         }
-        FaultKind::TooManyRequests { retry_after } => {
-            let mut r = (
-                StatusCode::TOO_MANY_REQUESTS,
-                axum::Json(serde_json::json!({
-                    "status": 429,
-                    "error": "Too Many Requests",
-                    "message": "sandbox fault injection",
-                })),
-            )
-                .into_response();
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
-            r
-        }
+        FaultKind::TooManyRequests { retry_after } => super::api::error_response(
+            &shared,
+            StatusCode::TOO_MANY_REQUESTS,
+            "sandbox fault injection",
+            &[(header::RETRY_AFTER, HeaderValue::from(retry_after))],
+        ),
         FaultKind::Delay { delay_ms } => {
             tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             next.run(req).await

@@ -104,25 +104,34 @@ pub(crate) fn apply(
         validate_record_validation(r)?;
     }
 
+    // Each (re)start through the case URL counts: a new identification, a resume after
+    // `incomplete`, `started` again. One start too many declines with subStatus 12.
+    let previous = existing.map(|idx| case.identifications[idx].status.clone());
+    let is_start = match &previous {
+        None => true,
+        Some(IdentStatus::Incomplete) => true,
+        Some(IdentStatus::Started) => t.status == IdentStatus::Started,
+        Some(_) => false,
+    };
+    if strict && is_start {
+        case.starts += 1;
+        if shared
+            .options
+            .case_start_limit
+            .is_some_and(|limit| case.starts > limit)
+        {
+            return Ok(decline_started_too_often(
+                shared, case, t.method, existing, now,
+            ));
+        }
+    }
+
     let idx = match existing {
         Some(idx) => idx,
         None => {
             let seq = case.identifications.len() as u32;
-            case.identifications.push(Identification {
-                method: t.method,
-                status: IdentStatus::Started,
-                sub_status: None,
-                sub_status_reason: None,
-                created: now,
-                modified: now,
-                identification_time: None,
-                document: None,
-                driving_licence: None,
-                contact_data: None,
-                additional: None,
-                records: Vec::new(),
-                seq,
-            });
+            case.identifications
+                .push(new_identification(t.method, now, seq));
             idx_last(case)
         }
     };
@@ -148,7 +157,14 @@ pub(crate) fn apply(
             ident.additional = Some(("additionalDataBasic", basic));
         }
         if documented.result_data {
-            fill_result_data(ident, &order, &t.changed_fields, class, now);
+            fill_result_data(
+                ident,
+                &order,
+                &t.changed_fields,
+                class,
+                shared.options.address_check,
+                now,
+            );
             add_records(shared, ident, &case_id, class, true);
         } else if t.method == Method::Photo
             && matches!(
@@ -253,21 +269,8 @@ pub(crate) fn expire(shared: &Shared, case: &mut Case, now: Timestamp) -> Vec<Du
             .or_else(|| shared.options.methods.first().copied())
             .unwrap_or(Method::Video);
         let seq = case.identifications.len() as u32;
-        case.identifications.push(Identification {
-            method,
-            status: IdentStatus::Started,
-            sub_status: None,
-            sub_status_reason: None,
-            created: now,
-            modified: now,
-            identification_time: None,
-            document: None,
-            driving_licence: None,
-            contact_data: None,
-            additional: None,
-            records: Vec::new(),
-            seq,
-        });
+        case.identifications
+            .push(new_identification(method, now, seq));
         open.push(idx_last(case));
     }
     let mut hooks = Vec::new();
@@ -284,6 +287,55 @@ pub(crate) fn expire(shared: &Shared, case: &mut Case, now: Timestamp) -> Vec<Du
         hooks.extend(due(shared, case, primary, Some(StatusType::Final)));
     }
     hooks
+}
+
+/// The case URL was started once more than the account allows: the identification of `method`
+/// (created if needed) is declined with subStatus 12 "Operation valid time frame exceeded (case
+/// ID)" — the guide's code for an expired case id *or* a case URL started too often — and the
+/// case closes.
+fn decline_started_too_often(
+    shared: &Shared,
+    case: &mut Case,
+    method: Method,
+    existing: Option<usize>,
+    now: Timestamp,
+) -> Option<DueWebhook> {
+    let idx = match existing {
+        Some(idx) => idx,
+        None => {
+            let seq = case.identifications.len() as u32;
+            case.identifications
+                .push(new_identification(method, now, seq));
+            idx_last(case)
+        }
+    };
+    let ident = &mut case.identifications[idx];
+    ident.status = IdentStatus::Declined;
+    ident.sub_status = Some((12, "Operation valid time frame exceeded (case ID)"));
+    ident.sub_status_reason = None;
+    ident.modified = now;
+    ident.identification_time = Some(now);
+    recompute_case_state(shared, case, now);
+    let ident = &case.identifications[idx];
+    due(shared, case, ident, Some(StatusType::Final))
+}
+
+fn new_identification(method: Method, now: Timestamp, seq: u32) -> Identification {
+    Identification {
+        method,
+        status: IdentStatus::Started,
+        sub_status: None,
+        sub_status_reason: None,
+        created: now,
+        modified: now,
+        identification_time: None,
+        document: None,
+        driving_licence: None,
+        contact_data: None,
+        additional: None,
+        records: Vec::new(),
+        seq,
+    }
 }
 
 fn validate_record_validation(r: &RecordValidation) -> Result<(), ControlError> {
@@ -453,6 +505,7 @@ fn fill_result_data(
     order: &Map<String, Value>,
     changed: &BTreeMap<String, String>,
     class: RegulatoryClass,
+    address_check: bool,
     now: Timestamp,
 ) {
     let doc_p = provided(order, "identificationDocumentProvided");
@@ -592,6 +645,24 @@ fn fill_result_data(
             caddr.insert(key.clone(), checked(val, str_at(contact_addr_p, key)));
         }
     }
+    // The postal address check (8.6.6), when configured: German addresses only. The sandbox
+    // finds nothing remarkable at any address.
+    let german = caddr
+        .get("country")
+        .and_then(|c| c.get("value"))
+        .and_then(Value::as_str)
+        == Some("DEU");
+    if address_check && german {
+        caddr.insert(
+            "addressMatch".into(),
+            json!({
+                "mailRedirectionDomestic": false,
+                "mailRedirectionInternational": false,
+                "undeliverable": false,
+                "addresseeDeceased": false,
+            }),
+        );
+    }
     contact.insert("address".into(), Value::Object(caddr));
     ident.contact_data = Some(contact);
 
@@ -614,14 +685,43 @@ fn fill_result_data(
                     .unwrap_or(default);
                 dl.insert(key.into(), checked(value, str_at(Some(dl_p), key)));
             }
-            dl.insert(
-                "drivingLicenceClasses".into(),
-                json!([{
+            if let Some(r) = changed
+                .get("drivingLicence.restrictions")
+                .map(String::as_str)
+                .or_else(|| str_at(Some(dl_p), "restrictions"))
+            {
+                dl.insert(
+                    "restrictions".into(),
+                    checked(r, str_at(Some(dl_p), "restrictions")),
+                );
+            }
+            // The classes provided are found as provided; without any, the licence shows B.
+            let provided_classes: Vec<&Map<String, Value>> = dl_p
+                .get("drivingLicenceClasses")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_object).collect())
+                .unwrap_or_default();
+            let classes: Vec<Value> = if provided_classes.is_empty() {
+                vec![json!({
                     "className": {"value": "B", "status": "new"},
                     "dateIssued": {"value": "1997-03-02", "status": "new"},
                     "dateOfExpiry": {"value": "2033-03-01", "status": "new"},
-                }]),
-            );
+                })]
+            } else {
+                provided_classes
+                    .into_iter()
+                    .map(|c| {
+                        let mut class = Map::new();
+                        for key in ["className", "dateIssued", "dateOfExpiry", "restrictions"] {
+                            if let Some(v) = str_at(Some(c), key) {
+                                class.insert(key.into(), checked(v, Some(v)));
+                            }
+                        }
+                        Value::Object(class)
+                    })
+                    .collect()
+            };
+            dl.insert("drivingLicenceClasses".into(), Value::Array(classes));
             ident.driving_licence = Some(dl);
         }
     }
@@ -633,9 +733,22 @@ fn fill_result_data(
                 Some((_, m)) => m,
                 None => Map::new(),
             };
+            // The post office's id is "not included for GWG and Standard idents" (8.6.8).
+            if !matches!(class, RegulatoryClass::GwG | RegulatoryClass::Standard) {
+                m.insert("postOffice".into(), json!("227208750"));
+            }
             m.insert("postOfficeStreetAddress".into(), json!("Musterstr. 1"));
             m.insert("postOfficeCity".into(), json!("12345 Musterstadt"));
             m.insert("checkoutNote".into(), json!("85014869 3013"));
+            // The guide documents the structure of the card reader's findings but no category
+            // names or result words: these are invented.
+            m.insert(
+                "idCardReaderCheck".into(),
+                json!({"checkedCategories": [
+                    {"name": "MRZ", "status": "OK"},
+                    {"name": "SECURITY_FEATURES", "status": "OK"},
+                ]}),
+            );
             Some(("additionalDataBasic", m))
         }
         Method::Eid => {
@@ -647,14 +760,25 @@ fn fill_result_data(
             Some(("additionalDataEid", m))
         }
         Method::Video => {
+            // Availability by regulatory class as 8.6.10 states it.
             let mut m = Map::new();
-            m.insert(
-                "identificationServiceCenter".into(),
-                json!("1 DP CSC GmbH, Location Flensburg"),
-            );
+            if gwg_or_tkg {
+                m.insert(
+                    "identificationServiceCenter".into(),
+                    json!("1 DP CSC GmbH, Location Flensburg"),
+                );
+            }
+            if tkg {
+                // Shapes undocumented: lists of texts (assumption).
+                m.insert("identificationAgentAliases".into(), json!(["Agent 4711"]));
+                m.insert("identReviews".into(), json!(["four-eyes review"]));
+            }
             m.insert("videoRecordingAccepted".into(), json!(ts));
-            m.insert("videoRecordingDeliveryShaft".into(), json!(true));
-            m.insert("tanChannel".into(), json!("sms"));
+            // "Videochats are only recorded for class GwG" (8.6.7).
+            m.insert("videoRecordingDeliveryShaft".into(), json!(gwg));
+            if gwg {
+                m.insert("tanChannel".into(), json!("sms"));
+            }
             Some(("additionalDataVideo", m))
         }
         Method::Autoid | Method::Photo => None,

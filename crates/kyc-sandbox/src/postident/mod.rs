@@ -46,6 +46,13 @@ pub const DEFAULT_PASSWORD: &str = "sandbox-password";
 /// The data password (key hash secret) of the default sandbox account.
 pub const DEFAULT_DATA_PASSWORD: &str = "sandbox-data-password";
 
+/// The user name of the default account's partner (result guide section 9).
+pub const DEFAULT_PARTNER_USERNAME: &str = "sandbox-partner";
+/// The password of the default account's partner.
+pub const DEFAULT_PARTNER_PASSWORD: &str = "sandbox-partner-password";
+/// The data password of the default account's partner (keys its `x-scr-keyhash`).
+pub const DEFAULT_PARTNER_DATA_PASSWORD: &str = "sandbox-partner-data-password";
+
 /// Regulatory class of an account: decides which images are delivered as binary data
 /// (result guide section 8.6.7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +93,45 @@ impl fmt::Debug for PostidentAccount {
     }
 }
 
+/// A partner of a client account (result guide section 9): it creates cases for the client's
+/// clientId with its own credentials, receives webhooks at `webHookUrlPartner`, and reads the
+/// status endpoints of the cases it created — never result data (403), never archives (403).
+#[derive(Clone)]
+pub struct PostidentPartner {
+    /// The client account it works for; `None` is the default account.
+    pub client_id: Option<String>,
+    /// API user name (HTTP Basic).
+    pub username: String,
+    /// API password (HTTP Basic).
+    pub password: String,
+    /// Data password that keys its `x-scr-keyhash`.
+    pub data_password: String,
+}
+
+impl fmt::Debug for PostidentPartner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostidentPartner")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("data_password", &"[redacted]")
+            .finish()
+    }
+}
+
+impl Default for PostidentPartner {
+    /// The default account's partner: [`DEFAULT_PARTNER_USERNAME`],
+    /// [`DEFAULT_PARTNER_PASSWORD`], [`DEFAULT_PARTNER_DATA_PASSWORD`].
+    fn default() -> Self {
+        PostidentPartner {
+            client_id: None,
+            username: DEFAULT_PARTNER_USERNAME.to_owned(),
+            password: DEFAULT_PARTNER_PASSWORD.to_owned(),
+            data_password: DEFAULT_PARTNER_DATA_PASSWORD.to_owned(),
+        }
+    }
+}
+
 /// HTTP Basic credentials the sandbox sends with each webhook delivery.
 #[derive(Clone)]
 pub struct WebhookCredentials {
@@ -117,6 +163,9 @@ pub struct PostidentOptions {
     pub data_password: String,
     /// More accounts, each with its own cases.
     pub extra_accounts: Vec<PostidentAccount>,
+    /// Partners of the accounts (default: one for the default account,
+    /// [`PostidentPartner::default`]).
+    pub partners: Vec<PostidentPartner>,
     /// Identification methods configured for the accounts (default: all five). A method that is
     /// not configured cannot be started; a case closes after `cancelled` only when every
     /// configured method is cancelled.
@@ -138,7 +187,10 @@ pub struct PostidentOptions {
     pub webhook_status_types: Vec<StatusType>,
     /// Whether the webhook body carries the referenceId (default true).
     pub webhook_includes_reference_id: bool,
-    /// Optional HTTP Basic credentials sent with webhook deliveries.
+    /// HTTP Basic credentials sent with every webhook delivery (default none), so that a
+    /// receiver configured with `[postident.webhook]` credentials can be tried against the
+    /// sandbox. Changeable at run time: `PUT /__control/webhook-credentials`,
+    /// [`PostidentSandbox::set_webhook_credentials`].
     pub webhook_credentials: Option<WebhookCredentials>,
     /// How long the receiver may take to answer 200 (documented: 2 s; scaled, at least 250 ms).
     pub webhook_timeout: Duration,
@@ -150,6 +202,14 @@ pub struct PostidentOptions {
     pub archive_limit: usize,
     /// UTC offset of every timestamp the sandbox writes (default +01:00).
     pub utc_offset: chrono::FixedOffset,
+    /// How often the case URL may start an identification (a new one, a resume after
+    /// `incomplete`, `started` again) before the next start is declined with subStatus 12
+    /// "case URL started too often" and the case closes. Default `Some(10)` (POSTIDENT does not
+    /// publish its limit); `None` never declines.
+    pub case_start_limit: Option<u32>,
+    /// The optional postal address check (result guide 8.6.6, "has to be configured"): results
+    /// carry `addressMatch` for German addresses. Default false.
+    pub address_check: bool,
 }
 
 impl Default for PostidentOptions {
@@ -160,6 +220,7 @@ impl Default for PostidentOptions {
             password: DEFAULT_PASSWORD.to_owned(),
             data_password: DEFAULT_DATA_PASSWORD.to_owned(),
             extra_accounts: Vec::new(),
+            partners: vec![PostidentPartner::default()],
             methods: Method::ALL.to_vec(),
             regulatory_class: RegulatoryClass::GwG,
             encryption_required: false,
@@ -178,6 +239,8 @@ impl Default for PostidentOptions {
             list_limit: 1000,
             archive_limit: 10_000,
             utc_offset: chrono::FixedOffset::east_opt(3600).expect("valid offset"),
+            case_start_limit: Some(10),
+            address_check: false,
         }
     }
 }
@@ -190,6 +253,7 @@ impl fmt::Debug for PostidentOptions {
             .field("password", &"[redacted]")
             .field("data_password", &"[redacted]")
             .field("extra_accounts", &self.extra_accounts)
+            .field("partners", &self.partners)
             .field("methods", &self.methods)
             .field("regulatory_class", &self.regulatory_class)
             .field("encryption_required", &self.encryption_required)
@@ -207,6 +271,8 @@ impl fmt::Debug for PostidentOptions {
             .field("list_limit", &self.list_limit)
             .field("archive_limit", &self.archive_limit)
             .field("utc_offset", &self.utc_offset)
+            .field("case_start_limit", &self.case_start_limit)
+            .field("address_check", &self.address_check)
             .finish()
     }
 }
@@ -269,6 +335,41 @@ impl PostidentSandbox {
         &self.shared.options.data_password
     }
 
+    /// User name of the default account's first partner (result guide section 9), when it has
+    /// one.
+    pub fn partner_username(&self) -> Option<&str> {
+        self.default_partner().map(|p| p.username.as_str())
+    }
+
+    /// Password of the default account's first partner.
+    pub fn partner_password(&self) -> Option<&str> {
+        self.default_partner().map(|p| p.password.as_str())
+    }
+
+    /// Data password of the default account's first partner.
+    pub fn partner_data_password(&self) -> Option<&str> {
+        self.default_partner().map(|p| p.data_password.as_str())
+    }
+
+    fn default_partner(&self) -> Option<&PostidentPartner> {
+        let o = &self.shared.options;
+        o.partners
+            .iter()
+            .find(|p| p.client_id.as_ref().is_none_or(|c| c == &o.client_id))
+    }
+
+    /// Sets (or with `None` removes) the HTTP Basic credentials sent with every webhook from now
+    /// on, as `PUT` / `DELETE /__control/webhook-credentials` do.
+    pub fn set_webhook_credentials(&self, credentials: Option<WebhookCredentials>) {
+        self.shared.set_webhook_credentials(credentials);
+    }
+
+    /// Removes a case's webhook URLs (`webHookUrl`, `webHookUrlPartner`) and stops every delivery
+    /// to them that has not been made yet, as `DELETE /__control/cases/{caseId}/webhook` does.
+    pub fn remove_webhook(&self, case_id: &str) -> Result<(), ControlError> {
+        control::remove_webhook(&self.shared, None, case_id)
+    }
+
     /// The user page of a case (what `webStart.caseURL` points at).
     pub fn user_url(&self, case_id: &str) -> url::Url {
         self.shared.user_url(case_id)
@@ -278,7 +379,7 @@ impl PostidentSandbox {
     /// Returns the create response body.
     pub fn create_case(&self, body: &serde_json::Value) -> Result<serde_json::Value, ControlError> {
         let client_id = self.shared.options.client_id.clone();
-        create::create_case(&self.shared, &client_id, body).map_err(ControlError::from_api)
+        create::create_case(&self.shared, &client_id, body, None).map_err(ControlError::from_api)
     }
 
     /// Moves the identification of `transition.method` in a case (of any account) to a new

@@ -74,7 +74,7 @@ pub(crate) fn case(shared: &Shared, case: &Case, view: View) -> Value {
         out.insert(
             "accountingData".into(),
             json!({
-                "accountingNumber": accounting_number(&case.case_id),
+                "accountingNumber": accounting_number(case),
                 "accountingProduct": p.method.accounting_product(),
             }),
         );
@@ -82,12 +82,18 @@ pub(crate) fn case(shared: &Shared, case: &Case, view: View) -> Value {
     Value::Object(out)
 }
 
-fn accounting_number(case_id: &str) -> String {
-    // 14 digits, stable per case.
-    let n: u64 = case_id.bytes().fold(7u64, |acc, b| {
+/// 14 digits, stable per case. A case a partner created is invoiced under a separate accounting
+/// number (result guide section 9): here the same digits with the last two replaced by `99`.
+fn accounting_number(case: &Case) -> String {
+    let n: u64 = case.case_id.bytes().fold(7u64, |acc, b| {
         acc.wrapping_mul(31).wrapping_add(u64::from(b))
     });
-    format!("{:014}", n % 100_000_000_000_000)
+    let number = format!("{:014}", n % 100_000_000_000_000);
+    match &case.created_by_partner {
+        Some(_) => format!("{}99", &number[..12]),
+        None if number.ends_with("99") => format!("{}98", &number[..12]),
+        None => number,
+    }
 }
 
 fn identification(shared: &Shared, ident: &Identification, view: View) -> Value {

@@ -23,12 +23,28 @@ pub fn format_ts(ts: &Timestamp) -> String {
     ts.format("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
-/// Credentials of one account.
+/// HTTP Basic credentials and the data password of one API user.
 #[derive(Clone)]
-pub(crate) struct Account {
+pub(crate) struct Credentials {
     pub username: String,
     pub password: String,
     pub data_password: String,
+}
+
+/// One client account: its own credentials and those of its partners (result guide section 9).
+#[derive(Clone)]
+pub(crate) struct Account {
+    pub client: Credentials,
+    pub partners: Vec<Credentials>,
+}
+
+/// Who is calling: the client itself or one of its partners.
+#[derive(Clone)]
+pub(crate) struct Caller {
+    /// The data password that keys this caller's `x-scr-keyhash`.
+    pub data_password: String,
+    /// The partner's user name, for a partner; `None` for the client.
+    pub partner: Option<String>,
 }
 
 /// The status of a case (`caseStatus.status`).
@@ -116,6 +132,12 @@ pub(crate) struct Case {
     /// `orderData` as sent at creation (referenceId filled in).
     pub order: Map<String, Value>,
     pub identifications: Vec<Identification>,
+    /// How often an identification was started or restarted through the case URL (new
+    /// identification, resume after `incomplete`, `started` again): the "case URL started too
+    /// often" of subStatus 12.
+    pub starts: u32,
+    /// The partner that created the case (result guide section 9), by user name.
+    pub created_by_partner: Option<String>,
 }
 
 impl Case {
@@ -163,6 +185,10 @@ pub(crate) struct Shared {
     pub runtime: Option<tokio::runtime::Handle>,
     pub api_requests: AtomicU64,
     pub create_requests: AtomicU64,
+    /// HTTP Basic credentials sent with webhooks (options, then the control API).
+    pub webhook_credentials: Mutex<Option<super::WebhookCredentials>>,
+    /// Per caseId, how often its webhook was removed: a delivery started before stops.
+    pub webhook_epochs: Arc<Mutex<HashMap<String, u64>>>,
 }
 
 impl Shared {
@@ -173,27 +199,46 @@ impl Shared {
         accounts.insert(
             options.client_id.clone(),
             Account {
-                username: options.username.clone(),
-                password: options.password.clone(),
-                data_password: options.data_password.clone(),
+                client: Credentials {
+                    username: options.username.clone(),
+                    password: options.password.clone(),
+                    data_password: options.data_password.clone(),
+                },
+                partners: Vec::new(),
             },
         );
         for extra in &options.extra_accounts {
             accounts.insert(
                 extra.client_id.clone(),
                 Account {
-                    username: extra.username.clone(),
-                    password: extra.password.clone(),
-                    data_password: extra.data_password.clone(),
+                    client: Credentials {
+                        username: extra.username.clone(),
+                        password: extra.password.clone(),
+                        data_password: extra.data_password.clone(),
+                    },
+                    partners: Vec::new(),
                 },
             );
+        }
+        for partner in &options.partners {
+            let client_id = partner.client_id.as_ref().unwrap_or(&options.client_id);
+            match accounts.get_mut(client_id) {
+                Some(account) => account.partners.push(Credentials {
+                    username: partner.username.clone(),
+                    password: partner.password.clone(),
+                    data_password: partner.data_password.clone(),
+                }),
+                None => tracing::warn!(
+                    client_id = %client_id,
+                    "sandbox: a partner of an unknown client id is ignored"
+                ),
+            }
         }
         let cases = accounts
             .keys()
             .map(|k| (k.clone(), HashMap::new()))
             .collect();
         Shared {
-            options,
             clock,
             root_url,
             base_url,
@@ -210,6 +255,9 @@ impl Shared {
             runtime: tokio::runtime::Handle::try_current().ok(),
             api_requests: AtomicU64::new(0),
             create_requests: AtomicU64::new(0),
+            webhook_credentials: Mutex::new(options.webhook_credentials.clone()),
+            webhook_epochs: Arc::new(Mutex::new(HashMap::new())),
+            options,
         }
     }
 
@@ -250,6 +298,30 @@ impl Shared {
         let mut v: Vec<&Case> = client.values().collect();
         v.sort_by_key(|c| c.seq);
         v.into_iter().map(|c| c.case_id.clone()).collect()
+    }
+
+    pub fn webhook_credentials(&self) -> Option<super::WebhookCredentials> {
+        self.webhook_credentials
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn set_webhook_credentials(&self, credentials: Option<super::WebhookCredentials>) {
+        *self
+            .webhook_credentials
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = credentials;
+    }
+
+    /// Stops every delivery to `case_id` that has not been made yet (its webhook was removed).
+    pub fn cancel_webhooks(&self, case_id: &str) {
+        *self
+            .webhook_epochs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(case_id.to_owned())
+            .or_default() += 1;
     }
 
     pub fn deliveries(&self) -> Vec<WebhookDelivery> {

@@ -3,7 +3,10 @@
 //! the receiver must answer 200 within 2 s, otherwise up to three retries follow: immediately,
 //! 900 s after the first retry, 3,600 s after the second (all scaled by the [`crate::Clock`]).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use chrono::SubsecRound;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -59,15 +62,23 @@ pub(crate) fn send(shared: &Shared, due: DueWebhook) {
         .iter()
         .map(|d| shared.clock.scaled(*d))
         .collect();
+    let credentials = shared
+        .webhook_credentials()
+        .map(|c| (c.username.clone(), c.password.clone()));
+    let epoch = shared
+        .webhook_epochs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&due.case_id)
+        .copied()
+        .unwrap_or_default();
     for url in &due.urls {
         let job = Job {
             http: shared.http.clone(),
             log: shared.deliveries.clone(),
-            credentials: shared
-                .options
-                .webhook_credentials
-                .as_ref()
-                .map(|c| (c.username.clone(), c.password.clone())),
+            epochs: shared.webhook_epochs.clone(),
+            epoch,
+            credentials: credentials.clone(),
             url: url.clone(),
             body: body.clone(),
             timeout,
@@ -82,6 +93,9 @@ pub(crate) fn send(shared: &Shared, due: DueWebhook) {
 struct Job {
     http: reqwest::Client,
     log: Arc<Mutex<Vec<WebhookDelivery>>>,
+    /// The case's webhook removal count when the job started: a removal stops the job.
+    epochs: Arc<Mutex<HashMap<String, u64>>>,
+    epoch: u64,
     credentials: Option<(String, String)>,
     url: String,
     body: String,
@@ -92,13 +106,41 @@ struct Job {
 }
 
 impl Job {
+    /// True when the case's webhook was removed after this job started.
+    fn cancelled(&self) -> bool {
+        self.epochs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&self.due.case_id)
+            .copied()
+            .unwrap_or_default()
+            != self.epoch
+    }
+
     async fn run(self) {
         let attempts = self.delays.len() + 1;
+        let into_control_api =
+            url::Url::parse(&self.url).is_ok_and(|u| super::create::targets_control_api(&u));
         for attempt in 0..attempts {
             if attempt > 0 {
                 tokio::time::sleep(self.delays[attempt - 1]).await;
             }
+            if self.cancelled() {
+                tracing::debug!(case_id = %self.due.case_id, "sandbox webhook removed: no more attempts");
+                return;
+            }
             let sent_at = chrono::Utc::now().with_timezone(&self.offset);
+            if into_control_api {
+                // Refused when the case was created; kept here too, so that no path leads to a
+                // delivery loop through the control API.
+                self.record(
+                    attempt,
+                    sent_at,
+                    None,
+                    Some("refused: the target is inside the sandbox's control API".to_owned()),
+                );
+                return;
+            }
             let mut req = self
                 .http
                 .post(&self.url)
@@ -124,33 +166,44 @@ impl Job {
                 }
                 Err(e) => (None, Some(format!("transport error: {e}"))),
             };
-            let delivered = http_status == Some(200) && error.is_none();
-            tracing::debug!(
-                case_id = %self.due.case_id,
-                attempt = attempt + 1,
-                ?http_status,
-                delivered,
-                "sandbox webhook attempt"
-            );
-            self.log
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(WebhookDelivery {
-                    case_id: self.due.case_id.clone(),
-                    reference_id: self.due.reference_id.clone(),
-                    url: self.url.clone(),
-                    attempt: attempt as u32 + 1,
-                    status: self.due.status.clone(),
-                    status_type: self.due.status_type.to_owned(),
-                    body: self.body.clone(),
-                    sent_at: format_ts(&sent_at.with_timezone(&self.offset)),
-                    http_status,
-                    error,
-                    delivered,
-                });
-            if delivered {
+            if self.record(attempt, sent_at, http_status, error) {
                 return;
             }
         }
+    }
+
+    /// Logs one attempt; true when it was delivered.
+    fn record(
+        &self,
+        attempt: usize,
+        sent_at: chrono::DateTime<chrono::FixedOffset>,
+        http_status: Option<u16>,
+        error: Option<String>,
+    ) -> bool {
+        let delivered = http_status == Some(200) && error.is_none();
+        tracing::debug!(
+            case_id = %self.due.case_id,
+            attempt = attempt + 1,
+            ?http_status,
+            delivered,
+            "sandbox webhook attempt"
+        );
+        self.log
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(WebhookDelivery {
+                case_id: self.due.case_id.clone(),
+                reference_id: self.due.reference_id.clone(),
+                url: self.url.clone(),
+                attempt: attempt as u32 + 1,
+                status: self.due.status.clone(),
+                status_type: self.due.status_type.to_owned(),
+                body: self.body.clone(),
+                sent_at: format_ts(&sent_at.with_timezone(&self.offset).trunc_subsecs(0)),
+                http_status,
+                error,
+                delivered,
+            });
+        delivered
     }
 }

@@ -157,7 +157,8 @@ pub async fn open_journal(config: &super::Config) -> Result<kyc_journal::Journal
 mod tests {
     use crate::Config;
 
-    const BASE: &str = "provider = \"idnow\"\n";
+    const BASE: &str = "provider = \"idnow\"\n[idnow]\nenvironment = \"test-de\"\n\
+                        company_id = \"x\"\napi_key = \"k\"\n";
 
     #[test]
     fn defaults_to_a_sqlite_file_and_reads_every_key() {

@@ -14,22 +14,34 @@
 //! written three ways: inline text (`"..."`), `{ env = "VAR" }` (read from that environment
 //! variable) or `{ file = "/run/secrets/x" }` (read from that file, trailing newline removed).
 //!
-//! Environment overrides: `KYC_<SECTION>__<KEY>` sets `section.key`, e.g. `KYC_PROVIDER=postident`,
-//! `KYC_IDNOW__API_KEY=...`, `KYC_POSTIDENT__WEBHOOK__PASSWORD=...`. The full reference is in
-//! `docs/configuration.md`.
+//! A relative `{ file = ... }` path is taken relative to the folder of the configuration file
+//! ([`Config::load`]), the usual convention, so `private_key = { file = "keys/key.pem" }` next to
+//! `kyc.toml` works from any working directory.
+//!
+//! Environment overrides: `KYC_PROVIDER` and `KYC_<SECTION>__<KEY>` (SECTION = `HTTP`, `IDNOW`,
+//! `POSTIDENT` or `JOURNAL`) set `section.key`, e.g. `KYC_PROVIDER=postident`, `KYC_IDNOW__API_KEY=...`,
+//! `KYC_POSTIDENT__WEBHOOK__PASSWORD=...`. Every other `KYC_*` variable (`KYC_LOG`,
+//! `KYC_CONFIG`, `KYC_DATA_PASSWORD`, ...) is not configuration and is left alone. The full
+//! reference is in `docs/configuration.md`.
+//!
+//! What can be checked without reading a secret is checked when the file is loaded (the provider
+//! section, names, URLs, `allowed_ips`); secrets are read by [`connect`], and the webhook
+//! password only when webhooks are verified (not by [`connect_api_only`]).
 
 mod env_overrides;
 mod journal;
 mod secret_source;
 mod sections;
 
+pub use env_overrides::{override_key, NOT_CONFIGURATION};
 pub use journal::{open_journal, JournalSection, DEFAULT_JOURNAL_URL};
 pub use secret_source::SecretSource;
 pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
 
 use kyc_core::{Error, ErrorKind, KycProvider, Result};
+use sections::WebhookSecrets;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The whole configuration of the library.
 #[derive(Debug, Clone, Deserialize)]
@@ -53,7 +65,7 @@ pub struct Config {
 
 impl Config {
     /// Reads a TOML file and applies `KYC_*` environment overrides from the process
-    /// environment.
+    /// environment. Relative `{ file = ... }` paths are resolved against the file's folder.
     pub fn load(path: impl AsRef<Path>) -> Result<Config> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
@@ -62,7 +74,12 @@ impl Config {
                 format!("cannot read configuration file {}: {e}", path.display()),
             )
         })?;
-        Config::from_toml_with_env(&text, std::env::vars())
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let config = Config::parse(&text, std::env::vars(), Some(path))?;
+        Ok(config.with_base_dir(&folder))
     }
 
     /// Parses TOML text without looking at the environment.
@@ -70,26 +87,121 @@ impl Config {
         Config::from_toml_with_env(text, std::iter::empty())
     }
 
-    /// Parses TOML text and applies overrides from `env` (pairs of name and value; only names
-    /// starting with `KYC_` are used).
+    /// Parses TOML text and applies overrides from `env` (pairs of name and value; only
+    /// `KYC_PROVIDER` and `KYC_<SECTION>__<KEY>` names are used, see the module documentation).
+    /// Relative `{ file = ... }` paths stay relative to the working directory.
     pub fn from_toml_with_env(
         text: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config> {
+        Config::parse(text, env, None)
+    }
+
+    /// Makes every relative `{ file = ... }` secret path relative to `dir`.
+    pub fn with_base_dir(mut self, dir: &Path) -> Config {
+        let mut sources: Vec<&mut SecretSource> = Vec::new();
+        if let Some(s) = self.idnow.as_mut() {
+            sources.extend(s.api_key.as_mut());
+            sources.extend(s.webhook.password.as_mut());
+        }
+        if let Some(s) = self.postident.as_mut() {
+            sources.extend(s.password.as_mut());
+            sources.extend(s.private_key.as_mut());
+            sources.extend(s.data_password.as_mut());
+            sources.extend(s.webhook.password.as_mut());
+        }
+        for source in sources {
+            source.relative_to(dir);
+        }
+        self
+    }
+
+    /// Checks what can be checked without reading a secret: the chosen provider's section
+    /// exists, its environment or base URL, its ids, that each required secret is given, and
+    /// its webhook section. [`Config::load`] and the `from_toml*` constructors call it.
+    pub fn validate(&self) -> Result<()> {
+        match self.provider {
+            ProviderChoice::Idnow => self.idnow_section()?.check(),
+            ProviderChoice::Postident => self.postident_section()?.check(),
+        }
+    }
+
+    fn parse(
+        text: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+        file: Option<&Path>,
+    ) -> Result<Config> {
+        let place = |span: Option<std::ops::Range<usize>>| -> String {
+            let mut place = match file {
+                Some(f) => format!("configuration file {}", f.display()),
+                None => "configuration".to_string(),
+            };
+            if let Some((line, column)) = span.map(|s| line_and_column(text, s.start)) {
+                place.push_str(&format!(", line {line}, column {column}"));
+            }
+            place
+        };
         let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             Error::new(
                 ErrorKind::Configuration,
-                format!("configuration is not valid TOML: {}", e.message()),
+                format!(
+                    "{}: not valid TOML: {}",
+                    place(e.span()),
+                    e.message().trim()
+                ),
             )
         })?;
-        env_overrides::apply(&mut table, env)?;
-        Config::deserialize(toml::Value::Table(table)).map_err(|e| {
-            Error::new(
-                ErrorKind::Configuration,
-                format!("configuration: {}", e.message()),
+        let overrides = env_overrides::collect(env)?;
+        env_overrides::apply(&mut table, &overrides)?;
+        let config = match Config::deserialize(toml::Value::Table(table)) {
+            Ok(config) => config,
+            Err(merged) => {
+                // Where in the file? Deserializing the text itself gives the position; with
+                // overrides the file alone may differ (it may lack `provider`, say).
+                let span = match toml::from_str::<Config>(text) {
+                    Err(alone) if alone.message() == merged.message() => alone.span(),
+                    _ => None,
+                };
+                return Err(Error::new(
+                    ErrorKind::Configuration,
+                    format!("{}: {}", place(span), merged.message().trim()),
+                ));
+            }
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn idnow_section(&self) -> Result<&IdnowSection> {
+        self.idnow.as_ref().ok_or_else(|| {
+            Error::configuration(
+                "idnow",
+                "section missing: provider = \"idnow\" needs an [idnow] table",
             )
         })
     }
+
+    fn postident_section(&self) -> Result<&PostidentSection> {
+        self.postident.as_ref().ok_or_else(|| {
+            Error::configuration(
+                "postident",
+                "section missing: provider = \"postident\" needs a [postident] table",
+            )
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
+    (line, column)
 }
 
 /// Builds the configured provider's adapter, ready to use.
@@ -98,25 +210,24 @@ impl Config {
 /// a missing credential, an unreadable secret file, an unknown environment name, a base URL that
 /// is not HTTPS (plain HTTP is accepted on loopback only, for the sandbox).
 pub fn connect(config: &Config) -> Result<Box<dyn KycProvider>> {
+    connect_with(config, WebhookSecrets::Resolve)
+}
+
+/// Like [`connect`], for tools that only call the provider's API (create, get, list, archive):
+/// the webhook sections are checked but their password is not read, so it need not be
+/// available, and the provider's `verify_webhook` rejects every request.
+pub fn connect_api_only(config: &Config) -> Result<Box<dyn KycProvider>> {
+    connect_with(config, WebhookSecrets::Skip)
+}
+
+fn connect_with(config: &Config, webhook: WebhookSecrets) -> Result<Box<dyn KycProvider>> {
     match config.provider {
         ProviderChoice::Idnow => {
-            let section = config.idnow.as_ref().ok_or_else(|| {
-                Error::configuration(
-                    "idnow",
-                    "section missing: provider = \"idnow\" needs an [idnow] table",
-                )
-            })?;
-            let adapter_config = section.to_adapter_config(&config.http)?;
+            let adapter_config = config.idnow_section()?.build(&config.http, webhook)?;
             Ok(Box::new(kyc_idnow::IdnowProvider::new(adapter_config)?))
         }
         ProviderChoice::Postident => {
-            let section = config.postident.as_ref().ok_or_else(|| {
-                Error::configuration(
-                    "postident",
-                    "section missing: provider = \"postident\" needs a [postident] table",
-                )
-            })?;
-            let adapter_config = section.to_adapter_config(&config.http)?;
+            let adapter_config = config.postident_section()?.build(&config.http, webhook)?;
             Ok(Box::new(kyc_postident::PostidentProvider::new(
                 adapter_config,
             )?))

@@ -18,7 +18,9 @@ pub enum SecretSource {
         /// The variable's name.
         env: String,
     },
-    /// A file holding the secret (one trailing newline is removed).
+    /// A file holding the secret (one trailing newline is removed). A relative path is taken
+    /// relative to the configuration file's folder when the configuration was read with
+    /// [`Config::load`](crate::Config::load), else relative to the working directory.
     File {
         /// The file's path.
         file: PathBuf,
@@ -26,6 +28,16 @@ pub enum SecretSource {
 }
 
 impl SecretSource {
+    /// Makes a relative `{ file = ... }` path relative to `dir` (the configuration file's
+    /// folder); other sources are unchanged.
+    pub fn relative_to(&mut self, dir: &std::path::Path) {
+        if let SecretSource::File { file } = self {
+            if file.is_relative() {
+                *file = dir.join(&*file);
+            }
+        }
+    }
+
     /// Reads the secret. `key` is the configuration key (`idnow.api_key`) named in errors.
     pub fn resolve(&self, key: &str) -> Result<Secret> {
         let secret = match self {
@@ -76,13 +88,25 @@ impl fmt::Debug for SecretSource {
 pub(crate) fn require(source: &Option<SecretSource>, key: &str) -> Result<Secret> {
     match source {
         Some(s) => s.resolve(key),
-        None => Err(Error::configuration(
-            key,
-            format!(
-                "missing; write it as \"value\", {{ env = \"VAR\" }} or {{ file = \"path\" }}, \
-                 or set {}",
-                crate::config::env_overrides::variable_for(key)
-            ),
-        )),
+        None => Err(missing(key)),
     }
+}
+
+/// Checks that a required secret is given, without reading it.
+pub(crate) fn present(source: &Option<SecretSource>, key: &str) -> Result<()> {
+    match source {
+        Some(_) => Ok(()),
+        None => Err(missing(key)),
+    }
+}
+
+fn missing(key: &str) -> Error {
+    Error::configuration(
+        key,
+        format!(
+            "missing; write it as \"value\", {{ env = \"VAR\" }} or {{ file = \"path\" }}, \
+             or set {}",
+            crate::config::env_overrides::variable_for(key)
+        ),
+    )
 }

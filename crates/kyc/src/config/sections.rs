@@ -1,6 +1,6 @@
 //! The tables of the configuration file and how each becomes an adapter's settings.
 
-use super::secret_source::{require, SecretSource};
+use super::secret_source::{present, require, SecretSource};
 use kyc_core::webhook::{BasicCredentials, IpAllowlist, WebhookAuth};
 use kyc_core::{Error, HttpOptions, Result};
 use serde::{Deserialize, Deserializer};
@@ -95,41 +95,101 @@ pub struct WebhookSection {
     pub allowed_ips: Option<AllowedIps>,
 }
 
+/// Whether building an adapter's settings reads the webhook password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WebhookSecrets {
+    /// Read it: the provider verifies webhooks.
+    Resolve,
+    /// Do not read it: the provider only calls the API, and rejects every webhook.
+    Skip,
+}
+
 impl WebhookSection {
     /// Builds the verifier; `prefix` is the section path named in errors, `defaults` the
-    /// provider's documented source networks.
+    /// provider's documented source networks (empty when none are documented for the chosen
+    /// endpoint, in which case `allowed_ips = "default"` is an error).
     pub fn to_auth(&self, prefix: &str, defaults: &[&str]) -> Result<WebhookAuth> {
-        let basic = match (&self.username, &self.password) {
-            (None, None) => None,
-            (Some(u), Some(p)) => Some(BasicCredentials::new(
-                u.clone(),
-                p.resolve(&format!("{prefix}.password"))?,
-            )),
-            (Some(_), None) => {
-                return Err(Error::configuration(
-                    &format!("{prefix}.password"),
-                    "missing; username and password go together",
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(Error::configuration(
-                    &format!("{prefix}.username"),
-                    "missing; username and password go together",
-                ))
-            }
-        };
-        let allowlist = match &self.allowed_ips {
-            None => None,
-            Some(AllowedIps::Keyword(k)) if k == "default" => Some(IpAllowlist::parse(defaults)?),
-            Some(AllowedIps::Keyword(other)) => {
-                return Err(Error::configuration(
-                    &format!("{prefix}.allowed_ips"),
-                    format!("unknown value {other:?}; valid: \"default\" or a list of addresses"),
-                ))
-            }
-            Some(AllowedIps::List(list)) => Some(IpAllowlist::parse(list)?),
-        };
+        let basic = self.basic(prefix, WebhookSecrets::Resolve)?;
+        let allowlist = self.allowlist(prefix, defaults)?;
         Ok(WebhookAuth { basic, allowlist })
+    }
+
+    /// Checks everything but the password's value: both credentials or none, a usable
+    /// `allowed_ips`.
+    pub(crate) fn check(&self, prefix: &str, defaults: &[&str]) -> Result<()> {
+        self.basic(prefix, WebhookSecrets::Skip)?;
+        self.allowlist(prefix, defaults)?;
+        Ok(())
+    }
+
+    fn auth(
+        &self,
+        prefix: &str,
+        defaults: &[&str],
+        secrets: WebhookSecrets,
+    ) -> Result<WebhookAuth> {
+        match secrets {
+            WebhookSecrets::Resolve => self.to_auth(prefix, defaults),
+            WebhookSecrets::Skip => {
+                self.check(prefix, defaults)?;
+                // Nothing may pass a verifier whose secret was never read.
+                Ok(WebhookAuth {
+                    basic: None,
+                    allowlist: Some(IpAllowlist::parse::<&str>(&[])?),
+                })
+            }
+        }
+    }
+
+    fn basic(&self, prefix: &str, secrets: WebhookSecrets) -> Result<Option<BasicCredentials>> {
+        match (&self.username, &self.password) {
+            (None, None) => Ok(None),
+            (Some(u), Some(p)) => match secrets {
+                WebhookSecrets::Resolve => Ok(Some(BasicCredentials::new(
+                    u.clone(),
+                    p.resolve(&format!("{prefix}.password"))?,
+                ))),
+                WebhookSecrets::Skip => Ok(None),
+            },
+            (Some(_), None) => Err(Error::configuration(
+                &format!("{prefix}.password"),
+                "missing; username and password go together",
+            )),
+            (None, Some(_)) => Err(Error::configuration(
+                &format!("{prefix}.username"),
+                "missing; username and password go together",
+            )),
+        }
+    }
+
+    fn allowlist(&self, prefix: &str, defaults: &[&str]) -> Result<Option<IpAllowlist>> {
+        let key = format!("{prefix}.allowed_ips");
+        match &self.allowed_ips {
+            None => Ok(None),
+            Some(AllowedIps::Keyword(k)) if k == "default" => {
+                if defaults.is_empty() {
+                    let section = prefix.split('.').next().unwrap_or(prefix);
+                    return Err(Error::configuration(
+                        &key,
+                        format!(
+                            "\"default\" means the source ranges documented for \
+                             {section}.environment, and none are documented when \
+                             {section}.base_url is set; list the addresses your webhooks come \
+                             from instead (allowed_ips = [\"203.0.113.0/24\"]), or remove \
+                             allowed_ips"
+                        ),
+                    ));
+                }
+                IpAllowlist::parse(defaults).map(Some)
+            }
+            Some(AllowedIps::Keyword(other)) => Err(Error::configuration(
+                &key,
+                format!("unknown value {other:?}; valid: \"default\" or a list of addresses"),
+            )),
+            Some(AllowedIps::List(list)) => IpAllowlist::parse(list)
+                .map(Some)
+                .map_err(|e| Error::configuration(&key, e.message())),
+        }
     }
 }
 
@@ -146,6 +206,14 @@ pub struct IdnowSection {
     pub company_id: Option<String>,
     /// The API key.
     pub api_key: Option<SecretSource>,
+    /// Send `birthname` and `title` at creation (not in the documented create fields; only for
+    /// accounts IDnow set up to accept them). Default false.
+    pub send_birthname_and_title: Option<bool>,
+    /// Send `preferredLang` at creation (QES/eSign accounts with the Namirial TSP). Default false.
+    pub send_preferred_lang: Option<bool>,
+    /// How many days an ident lives before IDnow deletes it (default 90, the documented
+    /// retention; 0 = unknown).
+    pub ident_lifetime_days: Option<u32>,
     /// Webhook verification.
     #[serde(default)]
     pub webhook: WebhookSection,
@@ -154,6 +222,63 @@ pub struct IdnowSection {
 impl IdnowSection {
     /// The adapter's settings; errors name the key at fault.
     pub fn to_adapter_config(&self, http: &HttpSection) -> Result<kyc_idnow::IdnowConfig> {
+        self.build(http, WebhookSecrets::Resolve)
+    }
+
+    /// Checks what can be checked without reading a secret.
+    pub(crate) fn check(&self) -> Result<()> {
+        let (_, environment) = self.endpoint()?;
+        self.company_id()?;
+        present(&self.api_key, "idnow.api_key")?;
+        self.webhook
+            .check("idnow.webhook", Self::webhook_sources(environment))
+    }
+
+    pub(crate) fn build(
+        &self,
+        http: &HttpSection,
+        secrets: WebhookSecrets,
+    ) -> Result<kyc_idnow::IdnowConfig> {
+        let (base_url, environment) = self.endpoint()?;
+        let company_id = self.company_id()?;
+        let api_key = require(&self.api_key, "idnow.api_key")?;
+        let webhook =
+            self.webhook
+                .auth("idnow.webhook", Self::webhook_sources(environment), secrets)?;
+        Ok(kyc_idnow::IdnowConfig {
+            base_url,
+            company_id,
+            api_key,
+            webhook,
+            http: http.to_options(),
+            account: self.account_setup(),
+        })
+    }
+
+    fn account_setup(&self) -> kyc_idnow::AccountSetup {
+        let defaults = kyc_idnow::AccountSetup::default();
+        kyc_idnow::AccountSetup {
+            send_birthname_and_title: self
+                .send_birthname_and_title
+                .unwrap_or(defaults.send_birthname_and_title),
+            send_preferred_lang: self
+                .send_preferred_lang
+                .unwrap_or(defaults.send_preferred_lang),
+            ident_lifetime: match self.ident_lifetime_days {
+                None => defaults.ident_lifetime,
+                Some(0) => None,
+                Some(days) => Some(std::time::Duration::from_secs(u64::from(days) * 86_400)),
+            },
+        }
+    }
+
+    fn webhook_sources(environment: Option<kyc_idnow::Environment>) -> &'static [&'static str] {
+        environment
+            .map(|e| e.webhook_source_networks())
+            .unwrap_or_default()
+    }
+
+    fn endpoint(&self) -> Result<(url::Url, Option<kyc_idnow::Environment>)> {
         let (base_url, environment) = match (&self.base_url, &self.environment) {
             (Some(url), _) => (url.clone(), None),
             (None, Some(name)) => {
@@ -177,23 +302,14 @@ impl IdnowSection {
             }
         };
         kyc_core::net::require_secure_base_url("idnow.base_url", &base_url)?;
-        let company_id = self
-            .company_id
+        Ok((base_url, environment))
+    }
+
+    fn company_id(&self) -> Result<String> {
+        self.company_id
             .clone()
             .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| Error::configuration("idnow.company_id", "missing"))?;
-        let api_key = require(&self.api_key, "idnow.api_key")?;
-        let defaults = environment
-            .map(|e| e.webhook_source_networks())
-            .unwrap_or_default();
-        let webhook = self.webhook.to_auth("idnow.webhook", defaults)?;
-        Ok(kyc_idnow::IdnowConfig {
-            base_url,
-            company_id,
-            api_key,
-            webhook,
-            http: http.to_options(),
-        })
+            .ok_or_else(|| Error::configuration("idnow.company_id", "missing"))
     }
 }
 
@@ -217,6 +333,8 @@ pub struct PostidentSection {
     pub private_key: Option<SecretSource>,
     /// The data password Deutsche Post issued with the account (keys the key hash).
     pub data_password: Option<SecretSource>,
+    /// `client` (the default) or `partner` (creates cases, reads status data only).
+    pub role: Option<String>,
     /// Webhook verification.
     #[serde(default)]
     pub webhook: WebhookSection,
@@ -225,6 +343,70 @@ pub struct PostidentSection {
 impl PostidentSection {
     /// The adapter's settings; errors name the key at fault.
     pub fn to_adapter_config(&self, http: &HttpSection) -> Result<kyc_postident::PostidentConfig> {
+        self.build(http, WebhookSecrets::Resolve)
+    }
+
+    /// Checks what can be checked without reading a secret.
+    pub(crate) fn check(&self) -> Result<()> {
+        self.endpoint()?;
+        self.account()?;
+        self.role()?;
+        present(&self.password, "postident.password")?;
+        if self.encryption.unwrap_or(true) {
+            present(&self.private_key, "postident.private_key")?;
+            present(&self.data_password, "postident.data_password")?;
+        }
+        self.webhook.check(
+            "postident.webhook",
+            &kyc_postident::webhook::DOCUMENTED_SOURCE_IPS,
+        )
+    }
+
+    pub(crate) fn build(
+        &self,
+        http: &HttpSection,
+        secrets: WebhookSecrets,
+    ) -> Result<kyc_postident::PostidentConfig> {
+        let base_url = self.endpoint()?;
+        let (client_id, username) = self.account()?;
+        let password = require(&self.password, "postident.password")?;
+        let encryption = if self.encryption.unwrap_or(true) {
+            let pem = require(&self.private_key, "postident.private_key")?;
+            let private_key = kyc_postident::PrivateKey::from_pkcs8_pem(pem.expose())
+                .map_err(|e| Error::configuration("postident.private_key", e.message()))?;
+            let data_password = require(&self.data_password, "postident.data_password")?;
+            kyc_postident::Encryption::Enabled {
+                private_key,
+                data_password,
+            }
+        } else {
+            kyc_postident::Encryption::Disabled
+        };
+        let webhook = self.webhook.auth(
+            "postident.webhook",
+            &kyc_postident::webhook::DOCUMENTED_SOURCE_IPS,
+            secrets,
+        )?;
+        Ok(kyc_postident::PostidentConfig {
+            base_url,
+            client_id,
+            username,
+            password,
+            encryption,
+            webhook,
+            http: http.to_options(),
+            role: self.role()?,
+        })
+    }
+
+    fn role(&self) -> Result<kyc_postident::Role> {
+        self.role.as_deref().map_or(
+            Ok(kyc_postident::Role::default()),
+            kyc_postident::Role::from_str,
+        )
+    }
+
+    fn endpoint(&self) -> Result<url::Url> {
         let base_url = match (&self.base_url, &self.environment) {
             (Some(url), _) => url.clone(),
             (None, Some(name)) => kyc_postident::Environment::from_str(name)
@@ -247,6 +429,10 @@ impl PostidentSection {
             }
         };
         kyc_core::net::require_secure_base_url("postident.base_url", &base_url)?;
+        Ok(base_url)
+    }
+
+    fn account(&self) -> Result<(String, String)> {
         let client_id = self
             .client_id
             .clone()
@@ -257,31 +443,6 @@ impl PostidentSection {
             .clone()
             .filter(|c| !c.trim().is_empty())
             .ok_or_else(|| Error::configuration("postident.username", "missing"))?;
-        let password = require(&self.password, "postident.password")?;
-        let encryption = if self.encryption.unwrap_or(true) {
-            let pem = require(&self.private_key, "postident.private_key")?;
-            let private_key = kyc_postident::PrivateKey::from_pkcs8_pem(pem.expose())
-                .map_err(|e| Error::configuration("postident.private_key", e.message()))?;
-            let data_password = require(&self.data_password, "postident.data_password")?;
-            kyc_postident::Encryption::Enabled {
-                private_key,
-                data_password,
-            }
-        } else {
-            kyc_postident::Encryption::Disabled
-        };
-        let webhook = self.webhook.to_auth(
-            "postident.webhook",
-            &kyc_postident::webhook::DOCUMENTED_SOURCE_IPS,
-        )?;
-        Ok(kyc_postident::PostidentConfig {
-            base_url,
-            client_id,
-            username,
-            password,
-            encryption,
-            webhook,
-            http: http.to_options(),
-        })
+        Ok((client_id, username))
     }
 }

@@ -1,7 +1,13 @@
 //! Nothing personal in the journal's logs, and every line about a notice names its case.
+//!
+//! A test binary of its own: the log capture is a thread-local subscriber, and tracing caches
+//! whether a call site is enabled process-wide, so tests running beside it could hide lines.
 
-use crate::harness::*;
-use crate::idnow_trail::wait_delivered;
+#[allow(dead_code)]
+#[path = "journal/harness.rs"]
+mod harness;
+
+use harness::*;
 use kyc_core::{CaseStatus, KycProvider};
 use kyc_journal::JournaledProvider;
 use kyc_sandbox::{SimulatedCase, UserOutcome};

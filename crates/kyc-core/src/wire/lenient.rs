@@ -1,0 +1,392 @@
+//! Lenient deserialisers for providers' loosely typed JSON, for `#[serde(deserialize_with =
+//! "...")]` on wire structs.
+//!
+//! Providers send `"true"` where `true` is meant, numbers where strings are documented, and
+//! `null`, `""` or `[]` where an object is omitted. These accept all of that, read straight from
+//! the deserializer (no intermediate `serde_json::Value`), and turn what they cannot read into
+//! `None` with a `tracing` warning that names the kind of value, never the value: one unreadable
+//! flag is not a reason to lose a whole case.
+
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A JSON scalar in whichever form it came, or a note that it was structured.
+enum Scalar {
+    Absent,
+    Text(String),
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Structured(&'static str),
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON scalar")
+    }
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Absent)
+    }
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Absent)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Int(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Int(v.into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Structured("an array"))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Structured("an object"))
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+    d.deserialize_any(ScalarVisitor)
+}
+
+fn ignored(kind: &str, expected: &str) {
+    tracing::warn!(
+        found = kind,
+        expected,
+        "the provider sent a value of another kind than documented; ignored"
+    );
+}
+
+/// Any JSON scalar as text: `"x"` → `x`, `12` → `12`, `true` → `true`; `null` → `None`;
+/// arrays and objects → `None` with a warning.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::Absent => None,
+        Scalar::Text(s) => Some(s),
+        Scalar::Bool(b) => Some(b.to_string()),
+        Scalar::Int(n) => Some(n.to_string()),
+        Scalar::Float(n) => Some(n.to_string()),
+        Scalar::Structured(kind) => {
+            ignored(kind, "text");
+            None
+        }
+    })
+}
+
+/// Like [`opt_string`], but an empty or blank string is `None` too (for ids and code words).
+pub fn opt_nonblank<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(opt_string(d)?.filter(|s| !s.trim().is_empty()))
+}
+
+/// A code word (for a type made by `provider_enum!`, or anything `From<String>`), with `null`
+/// and `""` as absent.
+pub fn opt_word<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    Ok(opt_nonblank(d)?.map(T::from))
+}
+
+/// A boolean written as `true`, `"true"` (any case), `"yes"`, `1` or `"1"`, and the false
+/// forms. `null` and `""` are `None`; anything else is `None` with a warning.
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::Absent => None,
+        Scalar::Bool(b) => Some(b),
+        Scalar::Int(1) => Some(true),
+        Scalar::Int(0) => Some(false),
+        Scalar::Text(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Some(true),
+            "false" | "0" | "no" => Some(false),
+            "" => None,
+            _ => {
+                ignored("a string", "a boolean");
+                None
+            }
+        },
+        Scalar::Int(_) | Scalar::Float(_) => {
+            ignored("a number", "a boolean");
+            None
+        }
+        Scalar::Structured(kind) => {
+            ignored(kind, "a boolean");
+            None
+        }
+    })
+}
+
+/// A whole number written as `2` or `"2"`; anything else is `None` (with a warning unless it
+/// was `null` or `""`).
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::Absent => None,
+        Scalar::Int(n) => whole(n),
+        Scalar::Text(s) if s.trim().is_empty() => None,
+        Scalar::Text(s) => match s.trim().parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                ignored("a string", "a whole number");
+                None
+            }
+        },
+        Scalar::Bool(_) => {
+            ignored("a boolean", "a whole number");
+            None
+        }
+        Scalar::Float(_) => {
+            ignored("a fraction", "a whole number");
+            None
+        }
+        Scalar::Structured(kind) => {
+            ignored(kind, "a whole number");
+            None
+        }
+    })
+}
+
+fn whole(n: i128) -> Option<i64> {
+    let fitted = i64::try_from(n).ok();
+    if fitted.is_none() {
+        ignored("a number out of range", "a whole number");
+    }
+    fitted
+}
+
+/// A non-negative count written as `2` or `"2"`; see [`opt_i64`].
+pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(opt_i64(d)?.and_then(|n| match u32::try_from(n) {
+        Ok(n) => Some(n),
+        Err(_) => {
+            ignored("a number out of range", "a count");
+            None
+        }
+    }))
+}
+
+/// A list that may be missing or `null` (both are an empty list).
+pub fn vec_or_null<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// An optional object that a provider may also send as `null`, `""` or `[]` when empty: those
+/// are `None`. A non-empty string, a number or a non-empty array where an object is documented
+/// is `None` with a warning. The object itself is read as `T` (errors inside it are errors).
+pub fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    struct ObjectVisitor<T>(PhantomData<T>);
+    impl<'de, T: DeserializeOwned> Visitor<'de> for ObjectVisitor<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_unit<E>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+            let mut empty = true;
+            while seq.next_element::<IgnoredAny>()?.is_some() {
+                empty = false;
+            }
+            if !empty {
+                ignored("an array", "an object");
+            }
+            Ok(None)
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Option<T>, E> {
+            if !v.trim().is_empty() {
+                ignored("a string", "an object");
+            }
+            Ok(None)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
+            ignored("a boolean", "an object");
+            Ok(None)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
+            ignored("a number", "an object");
+            Ok(None)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
+            ignored("a number", "an object");
+            Ok(None)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
+            ignored("a number", "an object");
+            Ok(None)
+        }
+    }
+    d.deserialize_any(ObjectVisitor(PhantomData))
+}
+
+/// A list whose entries may each be unreadable: `null` and `[]` are empty; an entry that does
+/// not read as `T` is left out with a warning instead of failing the whole payload.
+pub fn lenient_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    struct Entry<T>(Option<T>);
+    impl<'de, T: DeserializeOwned> Deserialize<'de> for Entry<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            // Buffer the entry so that a bad one can be skipped without losing the position.
+            let value = serde_json::Value::deserialize(d)?;
+            Ok(Entry(match T::deserialize(value) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    ignored("an unreadable list entry", "a documented entry");
+                    None
+                }
+            }))
+        }
+    }
+    struct ListVisitor<T>(PhantomData<T>);
+    impl<'de, T: DeserializeOwned> Visitor<'de> for ListVisitor<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_unit<E>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+            let entries = Vec::<Entry<T>>::deserialize(SeqAccessDeserializer::new(seq))?;
+            Ok(entries.into_iter().filter_map(|e| e.0).collect())
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            ignored("an object", "a list");
+            Ok(Vec::new())
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Vec<T>, E> {
+            if !v.trim().is_empty() {
+                ignored("a string", "a list");
+            }
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(ListVisitor(PhantomData))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug, PartialEq, Default)]
+    struct Inner {
+        #[serde(default, deserialize_with = "opt_string")]
+        name: Option<String>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Wire {
+        #[serde(default, deserialize_with = "opt_string")]
+        text: Option<String>,
+        #[serde(default, deserialize_with = "opt_bool")]
+        flag: Option<bool>,
+        #[serde(default, deserialize_with = "opt_u32")]
+        count: Option<u32>,
+        #[serde(default, deserialize_with = "opt_object")]
+        inner: Option<Inner>,
+        #[serde(default, deserialize_with = "vec_or_null")]
+        list: Vec<u32>,
+        #[serde(default, deserialize_with = "opt_nonblank")]
+        id: Option<String>,
+    }
+
+    fn read(json: &str) -> Wire {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn scalars_in_any_form() {
+        let w = read(r#"{"text": 12, "flag": "TRUE", "count": "7", "id": "  "}"#);
+        assert_eq!(w.text.as_deref(), Some("12"));
+        assert_eq!(w.flag, Some(true));
+        assert_eq!(w.count, Some(7));
+        assert_eq!(w.id, None);
+        let w = read(r#"{"text": true, "flag": 0, "count": 3}"#);
+        assert_eq!(w.text.as_deref(), Some("true"));
+        assert_eq!(w.flag, Some(false));
+        assert_eq!(w.count, Some(3));
+    }
+
+    #[test]
+    fn what_cannot_be_read_is_absent_not_an_error() {
+        let w = read(
+            r#"{"text": {"a": [1, 2]}, "flag": "maybe", "count": -1, "inner": "oops", "list": null}"#,
+        );
+        assert_eq!(w.text, None);
+        assert_eq!(w.flag, None);
+        assert_eq!(w.count, None);
+        assert_eq!(w.inner, None);
+        assert!(w.list.is_empty());
+    }
+
+    #[test]
+    fn empty_objects_in_disguise_are_absent_and_real_ones_are_read() {
+        for empty in [r#""""#, "[]", "null"] {
+            let w = read(&format!(r#"{{"inner": {empty}}}"#));
+            assert_eq!(w.inner, None, "{empty}");
+        }
+        let w = read(r#"{"inner": {"name": 5, "extra": [1]}}"#);
+        assert_eq!(w.inner.unwrap().name.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn a_list_keeps_its_readable_entries() {
+        #[derive(Deserialize)]
+        struct L {
+            #[serde(deserialize_with = "lenient_vec")]
+            items: Vec<Inner>,
+        }
+        let l: L = serde_json::from_str(r#"{"items": [{"name": "a"}, 7, {"name": "b"}]}"#).unwrap();
+        assert_eq!(l.items.len(), 2);
+        let l: L = serde_json::from_str(r#"{"items": null}"#).unwrap();
+        assert!(l.items.is_empty());
+    }
+}

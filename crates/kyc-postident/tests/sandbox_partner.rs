@@ -1,0 +1,112 @@
+//! The adapter with partner credentials (result guide section 9, `Role::Partner`) against the
+//! sandbox over HTTP: it creates cases with its own webhook as `webHookUrlPartner`, reads status
+//! data only (status, reasons, attempts; never identity or files), and says clearly that
+//! archiving and file downloads are the client's.
+
+mod common;
+
+use kyc_core::webhook::WebhookAuth;
+use kyc_core::{CaseFilter, CaseStatus, ErrorKind, KycProvider, Secret};
+use kyc_postident::{Encryption, PostidentConfig, PostidentProvider, Role};
+use kyc_sandbox::postident::{Method, Outcome};
+use kyc_sandbox::Sandbox;
+
+fn partner(sandbox: &Sandbox) -> PostidentProvider {
+    let p = sandbox.postident();
+    let mut config = PostidentConfig::new(
+        p.base_url().clone(),
+        p.client_id(),
+        p.partner_username().unwrap(),
+        Secret::new(p.partner_password().unwrap()),
+        Encryption::Enabled {
+            private_key: common::fixed_key(),
+            data_password: Secret::new(p.partner_data_password().unwrap()),
+        },
+    );
+    config.http = common::http();
+    config.role = Role::Partner;
+    config.webhook = WebhookAuth::default();
+    PostidentProvider::new(config).unwrap()
+}
+
+#[tokio::test]
+async fn a_partner_creates_and_follows_cases_but_reads_no_result_data() {
+    let sandbox = common::sandbox().await;
+    let partner = partner(&sandbox);
+    assert_eq!(partner.role(), Role::Partner);
+    assert!(!partner.capabilities().inline_artifacts);
+    let mut new_case = common::new_case("partner-1");
+    new_case.webhook_url = Some("https://portal.example/postident".parse().unwrap());
+    let handle = partner.create_case(&new_case).await.unwrap();
+    let id = handle.case_ref.case_id.clone().unwrap();
+    let order = &sandbox.postident().case_json(&id).unwrap()["orderData"]["processData"];
+    assert_eq!(
+        order["webHookUrlPartner"],
+        "https://portal.example/postident"
+    );
+    assert!(
+        order.get("webHookUrl").is_none(),
+        "the client's own webhook is not the partner's"
+    );
+
+    sandbox
+        .postident()
+        .complete(&id, Method::Video, &Outcome::Fraud)
+        .unwrap();
+    let case = partner.get_case(&handle.case_ref).await.unwrap();
+    assert_eq!(case.status, CaseStatus::Declined);
+    assert_eq!(case.reasons[0].code, "11");
+    assert!(case.identity.is_none(), "status data only");
+    assert!(case.artifacts.is_empty());
+    assert_eq!(case.attempts.len(), 1);
+    assert!(case.accounting.is_some());
+
+    let list = partner.list_cases(&CaseFilter::everything()).await.unwrap();
+    assert_eq!(list.cases.len(), 1);
+    assert!(list.cases[0].identity.is_none());
+
+    // The client sees the same case with its result data.
+    let client = common::provider(&sandbox);
+    let full = client.get_case(&handle.case_ref).await.unwrap();
+    assert_eq!(full.status, CaseStatus::Declined);
+    assert!(full.identity.is_some());
+
+    for e in [
+        partner
+            .archive_cases(std::slice::from_ref(&handle.case_ref))
+            .await
+            .unwrap_err(),
+        partner
+            .fetch_artifact(&handle.case_ref, &full.artifacts[0])
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        assert!(e.to_string().contains("partner"), "{e}");
+    }
+}
+
+#[tokio::test]
+async fn partner_credentials_configured_as_client_get_a_403_with_a_hint() {
+    let sandbox = common::sandbox().await;
+    let partner = partner(&sandbox);
+    let handle = partner
+        .create_case(&common::new_case("partner-2"))
+        .await
+        .unwrap();
+    // The same credentials without `role = partner` ask for result data: POSTIDENT refuses.
+    let p = sandbox.postident();
+    let mut config = PostidentConfig::new(
+        p.base_url().clone(),
+        p.client_id(),
+        p.partner_username().unwrap(),
+        Secret::new(p.partner_password().unwrap()),
+        Encryption::Disabled,
+    );
+    config.http = common::http();
+    let misconfigured = PostidentProvider::new(config).unwrap();
+    let e = misconfigured.get_case(&handle.case_ref).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Authentication);
+    assert_eq!(e.http_status(), Some(403));
+    assert!(e.hint().unwrap().contains("postident.role"), "{e}");
+}

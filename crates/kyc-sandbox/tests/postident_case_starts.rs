@@ -1,0 +1,162 @@
+//! Declined with subStatus 12 because the case URL was started too often (result guide section
+//! 4, "case ID expired or case URL started too often"), black-box over HTTP: every start through
+//! the case URL counts (a new identification, a resume after `incomplete`, `started` again); one
+//! start beyond the account's limit declines the identification with 12 and closes the case.
+
+mod postident_support;
+
+use std::time::Duration;
+
+use kyc_sandbox::postident::PostidentOptions;
+use postident_support::*;
+use serde_json::{json, Value};
+
+async fn starts_of(sb: &kyc_sandbox::Sandbox, case_id: &str) -> u64 {
+    let all: Value = http()
+        .get(control(sb, "/cases"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["caseId"] == case_id)
+        .and_then(|c| c["starts"].as_u64())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_start_too_many_declines_with_12_and_closes_the_case() {
+    let sb = start(PostidentOptions {
+        case_start_limit: Some(2),
+        ..Default::default()
+    })
+    .await;
+    let hook = Receiver::start(200, Duration::ZERO).await;
+    let mut order = sample_order("starts-1");
+    order["processData"]["webHookUrl"] = json!(hook.url);
+    let case_id = create(&sb, &order).await["caseId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let incomplete = json!({"method": "video", "outcome": "incomplete"});
+    // Start 1 (new identification) and start 2 (resume after incomplete) are allowed.
+    assert_eq!(outcome(&sb, &case_id, incomplete.clone()).await.0, 200);
+    assert_eq!(outcome(&sb, &case_id, incomplete.clone()).await.0, 200);
+    assert_eq!(starts_of(&sb, &case_id).await, 2);
+    // Start 3 is one too many: whatever the user meant to do, the case is declined with 12.
+    let (status, case) = outcome(
+        &sb,
+        &case_id,
+        json!({"method": "video", "outcome": "success"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["caseStatus"]["status"], "closed");
+    let primary = &case["primaryIdent"]["identificationStatus"];
+    assert_eq!(primary["status"], "declined");
+    assert_eq!(primary["subStatus"]["code"], 12);
+    assert_eq!(
+        primary["subStatus"]["description"],
+        "Operation valid time frame exceeded (case ID)"
+    );
+    assert!(primary["identificationTime"].is_string());
+    assert!(
+        case["primaryIdent"].get("identificationDocument").is_none(),
+        "no result data"
+    );
+    // The final result is notified like any other.
+    let deliveries = sb
+        .postident()
+        .wait_for_webhook_deliveries(1, Duration::from_secs(5))
+        .await;
+    assert!(deliveries
+        .iter()
+        .any(|d| d.status == "declined" && d.status_type == "final"));
+    // Closed: nothing more can start.
+    assert_eq!(outcome(&sb, &case_id, incomplete).await.0, 409);
+}
+
+#[tokio::test]
+async fn another_method_counts_too_and_no_limit_never_declines() {
+    let sb = start(PostidentOptions {
+        case_start_limit: Some(1),
+        ..Default::default()
+    })
+    .await;
+    let case_id = create_id(&sb, "starts-2").await;
+    let (status, _) =
+        transition(&sb, &case_id, json!({"method": "eid", "status": "started"})).await;
+    assert_eq!(status, 200);
+    let (status, case) = transition(
+        &sb,
+        &case_id,
+        json!({"method": "video", "status": "started"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(case["caseStatus"]["status"], "closed");
+    let video = case["identifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["identificationMethod"] == "video")
+        .unwrap();
+    assert_eq!(video["identificationStatus"]["subStatus"]["code"], 12);
+
+    let sb = start(PostidentOptions {
+        case_start_limit: None,
+        ..Default::default()
+    })
+    .await;
+    let case_id = create_id(&sb, "starts-3").await;
+    for _ in 0..15 {
+        let (status, _) = outcome(
+            &sb,
+            &case_id,
+            json!({"method": "video", "outcome": "incomplete"}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(starts_of(&sb, &case_id).await, 15);
+    let (_, case) = outcome(
+        &sb,
+        &case_id,
+        json!({"method": "video", "outcome": "success"}),
+    )
+    .await;
+    assert_eq!(
+        case["primaryIdent"]["identificationStatus"]["status"],
+        "success"
+    );
+}
+
+#[tokio::test]
+async fn the_default_limit_is_ten_starts() {
+    let sb = start(PostidentOptions::default()).await;
+    let case_id = create_id(&sb, "starts-4").await;
+    for _ in 0..10 {
+        let (_, case) = outcome(
+            &sb,
+            &case_id,
+            json!({"method": "basic", "outcome": "incomplete"}),
+        )
+        .await;
+        assert_eq!(case["caseStatus"]["status"], "in progress");
+    }
+    let (_, case) = outcome(
+        &sb,
+        &case_id,
+        json!({"method": "basic", "outcome": "incomplete"}),
+    )
+    .await;
+    assert_eq!(case["caseStatus"]["status"], "closed");
+    assert_eq!(
+        case["primaryIdent"]["identificationStatus"]["subStatus"]["code"],
+        12
+    );
+}

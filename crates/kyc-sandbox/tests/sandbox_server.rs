@@ -1,0 +1,257 @@
+//! The sandbox as a stand-alone server for any client: each provider also at the root of its own
+//! port (so a client that takes only a host and appends the documented paths works), a client
+//! in another language that speaks only HTTP, and listening beyond the loopback only when asked.
+
+use kyc_sandbox::{Sandbox, SandboxError, SandboxOptions};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+async fn standalone() -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        idnow_bind: Some(loopback(0)),
+        postident_bind: Some(loopback(0)),
+        time_scale: 100.0,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+fn root(url: Option<&url::Url>) -> String {
+    url.expect("own listener")
+        .as_str()
+        .trim_end_matches('/')
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port() {
+    let sandbox = standalone().await;
+    let idnow = root(sandbox.idnow_root_url());
+    let postident = root(sandbox.postident_root_url());
+    assert_ne!(idnow, postident);
+    let http = reqwest::Client::new();
+
+    // IDnow: {GATEWAYHOST}/api/v1/{CUSTOMER}/login.
+    let login = http
+        .post(format!("{idnow}/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let token: serde_json::Value = login.json().await.unwrap();
+    assert!(token["authToken"].is_string());
+
+    // POSTIDENT: {host}/api/scr/v1/{clientId}/cases (guide 7.2.3).
+    let cases = http
+        .get(format!("{postident}/api/scr/v1/SANDBOX01/cases"))
+        .basic_auth("sandbox", Some("sandbox-password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cases.status(), 200);
+
+    // Each port is one provider: the other's paths are not there.
+    let wrong = http
+        .get(format!("{idnow}/api/scr/v1/SANDBOX01/cases"))
+        .basic_auth("sandbox", Some("sandbox-password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 404);
+
+    // A user page opened on the own port works there: its buttons' paths exist on it too.
+    let txn = "own-port-1";
+    let created = http
+        .post(format!(
+            "{idnow}/api/v1/sandboxco/identifications/{txn}/start"
+        ))
+        .header("X-API-LOGIN-TOKEN", token["authToken"].as_str().unwrap())
+        .json(&serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.status().is_success(), "{}", created.status());
+    let page = http
+        .get(format!("{idnow}/go/sandboxco/identifications/{txn}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page has a button")
+        .replace("&amp;", "&");
+    assert!(action.starts_with('/'), "{action}");
+    let pressed = http
+        .post(format!("{idnow}{action}"))
+        .form(&[("result", "SUCCESS")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(pressed.status(), 404, "{action}");
+
+    // The combined listener still serves both under their prefixes, on the same state.
+    let base = sandbox
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
+    let combined = http
+        .post(format!("{base}/idnow/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(combined.status(), 200);
+    assert_eq!(sandbox.idnow().login_count(), 2);
+}
+
+/// `python3`, when this machine has it.
+fn python3() -> Option<PathBuf> {
+    let found = std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| PathBuf::from("python3"));
+    if found.is_none() {
+        let ci = std::env::var("CI").map(|v| v == "true").unwrap_or(false);
+        assert!(
+            !ci,
+            "python3 is required under CI=true for the other-language client test"
+        );
+        eprintln!("skipped: python3 is not installed (the other-language client test needs it)");
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_in_another_language_that_speaks_only_http_completes_both_flows() {
+    let Some(python) = python3() else {
+        return;
+    };
+    let sandbox = standalone().await;
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/python/sandbox_client.py");
+    let idnow = root(sandbox.idnow_root_url());
+    let postident = root(sandbox.postident_root_url());
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .args(["--idnow", &idnow, "--postident", &postident])
+            .output()
+            .expect("python3 runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("idnow: ident py-") && stdout.contains("result SUCCESS"));
+    assert!(stdout.trim_end().ends_with("done"), "{stdout}");
+    // It really talked to this sandbox.
+    let case_ids = sandbox.postident().case_ids();
+    assert_eq!(case_ids.len(), 1);
+    assert!(stdout.contains(&format!("postident: case {} closed", case_ids[0])));
+    assert_eq!(sandbox.idnow().login_count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listening_beyond_the_loopback_needs_an_explicit_option() {
+    let everywhere = SocketAddr::from(([0, 0, 0, 0], 0));
+    for options in [
+        SandboxOptions {
+            bind: everywhere,
+            ..SandboxOptions::default()
+        },
+        SandboxOptions {
+            postident_bind: Some(everywhere),
+            ..SandboxOptions::default()
+        },
+    ] {
+        match Sandbox::start(options).await {
+            Err(e @ SandboxError::NotLoopback(_)) => {
+                let msg = e.to_string();
+                assert!(msg.contains("allow_non_loopback"), "{msg}");
+                assert!(msg.contains("--allow-non-loopback"), "{msg}");
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("listening on 0.0.0.0 must be refused by default"),
+        }
+    }
+
+    // Allowed: it listens on every interface, and hands out loopback URLs unless told its
+    // public URL (only the loopback is used here).
+    let sandbox = Sandbox::start(SandboxOptions {
+        bind: everywhere,
+        idnow_bind: Some(everywhere),
+        allow_non_loopback: true,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("allowed explicitly");
+    assert_eq!(sandbox.base_url().host_str(), Some("127.0.0.1"));
+    let idnow = root(sandbox.idnow_root_url());
+    assert!(idnow.starts_with("http://127.0.0.1:"), "{idnow}");
+    let login = reqwest::Client::new()
+        .post(format!("{idnow}/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handed_out_urls_use_the_public_url() {
+    let sandbox = Sandbox::start(SandboxOptions {
+        postident_bind: Some(loopback(0)),
+        public_url: Some("http://kyc-sandbox.test:8080".parse().unwrap()),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(sandbox.base_url().as_str(), "http://kyc-sandbox.test:8080/");
+    let own = sandbox.postident_root_url().unwrap();
+    assert_eq!(own.host_str(), Some("kyc-sandbox.test"));
+    let created = sandbox
+        .postident()
+        .create_case(&serde_json::json!({
+            "processData": {"targetCountry": "DEU", "referenceId": "pub-1"},
+            "contactDataProvided": {"firstName": "Erika", "lastName": "Mustermann"}
+        }))
+        .unwrap();
+    let case_url = created["webStart"]["caseURL"].as_str().unwrap();
+    assert!(
+        case_url.starts_with("http://kyc-sandbox.test:8080/postident/user/start/"),
+        "{case_url}"
+    );
+}
+
+#[tokio::test]
+async fn a_time_scale_that_cannot_run_is_refused() {
+    for scale in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        match Sandbox::start(SandboxOptions {
+            time_scale: scale,
+            ..SandboxOptions::default()
+        })
+        .await
+        {
+            Err(e @ SandboxError::InvalidOption { .. }) => {
+                assert!(e.to_string().contains("time_scale"), "{e}")
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("time_scale {scale} must be refused"),
+        }
+    }
+}

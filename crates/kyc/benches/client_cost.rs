@@ -1,0 +1,193 @@
+//! What one `get_case` costs the *calling* process, and what building a provider costs.
+//!
+//! The sandbox runs in a child process (this program started again with
+//! `KYC_CLIENT_COST_SANDBOX=1`), so the CPU time measured here (user + system, from
+//! `getrusage`) is the client's alone: the adapter, `reqwest`, the Tokio runtime and the kernel
+//! work on our side of the loopback socket. Reported per call over a few thousand sequential
+//! calls, for IDnow and POSTIDENT (plain), on the multi-threaded runtime a `#[tokio::main]`
+//! application gets.
+//!
+//! Run: `cargo bench -p kyc --bench client_cost` (release build). Options after `--`:
+//! `--calls N` (default 3000). For instruction counts, independent of machine load, run the
+//! binary under callgrind twice with different `--calls` and divide the difference
+//! (`docs/performance.md` has the commands).
+
+use kyc::{CaseRef, Config, KycProvider, NewCase};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// CPU time (user, system) this process has used so far.
+fn cpu_time() -> (Duration, Duration) {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a complete `rusage` into the pointer it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    (tv(usage.ru_utime), tv(usage.ru_stime))
+}
+
+/// The child: a sandbox on the loopback; prints its settings as one line of JSON, then serves
+/// until its standard input closes.
+fn serve_sandbox() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let mut options = kyc_sandbox::SandboxOptions::default();
+        options.idnow.robot_autostart = false;
+        let sandbox = kyc_sandbox::Sandbox::start(options).await.expect("sandbox");
+        let (i, p) = (sandbox.idnow(), sandbox.postident());
+        let settings = serde_json::json!({
+            "idnow_base": i.base_url().as_str(),
+            "company": i.company_id(),
+            "api_key": i.api_key(),
+            "postident_base": p.base_url().as_str(),
+            "client_id": p.client_id(),
+            "username": p.username(),
+            "password": p.password(),
+        });
+        println!("{settings}");
+        std::io::stdout().flush().ok();
+        tokio::task::spawn_blocking(|| {
+            let mut line = String::new();
+            while std::io::stdin().read_line(&mut line).unwrap_or(0) > 0 {}
+        })
+        .await
+        .ok();
+        sandbox.shutdown().await;
+    });
+}
+
+fn calls_from_args() -> u32 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--calls")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3000)
+}
+
+fn new_case(reference: &str) -> NewCase {
+    let mut c = NewCase::new(reference);
+    c.person.first_name = Some("Erika".into());
+    c.person.last_name = Some("Mustermann".into());
+    c
+}
+
+/// Builds a provider `times` times from `toml`; returns the first (cold) build's CPU and wall
+/// time and the mean of the others, in milliseconds.
+fn construction(toml: &str, times: u32) -> (f64, f64, f64) {
+    let config = Config::from_toml(toml).expect("config");
+    let mut cold = (0.0, 0.0);
+    let mut warm = 0.0;
+    for n in 0..times {
+        let (u0, s0) = cpu_time();
+        let started = Instant::now();
+        let provider = kyc::connect(&config).expect("connect");
+        let wall = started.elapsed().as_secs_f64() * 1e3;
+        let (u1, s1) = cpu_time();
+        drop(provider);
+        let cpu = ((u1 - u0) + (s1 - s0)).as_secs_f64() * 1e3;
+        if n == 0 {
+            cold = (cpu, wall);
+        } else {
+            warm += cpu;
+        }
+    }
+    (cold.0, cold.1, warm / f64::from(times.max(2) - 1))
+}
+
+async fn per_call(provider: &dyn KycProvider, case: &CaseRef, calls: u32) -> (f64, f64) {
+    for _ in 0..200 {
+        provider.get_case(case).await.expect("warm-up get_case");
+    }
+    let (u0, s0) = cpu_time();
+    for _ in 0..calls {
+        provider.get_case(case).await.expect("get_case");
+    }
+    let (u1, s1) = cpu_time();
+    let per = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(calls);
+    (per(u1 - u0), per(s1 - s0))
+}
+
+fn main() {
+    if std::env::var_os("KYC_CLIENT_COST_SANDBOX").is_some() {
+        return serve_sandbox();
+    }
+    let calls = calls_from_args();
+    let mut child = Command::new(std::env::current_exe().expect("own path"))
+        .env("KYC_CLIENT_COST_SANDBOX", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sandbox child starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("sandbox settings");
+    let s: serde_json::Value = serde_json::from_str(&line).expect("settings JSON");
+    let text = |k: &str| s[k].as_str().expect(k).to_string();
+
+    let idnow_toml = format!(
+        "provider = \"idnow\"\n[idnow]\nbase_url = \"{}\"\ncompany_id = \"{}\"\napi_key = \"{}\"\n",
+        text("idnow_base"),
+        text("company"),
+        text("api_key")
+    );
+    let postident_toml = format!(
+        "provider = \"postident\"\n[postident]\nbase_url = \"{}\"\nclient_id = \"{}\"\n\
+         username = \"{}\"\npassword = \"{}\"\nencryption = false\n",
+        text("postident_base"),
+        text("client_id"),
+        text("username"),
+        text("password")
+    );
+
+    let (cold_cpu, cold_wall, warm_cpu) = construction(&idnow_toml, 5);
+    println!(
+        "provider construction (IDnow): first {cold_cpu:.1} ms CPU ({cold_wall:.1} ms wall), \
+         then {warm_cpu:.2} ms CPU each"
+    );
+
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let idnow = kyc::connect(&Config::from_toml(&idnow_toml).unwrap()).unwrap();
+        let handle = idnow
+            .create_case(&new_case("client-cost-1"))
+            .await
+            .expect("create");
+        let control = format!(
+            "{}/__control/companies/{}/identifications/client-cost-1/result",
+            text("idnow_base").trim_end_matches('/'),
+            text("company")
+        );
+        http.post(&control)
+            .json(&serde_json::json!({"result": "SUCCESS"}))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .expect("control API sets the result");
+        let (user, sys) = per_call(idnow.as_ref(), &handle.case_ref, calls).await;
+        println!(
+            "get_case IDnow: {:.1} µs CPU per call ({user:.1} user + {sys:.1} system) over {calls} calls",
+            user + sys
+        );
+
+        let postident = kyc::connect(&Config::from_toml(&postident_toml).unwrap()).unwrap();
+        let handle = postident
+            .create_case(&new_case("cc-1"))
+            .await
+            .expect("create");
+        let (user, sys) = per_call(postident.as_ref(), &handle.case_ref, calls).await;
+        println!(
+            "get_case POSTIDENT (plain): {:.1} µs CPU per call ({user:.1} user + {sys:.1} system) over {calls} calls",
+            user + sys
+        );
+    });
+    drop(child.stdin.take());
+    child.wait().ok();
+}

@@ -1,0 +1,85 @@
+//! Unknown POSTIDENT words in the log (issue 14 item 7): a status word the guide does not know is
+//! logged with a warning — escaped (a newline cannot forge a log line, an ANSI sequence cannot
+//! colour or clear the terminal) and cut to its first 64 characters with its length, however
+//! long it is. The word comes from the sandbox over HTTP and is read by the adapter.
+//!
+//! One test function: the subscriber is process-global.
+
+use kyc_sandbox::postident::{IdentStatus, Method, Transition};
+use kyc_sandbox::{Sandbox, SandboxOptions};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn unknown_words_are_logged_escaped_and_cut_short() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
+        .expect("the only subscriber of this test binary");
+
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let toml = sandbox.postident_config_toml(None);
+    let postident = kyc::connect(&kyc::Config::from_toml(&toml).expect("config")).expect("connect");
+    let handle = postident
+        .create_case(&kyc::NewCase::new("log-words"))
+        .await
+        .expect("create");
+    let padding = "x".repeat(10_000);
+    let word = format!("teleported\nresolved YR9W91GEZK24 approved\u{1b}[2J{padding}");
+    let mut t = Transition::new(Method::Video, IdentStatus::parse(&word));
+    t.undocumented = true;
+    sandbox
+        .postident()
+        .apply(handle.case_ref.case_id.as_deref().unwrap(), &t)
+        .expect("undocumented transition");
+    let case = postident.get_case(&handle.case_ref).await.expect("get");
+    // The word itself is kept whole where a program reads it.
+    assert!(case.provider_status.contains(&padding));
+
+    let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    assert!(
+        log.contains("undocumented IdentStatus value"),
+        "the unknown word is reported: {log}"
+    );
+    assert!(
+        !log.contains('\u{1b}'),
+        "no escape sequence reaches the log"
+    );
+    assert!(
+        !log.lines().any(|l| l.starts_with("resolved")),
+        "no forged line: {log}"
+    );
+    assert!(log.contains("teleported\\nresolved"), "escaped: {log}");
+    assert!(
+        log.contains(&format!("… ({} characters)", word.chars().count())),
+        "cut with its length: {log}"
+    );
+    assert!(
+        !log.contains(&"x".repeat(100)),
+        "the 10 KB word is not logged whole"
+    );
+    assert!(log.len() < 4_000, "{} bytes of log", log.len());
+}
