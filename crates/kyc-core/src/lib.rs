@@ -18,6 +18,7 @@
 //! Errors are one [`Error`] type classified by [`ErrorKind`] (invalid input, authentication,
 //! not found, conflict, transient, throttled, provider, decryption, unsupported, configuration).
 //! Secrets use [`Secret`]; `Debug` of every type holding personal data is redacted.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #![warn(missing_docs)]
 

@@ -39,6 +39,7 @@
 //! that cannot be understood is an error keeping the raw body. Secrets and personal data never
 //! appear in `Debug` output, logs or error messages. `docs/postident.md` explains the details
 //! and every assumption made where the provider documents are silent.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #![warn(missing_docs)]
 

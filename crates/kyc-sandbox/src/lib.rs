@@ -43,6 +43,7 @@
 //! The sandbox listens on loopback addresses only, unless
 //! [`SandboxOptions::allow_non_loopback`] says otherwise (a container beside a test suite): its
 //! credentials are published and it speaks plain HTTP.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #![warn(missing_docs)]
 
