@@ -75,8 +75,9 @@ pub struct CaseRecord {
 }
 
 /// One attempt of a case, in the shape of the bank API in `solaris-idnow-attempts.md`
-/// (`id`, `result`, `reason`, `payload`) plus the neutral view.
-#[derive(Debug, Clone, Serialize)]
+/// (`id`, `result`, `reason`, `payload`) plus the neutral view. Its `Debug` shows no payload
+/// (personal data): only whether there is one.
+#[derive(Clone, Serialize)]
 pub struct AttemptRecord {
     /// The attempt's stable id.
     pub id: String,
@@ -94,6 +95,20 @@ pub struct AttemptRecord {
     pub ordinal: i64,
     /// The neutral attempt (method, status, reasons, times, details). Its `raw` is the payload.
     pub attempt: Attempt,
+}
+
+impl std::fmt::Debug for AttemptRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttemptRecord")
+            .field("id", &self.id)
+            .field("result", &self.result)
+            .field("reason", &self.reason)
+            .field("payload", &kyc_core::redact::presence(&self.payload))
+            .field("payloads", &self.payloads)
+            .field("ordinal", &self.ordinal)
+            .field("attempt", &self.attempt)
+            .finish()
+    }
 }
 
 /// One stored notice, without its body.

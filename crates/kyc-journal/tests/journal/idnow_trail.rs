@@ -175,6 +175,14 @@ async fn three_attempts(engine: Engine) {
         let delivered = deliveries(&sandbox, &txn, kind);
         assert_eq!(attempt.payload.as_ref(), Some(&delivered[0].body), "{kind}");
     }
+    // The payloads hold personal data; `Debug` (what ends up in logs) does not show it.
+    let payload_text = page.items[2].payload.as_ref().unwrap().to_string();
+    assert!(payload_text.to_lowercase().contains("mustermann"));
+    let shown = format!("{:?}", page.items).to_lowercase();
+    assert!(
+        !shown.contains("mustermann") && !shown.contains("erika"),
+        "{shown}"
+    );
     let ids: Vec<String> = page.items.iter().map(|a| a.id.clone()).collect();
     let unique_ids: std::collections::BTreeSet<_> = ids.iter().collect();
     assert_eq!(unique_ids.len(), 3);
