@@ -38,6 +38,7 @@ pub use journal::{open_journal, JournalSection, DEFAULT_JOURNAL_URL};
 pub use secret_source::SecretSource;
 pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
 
+use kyc_core::webhook::IpAllowlist;
 use kyc_core::{Error, ErrorKind, Instrumented, KycProvider, Provider, Result};
 use sections::WebhookSecrets;
 use serde::Deserialize;
@@ -171,6 +172,19 @@ impl Config {
         };
         config.validate()?;
         Ok(config)
+    }
+
+    /// The reverse proxies trusted to report the client address of a webhook: the configured
+    /// provider's `webhook.trusted_proxies` (empty: nobody). Pass it to
+    /// [`crate::webhook_server::router_behind_proxies`].
+    pub fn trusted_proxies(&self) -> Result<IpAllowlist> {
+        match self.provider {
+            ProviderChoice::Idnow => self.idnow_section()?.webhook.proxies("idnow.webhook"),
+            ProviderChoice::Postident => self
+                .postident_section()?
+                .webhook
+                .proxies("postident.webhook"),
+        }
     }
 
     fn idnow_section(&self) -> Result<&IdnowSection> {
