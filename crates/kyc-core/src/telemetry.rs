@@ -128,6 +128,8 @@ impl HttpCall {
     /// request failed without an answer (`connect`, `timeout`, `transport`, ...).
     pub fn finish(&self, outcome: std::result::Result<u16, &'static str>) {
         let elapsed = self.started.elapsed();
+        self.span
+            .record("attempts", self.attempts.load(Ordering::Relaxed));
         let status = match outcome {
             Ok(status) => {
                 self.span.record("http.status", status);
@@ -138,8 +140,6 @@ impl HttpCall {
                 failure.to_string()
             }
         };
-        self.span
-            .record("attempts", self.attempts.load(Ordering::Relaxed));
         self.span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
         let provider = self.provider.to_string();
         metrics::counter!(
