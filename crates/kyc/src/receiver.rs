@@ -40,6 +40,10 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 /// How many failures a receiver keeps (the most recent).
 pub const MAX_FAILURES: usize = 1_000;
 
+/// A notice waiting for the running resolution of its case, and when the first notice it
+/// stands for was received (the resolution lag counts from there).
+type Pending = (WebhookNotice, Instant);
+
 /// Verifies, resolves and stores incoming webhooks for one provider.
 #[derive(Clone)]
 pub struct WebhookReceiver {
@@ -55,7 +59,7 @@ struct Inner {
     failures: Mutex<VecDeque<(CaseRef, kyc_core::Error)>>,
     /// Cases being resolved now, with the latest notice that arrived meanwhile (resolved once
     /// more when the current resolution ends) and when the first of those arrived.
-    resolving: Mutex<HashMap<(Provider, String), Option<(WebhookNotice, Instant)>>>,
+    resolving: Mutex<HashMap<(Provider, String), Option<Pending>>>,
     limiter: Semaphore,
     in_flight: AtomicUsize,
     idle: Notify,
