@@ -9,12 +9,14 @@
 //!
 //! Configure the webhook's Basic auth and source addresses in `kyc.toml`
 //! (`[idnow.webhook]` / `[postident.webhook]`: `username`, `password`, `allowed_ips`). Stop the
-//! server with Ctrl-C.
+//! server with Ctrl-C: it stops accepting, answers the requests in flight and finishes the
+//! resolutions it started (graceful shutdown) before it exits.
 //!
 //! Without an argument the sandbox starts in this process; for each provider the example serves
 //! the router on a loopback port, points the sandbox's webhooks at it, creates a case, plays
 //! the user's approval and prints the case as the background resolution stored it.
 
+use kyc::kyc_journal::Shutdown;
 use kyc::{CaseRef, Config, KycProvider, NewCase, Provider, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::error::Error;
@@ -45,19 +47,38 @@ async fn main() -> Result<()> {
     }
 }
 
-/// Starts the router on `listener` for `receiver`; returns the server task.
+/// Starts the router on `listener` for `receiver`; returns the server task, which ends once
+/// `stop` is triggered and the requests in flight are answered (graceful shutdown).
 fn spawn_server(
     listener: tokio::net::TcpListener,
     receiver: WebhookReceiver,
+    stop: Shutdown,
 ) -> tokio::task::JoinHandle<()> {
     let app = kyc::webhook_server::router(receiver);
     tokio::spawn(async move {
         // The peer address is what the source-IP allowlist checks.
         let service = app.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, service).await {
+        let served = axum::serve(listener, service)
+            .with_graceful_shutdown(async move { stop.wait().await })
+            .await;
+        if let Err(e) = served {
             eprintln!("webhook server stopped: {e}");
         }
     })
+}
+
+/// Graceful shutdown: stop accepting and answer the requests in flight, then let the
+/// background resolutions of the notices already accepted finish.
+async fn shut_down(
+    stop: &Shutdown,
+    server: tokio::task::JoinHandle<()>,
+    receiver: &WebhookReceiver,
+) {
+    stop.trigger();
+    if let Err(e) = server.await {
+        eprintln!("webhook server task failed: {e}");
+    }
+    receiver.wait_idle().await;
 }
 
 async fn serve_forever(config_path: &str, port: u16) -> Result<()> {
@@ -70,7 +91,8 @@ async fn serve_forever(config_path: &str, port: u16) -> Result<()> {
         provider.provider(),
         listener.local_addr()?
     );
-    let server = spawn_server(listener, receiver.clone());
+    let stop = Shutdown::new();
+    let server = spawn_server(listener, receiver.clone(), stop.clone());
 
     // Report what the background resolution stores, every two seconds.
     let mut shown = std::collections::HashMap::new();
@@ -91,7 +113,8 @@ async fn serve_forever(config_path: &str, port: u16) -> Result<()> {
             }
         }
     }
-    server.abort();
+    println!("stopping: answering the requests in flight, finishing the resolutions");
+    shut_down(&stop, server, &receiver).await;
     Ok(())
 }
 
@@ -120,7 +143,8 @@ async fn demonstrate() -> Result<()> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let url: url::Url =
             format!("http://{}/webhooks/{section}", listener.local_addr()?).parse()?;
-        let server = spawn_server(listener, receiver.clone());
+        let stop = Shutdown::new();
+        let server = spawn_server(listener, receiver.clone(), stop.clone());
         println!("== {kind}: webhook server at {url}");
 
         let mut new_case = NewCase::new(format!("hook-{section}"));
@@ -171,7 +195,7 @@ async fn demonstrate() -> Result<()> {
             "resolved in the background: {} is {} ({})",
             case.case_ref, case.status, case.provider_status
         );
-        server.abort();
+        shut_down(&stop, server, &receiver).await;
     }
     sandbox.shutdown().await;
     Ok(())

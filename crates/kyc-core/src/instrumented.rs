@@ -3,7 +3,8 @@
 //!
 //! The span is named `kyc.operation` and carries `provider`, `operation`, `case` (the case id
 //! or reference, escaped — never a name, address or other personal datum), and, when the
-//! operation ends, `outcome` (`ok` or the [`crate::ErrorKind`]) and `latency_ms`. Requests made
+//! operation ends, `outcome` (`ok` or the [`crate::ErrorKind`]), `http.status` (of a failed
+//! operation whose error carries one) and `latency_ms`. Requests made
 //! inside it (by the adapters' HTTP layer) are child spans, so a subscriber sees which HTTP
 //! calls one `get_case` made, with their statuses and retries.
 //!
@@ -24,6 +25,7 @@ use crate::case::{Artifact, Case, CaseHandle, CaseRef};
 use crate::listing::{ArchiveOutcome, CaseFilter, CaseList};
 use crate::new_case::NewCase;
 use crate::provider::Provider;
+use crate::telemetry;
 use crate::webhook::{WebhookNotice, WebhookRequest};
 use crate::wire::printable;
 use crate::{ErrorKind, KycProvider, Result};
@@ -76,6 +78,7 @@ impl Instrumented {
             operation,
             case = tracing::field::Empty,
             outcome = tracing::field::Empty,
+            http.status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
         if let Some(case) = case {
@@ -86,17 +89,20 @@ impl Instrumented {
         let elapsed = started.elapsed();
         let outcome = outcome(&result);
         span.record("outcome", outcome);
+        if let Some(status) = result.as_ref().err().and_then(|e| e.http_status()) {
+            span.record("http.status", status);
+        }
         span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
         let provider = provider.to_string();
         metrics::counter!(
-            "kyc_operations_total",
+            telemetry::OPERATIONS_TOTAL,
             "provider" => provider.clone(),
             "operation" => operation,
             "outcome" => outcome,
         )
         .increment(1);
         metrics::histogram!(
-            "kyc_operation_duration_seconds",
+            telemetry::OPERATION_DURATION_SECONDS,
             "provider" => provider,
             "operation" => operation,
         )
@@ -170,7 +176,7 @@ impl KycProvider for Instrumented {
             Err(_) => "rejected_body",
         };
         metrics::counter!(
-            "kyc_webhooks_total",
+            telemetry::WEBHOOKS_TOTAL,
             "provider" => self.inner.provider().to_string(),
             "outcome" => outcome,
         )

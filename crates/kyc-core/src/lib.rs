@@ -37,6 +37,7 @@ pub mod provider;
 pub mod redact;
 pub mod secret;
 pub mod status;
+pub mod telemetry;
 pub mod validation;
 pub mod webhook;
 pub mod wire;

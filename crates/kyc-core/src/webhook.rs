@@ -155,6 +155,19 @@ impl IpAllowlist {
         Ok(IpAllowlist { networks })
     }
 
+    /// No network at all: as an allowlist it lets nobody through; as the trusted proxies of
+    /// [`client_address`] it trusts nobody, so every request keeps its peer address.
+    pub fn empty() -> IpAllowlist {
+        IpAllowlist {
+            networks: Vec::new(),
+        }
+    }
+
+    /// True when there is no network in the list.
+    pub fn is_empty(&self) -> bool {
+        self.networks.is_empty()
+    }
+
     /// True when `ip` lies in one of the networks (an IPv4-mapped IPv6 address counts as its
     /// IPv4 address).
     pub fn contains(&self, ip: IpAddr) -> bool {

@@ -19,7 +19,8 @@ use crate::wire::{
 };
 use bytes::Bytes;
 use futures::StreamExt;
-use kyc_core::{Error, FieldViolation, Result, Secret};
+use kyc_core::telemetry::{self, HttpCall};
+use kyc_core::{Error, FieldViolation, Provider, Result, Secret};
 use reqwest::Method;
 use std::collections::HashMap;
 use std::fmt;
@@ -28,6 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
+use tracing::Instrument;
 use url::Url;
 
 /// At most this many documents may be uploaded for signing per ident.
@@ -486,6 +488,12 @@ impl Client {
     // ----------------------------------------------------------------------------------------
 
     async fn login_now(&self) -> Result<Secret> {
+        let result = self.login_once().await;
+        telemetry::record_login(Provider::IdNow, result.is_ok());
+        result
+    }
+
+    async fn login_once(&self) -> Result<Secret> {
         let url = self.api_url(&["login"]);
         let body = serde_json::to_vec(&LoginRequest {
             api_key: self.config.api_key.expose(),
@@ -619,9 +627,35 @@ impl Client {
         retry: Retry,
         read: Read,
     ) -> std::result::Result<Answer, IdnowError> {
-        let mut attempt = 0u32;
+        let observed = HttpCall::start(Provider::IdNow, operation);
+        let result = self
+            .exchange_tries(
+                operation, method, url, payload, token, retry, read, &observed,
+            )
+            .instrument(observed.span().clone())
+            .await;
+        observed.finish(match &result {
+            Ok(answer) => Ok(answer.status()),
+            Err(_) => Err("transport"),
+        });
+        result
+    }
+
+    /// The tries of [`Client::exchange`], measured by `observed`.
+    #[allow(clippy::too_many_arguments)]
+    async fn exchange_tries(
+        &self,
+        operation: &'static str,
+        method: Method,
+        url: &Url,
+        payload: Payload,
+        token: Option<&Secret>,
+        retry: Retry,
+        read: Read,
+        observed: &HttpCall,
+    ) -> std::result::Result<Answer, IdnowError> {
         loop {
-            attempt += 1;
+            let attempt = observed.attempt();
             let result = self
                 .try_once(
                     operation,
@@ -654,6 +688,7 @@ impl Client {
                         "IDnow answered a transient error; retrying"
                     );
                     drop(answer);
+                    observed.retry();
                     tokio::time::sleep(pause).await;
                 }
                 Ok(answer) => return Ok(answer),
@@ -666,6 +701,7 @@ impl Client {
                         pause_ms = pause.as_millis() as u64,
                         "retrying after a transport failure"
                     );
+                    observed.retry();
                     tokio::time::sleep(pause).await;
                 }
                 Err(e) => return Err(e),

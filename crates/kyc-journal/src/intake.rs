@@ -13,6 +13,11 @@
 //! | any other error (a body the adapter cannot read) | `400 Bad Request` |
 //!
 //! Request bodies are never logged (they hold personal data); log lines name the case.
+//!
+//! Behind reverse proxies (a load balancer, an ingress) the connection's peer is the proxy;
+//! [`webhook_router_behind_proxies`] takes the networks of the proxies whose `Forwarded` /
+//! `X-Forwarded-For` headers are believed (`trusted_proxies` in the configuration's webhook
+//! section, see `docs/security.md`). By default nobody is trusted.
 
 use crate::attempts::{idnow_event, EventRecord};
 use crate::error::{JournalError, Result};
@@ -22,7 +27,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Extension, Router};
-use kyc_core::webhook::{WebhookEvent, WebhookNotice, WebhookRequest};
+use kyc_core::webhook::{client_address, IpAllowlist, WebhookEvent, WebhookNotice, WebhookRequest};
 use kyc_core::{ErrorKind, KycProvider, Provider};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -39,25 +44,51 @@ pub trait WebhookSink: Clone + Send + Sync + 'static {
 
 /// The webhook endpoint: every `POST` (any path) goes to `sink`. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()` so the peer address is known (an
-/// allowlist rejects requests whose address is unknown).
+/// allowlist rejects requests whose address is unknown). The source address is the
+/// connection's peer; `X-Forwarded-For` and `Forwarded` are ignored (see
+/// [`webhook_router_behind_proxies`]).
 pub fn webhook_router<S: WebhookSink>(sink: S) -> Router {
+    webhook_router_behind_proxies(sink, IpAllowlist::empty())
+}
+
+/// Like [`webhook_router`], for a server behind reverse proxies: when the connection comes from
+/// one of `trusted_proxies`, the source address the allowlist checks is the client address
+/// the proxies report (`Forwarded: for=`, else `X-Forwarded-For`), computed by
+/// [`client_address`]; a connection from any other address keeps its own address, whatever
+/// headers it sends, so it cannot pretend to be the provider.
+pub fn webhook_router_behind_proxies<S: WebhookSink>(
+    sink: S,
+    trusted_proxies: IpAllowlist,
+) -> Router {
+    let endpoint = Endpoint {
+        sink,
+        trusted_proxies: Arc::new(trusted_proxies),
+    };
     Router::new()
         .route("/", post(receive::<S>))
         .route("/{*path}", post(receive::<S>))
-        .with_state(sink)
+        .with_state(endpoint)
+}
+
+/// The router's state: where requests go and whose forwarding headers are believed.
+#[derive(Clone)]
+struct Endpoint<S> {
+    sink: S,
+    trusted_proxies: Arc<IpAllowlist>,
 }
 
 async fn receive<S: WebhookSink>(
-    State(sink): State<S>,
+    State(Endpoint {
+        sink,
+        trusted_proxies,
+    }): State<Endpoint<S>>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    let request = WebhookRequest::new(
-        headers,
-        body,
-        peer.map(|Extension(ConnectInfo(addr))| addr.ip()),
-    );
+    let source = peer
+        .map(|Extension(ConnectInfo(addr))| client_address(addr.ip(), &headers, &trusted_proxies));
+    let request = WebhookRequest::new(headers, body, source);
     match sink.receive(request).await {
         Ok(notice) => {
             tracing::debug!(case = %notice.case_ref, event = ?notice.event, "webhook accepted");
@@ -106,6 +137,12 @@ impl Intake {
     /// The HTTP endpoint for this intake (see [`webhook_router`]).
     pub fn router(&self) -> Router {
         webhook_router(self.clone())
+    }
+
+    /// The HTTP endpoint for this intake behind reverse proxies (see
+    /// [`webhook_router_behind_proxies`]).
+    pub fn router_behind_proxies(&self, trusted_proxies: IpAllowlist) -> Router {
+        webhook_router_behind_proxies(self.clone(), trusted_proxies)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::reconcile::Reconciler;
 use crate::shutdown::Shutdown;
 use crate::store::Journal;
 use crate::worker::Worker;
+use kyc_core::webhook::IpAllowlist;
 use kyc_core::KycProvider;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,6 +28,10 @@ pub struct ServiceConfig {
     pub worker: bool,
     /// Run reconciliation.
     pub reconcile: bool,
+    /// The reverse proxies in front of the webhook intake whose `Forwarded` /
+    /// `X-Forwarded-For` headers are believed (see
+    /// [`crate::intake::webhook_router_behind_proxies`]); empty by default: nobody.
+    pub trusted_proxies: IpAllowlist,
 }
 
 impl ServiceConfig {
@@ -37,6 +42,7 @@ impl ServiceConfig {
             read_api_addr: None,
             worker: true,
             reconcile: true,
+            trusted_proxies: IpAllowlist::empty(),
         }
     }
 }
@@ -65,7 +71,7 @@ impl Service {
         let webhook_addr = listener
             .local_addr()
             .map_err(|e| io_error("webhook listener", e))?;
-        let app = intake.router();
+        let app = intake.router_behind_proxies(config.trusted_proxies.clone());
         let stop = shutdown.clone();
         tasks.push(tokio::spawn(async move {
             let served = axum::serve(

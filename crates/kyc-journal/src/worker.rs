@@ -19,7 +19,7 @@ use crate::versions::{Source, StoreOutcome};
 use bytes::Bytes;
 use futures::StreamExt;
 use kyc_core::webhook::{WebhookEvent, WebhookNotice};
-use kyc_core::{CaseRef, CaseStatus, KycProvider, Provider};
+use kyc_core::{telemetry, CaseRef, CaseStatus, KycProvider, Provider};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::BTreeMap;
@@ -34,6 +34,8 @@ struct Claimed {
     case_ref: CaseRef,
     body: Option<Vec<u8>>,
     tries: i64,
+    /// When the notice was received (microseconds since the epoch).
+    received_at: i64,
 }
 
 /// Resolves the notices of one provider from a journal. Cheap to clone.
@@ -136,7 +138,7 @@ impl Worker {
              tries = tries + 1 WHERE id IN (SELECT id FROM kyc_notices WHERE provider = $3 AND \
              ((state IN ('pending', 'retry') AND next_attempt_at <= $4) OR \
              (state = 'resolving' AND lease_until < $4)) ORDER BY next_attempt_at, id LIMIT $5{skip_locked}) \
-             RETURNING id, case_row, case_id, reference, body, tries"
+             RETURNING id, case_row, case_id, reference, body, tries, received_at"
         );
         let rows: Vec<AnyRow> = sqlx::query(&sql)
             .bind(options.instance.clone())
@@ -156,6 +158,7 @@ impl Worker {
                 case_ref: CaseRef::new(provider, r.get("case_id"), r.get("reference")),
                 body: r.get("body"),
                 tries: r.get("tries"),
+                received_at: r.get("received_at"),
             })
             .collect())
     }
@@ -168,7 +171,17 @@ impl Worker {
             .max_by_key(|c| c.id)
             .expect("a group is never empty");
         match self.resolve_case(case_row, latest).await {
-            Ok(()) => true,
+            Ok(()) => {
+                // The lag of the oldest notice this resolution settled.
+                let received = group.iter().map(|c| c.received_at).min();
+                let lag_micros = now_micros().saturating_sub(received.unwrap_or(i64::MAX));
+                telemetry::record_resolution_lag(
+                    self.provider.provider(),
+                    "journal",
+                    Duration::from_micros(u64::try_from(lag_micros).unwrap_or(0)),
+                );
+                true
+            }
             Err(e) => {
                 let e: kyc_core::Error = e.into();
                 self.fail(&group, &e).await;

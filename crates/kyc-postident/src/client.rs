@@ -25,7 +25,8 @@ use crate::ids::check_case_id;
 use crate::wire::{ArchivedCase, CaseResult, CreateCaseRequest, CreateCaseResponse};
 use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
-use kyc_core::{Error, ErrorKind, HttpOptions, Secret};
+use kyc_core::telemetry::{self, HttpCall};
+use kyc_core::{Error, ErrorKind, HttpOptions, Provider, Secret};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -33,6 +34,7 @@ use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
+use tracing::Instrument;
 use url::Url;
 
 /// The most caseIds POSTIDENT archives in one request (result guide 7.6); longer lists are split.
@@ -556,8 +558,28 @@ impl Client {
         } else {
             None
         };
+        let observed = HttpCall::start(Provider::Postident, operation);
+        let span = observed.span().clone();
+        self.send_tries(operation, method, url, body, key, policy, &observed)
+            .instrument(span)
+            .await
+    }
+
+    /// The tries of [`Client::send`], measured by `observed`.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_tries(
+        &self,
+        operation: &'static str,
+        method: Method,
+        url: Url,
+        body: Option<Bytes>,
+        key: Option<&(PrivateKey, ScrKeyHeaders)>,
+        policy: RetryPolicy,
+        observed: &HttpCall,
+    ) -> kyc_core::Result<(Bytes, HeaderMap)> {
         let mut attempt = 0u32;
         loop {
+            observed.attempt();
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -609,9 +631,15 @@ impl Client {
                     .backoff(attempt, jitter())
                     .max(asked.unwrap_or_default());
                 tracing::debug!(operation, attempt, ?delay, "POSTIDENT: retrying");
+                observed.retry();
                 tokio::time::sleep(delay).await;
                 continue;
             }
+            observed.finish(match &outcome {
+                Ok((status, _, _)) => Ok(status.as_u16()),
+                Err(PostidentError::Transport { kind, .. }) => Err(kind),
+                Err(_) => Err("transport"),
+            });
             let (status, headers, bytes) = outcome?;
             if !status.is_success() {
                 return Err(PostidentError::Http {
@@ -626,6 +654,7 @@ impl Client {
             let bytes = match key {
                 Some((private_key, _)) => {
                     Bytes::from(private_key.decrypt(&bytes).map_err(|e| {
+                        telemetry::record_decryption_failure(Provider::Postident);
                         let raw = bytes.clone();
                         Error::from(e).with_raw_body(raw)
                     })?)
@@ -648,19 +677,22 @@ impl Client {
             return Ok(bytes);
         }
         match &self.encryption {
-            Some((key, _)) => key
-                .decrypt(&bytes)
-                .map(Bytes::from)
-                .map_err(|e| Error::from(e).with_raw_body(bytes.clone())),
-            None => Err(Error::new(
-                ErrorKind::Decryption,
-                format!(
-                    "{operation}: POSTIDENT answered with an encrypted body but encryption is \
+            Some((key, _)) => key.decrypt(&bytes).map(Bytes::from).map_err(|e| {
+                telemetry::record_decryption_failure(Provider::Postident);
+                Error::from(e).with_raw_body(bytes.clone())
+            }),
+            None => {
+                telemetry::record_decryption_failure(Provider::Postident);
+                Err(Error::new(
+                    ErrorKind::Decryption,
+                    format!(
+                        "{operation}: POSTIDENT answered with an encrypted body but encryption is \
                      disabled in the configuration"
-                ),
-            )
-            .with_provider(kyc_core::Provider::Postident)
-            .with_raw_body(bytes)),
+                    ),
+                )
+                .with_provider(kyc_core::Provider::Postident)
+                .with_raw_body(bytes))
+            }
         }
     }
 }

@@ -30,7 +30,9 @@ pub mod config;
 pub mod receiver;
 pub mod webhook_server;
 
-pub use config::{connect, open_journal, Config};
+pub use config::{
+    connect, connect_api_only, connect_typed, open_journal, Config, ConfiguredProvider,
+};
 pub use kyc_core::*;
 pub use kyc_journal::{Journal, JournaledProvider};
 pub use receiver::WebhookReceiver;

@@ -24,10 +24,11 @@
 //! answering 200 and retries resolutions until they succeed.
 
 use kyc_core::webhook::{WebhookNotice, WebhookRequest};
-use kyc_core::{Case, CaseRef, KycProvider, Provider, Result};
+use kyc_core::{telemetry, Case, CaseRef, KycProvider, Provider, Result};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tokio::sync::{Notify, Semaphore};
 
 /// How many notices are resolved (read from the provider) at the same time, at most.
@@ -38,6 +39,10 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 
 /// How many failures a receiver keeps (the most recent).
 pub const MAX_FAILURES: usize = 1_000;
+
+/// A notice waiting for the running resolution of its case, and when the first notice it
+/// stands for was received (the resolution lag counts from there).
+type Pending = (WebhookNotice, Instant);
 
 /// Verifies, resolves and stores incoming webhooks for one provider.
 #[derive(Clone)]
@@ -53,8 +58,8 @@ struct Inner {
     capacity: usize,
     failures: Mutex<VecDeque<(CaseRef, kyc_core::Error)>>,
     /// Cases being resolved now, with the latest notice that arrived meanwhile (resolved once
-    /// more when the current resolution ends).
-    resolving: Mutex<HashMap<(Provider, String), Option<WebhookNotice>>>,
+    /// more when the current resolution ends) and when the first of those arrived.
+    resolving: Mutex<HashMap<(Provider, String), Option<Pending>>>,
     limiter: Semaphore,
     in_flight: AtomicUsize,
     idle: Notify,
@@ -90,6 +95,7 @@ impl WebhookReceiver {
     /// [`ErrorKind::Authentication`](kyc_core::ErrorKind::Authentication) error and 400
     /// otherwise. Must be called within a Tokio runtime.
     pub fn accept(&self, request: &WebhookRequest) -> Result<WebhookNotice> {
+        let received = Instant::now();
         let notice = self.inner.provider.verify_webhook(request)?;
         let Some(key) = case_key(&notice.case_ref) else {
             return Err(kyc_core::Error::new(
@@ -102,8 +108,10 @@ impl WebhookReceiver {
         {
             let mut resolving = lock(&self.inner.resolving);
             if let Some(pending) = resolving.get_mut(&key) {
-                // A resolution of this case is running: one more follows it.
-                *pending = Some(notice.clone());
+                // A resolution of this case is running: one more follows it. Its lag counts
+                // from the first notice it stands for.
+                let since = pending.take().map_or(received, |(_, since)| since);
+                *pending = Some((notice.clone(), since));
                 return Ok(notice);
             }
             resolving.insert(key.clone(), None);
@@ -112,9 +120,9 @@ impl WebhookReceiver {
         let inner = self.inner.clone();
         let first = notice.clone();
         tokio::spawn(async move {
-            let mut next = Some(first);
-            while let Some(notice) = next.take() {
-                inner.resolve(&notice).await;
+            let mut next = Some((first, received));
+            while let Some((notice, received)) = next.take() {
+                inner.resolve(&notice, received).await;
                 let mut resolving = lock(&inner.resolving);
                 match resolving.get_mut(&key).and_then(Option::take) {
                     Some(pending) => next = Some(pending),
@@ -172,10 +180,13 @@ impl WebhookReceiver {
 }
 
 impl Inner {
-    async fn resolve(&self, notice: &WebhookNotice) {
+    async fn resolve(&self, notice: &WebhookNotice, received: Instant) {
         let _permit = self.limiter.acquire().await;
         match self.provider.resolve_webhook(notice).await {
-            Ok(case) => self.store(case),
+            Ok(case) => {
+                self.store(case);
+                telemetry::record_resolution_lag(notice.provider, "receiver", received.elapsed());
+            }
             Err(e) => {
                 tracing::warn!(case = %notice.case_ref, error = %e, "webhook could not be resolved");
                 let mut failures = lock(&self.failures);

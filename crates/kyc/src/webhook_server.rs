@@ -20,7 +20,10 @@
 //! rejected request is logged at `warn` with the error's message only.
 //!
 //! Serve the router with `into_make_service_with_connect_info::<SocketAddr>()`, otherwise the
-//! peer address is unknown and a configured source-IP allowlist rejects every request:
+//! peer address is unknown and a configured source-IP allowlist rejects every request. Behind
+//! a reverse proxy, build it with [`router_behind_proxies`] and the proxies' networks
+//! (`trusted_proxies` in the webhook section): only their `X-Forwarded-For` / `Forwarded`
+//! headers are believed.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -48,11 +51,26 @@
 //! `kyc serve` runs all of this (plus reconciliation and the read API) from `kyc.toml`;
 //! `examples/webhook_server.rs` runs the in-memory receiver against the sandbox.
 
-pub use kyc_journal::intake::{webhook_router, WebhookSink};
+pub use kyc_journal::intake::{webhook_router, webhook_router_behind_proxies, WebhookSink};
+
+use kyc_core::webhook::IpAllowlist;
 
 /// The router: every `POST` (any path) is a webhook for `sink` — a [`crate::WebhookReceiver`]
 /// (in memory) or the journal's [`kyc_journal::Intake`] (stored before 200). See the
-/// [module documentation](self) for the answers and how to serve it.
+/// [module documentation](self) for the answers and how to serve it. The source address is the
+/// connection's peer; behind a reverse proxy use [`router_behind_proxies`].
 pub fn router<S: WebhookSink>(sink: S) -> axum::Router {
     webhook_router(sink)
+}
+
+/// Like [`router`], behind reverse proxies: a connection from one of `trusted_proxies` is
+/// checked with the client address it reports in `Forwarded` / `X-Forwarded-For`; a connection
+/// from anywhere else keeps its own address, whatever it sends. Take the networks from the
+/// configuration with [`crate::Config::trusted_proxies`] (`trusted_proxies` in the provider's
+/// webhook section).
+pub fn router_behind_proxies<S: WebhookSink>(
+    sink: S,
+    trusted_proxies: IpAllowlist,
+) -> axum::Router {
+    webhook_router_behind_proxies(sink, trusted_proxies)
 }

@@ -3,7 +3,9 @@
 //! get, list, fetch of every artifact, archive, and error paths (unknown case, a provider
 //! failing, an unreadable answer holding personal data, bad input) — is captured, together with
 //! the errors' `Display` and `Debug` and the `Debug` of the cases, handles and configuration,
-//! as an application would log them. None of it may contain a secret (API key, password, data
+//! as an application would log them, and every span with its fields when it closes (the
+//! `kyc.operation` spans of `kyc::connect`'s instrumentation and the adapters' `kyc.http`
+//! spans, see `docs/observability.md`). None of it may contain a secret (API key, password, data
 //! password, webhook passwords, the Basic auth header, the private key, the IDnow login token)
 //! or a personal datum of the test user (what we sent and what the provider verified).
 //!
@@ -222,6 +224,7 @@ async fn full_flows_of_both_providers_log_no_secret_and_no_personal_datum() {
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .finish();
     tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
@@ -348,6 +351,22 @@ async fn full_flows_of_both_providers_log_no_secret_and_no_personal_datum() {
         log.contains("logged in to IDnow") && log.contains("webhook accepted"),
         "the capture works (it holds the library's debug output)"
     );
+    for span_fields in [
+        "kyc.operation{provider=idnow operation=\"create_case\" case=ref redact-idnow",
+        "kyc.operation{provider=postident operation=\"resolve_webhook\"",
+        "outcome=\"ok\"",
+        "outcome=\"not_found\"",
+        "latency_ms=",
+        "kyc.http{provider=idnow operation=\"login\" attempts=1 http.status=200",
+        "kyc.http{provider=postident operation=\"get case\"",
+        "attempts=2",
+        "http.status=503",
+    ] {
+        assert!(
+            log.contains(span_fields),
+            "the spans and their fields are captured too: {span_fields}"
+        );
+    }
     let mut secrets: Vec<(String, String)> = vec![
         ("IDnow API key".into(), sandbox.idnow().api_key().into()),
         (

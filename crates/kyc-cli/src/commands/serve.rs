@@ -44,6 +44,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     service_config.read_api_addr = read_api;
     service_config.worker = !args.intake_only;
     service_config.reconcile = !args.intake_only;
+    service_config.trusted_proxies = config.trusted_proxies().map_err(|e| e.to_string())?;
     let service = Service::start(journal.clone(), adapter, service_config)
         .await
         .map_err(|e| e.to_string())?;

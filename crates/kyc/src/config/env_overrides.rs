@@ -15,7 +15,8 @@
 //! wrong type, is an error naming the variable.
 //!
 //! Values are strings, except booleans (`true`/`false`, also `1`/`0`, `yes`/`no`), whole
-//! numbers for the `http.*` keys, and `allowed_ips` (a comma-separated list, or `default`).
+//! numbers for the `http.*` keys, `allowed_ips` (a comma-separated list, or `default`) and
+//! `trusted_proxies` (a comma-separated list).
 
 use kyc_core::{Error, ErrorKind, Result};
 
@@ -70,6 +71,7 @@ pub(crate) const KEYS: &[(&str, Kind)] = &[
     ("idnow.webhook.username", Kind::Text),
     ("idnow.webhook.password", Kind::Text),
     ("idnow.webhook.allowed_ips", Kind::AddressList),
+    ("idnow.webhook.trusted_proxies", Kind::AddressList),
     ("postident.environment", Kind::Text),
     ("postident.base_url", Kind::Url),
     ("postident.client_id", Kind::Text),
@@ -82,6 +84,7 @@ pub(crate) const KEYS: &[(&str, Kind)] = &[
     ("postident.webhook.username", Kind::Text),
     ("postident.webhook.password", Kind::Text),
     ("postident.webhook.allowed_ips", Kind::AddressList),
+    ("postident.webhook.trusted_proxies", Kind::AddressList),
     ("journal.url", Kind::Text),
     ("journal.retention_years", Kind::Count),
     ("journal.reconcile_interval_secs", Kind::Count),

@@ -38,10 +38,12 @@ pub use journal::{open_journal, JournalSection, DEFAULT_JOURNAL_URL};
 pub use secret_source::SecretSource;
 pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
 
-use kyc_core::{Error, ErrorKind, KycProvider, Result};
+use kyc_core::webhook::IpAllowlist;
+use kyc_core::{Error, ErrorKind, Instrumented, KycProvider, Provider, Result};
 use sections::WebhookSecrets;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The whole configuration of the library.
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +174,19 @@ impl Config {
         Ok(config)
     }
 
+    /// The reverse proxies trusted to report the client address of a webhook: the configured
+    /// provider's `webhook.trusted_proxies` (empty: nobody). Pass it to
+    /// [`crate::webhook_server::router_behind_proxies`].
+    pub fn trusted_proxies(&self) -> Result<IpAllowlist> {
+        match self.provider {
+            ProviderChoice::Idnow => self.idnow_section()?.webhook.proxies("idnow.webhook"),
+            ProviderChoice::Postident => self
+                .postident_section()?
+                .webhook
+                .proxies("postident.webhook"),
+        }
+    }
+
     fn idnow_section(&self) -> Result<&IdnowSection> {
         self.idnow.as_ref().ok_or_else(|| {
             Error::configuration(
@@ -204,33 +219,119 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Builds the configured provider's adapter, ready to use.
+/// Builds the configured provider's adapter, ready to use, wrapped in
+/// [`kyc_core::Instrumented`]: every operation gets a `kyc.operation` span and metrics (see
+/// `docs/observability.md`).
 ///
 /// Fails with [`ErrorKind::Configuration`] naming the key at fault: a missing provider section,
 /// a missing credential, an unreadable secret file, an unknown environment name, a base URL that
 /// is not HTTPS (plain HTTP is accepted on loopback only, for the sandbox).
+///
+/// To also reach what only one provider offers (IDnow eSign documents, POSTIDENT status lists),
+/// use [`connect_typed`].
 pub fn connect(config: &Config) -> Result<Box<dyn KycProvider>> {
-    connect_with(config, WebhookSecrets::Resolve)
+    Ok(Box::new(connect_typed(config)?.instrumented()))
 }
 
 /// Like [`connect`], for tools that only call the provider's API (create, get, list, archive):
 /// the webhook sections are checked but their password is not read, so it need not be
 /// available, and the provider's `verify_webhook` rejects every request.
 pub fn connect_api_only(config: &Config) -> Result<Box<dyn KycProvider>> {
-    connect_with(config, WebhookSecrets::Skip)
+    Ok(Box::new(
+        connect_with(config, WebhookSecrets::Skip)?.instrumented(),
+    ))
 }
 
-fn connect_with(config: &Config, webhook: WebhookSecrets) -> Result<Box<dyn KycProvider>> {
+/// Like [`connect`], but keeps the adapter's type: the neutral trait through
+/// [`ConfiguredProvider::as_dyn`], and the typed client of whichever provider is configured
+/// through [`ConfiguredProvider::idnow`] / [`ConfiguredProvider::postident`] (or a `match`), all
+/// from the same configuration and sharing one connection pool and login token.
+///
+/// ```no_run
+/// # async fn run() -> kyc::Result<()> {
+/// let config = kyc::Config::load("kyc.toml")?;
+/// let configured = kyc::connect_typed(&config)?;
+/// let provider = configured.as_dyn(); // Arc<dyn KycProvider>, instrumented
+/// if let Some(idnow) = configured.idnow() {
+///     // What only IDnow has, e.g. its eSign documents, on the typed client.
+///     let _client: &kyc::kyc_idnow::Client = idnow.client();
+/// }
+/// # let _ = provider; Ok(()) }
+/// ```
+pub fn connect_typed(config: &Config) -> Result<ConfiguredProvider> {
+    connect_with(config, WebhookSecrets::Resolve)
+}
+
+/// The configured provider's adapter, typed: what [`connect_typed`] returns.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ConfiguredProvider {
+    /// `provider = "idnow"`: the IDnow AutoIdent adapter.
+    IdNow(Arc<kyc_idnow::IdnowProvider>),
+    /// `provider = "postident"`: the POSTIDENT SCR-Ident adapter.
+    Postident(Arc<kyc_postident::PostidentProvider>),
+}
+
+impl ConfiguredProvider {
+    /// Which provider this is.
+    pub fn provider(&self) -> Provider {
+        match self {
+            ConfiguredProvider::IdNow(_) => Provider::IdNow,
+            ConfiguredProvider::Postident(_) => Provider::Postident,
+        }
+    }
+
+    /// The adapter behind the neutral trait, instrumented like [`connect`]'s (spans and
+    /// metrics). Cheap: every call shares the one adapter.
+    pub fn as_dyn(&self) -> Arc<dyn KycProvider> {
+        Arc::new(self.instrumented())
+    }
+
+    /// The adapter behind the neutral trait without spans or metrics of its own (the adapters'
+    /// HTTP requests are still measured).
+    pub fn as_dyn_uninstrumented(&self) -> Arc<dyn KycProvider> {
+        match self {
+            ConfiguredProvider::IdNow(p) => p.clone(),
+            ConfiguredProvider::Postident(p) => p.clone(),
+        }
+    }
+
+    /// The IDnow adapter (its typed client is [`kyc_idnow::IdnowProvider::client`]), when
+    /// IDnow is configured.
+    pub fn idnow(&self) -> Option<&kyc_idnow::IdnowProvider> {
+        match self {
+            ConfiguredProvider::IdNow(p) => Some(p),
+            ConfiguredProvider::Postident(_) => None,
+        }
+    }
+
+    /// The POSTIDENT adapter (its typed client is
+    /// [`kyc_postident::PostidentProvider::client`]), when POSTIDENT is configured.
+    pub fn postident(&self) -> Option<&kyc_postident::PostidentProvider> {
+        match self {
+            ConfiguredProvider::Postident(p) => Some(p),
+            ConfiguredProvider::IdNow(_) => None,
+        }
+    }
+
+    fn instrumented(&self) -> Instrumented {
+        Instrumented::new(self.as_dyn_uninstrumented())
+    }
+}
+
+fn connect_with(config: &Config, webhook: WebhookSecrets) -> Result<ConfiguredProvider> {
     match config.provider {
         ProviderChoice::Idnow => {
             let adapter_config = config.idnow_section()?.build(&config.http, webhook)?;
-            Ok(Box::new(kyc_idnow::IdnowProvider::new(adapter_config)?))
+            Ok(ConfiguredProvider::IdNow(Arc::new(
+                kyc_idnow::IdnowProvider::new(adapter_config)?,
+            )))
         }
         ProviderChoice::Postident => {
             let adapter_config = config.postident_section()?.build(&config.http, webhook)?;
-            Ok(Box::new(kyc_postident::PostidentProvider::new(
-                adapter_config,
-            )?))
+            Ok(ConfiguredProvider::Postident(Arc::new(
+                kyc_postident::PostidentProvider::new(adapter_config)?,
+            )))
         }
     }
 }

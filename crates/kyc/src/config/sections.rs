@@ -93,6 +93,12 @@ pub struct WebhookSection {
     pub password: Option<SecretSource>,
     /// Allowed source addresses: `"default"` or a list; absent = no address check.
     pub allowed_ips: Option<AllowedIps>,
+    /// The reverse proxies (addresses or CIDR networks) in front of the webhook endpoint whose
+    /// `Forwarded` / `X-Forwarded-For` headers are believed: a request from one of them is
+    /// checked against `allowed_ips` with the client address they report. Absent or empty:
+    /// nobody is trusted and the connection's peer address is checked.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Whether building an adapter's settings reads the webhook password.
@@ -119,7 +125,15 @@ impl WebhookSection {
     pub(crate) fn check(&self, prefix: &str, defaults: &[&str]) -> Result<()> {
         self.basic(prefix, WebhookSecrets::Skip)?;
         self.allowlist(prefix, defaults)?;
+        self.proxies(prefix)?;
         Ok(())
+    }
+
+    /// The trusted reverse proxies (`trusted_proxies`); `prefix` is the section path named in
+    /// errors.
+    pub fn proxies(&self, prefix: &str) -> Result<IpAllowlist> {
+        IpAllowlist::parse(&self.trusted_proxies)
+            .map_err(|e| Error::configuration(&format!("{prefix}.trusted_proxies"), e.message()))
     }
 
     fn auth(
