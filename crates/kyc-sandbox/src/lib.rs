@@ -48,6 +48,7 @@
 
 pub mod clock;
 pub mod idnow;
+mod overview;
 pub mod postident;
 pub mod scenario;
 
@@ -273,7 +274,8 @@ impl Sandbox {
         }
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)
-            .nest("/postident", postident_router);
+            .nest("/postident", postident_router)
+            .merge(overview::router(idnow.clone(), postident.clone()));
         tasks.push(serve(listener, app, stopped));
         tracing::info!(%base_url, "sandbox listening");
         Ok(Sandbox {
@@ -289,6 +291,14 @@ impl Sandbox {
 
     /// The root URL of the sandbox, e.g. `http://127.0.0.1:41234`.
     pub fn base_url(&self) -> &url::Url {
+        &self.base_url
+    }
+
+    /// The overview page a person can open in a browser: the cases of both providers, their
+    /// status, attempts and webhook deliveries, refreshed every second, with links to the user
+    /// pages. It lives at the root of the combined listener ([`SandboxOptions::bind`]), also
+    /// when the providers have ports of their own; its data is at `{url}__control/overview`.
+    pub fn overview_url(&self) -> &url::Url {
         &self.base_url
     }
 
