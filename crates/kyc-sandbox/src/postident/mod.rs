@@ -364,6 +364,13 @@ impl PostidentSandbox {
         self.shared.set_webhook_credentials(credentials);
     }
 
+    /// The user name of the HTTP Basic credentials webhooks carry now (set through
+    /// [`PostidentOptions::webhook_credentials`] or the control API), `None` without. The
+    /// password is never handed out.
+    pub fn webhook_username(&self) -> Option<String> {
+        self.shared.webhook_credentials().map(|c| c.username)
+    }
+
     /// Removes a case's webhook URLs (`webHookUrl`, `webHookUrlPartner`) and stops every delivery
     /// to them that has not been made yet, as `DELETE /__control/cases/{caseId}/webhook` does.
     pub fn remove_webhook(&self, case_id: &str) -> Result<(), ControlError> {
