@@ -186,6 +186,19 @@ fn reachable_url(local: SocketAddr, public: Option<&url::Url>) -> url::Url {
     url
 }
 
+/// True when `url`'s path has a `__control` segment (also percent-encoded): the sandbox's control
+/// API (of either provider), whatever host alias or port is used to reach it. A webhook sent there could make the
+/// sandbox deliver again (`.../webhook` redelivers) and loop for ever.
+pub(crate) fn targets_control_api(url: &url::Url) -> bool {
+    url.path_segments().is_some_and(|mut segments| {
+        segments.any(|s| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .is_some_and(|(_, decoded)| decoded.eq_ignore_ascii_case("__control"))
+        })
+    })
+}
+
 /// Serves `app` on `listener` until `stop` changes.
 fn serve(
     listener: tokio::net::TcpListener,

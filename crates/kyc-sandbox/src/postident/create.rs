@@ -152,18 +152,7 @@ impl Check {
     }
 }
 
-/// True when `url`'s path has a `__control` segment (also percent-encoded): the sandbox's control
-/// API, whatever host alias or port is used to reach it. A webhook sent there could make the
-/// sandbox deliver again (`.../webhook` redelivers) and loop for ever.
-pub(crate) fn targets_control_api(url: &url::Url) -> bool {
-    url.path_segments().is_some_and(|mut segments| {
-        segments.any(|s| {
-            url::form_urlencoded::parse(format!("x={s}").as_bytes())
-                .next()
-                .is_some_and(|(_, decoded)| decoded.eq_ignore_ascii_case("__control"))
-        })
-    })
-}
+pub(crate) use crate::targets_control_api;
 
 fn validate(body: &Value) -> Result<(), ApiError> {
     let Some(root) = body.as_object() else {
