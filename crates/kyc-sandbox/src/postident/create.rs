@@ -154,11 +154,39 @@ impl Check {
 
 pub(crate) use crate::targets_control_api;
 
+/// Fails every string in `value` that holds a control character (a newline in a referenceId,
+/// an escape sequence in customData), naming its path: such ids would travel into webhooks,
+/// logs and the user page. The guide is silent; the sandbox refuses them like its IDnow half.
+fn refuse_control_characters(c: &mut Check, value: &Value, path: &str) {
+    match value {
+        Value::String(s) if s.chars().any(char::is_control) => {
+            c.fail(path, "no control characters")
+        }
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let inner_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                refuse_control_characters(c, inner, &inner_path);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                refuse_control_characters(c, inner, &format!("{path}[{i}]"));
+            }
+        }
+        _ => {}
+    }
+}
+
 fn validate(body: &Value) -> Result<(), ApiError> {
     let Some(root) = body.as_object() else {
         return Err(ApiError::bad_request("body: must be a JSON object"));
     };
     let mut c = Check::new();
+    refuse_control_characters(&mut c, body, "");
 
     if let Some(pd) = c.object(root, "processData", "processData") {
         c.country(pd, "targetCountry", "processData.targetCountry", false);
