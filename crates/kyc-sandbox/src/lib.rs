@@ -6,7 +6,9 @@
 //! * IDnow under `{base}/idnow` (API at `{base}/idnow/api/v1/{company}/...`),
 //! * POSTIDENT under `{base}/postident` (API at `{base}/postident/api/scr/v1/{clientId}/...`).
 //!
-//! Each half has a control API that plays the user's side and a small user page per case.
+//! Each half has a control API that plays the user's side and a small user page per case; the
+//! root (`{base}/`) is an overview page listing the cases of both, refreshed live
+//! ([`Sandbox::overview_url`]).
 //! `docs/sandbox.md` lists what is simulated and every assumption made where the provider
 //! documents are silent.
 //!
