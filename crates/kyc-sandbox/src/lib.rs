@@ -6,7 +6,9 @@
 //! * IDnow under `{base}/idnow` (API at `{base}/idnow/api/v1/{company}/...`),
 //! * POSTIDENT under `{base}/postident` (API at `{base}/postident/api/scr/v1/{clientId}/...`).
 //!
-//! Each half has a control API that plays the user's side and a small user page per case.
+//! Each half has a control API that plays the user's side and a small user page per case; the
+//! root (`{base}/`) is an overview page listing the cases of both, refreshed live
+//! ([`Sandbox::overview_url`]).
 //! `docs/sandbox.md` lists what is simulated and every assumption made where the provider
 //! documents are silent.
 //!
@@ -48,6 +50,7 @@
 
 pub mod clock;
 pub mod idnow;
+mod overview;
 pub mod postident;
 pub mod scenario;
 
@@ -185,6 +188,19 @@ fn reachable_url(local: SocketAddr, public: Option<&url::Url>) -> url::Url {
     url
 }
 
+/// True when `url`'s path has a `__control` segment (also percent-encoded): the sandbox's control
+/// API (of either provider), whatever host alias or port is used to reach it. A webhook sent there could make the
+/// sandbox deliver again (`.../webhook` redelivers) and loop for ever.
+pub(crate) fn targets_control_api(url: &url::Url) -> bool {
+    url.path_segments().is_some_and(|mut segments| {
+        segments.any(|s| {
+            url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                .next()
+                .is_some_and(|(_, decoded)| decoded.eq_ignore_ascii_case("__control"))
+        })
+    })
+}
+
 /// Serves `app` on `listener` until `stop` changes.
 fn serve(
     listener: tokio::net::TcpListener,
@@ -273,7 +289,8 @@ impl Sandbox {
         }
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)
-            .nest("/postident", postident_router);
+            .nest("/postident", postident_router)
+            .merge(overview::router(idnow.clone(), postident.clone()));
         tasks.push(serve(listener, app, stopped));
         tracing::info!(%base_url, "sandbox listening");
         Ok(Sandbox {
@@ -289,6 +306,14 @@ impl Sandbox {
 
     /// The root URL of the sandbox, e.g. `http://127.0.0.1:41234`.
     pub fn base_url(&self) -> &url::Url {
+        &self.base_url
+    }
+
+    /// The overview page a person can open in a browser: the cases of both providers, their
+    /// status, attempts and webhook deliveries, refreshed every second, with links to the user
+    /// pages. It lives at the root of the combined listener ([`SandboxOptions::bind`]), also
+    /// when the providers have ports of their own; its data is at `{url}__control/overview`.
+    pub fn overview_url(&self) -> &url::Url {
         &self.base_url
     }
 

@@ -283,6 +283,15 @@ async fn postident_cancel_button_cancels_autoid_and_closes_a_case_with_no_method
 /// Creates an IDnow ident over the real API (login, then `POST .../identifications/{txn}/start`)
 /// and returns its IdentID.
 async fn create_idnow_ident(sandbox: &Sandbox, transaction_number: &str) -> String {
+    create_idnow_ident_with(sandbox, transaction_number, json!({})).await
+}
+
+/// [`create_idnow_ident`] with `extra` create fields (e.g. `custom1`) added to the usual data.
+async fn create_idnow_ident_with(
+    sandbox: &Sandbox,
+    transaction_number: &str,
+    extra: Value,
+) -> String {
     let idnow = sandbox.idnow();
     let api = format!(
         "{}/api/v1/{}",
@@ -303,20 +312,23 @@ async fn create_idnow_ident(sandbox: &Sandbox, transaction_number: &str) -> Stri
     let response = http
         .post(format!("{api}/identifications/{transaction_number}/start"))
         .header("X-API-LOGIN-TOKEN", token)
-        .json(&json!({
-            "firstname": "Erika",
-            "lastname": "Mustermann",
-            "birthday": "1987-05-23",
-            "birthplace": "Berlin",
-            "nationality": "DE",
-            "street": "Heidestr.",
-            "streetnumber": "17",
-            "zipcode": "51147",
-            "city": "Köln",
-            "country": "DE",
-            "email": "erika@example.org",
-            "mobilephone": "+49160123456"
-        }))
+        .json(&with_fields(
+            json!({
+                "firstname": "Erika",
+                "lastname": "Mustermann",
+                "birthday": "1987-05-23",
+                "birthplace": "Berlin",
+                "nationality": "DE",
+                "street": "Heidestr.",
+                "streetnumber": "17",
+                "zipcode": "51147",
+                "city": "Köln",
+                "country": "DE",
+                "email": "erika@example.org",
+                "mobilephone": "+49160123456"
+            }),
+            extra,
+        ))
         .send()
         .await
         .expect("create request");
@@ -501,5 +513,200 @@ async fn idnow_cancel_button_cancels_with_the_chosen_reason() {
         idnow_state(&sandbox, "browser-cancel"),
         ("CANCELED".to_owned(), Some("ID_BLURRY".to_owned()))
     );
+    browser.close().await;
+}
+
+/// `base` with the fields of `extra` added (both JSON objects).
+fn with_fields(mut base: Value, extra: Value) -> Value {
+    if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    base
+}
+
+// ---------------------------------------------------------------------------------------------
+// The overview page at `/`: every case of both providers, refreshed live.
+// ---------------------------------------------------------------------------------------------
+
+/// Creates a POSTIDENT case over the real API (`POST .../cases` with HTTP Basic), returns its
+/// caseId.
+async fn create_postident_case_over_http(sandbox: &Sandbox, order: Value) -> String {
+    let post = sandbox.postident();
+    let response = reqwest::Client::new()
+        .post(post.cases_url())
+        .basic_auth(post.username(), Some(post.password()))
+        .json(&order)
+        .send()
+        .await
+        .expect("create request");
+    assert_eq!(response.status(), 201, "case created");
+    let body: Value = response.json().await.expect("create JSON");
+    body["caseId"].as_str().expect("caseId").to_owned()
+}
+
+/// A POSTIDENT order as in the guide's example, with `referenceId` and `customData`.
+fn postident_order(reference: &str, custom_data: Value) -> Value {
+    json!({
+        "processData": {
+            "targetCountry": "DEU",
+            "preferredLanguage": "DE_DE",
+            "referenceId": reference,
+        },
+        "contactDataProvided": {
+            "firstName": "Erika",
+            "lastName": "Mustermann",
+            "email": "erika@example.org",
+            "mobilePhone": "+49160123456",
+            "address": {
+                "streetAddress": "Heidestr. 17",
+                "postalCode": "51147",
+                "city": "Köln",
+                "country": "DEU"
+            }
+        },
+        "customData": custom_data,
+    })
+}
+
+/// The CSS selector of one cell of a case's row on the overview page.
+fn overview_cell(provider: &str, case_id: &str, column: &str) -> String {
+    format!("#{provider}-cases tr[data-case-id='{case_id}'] td.{column}")
+}
+
+#[tokio::test]
+async fn overview_page_shows_both_providers_cases_and_follows_them_live() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let ident_id = create_idnow_ident(&sandbox, "overview-1").await;
+    let case_id =
+        create_postident_case_over_http(&sandbox, postident_order("OVERVIEW-1", json!({}))).await;
+
+    browser.open(sandbox.overview_url().as_str()).await;
+    browser
+        .wait_for_text(&overview_cell("idnow", &ident_id, "status"), "CREATED")
+        .await;
+    assert_eq!(
+        browser
+            .text(&overview_cell("idnow", &ident_id, "reference"))
+            .await,
+        "overview-1"
+    );
+    assert_eq!(
+        browser
+            .text(&overview_cell("idnow", &ident_id, "attempts"))
+            .await,
+        "0"
+    );
+    browser
+        .wait_for_text(&overview_cell("postident", &case_id, "status"), "new")
+        .await;
+    assert_eq!(
+        browser
+            .text(&overview_cell("postident", &case_id, "reference"))
+            .await,
+        "OVERVIEW-1"
+    );
+    let shot = browser.screenshot("overview-page.png").await;
+    eprintln!("overview page screenshot: {}", shot.display());
+
+    // The IDnow ident is played through the control API while the page stays open: the page
+    // shows the new status without being loaded again (the marker set on this document
+    // survives).
+    browser
+        .client()
+        .execute("window.kycSameDocument = true;", vec![])
+        .await
+        .expect("marker set");
+    let idnow = sandbox.idnow();
+    let played = reqwest::Client::new()
+        .post(format!(
+            "{}/__control/companies/{}/identifications/overview-1/result",
+            idnow.base_url().as_str().trim_end_matches('/'),
+            idnow.company_id()
+        ))
+        .json(&json!({"result": "SUCCESS"}))
+        .send()
+        .await
+        .expect("control request");
+    assert!(played.status().is_success(), "{}", played.status());
+    browser
+        .wait_for_text(&overview_cell("idnow", &ident_id, "status"), "SUCCESS")
+        .await;
+    let same_document = browser
+        .client()
+        .execute("return window.kycSameDocument === true;", vec![])
+        .await
+        .expect("marker read");
+    assert_eq!(same_document, json!(true), "the page was not reloaded");
+
+    // The link of the POSTIDENT case opens its user page; success there shows on the overview.
+    browser
+        .click(&format!(
+            "#postident-cases tr[data-case-id='{case_id}'] a.user-page-link"
+        ))
+        .await;
+    assert_eq!(browser.text("#case-id").await, case_id);
+    browser.click("#autoid-success").await;
+    browser.wait_for_text("#case-status", "closed").await;
+    browser.open(sandbox.overview_url().as_str()).await;
+    browser
+        .wait_for_text(&overview_cell("postident", &case_id, "status"), "closed")
+        .await;
+    assert_eq!(
+        browser
+            .text(&overview_cell("postident", &case_id, "identification"))
+            .await,
+        "success"
+    );
+    assert_eq!(
+        browser
+            .text(&overview_cell("postident", &case_id, "attempts"))
+            .await,
+        "1"
+    );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn overview_page_shows_markup_in_case_data_as_text() {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox().await;
+    let script = "<script>window.kycInjected = 1</script>";
+    let image = "<img src=x onerror=\"window.kycInjected = 2\">";
+    let ident_id =
+        create_idnow_ident_with(&sandbox, "overview-markup", json!({ "custom1": script })).await;
+    let case_id = create_postident_case_over_http(
+        &sandbox,
+        postident_order("<b>bold</b>", json!({ "custom1": image })),
+    )
+    .await;
+
+    browser.open(sandbox.overview_url().as_str()).await;
+    browser
+        .wait_for_text(&overview_cell("idnow", &ident_id, "custom"), script)
+        .await;
+    browser
+        .wait_for_text(&overview_cell("postident", &case_id, "custom"), image)
+        .await;
+    assert_eq!(
+        browser
+            .text(&overview_cell("postident", &case_id, "reference"))
+            .await,
+        "<b>bold</b>"
+    );
+    let injected = browser
+        .client()
+        .execute(
+            "return [typeof window.kycInjected, \
+             document.querySelectorAll('tbody script, tbody img, tbody b').length];",
+            vec![],
+        )
+        .await
+        .expect("page inspected");
+    assert_eq!(injected, json!(["undefined", 0]), "no markup was parsed");
     browser.close().await;
 }

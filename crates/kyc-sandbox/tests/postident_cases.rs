@@ -157,6 +157,33 @@ async fn create_error(sb: &kyc_sandbox::Sandbox, body: Value) -> (u16, String) {
 }
 
 #[tokio::test]
+async fn control_characters_in_ids_and_custom_data_are_refused_naming_the_field() {
+    let sb = start(PostidentOptions::default()).await;
+    for (body, field) in [
+        (
+            json!({"processData": {"referenceId": "LINE\nBREAK"}}),
+            "processData.referenceId",
+        ),
+        (
+            json!({"customData": {"custom1": "red\u{1b}[31m"}}),
+            "customData.custom1",
+        ),
+        (
+            json!({"contactDataProvided": {"lastName": "Muster\u{0}mann"}}),
+            "contactDataProvided.lastName",
+        ),
+    ] {
+        let (status, message) = create_error(&sb, body).await;
+        assert_eq!(status, 400, "{field}: {message}");
+        assert!(
+            message.contains(&format!("{field}: no control characters")),
+            "{message}"
+        );
+    }
+    assert!(sb.postident().case_ids().is_empty(), "nothing was created");
+}
+
+#[tokio::test]
 async fn create_validates_the_documented_limits_and_names_the_field() {
     let sb = start(PostidentOptions::default()).await;
     let long = |n: usize| "x".repeat(n);

@@ -3,6 +3,7 @@
 
 use crate::failure::{CliError, CliResult};
 use clap::Args;
+use kyc_sandbox::postident::{PostidentOptions, WebhookCredentials};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use std::net::{IpAddr, SocketAddr};
 
@@ -39,6 +40,68 @@ pub struct SandboxArgs {
     /// above 0.
     #[arg(long, default_value_t = 1.0, value_parser = parse_time_scale)]
     time_scale: f64,
+    /// Send every POSTIDENT webhook with HTTP Basic auth as this user, so a receiver set up
+    /// with `[postident.webhook]` can be tried against the sandbox. The password is read from
+    /// the environment variable named by --postident-webhook-password-env, never from the
+    /// command line (where `ps` shows it to every user of the machine).
+    #[arg(long, value_name = "NAME")]
+    postident_webhook_user: Option<String>,
+    /// The environment variable holding the password for --postident-webhook-user; the default
+    /// is the variable the README's `[postident.webhook]` example reads.
+    #[arg(
+        long,
+        value_name = "VAR",
+        default_value = DEFAULT_WEBHOOK_PASSWORD_ENV,
+        requires = "postident_webhook_user"
+    )]
+    postident_webhook_password_env: String,
+}
+
+/// The environment variable `--postident-webhook-password-env` names by default: the one the
+/// README's `[postident.webhook]` set-up reads its password from.
+const DEFAULT_WEBHOOK_PASSWORD_ENV: &str = "POSTIDENT_WEBHOOK_PASSWORD";
+
+/// The POSTIDENT webhook credentials asked for: the user from the command line, the password
+/// from the environment. Refuses what HTTP Basic cannot carry, naming the option or variable
+/// but never showing the password.
+fn postident_webhook_credentials(
+    args: &SandboxArgs,
+) -> Result<Option<WebhookCredentials>, CliError> {
+    let Some(username) = &args.postident_webhook_user else {
+        return Ok(None);
+    };
+    if username.is_empty() || username.contains(':') || username.chars().any(char::is_control) {
+        return Err(CliError::new(
+            "--postident-webhook-user must be non-empty, without ':' and without control \
+             characters (HTTP Basic cannot carry them)",
+        ));
+    }
+    let variable = &args.postident_webhook_password_env;
+    let password = match std::env::var(variable) {
+        Ok(p) if !p.is_empty() => p,
+        Ok(_) | Err(std::env::VarError::NotPresent) => {
+            return Err(CliError::new(format!(
+                "--postident-webhook-user needs the password in the environment variable \
+                 {variable}, which is not set or empty (name another variable with \
+                 --postident-webhook-password-env)"
+            )))
+        }
+        Err(std::env::VarError::NotUnicode(_)) => {
+            return Err(CliError::new(format!(
+                "the environment variable {variable} is not valid UTF-8"
+            )))
+        }
+    };
+    if password.chars().any(char::is_control) {
+        return Err(CliError::new(format!(
+            "the password in {variable} contains control characters, which HTTP Basic cannot \
+             carry"
+        )));
+    }
+    Ok(Some(WebhookCredentials {
+        username: username.clone(),
+        password,
+    }))
 }
 
 /// `--time-scale`: a finite number above 0.
@@ -54,6 +117,7 @@ fn parse_time_scale(text: &str) -> Result<f64, String> {
 
 /// Runs the sandbox until interrupted.
 pub async fn run(args: SandboxArgs) -> CliResult {
+    let webhook_credentials = postident_webhook_credentials(&args)?;
     let options = SandboxOptions {
         bind: SocketAddr::new(args.bind, args.port),
         idnow_bind: args.idnow_port.map(|p| SocketAddr::new(args.bind, p)),
@@ -61,6 +125,10 @@ pub async fn run(args: SandboxArgs) -> CliResult {
         allow_non_loopback: args.allow_non_loopback,
         public_url: args.public_url,
         time_scale: args.time_scale,
+        postident: PostidentOptions {
+            webhook_credentials,
+            ..PostidentOptions::default()
+        },
         ..SandboxOptions::default()
     };
     let sandbox = Sandbox::start(options)
@@ -94,10 +162,11 @@ pub fn describe(sandbox: &Sandbox) -> String {
     };
     format!(
         "kyc sandbox at {root}\n\
+         overview page: {root}  (the cases of both providers, live, in a browser)\n\
          \n\
          IDnow AutoIdent\n  API base:      {ib}  (POST {ib}/api/v1/{company}/login ...)\n{iown}  company id:    {company}\n  api key:       {key}\n  control API:   {ib}/__control\n\
          \n\
-         POSTIDENT SCR\n  API base:      {pb}  (GET {pb}/scr/v1/{client}/cases ...)\n{pown}  client id:     {client}\n  user:          {user}\n  password:      {pw}\n  data password: {dpw}\n  control API:   {ctl}\n\
+         POSTIDENT SCR\n  API base:      {pb}  (GET {pb}/scr/v1/{client}/cases ...)\n{pown}  client id:     {client}\n  user:          {user}\n  password:      {pw}\n  data password: {dpw}\n  control API:   {ctl}\n{pwh}\
          \n\
          # kyc.toml for IDnow against this sandbox\n\
          provider = \"idnow\"\n[idnow]\nbase_url = \"{ib}\"\ncompany_id = \"{company}\"\napi_key = \"{key}\"\n\
@@ -125,5 +194,12 @@ pub fn describe(sandbox: &Sandbox) -> String {
         pw = post.password(),
         dpw = post.data_password(),
         ctl = post.control_url(),
+        pwh = match post.webhook_username() {
+            Some(user) => format!(
+                "  webhooks:      sent with HTTP Basic auth as user {user:?} (password from the \
+                 environment)\n"
+            ),
+            None => String::new(),
+        },
     )
 }

@@ -471,3 +471,53 @@ pub(crate) fn build(
         .with_state(shared.clone());
     (router, IdnowSandbox { base_url, shared })
 }
+
+impl IdnowSandbox {
+    /// One JSON object per ident of every company, for the overview page (`/`): ids, status,
+    /// reason, attempts, custom fields, webhook deliveries and the user page. Values are the
+    /// caller's data verbatim; the page shows them as text.
+    pub(crate) fn overview_cases(&self) -> Vec<serde_json::Value> {
+        use serde_json::json;
+        let deliveries = self.webhook_deliveries();
+        let store = self.shared.store();
+        let mut rows = Vec::new();
+        for company in store.companies.values() {
+            for ident in company.idents.values() {
+                let own: Vec<&WebhookDelivery> = deliveries
+                    .iter()
+                    .filter(|d| d.company == company.id && d.ident_id == ident.ident_id)
+                    .collect();
+                let delivered = own
+                    .iter()
+                    .filter(|d| d.outcome == DeliveryOutcome::Delivered)
+                    .count();
+                let pending = own
+                    .iter()
+                    .filter(|d| d.outcome == DeliveryOutcome::Pending)
+                    .count();
+                let custom: Vec<&str> = (1..=5)
+                    .filter_map(|i| ident.data.get(&format!("custom{i}")))
+                    .map(String::as_str)
+                    .collect();
+                rows.push(json!({
+                    "company": company.id,
+                    "caseId": ident.ident_id,
+                    "reference": ident.transaction_number,
+                    "status": ident.status.result_word().unwrap_or("CREATED"),
+                    "reason": ident.reason,
+                    "attempts": ident.attempts,
+                    "archived": ident.archived,
+                    "custom": custom,
+                    "webhooks": {
+                        "deliveries": own.len(),
+                        "delivered": delivered,
+                        "pending": pending,
+                        "last": own.last().map(|d| d.webhook_type.clone()),
+                    },
+                    "userUrl": self.user_url(&company.id, &ident.transaction_number),
+                }));
+            }
+        }
+        rows
+    }
+}

@@ -152,17 +152,33 @@ impl Check {
     }
 }
 
-/// True when `url`'s path has a `__control` segment (also percent-encoded): the sandbox's control
-/// API, whatever host alias or port is used to reach it. A webhook sent there could make the
-/// sandbox deliver again (`.../webhook` redelivers) and loop for ever.
-pub(crate) fn targets_control_api(url: &url::Url) -> bool {
-    url.path_segments().is_some_and(|mut segments| {
-        segments.any(|s| {
-            url::form_urlencoded::parse(format!("x={s}").as_bytes())
-                .next()
-                .is_some_and(|(_, decoded)| decoded.eq_ignore_ascii_case("__control"))
-        })
-    })
+pub(crate) use crate::targets_control_api;
+
+/// Fails every string in `value` that holds a control character (a newline in a referenceId,
+/// an escape sequence in customData), naming its path: such ids would travel into webhooks,
+/// logs and the user page. The guide is silent; the sandbox refuses them like its IDnow half.
+fn refuse_control_characters(c: &mut Check, value: &Value, path: &str) {
+    match value {
+        Value::String(s) if s.chars().any(char::is_control) => {
+            c.fail(path, "no control characters")
+        }
+        Value::Object(map) => {
+            for (key, inner) in map {
+                let inner_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                refuse_control_characters(c, inner, &inner_path);
+            }
+        }
+        Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                refuse_control_characters(c, inner, &format!("{path}[{i}]"));
+            }
+        }
+        _ => {}
+    }
 }
 
 fn validate(body: &Value) -> Result<(), ApiError> {
@@ -170,6 +186,7 @@ fn validate(body: &Value) -> Result<(), ApiError> {
         return Err(ApiError::bad_request("body: must be a JSON object"));
     };
     let mut c = Check::new();
+    refuse_control_characters(&mut c, body, "");
 
     if let Some(pd) = c.object(root, "processData", "processData") {
         c.country(pd, "targetCountry", "processData.targetCountry", false);

@@ -364,6 +364,13 @@ impl PostidentSandbox {
         self.shared.set_webhook_credentials(credentials);
     }
 
+    /// The user name of the HTTP Basic credentials webhooks carry now (set through
+    /// [`PostidentOptions::webhook_credentials`] or the control API), `None` without. The
+    /// password is never handed out.
+    pub fn webhook_username(&self) -> Option<String> {
+        self.shared.webhook_credentials().map(|c| c.username)
+    }
+
     /// Removes a case's webhook URLs (`webHookUrl`, `webHookUrlPartner`) and stops every delivery
     /// to them that has not been made yet, as `DELETE /__control/cases/{caseId}/webhook` does.
     pub fn remove_webhook(&self, case_id: &str) -> Result<(), ControlError> {
@@ -484,4 +491,56 @@ pub(crate) fn build(
         .merge(control::router(shared.clone()))
         .merge(user_page::router(shared.clone()));
     (router, PostidentSandbox { shared })
+}
+
+impl PostidentSandbox {
+    /// One JSON object per case of every client, in creation order, for the overview page
+    /// (`/`): ids, status, the primary identification, attempts, custom data, webhook
+    /// deliveries and the user page. Values are the caller's data verbatim; the page shows them
+    /// as text.
+    pub(crate) fn overview_cases(&self) -> Vec<serde_json::Value> {
+        use serde_json::json;
+        let deliveries = self.shared.deliveries();
+        let cases = self.shared.lock_cases();
+        let mut all: Vec<&state::Case> = cases.values().flat_map(|m| m.values()).collect();
+        all.sort_by_key(|c| c.seq);
+        all.into_iter()
+            .map(|case| {
+                let own: Vec<&WebhookDelivery> = deliveries
+                    .iter()
+                    .filter(|d| d.case_id == case.case_id)
+                    .collect();
+                let primary = case.primary();
+                let custom: Vec<String> = case
+                    .custom_data()
+                    .map(|m| {
+                        m.values()
+                            .map(|v| match v {
+                                serde_json::Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({
+                    "caseId": case.case_id,
+                    "reference": case.reference_id,
+                    "status": case.state.as_str(),
+                    "method": primary.map(|p| p.method.as_str()),
+                    "identificationStatus": primary.map(|p| p.status.as_str()),
+                    "subStatus": primary.and_then(|p| p.sub_status).map(|(code, _)| code),
+                    "attempts": case.identifications.len(),
+                    "archived": case.archived,
+                    "custom": custom,
+                    "webhooks": {
+                        "deliveries": own.len(),
+                        "delivered": own.iter().filter(|d| d.delivered).count(),
+                        "pending": 0,
+                        "last": own.last().map(|d| d.status.clone()),
+                    },
+                    "userUrl": self.shared.user_url(&case.case_id).as_str(),
+                })
+            })
+            .collect()
+    }
 }
