@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 ///     .with_finished(false)
 ///     .with_unfinished(true)
 ///     .with_retryable(true)
-///     .with_max_results(50u32);
+///     .with_max_results(50);
 /// assert!(!filter.finished && filter.unfinished && filter.retryable);
 /// assert_eq!(filter.max_results, Some(50));
 /// ```
@@ -72,6 +72,13 @@ impl Default for CaseFilter {
 }
 
 impl CaseFilter {
+    /// Sets `max_results` to `Some(max)`.
+    #[must_use]
+    pub fn with_max_results(mut self, max: u32) -> Self {
+        self.max_results = Some(max);
+        self
+    }
+
     /// Every case the provider still holds: unfinished, retryable and finished.
     pub fn everything() -> Self {
         CaseFilter {
@@ -88,7 +95,6 @@ setters!(CaseFilter {
     some with_created_until => created_until: Timestamp,
     some with_decided_from => decided_from: Timestamp,
     some with_decided_until => decided_until: Timestamp,
-    some with_max_results => max_results: u32,
     set with_unfinished => unfinished: bool,
     set with_retryable => retryable: bool,
     set with_finished => finished: bool,
