@@ -10,7 +10,6 @@
 //! * [`Transport`]: the send loop that asks the policy, with the caller's `reqwest::Client`
 //!   (custom CA, proxy, middleware) or a [`shared_client`] built once per process.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod client;

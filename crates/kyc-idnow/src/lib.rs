@@ -29,7 +29,6 @@
 //!
 //! `docs/idnow.md` lists the decisions taken where IDnow's documents are silent.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod artifacts;

@@ -21,7 +21,6 @@
 //! `docs/journal.md` describes the schema, the guarantees, the dedupe key and how to run several
 //! instances on PostgreSQL.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod attempts;

@@ -40,7 +40,6 @@
 //! appear in `Debug` output, logs or error messages. `docs/postident.md` explains the details
 //! and every assumption made where the provider documents are silent.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod client;

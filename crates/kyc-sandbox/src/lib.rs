@@ -44,7 +44,6 @@
 //! [`SandboxOptions::allow_non_loopback`] says otherwise (a container beside a test suite): its
 //! credentials are published and it speaks plain HTTP.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod clock;

@@ -24,7 +24,6 @@
 //! The neutral model lives in [`kyc_core`] and is re-exported here; the adapters are
 //! [`kyc_idnow`] and [`kyc_postident`], whose typed clients reach what only one provider offers.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod config;
