@@ -170,7 +170,7 @@ impl CaseHandle {
 
 setters!(CaseHandle {
     some with_expires_at => expires_at: Timestamp,
-    set with_app_links => app_links: Vec<AppLink>,
+    exact with_app_links => app_links: Vec<AppLink>,
 });
 
 /// How the user identified, in neutral words.
@@ -251,9 +251,9 @@ setters!(Attempt {
     some with_id => id: String,
     some with_started_at => started_at: Timestamp,
     some with_finished_at => finished_at: Timestamp,
-    set with_reasons => reasons: Vec<Reason>,
     set with_details => details: AttemptDetails,
-    set with_raw => raw: serde_json::Value,
+    exact with_reasons => reasons: Vec<Reason>,
+    exact with_raw => raw: serde_json::Value,
 });
 
 impl fmt::Debug for Attempt {
@@ -549,12 +549,12 @@ setters!(Case {
     some with_proof_of_address => proof_of_address: ProofOfAddress,
     some with_signing => signing: SigningResult,
     some with_accounting => accounting: Accounting,
-    set with_reasons => reasons: Vec<Reason>,
-    set with_attempts => attempts: Vec<Attempt>,
-    set with_artifacts => artifacts: Vec<Artifact>,
-    set with_custom_fields => custom_fields: BTreeMap<String, String>,
-    set with_archived => archived: bool,
     set with_review => review: ReviewTrail,
+    exact with_reasons => reasons: Vec<Reason>,
+    exact with_attempts => attempts: Vec<Attempt>,
+    exact with_artifacts => artifacts: Vec<Artifact>,
+    exact with_custom_fields => custom_fields: BTreeMap<String, String>,
+    exact with_archived => archived: bool,
 });
 
 impl fmt::Debug for Case {

@@ -381,8 +381,8 @@ setters!(VerifiedDocument {
     set with_issued_on => issued_on: Checked,
     set with_valid_until => valid_until: Checked,
     set with_country => country: Checked,
-    set with_licence_classes => licence_classes: Vec<LicenceClass>,
     set with_restrictions => restrictions: Checked,
+    exact with_licence_classes => licence_classes: Vec<LicenceClass>,
 });
 
 setters!(VerifiedContact {
@@ -394,8 +394,8 @@ setters!(VerifiedIdentity {
     some with_address => address: VerifiedAddress,
     some with_document => document: VerifiedDocument,
     set with_person => person: VerifiedPerson,
-    set with_secondary_documents => secondary_documents: Vec<VerifiedDocument>,
     set with_contact => contact: VerifiedContact,
+    exact with_secondary_documents => secondary_documents: Vec<VerifiedDocument>,
 });
 
 macro_rules! redacted_debug {

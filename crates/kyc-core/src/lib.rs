@@ -19,7 +19,6 @@
 //! not found, conflict, transient, throttled, provider, decryption, unsupported, configuration).
 //! Secrets use [`Secret`]; `Debug` of every type holding personal data is redacted.
 #![cfg_attr(docsrs, feature(doc_cfg))]
-
 #![warn(missing_docs)]
 
 pub mod capabilities;

@@ -95,10 +95,10 @@ setters!(CaseFilter {
     some with_created_until => created_until: Timestamp,
     some with_decided_from => decided_from: Timestamp,
     some with_decided_until => decided_until: Timestamp,
-    set with_unfinished => unfinished: bool,
-    set with_retryable => retryable: bool,
-    set with_finished => finished: bool,
-    set with_archived => archived: bool,
+    exact with_unfinished => unfinished: bool,
+    exact with_retryable => retryable: bool,
+    exact with_finished => finished: bool,
+    exact with_archived => archived: bool,
 });
 
 /// One answer of `list_cases`.

@@ -262,8 +262,8 @@ setters!(NewCase {
     set with_reference => reference: String,
     set with_person => person: PersonInput,
     set with_contact => contact: ContactInput,
-    set with_custom_fields => custom_fields: Vec<String>,
     set with_callbacks => callbacks: CallbackUrls,
+    exact with_custom_fields => custom_fields: Vec<String>,
 });
 
 impl CallbackUrls {

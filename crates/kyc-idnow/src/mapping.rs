@@ -154,7 +154,7 @@ fn document(d: &IdentificationDocument) -> VerifiedDocument {
                 .iter()
                 .flatten()
                 .map(licence_class)
-                .collect::<Vec<_>>(),
+                .collect(),
         )
 }
 
@@ -233,7 +233,7 @@ fn second_document(raw: &serde_json::Value) -> Option<VerifiedDocument> {
                 .iter()
                 .flatten()
                 .map(licence_class)
-                .collect::<Vec<_>>(),
+                .collect(),
         )
         .with_holder(holder);
     Some(document)
@@ -295,7 +295,7 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
                 .filter(|v| v.is_object())
                 .and_then(second_document)
                 .into_iter()
-                .collect::<Vec<_>>(),
+                .collect(),
         )
         .with_contact(ident.contactdata.as_ref().map(contact).unwrap_or_default());
     verified.address = addr;
