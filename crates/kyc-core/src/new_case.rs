@@ -191,10 +191,16 @@ impl CallbackUrl {
             ..Default::default()
         }
     }
+
+    /// Sets `web` to `Some(url)`.
+    #[must_use]
+    pub fn with_web(mut self, url: url::Url) -> Self {
+        self.web = Some(url);
+        self
+    }
 }
 
 setters!(CallbackUrl {
-    some with_web => web: url::Url,
     some with_ios => ios: String,
     some with_android => android: String,
 });
@@ -257,7 +263,6 @@ setters!(DocumentInput {
 setters!(NewCase {
     some with_address => address: AddressInput,
     some with_document => document: DocumentInput,
-    some with_webhook_url => webhook_url: url::Url,
     some with_language => language: Language,
     set with_reference => reference: String,
     set with_person => person: PersonInput,
@@ -353,6 +358,13 @@ impl NewCase {
             webhook_url: None,
             language: None,
         }
+    }
+
+    /// Sets `webhook_url` to `Some(url)` (an exact `Url`, so `"...".parse()?` infers).
+    #[must_use]
+    pub fn with_webhook_url(mut self, url: url::Url) -> Self {
+        self.webhook_url = Some(url);
+        self
     }
 
     /// Adds one custom value (they are echoed back as `custom1` .. `custom5` in order).
