@@ -13,7 +13,7 @@
 //! With a real account the program prints the user URL and waits until you press Enter after
 //! finishing the identification.
 
-use kyc::{Case, CaseHandle, Config, NewCase, Provider};
+use kyc::{Case, CaseHandle, Config, ContactInput, NewCase, PersonInput, Provider};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::error::Error;
 use std::path::Path;
@@ -34,10 +34,9 @@ async fn run_from_file(path: &Path, sandbox: Option<&Sandbox>) -> Result<()> {
     let provider = kyc::connect(&config)?;
     println!("== {} (from {})", provider.provider(), path.display());
 
-    let mut new_case = NewCase::new(format!("demo-{}", std::process::id() % 100_000));
-    new_case.person.first_name = Some("Erika".into());
-    new_case.person.last_name = Some("Mustermann".into());
-    new_case.contact.email = Some("erika.mustermann@example.org".into());
+    let new_case = NewCase::new(format!("demo-{}", std::process::id() % 100_000))
+        .with_person(PersonInput::new("Erika", "Mustermann"))
+        .with_contact(ContactInput::default().with_email("erika.mustermann@example.org"));
     let handle = provider.create_case(&new_case).await?;
     println!(
         "created {}; the user opens {}",

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use kyc_idnow::kyc_core::webhook::{
     BasicCredentials, IpAllowlist, WebhookAuth, WebhookEvent, WebhookRequest,
 };
-use kyc_idnow::kyc_core::{KycProvider, NewCase};
+use kyc_idnow::kyc_core::{KycProvider, NewCase, PersonInput};
 use kyc_idnow::{IdnowConfig, IdnowProvider};
 use kyc_sandbox::idnow::WebhookTarget;
 use kyc_sandbox::{Sandbox, SandboxOptions};
@@ -85,9 +85,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. Create an ident; the test robot finishes it (X-MANUALTEST-HAPPYPATH → SUCCESS).
     let reference = format!("example-{}", std::process::id());
-    let mut new_case = NewCase::new(reference.clone());
-    new_case.person.first_name = Some("X-MANUALTEST-HAPPYPATH".into());
-    new_case.person.last_name = Some("Mustermann".into());
+    let new_case = NewCase::new(reference.clone())
+        .with_person(PersonInput::new("X-MANUALTEST-HAPPYPATH", "Mustermann"));
     let handle = provider.create_case(&new_case).await?;
     println!(
         "created {} — the user would open {}",

@@ -16,7 +16,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use kyc::kyc_journal::{read_api, Service, ServiceConfig};
-use kyc::{CaseStatus, Config, KycProvider, NewCase, Provider};
+use kyc::{CaseStatus, Config, KycProvider, NewCase, PersonInput, Provider};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -96,9 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
 
     let reference = format!("example-{}", std::process::id());
-    let mut new_case = NewCase::new(&reference);
-    new_case.person.first_name = Some("Erika".into());
-    new_case.person.last_name = Some("Mustermann".into());
+    let new_case = NewCase::new(&reference).with_person(PersonInput::new("Erika", "Mustermann"));
     let handle = provider.create_case(&new_case).await?;
     println!("created {}", handle.case_ref);
     let sim = SimulatedCase::Idnow {

@@ -14,7 +14,9 @@ use axum::http::{HeaderMap, StatusCode};
 use kyc_postident::kyc_core::webhook::{
     BasicCredentials, IpAllowlist, WebhookAuth, WebhookNotice, WebhookRequest,
 };
-use kyc_postident::kyc_core::{ArtifactKind, Country, KycProvider, NewCase, Secret};
+use kyc_postident::kyc_core::{
+    ArtifactKind, ContactInput, Country, KycProvider, NewCase, PersonInput, Secret,
+};
 use kyc_postident::{Encryption, PostidentConfig, PostidentProvider, PrivateKey};
 use kyc_sandbox::postident::{Method, Outcome, PostidentOptions, WebhookCredentials};
 use kyc_sandbox::{Sandbox, SandboxOptions};
@@ -108,13 +110,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     println!("webhook receiver at {webhook_url}");
 
     // 4. Create a case and play the user's side.
-    let mut new_case = NewCase::new("example-0001");
-    new_case.person.first_name = Some("Erika".into());
-    new_case.person.last_name = Some("Mustermann".into());
-    new_case.person.nationality = Some(Country::GERMANY);
-    new_case.contact.email = Some("erika.mustermann@example.org".into());
-    new_case.custom_fields = vec!["order-4711".into()];
-    new_case.webhook_url = Some(webhook_url.parse()?);
+    let new_case = NewCase::new("example-0001")
+        .with_person(PersonInput::new("Erika", "Mustermann").with_nationality(Country::GERMANY))
+        .with_contact(ContactInput::default().with_email("erika.mustermann@example.org"))
+        .with_custom_field("order-4711")
+        .with_webhook_url(webhook_url.parse()?);
     let handle = postident.create_case(&new_case).await?;
     let case_id = handle
         .case_ref

@@ -119,23 +119,25 @@ impl Env {
     /// A new case with a unique reference valid for every provider (≤ 14 chars, IDnow charset).
     pub fn new_case(&self) -> NewCase {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let mut c = NewCase::new(format!("conf-{}-{n:04}", std::process::id() % 1000));
-        c.person.first_name = Some("Erika".into());
-        c.person.last_name = Some("Mustermann".into());
-        c.person.birth_date = chrono_date(1964, 8, 12);
-        c.person.nationality = Some(kyc::Country::GERMANY);
-        c.address = Some(kyc::AddressInput {
-            street: Some("Heidestrasse".into()),
-            street_number: Some("17".into()),
-            postal_code: Some("51147".into()),
-            city: Some("Koeln".into()),
-            country: Some(kyc::Country::GERMANY),
-            ..Default::default()
-        });
-        c.contact.email = Some("erika@example.org".into());
-        c.contact.mobile_phone = Some("+491701234567".into());
-        c.webhook_url = Some(self.webhook_url.clone());
-        c
+        let mut person =
+            kyc::PersonInput::new("Erika", "Mustermann").with_nationality(kyc::Country::GERMANY);
+        person.birth_date = chrono_date(1964, 8, 12);
+        NewCase::new(format!("conf-{}-{n:04}", std::process::id() % 1000))
+            .with_person(person)
+            .with_address(
+                kyc::AddressInput::default()
+                    .with_street("Heidestrasse")
+                    .with_street_number("17")
+                    .with_postal_code("51147")
+                    .with_city("Koeln")
+                    .with_country(kyc::Country::GERMANY),
+            )
+            .with_contact(
+                kyc::ContactInput::default()
+                    .with_email("erika@example.org")
+                    .with_mobile_phone("+491701234567"),
+            )
+            .with_webhook_url(self.webhook_url.clone())
     }
 
     pub async fn create(&self) -> CaseHandle {

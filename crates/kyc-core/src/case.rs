@@ -17,11 +17,23 @@
 //!   "valid_until": null, "archived": false, "raw": {}
 //! }
 //! ```
+//!
+//! # Building values
+//!
+//! The data types that will grow ([`Case`], [`CaseHandle`], [`AppLink`], [`Attempt`],
+//! [`Artifact`]) are `#[non_exhaustive]`: adding a field is not a breaking change, and outside
+//! this crate they are built with their `new` constructor and the chained `with_*` setters
+//! rather than struct literals. The fields stay public for reading and assignment.
+//!
+//! [`CaseRef`] stays exhaustive: it is the key of a case (`Eq`, `Hash`), and its three parts are
+//! the whole identity of a case at both providers. A new part would change which references are
+//! equal, a breaking change that `#[non_exhaustive]` could not hide.
 
 use crate::details::{Accounting, AttemptDetails, ProofOfAddress, ReviewTrail, SigningResult};
 use crate::identity::VerifiedIdentity;
 use crate::provider::Provider;
 use crate::redact::presence;
+use crate::setters::setters;
 use crate::status::{CaseStatus, Reason};
 use bytes::Bytes;
 use chrono::{DateTime, FixedOffset};
@@ -102,6 +114,7 @@ impl fmt::Display for CaseRef {
 
 /// A way to open the identification in a provider's mobile app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AppLink {
     /// `ios` or `android` (or another platform word the provider uses).
     pub platform: String,
@@ -112,8 +125,24 @@ pub struct AppLink {
     pub package: Option<String>,
 }
 
+impl AppLink {
+    /// A link for `platform` (`ios`, `android`) with its URL or URL scheme; no package name.
+    pub fn new(platform: impl Into<String>, url_or_scheme: impl Into<String>) -> Self {
+        AppLink {
+            platform: platform.into(),
+            url_or_scheme: url_or_scheme.into(),
+            package: None,
+        }
+    }
+}
+
+setters!(AppLink {
+    some with_package => package: String,
+});
+
 /// What `create_case` returns: the case's reference and where to send the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaseHandle {
     /// The new case's ids.
     pub case_ref: CaseRef,
@@ -126,6 +155,23 @@ pub struct CaseHandle {
     #[serde(default)]
     pub expires_at: Option<Timestamp>,
 }
+
+impl CaseHandle {
+    /// A handle with the case's ids and the URL to send the user to; no app links, no expiry.
+    pub fn new(case_ref: CaseRef, user_url: url::Url) -> Self {
+        CaseHandle {
+            case_ref,
+            user_url,
+            app_links: Vec::new(),
+            expires_at: None,
+        }
+    }
+}
+
+setters!(CaseHandle {
+    some with_expires_at => expires_at: Timestamp,
+    exact with_app_links => app_links: Vec<AppLink>,
+});
 
 /// How the user identified, in neutral words.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -147,8 +193,9 @@ pub enum IdentMethod {
 }
 
 /// One identification attempt in a case: an IDnow attempt of the same ident, or a POSTIDENT
-/// identification with one method.
+/// identification with one method. Build it with [`Attempt::new`] and the `with_*` setters.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Attempt {
     /// A stable id of the attempt, when known: the provider's own id where it has one, else one
     /// the recorder of the attempt assigned (the journal). `None` for an attempt read straight
@@ -199,6 +246,15 @@ impl Attempt {
         }
     }
 }
+
+setters!(Attempt {
+    some with_id => id: String,
+    some with_started_at => started_at: Timestamp,
+    some with_finished_at => finished_at: Timestamp,
+    set with_details => details: AttemptDetails,
+    exact with_reasons => reasons: Vec<Reason>,
+    exact with_raw => raw: serde_json::Value,
+});
 
 impl fmt::Debug for Attempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -306,7 +362,9 @@ mod base64_bytes {
 }
 
 /// A file that belongs to a case: result PDF, images, signed documents, ...
+/// Build it with [`Artifact::new`] and [`Artifact::with_mime_type`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Artifact {
     /// What the file shows.
     pub kind: ArtifactKind,
@@ -319,12 +377,48 @@ pub struct Artifact {
     pub source: ArtifactSource,
 }
 
+impl Artifact {
+    /// A file of `kind` named `name` whose bytes come from `source`; MIME type unknown.
+    pub fn new(kind: ArtifactKind, name: impl Into<String>, source: ArtifactSource) -> Self {
+        Artifact {
+            kind,
+            name: name.into(),
+            mime_type: None,
+            source,
+        }
+    }
+}
+
+setters!(Artifact {
+    some with_mime_type => mime_type: String,
+});
+
 /// A KYC case: everything a provider reports about one user's identification, in neutral form,
 /// with the provider's payload kept verbatim in [`Case::raw`].
 ///
 /// A final status may still change later (an IDnow supervisor's re-review, a preliminary result
 /// cancelled); see [`Case::supersedes`] for which of two versions of a case to keep.
+///
+/// Adapters build cases from provider payloads; a caller builds one (for a test double of
+/// [`KycProvider`](crate::KycProvider), say) with [`Case::new`] and the `with_*` setters:
+///
+/// ```
+/// use kyc_core::{Case, CaseRef, CaseStatus, Provider};
+///
+/// let decided = "2024-01-02T10:05:00+01:00".parse().unwrap();
+/// let case = Case::new(
+///     CaseRef::new(Provider::IdNow, Some("TST-ABCDE".into()), Some("order-4711".into())),
+///     CaseStatus::Approved { data_changed: false },
+///     "SUCCESS",
+///     serde_json::Value::Null,
+/// )
+/// .with_decided_at(decided)
+/// .with_custom_field("custom1", "campaign-7");
+/// assert!(case.status.is_final());
+/// assert_eq!(case.last_changed(), Some(decided));
+/// ```
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Case {
     /// Provider, case id, reference (flattened into the JSON object).
     #[serde(flatten)]
@@ -411,6 +505,13 @@ impl Case {
         }
     }
 
+    /// Adds one custom field as the provider echoes it (`custom1` .. `custom5`).
+    #[must_use]
+    pub fn with_custom_field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.custom_fields.insert(name.into(), value.into());
+        self
+    }
+
     /// True when `self` (learned later) should replace `stored` in the caller's records.
     ///
     /// Webhooks arrive late, twice and out of order, and a provider may take back what it said:
@@ -438,6 +539,23 @@ impl Case {
         self.modified_at.or(self.decided_at)
     }
 }
+
+setters!(Case {
+    some with_identity => identity: VerifiedIdentity,
+    some with_created_at => created_at: Timestamp,
+    some with_modified_at => modified_at: Timestamp,
+    some with_decided_at => decided_at: Timestamp,
+    some with_valid_until => valid_until: Timestamp,
+    some with_proof_of_address => proof_of_address: ProofOfAddress,
+    some with_signing => signing: SigningResult,
+    some with_accounting => accounting: Accounting,
+    set with_review => review: ReviewTrail,
+    exact with_reasons => reasons: Vec<Reason>,
+    exact with_attempts => attempts: Vec<Attempt>,
+    exact with_artifacts => artifacts: Vec<Artifact>,
+    exact with_custom_fields => custom_fields: BTreeMap<String, String>,
+    exact with_archived => archived: bool,
+});
 
 impl fmt::Debug for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -10,8 +10,13 @@
 //!
 //! `Debug` of every type here is redacted: it shows which fields are present and their check
 //! status, never the values.
+//!
+//! Every struct here is `#[non_exhaustive]` (providers keep adding what they report, and a new
+//! field must not be a breaking change). Outside this crate, build one from `Default` (or
+//! [`Checked::new`]) with the chained `with_*` setters; the fields stay public.
 
 use crate::redact::presence;
+use crate::setters::setters;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,6 +57,7 @@ impl FieldCheck {
 
 /// One field of a verified identity with its check.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Checked {
     /// The value as verified (None when the provider sent none, e.g. an aborted attempt).
     pub value: Option<String>,
@@ -96,6 +102,13 @@ impl Checked {
     }
 }
 
+setters!(Checked {
+    some with_original => original: String,
+    some with_review_check => review_check: FieldCheck,
+    some with_before_review => before_review: String,
+    set with_check => check: FieldCheck,
+});
+
 impl fmt::Debug for Checked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Checked");
@@ -136,6 +149,7 @@ pub enum DocumentKind {
 
 /// The person as verified.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedPerson {
     /// Academic or honorary title.
     pub title: Checked,
@@ -157,6 +171,7 @@ pub struct VerifiedPerson {
 
 /// A postal address as verified.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedAddress {
     /// Street (with the number when the provider does not split them).
     pub street: Checked,
@@ -222,6 +237,7 @@ pub struct LicenceClass {
 
 /// The identity document as verified.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedDocument {
     /// The neutral kind.
     pub kind: DocumentKind,
@@ -257,6 +273,7 @@ pub struct VerifiedDocument {
 
 /// Contact data as reported.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedContact {
     /// E-mail address.
     pub email: Checked,
@@ -266,6 +283,7 @@ pub struct VerifiedContact {
 
 /// Everything a provider verified about the user.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifiedIdentity {
     /// Names, birth data, nationality, gender.
     pub person: VerifiedPerson,
@@ -330,6 +348,55 @@ impl VerifiedIdentity {
         })
     }
 }
+
+setters!(VerifiedPerson {
+    set with_title => title: Checked,
+    set with_first_name => first_name: Checked,
+    set with_last_name => last_name: Checked,
+    set with_birth_name => birth_name: Checked,
+    set with_birth_date => birth_date: Checked,
+    set with_birth_place => birth_place: Checked,
+    set with_nationality => nationality: Checked,
+    set with_gender => gender: Checked,
+});
+
+setters!(VerifiedAddress {
+    some with_postal_check => postal_check: PostalCheck,
+    set with_street => street: Checked,
+    set with_street_number => street_number: Checked,
+    set with_appendix => appendix: Checked,
+    set with_postal_code => postal_code: Checked,
+    set with_city => city: Checked,
+    set with_country => country: Checked,
+});
+
+setters!(VerifiedDocument {
+    some with_chip_read => chip_read: bool,
+    some with_holder => holder: Box<VerifiedPerson>,
+    set with_kind => kind: DocumentKind,
+    set with_provider_type => provider_type: String,
+    set with_number => number: Checked,
+    set with_authority => authority: Checked,
+    set with_place_of_issue => place_of_issue: Checked,
+    set with_issued_on => issued_on: Checked,
+    set with_valid_until => valid_until: Checked,
+    set with_country => country: Checked,
+    set with_restrictions => restrictions: Checked,
+    exact with_licence_classes => licence_classes: Vec<LicenceClass>,
+});
+
+setters!(VerifiedContact {
+    set with_email => email: Checked,
+    set with_mobile_phone => mobile_phone: Checked,
+});
+
+setters!(VerifiedIdentity {
+    some with_address => address: VerifiedAddress,
+    some with_document => document: VerifiedDocument,
+    set with_person => person: VerifiedPerson,
+    set with_contact => contact: VerifiedContact,
+    exact with_secondary_documents => secondary_documents: Vec<VerifiedDocument>,
+});
 
 macro_rules! redacted_debug {
     ($ty:ident { $($field:ident),* $(,)? }) => {

@@ -42,6 +42,8 @@ pub mod validation;
 pub mod webhook;
 pub mod wire;
 
+mod setters;
+
 pub use capabilities::Capabilities;
 pub use case::{
     AppLink, Artifact, ArtifactKind, ArtifactSource, Attempt, Case, CaseHandle, CaseRef,

@@ -1,7 +1,12 @@
 //! Listing and archiving cases: the neutral filter, the page a list returns, and what an
 //! archive request achieved.
+//!
+//! All three are `#[non_exhaustive]`: build a filter from [`CaseFilter::default`] or
+//! [`CaseFilter::everything`] with the `with_*` setters, a list with [`CaseList::new`], an
+//! outcome from [`ArchiveOutcome::default`].
 
 use crate::case::{Case, CaseRef, Timestamp};
+use crate::setters::setters;
 use serde::{Deserialize, Serialize};
 
 /// Which cases `list_cases` returns. Both providers list only finished, unarchived cases by
@@ -14,7 +19,21 @@ use serde::{Deserialize, Serialize};
 /// | `finished` | `successful=true` | `closed=true` |
 /// | `archived` | (archived idents are not listed) | `archived=true` |
 /// | dates, `max_results` | not supported (filtered client-side) | `createdFrom`.., `maxResults` |
+///
+/// ```
+/// use kyc_core::CaseFilter;
+///
+/// // Cases that wait for the user, at most 50 of them.
+/// let filter = CaseFilter::default()
+///     .with_finished(false)
+///     .with_unfinished(true)
+///     .with_retryable(true)
+///     .with_max_results(50);
+/// assert!(!filter.finished && filter.unfinished && filter.retryable);
+/// assert_eq!(filter.max_results, Some(50));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaseFilter {
     /// Cases the user has not finished (not started, in progress).
     pub unfinished: bool,
@@ -53,6 +72,13 @@ impl Default for CaseFilter {
 }
 
 impl CaseFilter {
+    /// Sets `max_results` to `Some(max)`.
+    #[must_use]
+    pub fn with_max_results(mut self, max: u32) -> Self {
+        self.max_results = Some(max);
+        self
+    }
+
     /// Every case the provider still holds: unfinished, retryable and finished.
     pub fn everything() -> Self {
         CaseFilter {
@@ -64,8 +90,20 @@ impl CaseFilter {
     }
 }
 
+setters!(CaseFilter {
+    some with_created_from => created_from: Timestamp,
+    some with_created_until => created_until: Timestamp,
+    some with_decided_from => decided_from: Timestamp,
+    some with_decided_until => decided_until: Timestamp,
+    exact with_unfinished => unfinished: bool,
+    exact with_retryable => retryable: bool,
+    exact with_finished => finished: bool,
+    exact with_archived => archived: bool,
+});
+
 /// One answer of `list_cases`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CaseList {
     /// The cases returned.
     pub cases: Vec<Case>,
@@ -75,8 +113,16 @@ pub struct CaseList {
     pub partial: bool,
 }
 
+impl CaseList {
+    /// A page of cases; `partial` when the provider said more match than it returned.
+    pub fn new(cases: Vec<Case>, partial: bool) -> Self {
+        CaseList { cases, partial }
+    }
+}
+
 /// What an archive request achieved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ArchiveOutcome {
     /// Cases this request archived.
     pub archived: Vec<CaseRef>,

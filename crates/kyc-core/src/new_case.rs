@@ -7,12 +7,10 @@
 //! field and the rule, never the value.
 //!
 //! ```
-//! use kyc_core::{NewCase, Provider, Country};
+//! use kyc_core::{Country, NewCase, PersonInput, Provider};
 //!
-//! let mut case = NewCase::new("order-4711");
-//! case.person.first_name = Some("Erika".into());
-//! case.person.last_name = Some("Mustermann".into());
-//! case.person.nationality = Some(Country::GERMANY);
+//! let case = NewCase::new("order-4711")
+//!     .with_person(PersonInput::new("Erika", "Mustermann").with_nationality(Country::GERMANY));
 //! assert!(case.validate_for(Provider::IdNow).is_ok());
 //! // POSTIDENT references are at most 14 characters.
 //! let mut long = case.clone();
@@ -20,11 +18,20 @@
 //! let err = long.validate_for(Provider::Postident).unwrap_err();
 //! assert_eq!(err.violations()[0].field, "reference");
 //! ```
+//!
+//! # Building the input
+//!
+//! The input types are `#[non_exhaustive]`: a new field in a later release is not a breaking
+//! change, and so they cannot be written as struct literals outside this crate. Build them with
+//! their constructor ([`NewCase::new`], [`PersonInput::new`], [`CallbackUrl::web`]) or
+//! `Default`, then the chained `with_*` setters; the fields stay public for reading and for
+//! assignment.
 
 use crate::country::Country;
 use crate::identity::DocumentKind;
 use crate::provider::Provider;
 use crate::redact::presence;
+use crate::setters::setters;
 use crate::validation::Validator;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -60,7 +67,21 @@ pub enum Language {
 }
 
 /// The person to identify, as the caller knows them.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use kyc_core::{Country, Gender, PersonInput};
+///
+/// let person = PersonInput::new("Erika", "Mustermann")
+///     .with_birth_date(NaiveDate::from_ymd_opt(1964, 8, 12).unwrap())
+///     .with_birth_place("Berlin")
+///     .with_nationality(Country::GERMANY)
+///     .with_gender(Gender::Female);
+/// assert_eq!(person.first_name.as_deref(), Some("Erika"));
+/// assert_eq!(person.title, None);
+/// ```
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PersonInput {
     /// Academic or honorary title (POSTIDENT marks it deprecated).
     pub title: Option<String>,
@@ -80,8 +101,10 @@ pub struct PersonInput {
     pub gender: Option<Gender>,
 }
 
-/// A postal address as the caller knows it.
+/// A postal address as the caller knows it. Build it from `AddressInput::default()` with the
+/// `with_*` setters.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AddressInput {
     /// Street name (IDnow `street`; POSTIDENT joins it with the number into `streetAddress`).
     pub street: Option<String>,
@@ -97,8 +120,9 @@ pub struct AddressInput {
     pub country: Option<Country>,
 }
 
-/// How to reach the user.
+/// How to reach the user. Build it from `ContactInput::default()` with the `with_*` setters.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ContactInput {
     /// E-mail address.
     pub email: Option<String>,
@@ -107,7 +131,9 @@ pub struct ContactInput {
 }
 
 /// Identity document data the caller already has (POSTIDENT `identificationDocumentProvided`).
+/// Build it from `DocumentInput::default()` with the `with_*` setters.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DocumentInput {
     /// Kind of document.
     pub kind: Option<DocumentKind>,
@@ -127,7 +153,9 @@ pub struct DocumentInput {
 
 /// Where the provider sends the user's browser or app after a given outcome
 /// (POSTIDENT callback URL objects; IDnow configures redirects per account instead).
+/// Build it with [`CallbackUrl::web`] or `Default`, then the `with_*` setters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CallbackUrl {
     /// URL for the web flow.
     pub web: Option<url::Url>,
@@ -137,8 +165,9 @@ pub struct CallbackUrl {
     pub android: Option<String>,
 }
 
-/// Callback URLs per outcome.
+/// Callback URLs per outcome. Build it from `CallbackUrls::default()` with the `with_*` setters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CallbackUrls {
     /// After a successful identification.
     pub success: Option<CallbackUrl>,
@@ -153,6 +182,94 @@ pub struct CallbackUrls {
     /// After a post-office coupon was requested.
     pub coupon_requested: Option<CallbackUrl>,
 }
+
+impl CallbackUrl {
+    /// A callback with the URL for the web flow.
+    pub fn web(url: url::Url) -> Self {
+        CallbackUrl {
+            web: Some(url),
+            ..Default::default()
+        }
+    }
+
+    /// Sets `web` to `Some(url)`.
+    #[must_use]
+    pub fn with_web(mut self, url: url::Url) -> Self {
+        self.web = Some(url);
+        self
+    }
+}
+
+setters!(CallbackUrl {
+    some with_ios => ios: String,
+    some with_android => android: String,
+});
+
+setters!(CallbackUrls {
+    some with_success => success: CallbackUrl,
+    some with_declined => declined: CallbackUrl,
+    some with_review_pending => review_pending: CallbackUrl,
+    some with_incomplete => incomplete: CallbackUrl,
+    some with_cancelled_and_closed => cancelled_and_closed: CallbackUrl,
+    some with_coupon_requested => coupon_requested: CallbackUrl,
+});
+
+impl PersonInput {
+    /// A person with given and family name; everything else empty.
+    pub fn new(first_name: impl Into<String>, last_name: impl Into<String>) -> Self {
+        PersonInput {
+            first_name: Some(first_name.into()),
+            last_name: Some(last_name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+setters!(PersonInput {
+    some with_title => title: String,
+    some with_first_name => first_name: String,
+    some with_last_name => last_name: String,
+    some with_birth_name => birth_name: String,
+    some with_birth_date => birth_date: NaiveDate,
+    some with_birth_place => birth_place: String,
+    some with_nationality => nationality: Country,
+    some with_gender => gender: Gender,
+});
+
+setters!(AddressInput {
+    some with_street => street: String,
+    some with_street_number => street_number: String,
+    some with_appendix => appendix: String,
+    some with_postal_code => postal_code: String,
+    some with_city => city: String,
+    some with_country => country: Country,
+});
+
+setters!(ContactInput {
+    some with_email => email: String,
+    some with_mobile_phone => mobile_phone: String,
+});
+
+setters!(DocumentInput {
+    some with_kind => kind: DocumentKind,
+    some with_number => number: String,
+    some with_authority => authority: String,
+    some with_place_of_issue => place_of_issue: String,
+    some with_issued_on => issued_on: NaiveDate,
+    some with_expires_on => expires_on: NaiveDate,
+    some with_country => country: Country,
+});
+
+setters!(NewCase {
+    some with_address => address: AddressInput,
+    some with_document => document: DocumentInput,
+    some with_language => language: Language,
+    set with_reference => reference: String,
+    set with_person => person: PersonInput,
+    set with_contact => contact: ContactInput,
+    set with_callbacks => callbacks: CallbackUrls,
+    exact with_custom_fields => custom_fields: Vec<String>,
+});
 
 impl CallbackUrls {
     fn each(&self) -> [(&'static str, &Option<CallbackUrl>); 6] {
@@ -171,7 +288,30 @@ impl CallbackUrls {
 }
 
 /// Everything needed to open a case with any provider.
+///
+/// Start from [`NewCase::new`] with the caller's reference and add what you know:
+///
+/// ```
+/// use kyc_core::{AddressInput, ContactInput, Country, Language, NewCase, PersonInput};
+///
+/// let case = NewCase::new("order-4711")
+///     .with_person(PersonInput::new("Erika", "Mustermann"))
+///     .with_address(
+///         AddressInput::default()
+///             .with_street("Heidestrasse")
+///             .with_street_number("17")
+///             .with_postal_code("51147")
+///             .with_city("Koeln")
+///             .with_country(Country::GERMANY),
+///     )
+///     .with_contact(ContactInput::default().with_email("erika@example.com"))
+///     .with_custom_field("campaign-7")
+///     .with_language(Language::German);
+/// assert_eq!(case.reference, "order-4711");
+/// assert_eq!(case.custom_fields, ["campaign-7"]);
+/// ```
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct NewCase {
     /// The caller's own reference for the case: IDnow transaction number
     /// (`[A-Za-z0-9_-]{1,255}`, never reusable), POSTIDENT referenceId (at most 14 characters,
@@ -218,6 +358,20 @@ impl NewCase {
             webhook_url: None,
             language: None,
         }
+    }
+
+    /// Sets `webhook_url` to `Some(url)` (an exact `Url`, so `"...".parse()?` infers).
+    #[must_use]
+    pub fn with_webhook_url(mut self, url: url::Url) -> Self {
+        self.webhook_url = Some(url);
+        self
+    }
+
+    /// Adds one custom value (they are echoed back as `custom1` .. `custom5` in order).
+    #[must_use]
+    pub fn with_custom_field(mut self, value: impl Into<String>) -> Self {
+        self.custom_fields.push(value.into());
+        self
     }
 
     /// Checks every rule `provider` documents for case creation. Returns an

@@ -326,8 +326,9 @@ pub enum ReasonSource {
 }
 
 /// Why a case or attempt stands where it does: a neutral category plus the provider's code,
-/// kept verbatim.
+/// kept verbatim. `#[non_exhaustive]`: built with [`Reason::new`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Reason {
     /// What the code means, in the neutral vocabulary.
     pub category: ReasonCategory,

@@ -9,7 +9,9 @@ use std::fmt;
 /// One broken input rule: the field (dotted path such as `person.first_name`) and the rule.
 ///
 /// Neither part contains the offending value, which may be personal data.
+/// `#[non_exhaustive]`: built with [`FieldViolation::new`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FieldViolation {
     /// The dotted path of the field, e.g. `reference` or `address.postal_code`.
     pub field: String,

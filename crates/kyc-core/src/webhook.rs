@@ -18,7 +18,9 @@ use std::net::IpAddr;
 use subtle::ConstantTimeEq;
 
 /// An incoming webhook request as the caller's HTTP server received it.
+/// `#[non_exhaustive]`: built with [`WebhookRequest::new`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct WebhookRequest {
     /// The request headers (for `Authorization`).
     pub headers: http::HeaderMap,
@@ -72,8 +74,10 @@ pub enum WebhookEvent {
     Unknown(String),
 }
 
-/// A verified, parsed webhook.
+/// A verified, parsed webhook. `#[non_exhaustive]`: built with [`WebhookNotice::new`] and
+/// [`WebhookNotice::with_case`].
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct WebhookNotice {
     /// The provider that sent it.
     pub provider: Provider,
@@ -83,6 +87,25 @@ pub struct WebhookNotice {
     pub event: WebhookEvent,
     /// The case as the notice carries it (IDnow sends the whole ident; POSTIDENT sends ids only).
     pub case: Option<Box<Case>>,
+}
+
+impl WebhookNotice {
+    /// A notice of `event` about the case `case_ref` (whose provider sent it), without the case.
+    pub fn new(case_ref: CaseRef, event: WebhookEvent) -> Self {
+        WebhookNotice {
+            provider: case_ref.provider,
+            case_ref,
+            event,
+            case: None,
+        }
+    }
+
+    /// Sets the case as the notice carries it.
+    #[must_use]
+    pub fn with_case(mut self, case: Case) -> Self {
+        self.case = Some(Box::new(case));
+        self
+    }
 }
 
 impl fmt::Debug for WebhookNotice {

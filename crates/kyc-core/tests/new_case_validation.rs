@@ -81,10 +81,9 @@ fn postident_webhook_url_must_be_https_without_query() {
     );
     c.webhook_url = Some("http://127.0.0.1:9000/hook".parse().unwrap());
     c.validate_for(Provider::Postident).unwrap();
-    c.callbacks.success = Some(CallbackUrl {
-        web: Some("http://shop.example.com/ok".parse().unwrap()),
-        ..Default::default()
-    });
+    c.callbacks.success = Some(CallbackUrl::web(
+        "http://shop.example.com/ok".parse().unwrap(),
+    ));
     assert_eq!(
         fields(&c.validate_for(Provider::Postident).unwrap_err()),
         vec!["callbacks.success.web"]

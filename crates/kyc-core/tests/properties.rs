@@ -37,12 +37,12 @@ fn checked() -> impl Strategy<Value = Checked> {
         proptest::option::of(".{0,20}"),
         proptest::option::of(check()),
     )
-        .prop_map(|(value, check, original, review_check)| Checked {
-            value,
-            check,
-            original,
-            review_check,
-            before_review: None,
+        .prop_map(|(value, check, original, review_check)| {
+            let mut c = Checked::absent().with_check(check);
+            c.value = value;
+            c.original = original;
+            c.review_check = review_check;
+            c
         })
 }
 
@@ -82,15 +82,14 @@ fn case() -> impl Strategy<Value = Case> {
                     provider_status,
                     raw,
                 );
-                c.identity = Some(VerifiedIdentity {
-                    person: VerifiedPerson {
-                        first_name: fields[0].clone(),
-                        last_name: fields[1].clone(),
-                        birth_date: fields[2].clone(),
-                        ..Default::default()
-                    },
-                    ..Default::default()
-                });
+                c.identity = Some(
+                    VerifiedIdentity::default().with_person(
+                        VerifiedPerson::default()
+                            .with_first_name(fields[0].clone())
+                            .with_last_name(fields[1].clone())
+                            .with_birth_date(fields[2].clone()),
+                    ),
+                );
                 c.reasons = vec![Reason::new(
                     ReasonCategory::DocumentExpired,
                     "807",

@@ -40,12 +40,11 @@ fn debug_of_case_hides_identity_raw_payload_custom_fields_and_bytes() {
     assert!(debug.contains("TST-ABCDE"));
     assert!(debug.contains("Inline("), "{debug}");
     assert!(!debug.contains("not really a face"));
-    let notice = kyc_core::webhook::WebhookNotice {
-        provider: c.case_ref.provider,
-        case_ref: c.case_ref.clone(),
-        event: kyc_core::webhook::WebhookEvent::Final,
-        case: Some(Box::new(c)),
-    };
+    let notice = kyc_core::webhook::WebhookNotice::new(
+        c.case_ref.clone(),
+        kyc_core::webhook::WebhookEvent::Final,
+    )
+    .with_case(c);
     assert_no_personal_data("WebhookNotice", &format!("{notice:?}"));
 }
 

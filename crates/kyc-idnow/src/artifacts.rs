@@ -88,14 +88,15 @@ pub fn artifacts_from_zip(zip: &[u8], ident: Option<&Ident>) -> Result<Vec<Artif
         let mut data = Vec::with_capacity(file.size().min(64 * 1024 * 1024) as usize);
         file.read_to_end(&mut data)
             .map_err(|e| zip_error("cannot inflate an entry", e))?;
-        out.push(Artifact {
-            kind: kind_for_entry(&name, ident),
-            mime_type: mime_for(&name),
-            name,
-            source: ArtifactSource::Inline {
+        let mut artifact = Artifact::new(
+            kind_for_entry(&name, ident),
+            name.clone(),
+            ArtifactSource::Inline {
                 data: Bytes::from(data),
             },
-        });
+        );
+        artifact.mime_type = mime_for(&name);
+        out.push(artifact);
     }
     Ok(out)
 }
@@ -151,11 +152,16 @@ pub fn extract_zip_to_dir(
             std::fs::File::create(&target).map_err(|e| io("cannot create a file", e))?;
         std::io::copy(&mut entry, &mut out_file).map_err(|e| io("cannot write an entry", e))?;
         out.push((
-            Artifact {
-                kind: kind_for_entry(&name, ident),
-                mime_type: mime_for(&name),
-                name: name.clone(),
-                source: ArtifactSource::ResultArchive { entry: name },
+            {
+                let mut artifact = Artifact::new(
+                    kind_for_entry(&name, ident),
+                    name.clone(),
+                    ArtifactSource::ResultArchive {
+                        entry: name.clone(),
+                    },
+                );
+                artifact.mime_type = mime_for(&name);
+                artifact
             },
             target,
         ));

@@ -64,13 +64,12 @@ pub fn checked(field: &Option<Field>) -> Checked {
     } else {
         FieldCheck::New
     });
-    Checked {
-        value: f.value.clone(),
-        check,
-        original: f.original.clone(),
-        review_check: check_of(&f.reviewstatus),
-        before_review: f.identification.clone(),
-    }
+    let mut c = Checked::absent().with_check(check);
+    c.value = f.value.clone();
+    c.original = f.original.clone();
+    c.review_check = check_of(&f.reviewstatus);
+    c.before_review = f.identification.clone();
+    c
 }
 
 fn country_code(text: &str) -> String {
@@ -100,28 +99,24 @@ fn plain(value: &Option<String>) -> Checked {
 }
 
 fn person(u: &UserData) -> VerifiedPerson {
-    VerifiedPerson {
-        title: checked(&u.title),
-        first_name: checked(&u.firstname),
-        last_name: checked(&u.lastname),
-        birth_name: checked(&u.birthname),
-        birth_date: checked(&u.birthday),
-        birth_place: checked(&u.birthplace),
-        nationality: checked_country(&u.nationality),
-        gender: checked(&u.gender),
-    }
+    VerifiedPerson::default()
+        .with_title(checked(&u.title))
+        .with_first_name(checked(&u.firstname))
+        .with_last_name(checked(&u.lastname))
+        .with_birth_name(checked(&u.birthname))
+        .with_birth_date(checked(&u.birthday))
+        .with_birth_place(checked(&u.birthplace))
+        .with_nationality(checked_country(&u.nationality))
+        .with_gender(checked(&u.gender))
 }
 
 fn address(a: &Address) -> VerifiedAddress {
-    VerifiedAddress {
-        street: checked(&a.street),
-        street_number: checked(&a.streetnumber),
-        appendix: Checked::absent(),
-        postal_code: checked(&a.zipcode),
-        city: checked(&a.city),
-        country: checked_country(&a.country),
-        ..Default::default()
-    }
+    VerifiedAddress::default()
+        .with_street(checked(&a.street))
+        .with_street_number(checked(&a.streetnumber))
+        .with_postal_code(checked(&a.zipcode))
+        .with_city(checked(&a.city))
+        .with_country(checked_country(&a.country))
 }
 
 /// IDnow's document type word → the neutral kind.
@@ -141,27 +136,26 @@ fn document(d: &IdentificationDocument) -> VerifiedDocument {
         .as_ref()
         .and_then(|f| f.value.clone().or_else(|| f.original.clone()))
         .unwrap_or_default();
-    VerifiedDocument {
-        kind: if provider_type.is_empty() {
+    VerifiedDocument::default()
+        .with_kind(if provider_type.is_empty() {
             DocumentKind::Unspecified
         } else {
             document_kind(&provider_type)
-        },
-        provider_type,
-        number: checked(&d.number),
-        authority: checked(&d.issuedby),
-        place_of_issue: checked(&d.placeofissue),
-        issued_on: checked(&d.dateissued),
-        valid_until: checked(&d.validuntil),
-        country: checked_country(&d.country),
-        licence_classes: d
-            .driverlicenses
-            .iter()
-            .flatten()
-            .map(licence_class)
-            .collect(),
-        ..Default::default()
-    }
+        })
+        .with_provider_type(provider_type)
+        .with_number(checked(&d.number))
+        .with_authority(checked(&d.issuedby))
+        .with_place_of_issue(checked(&d.placeofissue))
+        .with_issued_on(checked(&d.dateissued))
+        .with_valid_until(checked(&d.validuntil))
+        .with_country(checked_country(&d.country))
+        .with_licence_classes(
+            d.driverlicenses
+                .iter()
+                .flatten()
+                .map(licence_class)
+                .collect(),
+        )
 }
 
 /// A text IDnow sent without a check status, as a value read during identification (`NEW`);
@@ -208,13 +202,11 @@ fn second_document(raw: &serde_json::Value) -> Option<VerifiedDocument> {
     let provider_type = checked_non_empty(&d.document_type)
         .value
         .unwrap_or_default();
-    let holder = VerifiedPerson {
-        first_name: checked_non_empty(&d.firstname),
-        last_name: checked_non_empty(&d.lastname),
-        birth_date: checked_non_empty(&d.birthday),
-        birth_place: checked_non_empty(&d.birthplace),
-        ..Default::default()
-    };
+    let holder = VerifiedPerson::default()
+        .with_first_name(checked_non_empty(&d.firstname))
+        .with_last_name(checked_non_empty(&d.lastname))
+        .with_birth_date(checked_non_empty(&d.birthday))
+        .with_birth_place(checked_non_empty(&d.birthplace));
     let country = {
         let c = checked_non_empty(&d.country);
         if c.is_absent() {
@@ -223,36 +215,34 @@ fn second_document(raw: &serde_json::Value) -> Option<VerifiedDocument> {
             checked_country(&d.country)
         }
     };
-    let document = VerifiedDocument {
-        kind: if provider_type.is_empty() {
+    let document = VerifiedDocument::default()
+        .with_kind(if provider_type.is_empty() {
             DocumentKind::Unspecified
         } else {
             document_kind(&provider_type)
-        },
-        provider_type,
-        number: checked_non_empty(&d.number),
-        authority: checked_non_empty(&d.issuedby),
-        place_of_issue: checked_non_empty(&d.placeofissue),
-        issued_on: checked_non_empty(&d.dateissued),
-        valid_until: checked_non_empty(&d.validuntil),
-        country,
-        licence_classes: d
-            .driverlicenses
-            .iter()
-            .flatten()
-            .map(licence_class)
-            .collect(),
-        holder: Some(Box::new(holder)),
-        ..Default::default()
-    };
+        })
+        .with_provider_type(provider_type)
+        .with_number(checked_non_empty(&d.number))
+        .with_authority(checked_non_empty(&d.issuedby))
+        .with_place_of_issue(checked_non_empty(&d.placeofissue))
+        .with_issued_on(checked_non_empty(&d.dateissued))
+        .with_valid_until(checked_non_empty(&d.validuntil))
+        .with_country(country)
+        .with_licence_classes(
+            d.driverlicenses
+                .iter()
+                .flatten()
+                .map(licence_class)
+                .collect(),
+        )
+        .with_holder(holder);
     Some(document)
 }
 
 fn contact(c: &ContactData) -> VerifiedContact {
-    VerifiedContact {
-        email: plain(&c.email),
-        mobile_phone: plain(&c.mobilephone),
-    }
+    VerifiedContact::default()
+        .with_email(plain(&c.email))
+        .with_mobile_phone(plain(&c.mobilephone))
 }
 
 fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
@@ -293,25 +283,24 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
             d.chip_read = chip;
             Some(d)
         }
-        (None, Some(chip)) => Some(VerifiedDocument {
-            chip_read: Some(chip),
-            ..Default::default()
-        }),
+        (None, Some(chip)) => Some(VerifiedDocument::default().with_chip_read(chip)),
         (None, None) => None,
     };
-    Some(VerifiedIdentity {
-        person: person(&user),
-        address: addr,
-        document: doc,
-        secondary_documents: ident
-            .identificationdocument2
-            .as_ref()
-            .filter(|v| v.is_object())
-            .and_then(second_document)
-            .into_iter()
-            .collect(),
-        contact: ident.contactdata.as_ref().map(contact).unwrap_or_default(),
-    })
+    let mut verified = VerifiedIdentity::default()
+        .with_person(person(&user))
+        .with_secondary_documents(
+            ident
+                .identificationdocument2
+                .as_ref()
+                .filter(|v| v.is_object())
+                .and_then(second_document)
+                .into_iter()
+                .collect(),
+        )
+        .with_contact(ident.contactdata.as_ref().map(contact).unwrap_or_default());
+    verified.address = addr;
+    verified.document = doc;
+    Some(verified)
 }
 
 /// Whether a result word says the step succeeded (`Some(true)`), failed (`Some(false)`), or is
@@ -501,30 +490,26 @@ pub fn artifacts(ident: &Ident, txn: Option<&str>) -> Vec<Artifact> {
                     mime_for(name),
                 ),
             };
-            out.push(Artifact {
-                kind,
-                name: name.clone(),
-                mime_type: mime,
-                source,
-            });
+            let mut artifact = Artifact::new(kind, name.clone(), source);
+            artifact.mime_type = mime;
+            out.push(artifact);
         }
     }
     if let (Some(t), true) = (
         txn,
         ident.attachments.as_ref().is_some_and(|a| !a.0.is_empty()),
     ) {
-        out.push(Artifact {
-            kind: ArtifactKind::ResultData,
-            name: ident
-                .identificationprocess
-                .as_ref()
-                .and_then(|p| p.filename.clone())
-                .unwrap_or_else(|| format!("{t}.zip")),
-            mime_type: Some("application/zip".into()),
-            source: ArtifactSource::Download {
-                path: format!("{t}.zip"),
-            },
-        });
+        let name = ident
+            .identificationprocess
+            .as_ref()
+            .and_then(|p| p.filename.clone())
+            .unwrap_or_else(|| format!("{t}.zip"));
+        let source = ArtifactSource::Download {
+            path: format!("{t}.zip"),
+        };
+        out.push(
+            Artifact::new(ArtifactKind::ResultData, name, source).with_mime_type("application/zip"),
+        );
     }
     out
 }
@@ -594,17 +579,12 @@ pub fn ident_to_case(
     case.proof_of_address = proof_of_address(ident);
     case.signing = ident.esigning.as_ref().and_then(signing);
     case.review = review_trail(ident);
-    case.attempts.push(Attempt {
-        method: IdentMethod::AutoIdent,
-        status,
-        provider_status,
-        reasons,
-        started_at: None,
-        finished_at,
-        raw,
-        id: None,
-        details: attempt_details(ident),
-    });
+    let mut attempt = Attempt::new(IdentMethod::AutoIdent, status, provider_status)
+        .with_reasons(reasons)
+        .with_details(attempt_details(ident))
+        .with_raw(raw);
+    attempt.finished_at = finished_at;
+    case.attempts.push(attempt);
     case
 }
 

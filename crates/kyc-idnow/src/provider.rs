@@ -333,12 +333,12 @@ impl KycProvider for IdnowProvider {
             _ => None,
         };
         let ident_id = outcome.ident_id().map(str::to_string);
-        Ok(CaseHandle {
-            case_ref: CaseRef::new(Provider::IdNow, ident_id, Some(txn.to_string())),
-            user_url: self.client.user_url_for_transaction(txn)?,
-            app_links: Vec::new(),
-            expires_at,
-        })
+        let mut handle = CaseHandle::new(
+            CaseRef::new(Provider::IdNow, ident_id, Some(txn.to_string())),
+            self.client.user_url_for_transaction(txn)?,
+        );
+        handle.expires_at = expires_at;
+        Ok(handle)
     }
 
     /// Reads the ident by transaction number (or, without one, by IdentID).
@@ -405,7 +405,7 @@ impl KycProvider for IdnowProvider {
                 partial = true;
             }
         }
-        Ok(CaseList { cases, partial })
+        Ok(CaseList::new(cases, partial))
     }
 
     /// Archives one ident after the other. A refusal is read back from IDnow, whose answer alone

@@ -72,12 +72,7 @@ pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookNotice> {
             a.provider_status = "START".into();
         }
     }
-    Ok(WebhookNotice {
-        provider: Provider::IdNow,
-        case_ref: case.case_ref.clone(),
-        event,
-        case: Some(Box::new(case)),
-    })
+    Ok(WebhookNotice::new(case.case_ref.clone(), event).with_case(case))
 }
 
 /// Verifies a webhook request with `auth` (Basic auth, source IP), then parses its body.

@@ -445,18 +445,12 @@ async fn list_and_archive() {
         "IDnow cannot list idents not started or in the flow: the list may be incomplete"
     );
     let archived = provider
-        .list_cases(&CaseFilter {
-            archived: true,
-            ..CaseFilter::default()
-        })
+        .list_cases(&CaseFilter::default().with_archived(true))
         .await
         .unwrap();
     assert!(archived.partial, "IDnow cannot list archived idents");
     let capped = provider
-        .list_cases(&CaseFilter {
-            max_results: Some(1),
-            ..CaseFilter::everything()
-        })
+        .list_cases(&CaseFilter::everything().with_max_results(1))
         .await
         .unwrap();
     assert_eq!(capped.cases.len(), 1);

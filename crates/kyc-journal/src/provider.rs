@@ -409,11 +409,9 @@ impl Journal {
                 .map_err(JournalError::db("read create intent"))?;
         let reference: String = row.get("reference");
         let created_at: i64 = row.get("created_at");
-        let filter = CaseFilter {
-            created_from: Some(crate::store::to_timestamp(created_at - 600_000_000)),
-            archived: true,
-            ..CaseFilter::everything()
-        };
+        let filter = CaseFilter::everything()
+            .with_created_from(crate::store::to_timestamp(created_at - 600_000_000))
+            .with_archived(true);
         let listed = match provider.list_cases(&filter).await {
             Ok(l) => l,
             Err(e) => {

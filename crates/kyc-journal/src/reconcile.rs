@@ -135,12 +135,10 @@ impl Reconciler {
                 .await
                 .map_err(JournalError::db("read events"))?;
                 if known.is_none() {
-                    let notice = WebhookNotice {
-                        provider: Provider::IdNow,
-                        case_ref: case.case_ref.clone(),
-                        event: WebhookEvent::Unknown("read".into()),
-                        case: None,
-                    };
+                    let notice = WebhookNotice::new(
+                        case.case_ref.clone(),
+                        WebhookEvent::Unknown("read".into()),
+                    );
                     let body = serde_json::to_vec(&case.raw).unwrap_or_default();
                     self.journal
                         .append_body(&notice, &body, None, "read", Some(event))

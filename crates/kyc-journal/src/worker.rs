@@ -215,12 +215,7 @@ impl Worker {
         }
         let notice = match &latest.body {
             Some(body) => self.provider.parse_webhook(&Bytes::from(body.clone()))?,
-            None => WebhookNotice {
-                provider: self.provider.provider(),
-                case_ref: latest.case_ref.clone(),
-                event: WebhookEvent::StatusChanged,
-                case: None,
-            },
+            None => WebhookNotice::new(latest.case_ref.clone(), WebhookEvent::StatusChanged),
         };
         let mut case = self.provider.resolve_webhook(&notice).await?;
         if case.status == CaseStatus::Created && case.raw.is_null() {

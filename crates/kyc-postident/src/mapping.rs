@@ -287,12 +287,10 @@ fn checked(field: &Option<CheckedValue>, original: Option<&str>, how: Normalise)
     } else {
         None
     };
-    Checked {
-        value,
-        check,
-        original,
-        ..Checked::default()
-    }
+    let mut c = Checked::absent().with_check(check);
+    c.value = value;
+    c.original = original;
+    c
 }
 
 fn normalise(value: &str, how: Normalise) -> String {
@@ -332,19 +330,27 @@ fn normalise(value: &str, how: Normalise) -> String {
 
 fn address_result(a: &AddressResult, provided: Option<&AddressProvided>) -> VerifiedAddress {
     let p = |f: fn(&AddressProvided) -> &Option<String>| provided.and_then(|p| f(p).as_deref());
-    VerifiedAddress {
-        street: checked(
+    let mut address = VerifiedAddress::default()
+        .with_street(checked(
             &a.street_address,
             p(|p| &p.street_address),
             Normalise::Verbatim,
-        ),
-        street_number: Checked::absent(),
-        appendix: checked(&a.appendix, p(|p| &p.appendix), Normalise::Verbatim),
-        postal_code: checked(&a.postal_code, p(|p| &p.postal_code), Normalise::Verbatim),
-        city: checked(&a.city, p(|p| &p.city), Normalise::Verbatim),
-        country: checked(&a.country, p(|p| &p.country), Normalise::Country),
-        postal_check: a.address_match.as_ref().map(postal_check),
-    }
+        ))
+        .with_street_number(Checked::absent())
+        .with_appendix(checked(
+            &a.appendix,
+            p(|p| &p.appendix),
+            Normalise::Verbatim,
+        ))
+        .with_postal_code(checked(
+            &a.postal_code,
+            p(|p| &p.postal_code),
+            Normalise::Verbatim,
+        ))
+        .with_city(checked(&a.city, p(|p| &p.city), Normalise::Verbatim))
+        .with_country(checked(&a.country, p(|p| &p.country), Normalise::Country));
+    address.postal_check = a.address_match.as_ref().map(postal_check);
+    address
 }
 
 /// `addressMatch` (result guide 8.6.6) in neutral words.
@@ -366,13 +372,27 @@ fn driving_licence(
 ) -> VerifiedDocument {
     let p =
         |f: fn(&DrivingLicenceProvided) -> &Option<String>| provided.and_then(|p| f(p).as_deref());
-    let holder = VerifiedPerson {
-        first_name: checked(&d.first_name, p(|p| &p.first_name), Normalise::Verbatim),
-        last_name: checked(&d.last_name, p(|p| &p.last_name), Normalise::Verbatim),
-        birth_date: checked(&d.birth_date, p(|p| &p.birth_date), Normalise::Date),
-        birth_place: checked(&d.birth_place, p(|p| &p.birth_place), Normalise::Verbatim),
-        ..Default::default()
-    };
+    let holder = VerifiedPerson::default()
+        .with_first_name(checked(
+            &d.first_name,
+            p(|p| &p.first_name),
+            Normalise::Verbatim,
+        ))
+        .with_last_name(checked(
+            &d.last_name,
+            p(|p| &p.last_name),
+            Normalise::Verbatim,
+        ))
+        .with_birth_date(checked(
+            &d.birth_date,
+            p(|p| &p.birth_date),
+            Normalise::Date,
+        ))
+        .with_birth_place(checked(
+            &d.birth_place,
+            p(|p| &p.birth_place),
+            Normalise::Verbatim,
+        ));
     let classes_provided = provided
         .map(|p| p.driving_licence_classes.as_slice())
         .unwrap_or_default();
@@ -404,24 +424,38 @@ fn driving_licence(
             class
         })
         .collect();
-    VerifiedDocument {
-        kind: DocumentKind::DriversLicence,
-        provider_type: "drivingLicence".to_string(),
-        number: checked(&d.number, p(|p| &p.number), Normalise::Verbatim),
-        authority: checked(&d.authority, p(|p| &p.authority), Normalise::Verbatim),
-        place_of_issue: Checked::absent(),
-        issued_on: checked(&d.date_issued, p(|p| &p.date_issued), Normalise::Date),
-        valid_until: checked(&d.date_of_expiry, p(|p| &p.date_of_expiry), Normalise::Date),
-        country: checked(
+    VerifiedDocument::default()
+        .with_kind(DocumentKind::DriversLicence)
+        .with_provider_type("drivingLicence".to_string())
+        .with_number(checked(&d.number, p(|p| &p.number), Normalise::Verbatim))
+        .with_authority(checked(
+            &d.authority,
+            p(|p| &p.authority),
+            Normalise::Verbatim,
+        ))
+        .with_place_of_issue(Checked::absent())
+        .with_issued_on(checked(
+            &d.date_issued,
+            p(|p| &p.date_issued),
+            Normalise::Date,
+        ))
+        .with_valid_until(checked(
+            &d.date_of_expiry,
+            p(|p| &p.date_of_expiry),
+            Normalise::Date,
+        ))
+        .with_country(checked(
             &d.country_of_document,
             p(|p| &p.country_of_document),
             Normalise::Country,
-        ),
-        chip_read: None,
-        licence_classes,
-        restrictions: checked(&d.restrictions, p(|p| &p.restrictions), Normalise::Verbatim),
-        holder: Some(Box::new(holder)),
-    }
+        ))
+        .with_licence_classes(licence_classes)
+        .with_restrictions(checked(
+            &d.restrictions,
+            p(|p| &p.restrictions),
+            Normalise::Verbatim,
+        ))
+        .with_holder(holder)
 }
 
 fn identity(
@@ -483,42 +517,45 @@ fn identity(
             .map(|d| checked(f(d), original, how))
             .unwrap_or_else(Checked::absent)
     };
-    let person = VerifiedPerson {
-        title: checked(
+    let person = VerifiedPerson::default()
+        .with_title(checked(
             contact.map(|c| &c.title).unwrap_or(&None),
             cp(|p| &p.title),
             Normalise::Verbatim,
-        ),
-        first_name: doc_or_contact(
+        ))
+        .with_first_name(doc_or_contact(
             document.map(|d| &d.first_name),
             contact.map(|c| &c.first_name),
             dp(|p| &p.first_name),
             cp(|p| &p.first_name),
-        ),
-        last_name: doc_or_contact(
+        ))
+        .with_last_name(doc_or_contact(
             document.map(|d| &d.last_name),
             contact.map(|c| &c.last_name),
             dp(|p| &p.last_name),
             cp(|p| &p.last_name),
-        ),
-        birth_name: doc_field(
+        ))
+        .with_birth_name(doc_field(
             |d| &d.birth_name,
             dp(|p| &p.birth_name),
             Normalise::Verbatim,
-        ),
-        birth_date: doc_field(|d| &d.birth_date, dp(|p| &p.birth_date), Normalise::Date),
-        birth_place: doc_field(
+        ))
+        .with_birth_date(doc_field(
+            |d| &d.birth_date,
+            dp(|p| &p.birth_date),
+            Normalise::Date,
+        ))
+        .with_birth_place(doc_field(
             |d| &d.birth_place,
             dp(|p| &p.birth_place),
             Normalise::Verbatim,
-        ),
-        nationality: doc_field(
+        ))
+        .with_nationality(doc_field(
             |d| &d.nationality,
             dp(|p| &p.nationality),
             Normalise::Country,
-        ),
-        gender: Checked::absent(),
-    };
+        ))
+        .with_gender(Checked::absent());
     // The user's postal address: the contact data's (collected or confirmed during the
     // identification), else the address printed on the document.
     let address = match (
@@ -537,58 +574,69 @@ fn identity(
     };
     let document = document.map(|d| {
         let doc_type = d.document_type();
-        VerifiedDocument {
-            kind: doc_type
-                .as_ref()
-                .map(document_kind)
-                .unwrap_or(DocumentKind::Unspecified),
-            provider_type: doc_type.map(|t| t.as_str().to_string()).unwrap_or_default(),
-            number: checked(&d.number, dp(|p| &p.number), Normalise::Verbatim),
-            authority: checked(&d.authority, dp(|p| &p.authority), Normalise::Verbatim),
-            place_of_issue: checked(
+        VerifiedDocument::default()
+            .with_kind(
+                doc_type
+                    .as_ref()
+                    .map(document_kind)
+                    .unwrap_or(DocumentKind::Unspecified),
+            )
+            .with_provider_type(doc_type.map(|t| t.as_str().to_string()).unwrap_or_default())
+            .with_number(checked(&d.number, dp(|p| &p.number), Normalise::Verbatim))
+            .with_authority(checked(
+                &d.authority,
+                dp(|p| &p.authority),
+                Normalise::Verbatim,
+            ))
+            .with_place_of_issue(checked(
                 &d.place_of_issue,
                 dp(|p| &p.place_of_issue),
                 Normalise::Verbatim,
-            ),
-            issued_on: checked(&d.date_issued, dp(|p| &p.date_issued), Normalise::Date),
-            valid_until: checked(
+            ))
+            .with_issued_on(checked(
+                &d.date_issued,
+                dp(|p| &p.date_issued),
+                Normalise::Date,
+            ))
+            .with_valid_until(checked(
                 &d.date_of_expiry,
                 dp(|p| &p.date_of_expiry),
                 Normalise::Date,
-            ),
-            country: checked(
+            ))
+            .with_country(checked(
                 &d.country_of_document,
                 dp(|p| &p.country_of_document),
                 Normalise::Country,
-            ),
-            ..Default::default()
-        }
+            ))
     });
-    let contact = VerifiedContact {
-        email: contact
-            .map(|c| checked(&c.email, cp(|p| &p.email), Normalise::Verbatim))
-            .unwrap_or_else(Checked::absent),
-        mobile_phone: contact
-            .map(|c| {
-                checked(
-                    &c.mobile_phone,
-                    cp(|p| &p.mobile_phone),
-                    Normalise::Verbatim,
-                )
-            })
-            .unwrap_or_else(Checked::absent),
-    };
+    let contact = VerifiedContact::default()
+        .with_email(
+            contact
+                .map(|c| checked(&c.email, cp(|p| &p.email), Normalise::Verbatim))
+                .unwrap_or_else(Checked::absent),
+        )
+        .with_mobile_phone(
+            contact
+                .map(|c| {
+                    checked(
+                        &c.mobile_phone,
+                        cp(|p| &p.mobile_phone),
+                        Normalise::Verbatim,
+                    )
+                })
+                .unwrap_or_else(Checked::absent),
+        );
     let secondary_documents = licence
         .map(|d| driving_licence(d, order.and_then(|o| o.driving_licence_provided.as_ref())))
         .into_iter()
         .collect();
-    Some(VerifiedIdentity {
-        person,
-        address,
-        document,
-        secondary_documents,
-        contact,
-    })
+    let mut identity = VerifiedIdentity::default()
+        .with_person(person)
+        .with_secondary_documents(secondary_documents)
+        .with_contact(contact);
+    identity.address = address;
+    identity.document = document;
+    Some(identity)
 }
 
 // ── Attempts ─────────────────────────────────────────────────────────────────────────────────
@@ -643,31 +691,31 @@ fn attempts(
                 words.trim_start_matches("?/").to_string()
             };
             let s = ident.identification_status.as_ref();
-            Attempt {
-                method: ident_method(ident.identification_method.as_ref()),
+            let mut attempt = Attempt::new(
+                ident_method(ident.identification_method.as_ref()),
                 status,
                 provider_status,
-                reasons: identification_reasons(ident),
-                started_at: s.and_then(|s| s.created_at()),
-                finished_at: s.and_then(|s| {
-                    s.identification_time_at().or_else(|| {
-                        matches!(
-                            s.status,
-                            Some(
-                                IdentStatus::Success
-                                    | IdentStatus::Declined
-                                    | IdentStatus::Cancelled
-                                    | IdentStatus::Incomplete
-                            )
+            )
+            .with_reasons(identification_reasons(ident))
+            .with_details(attempt_details(ident))
+            .with_raw(raw);
+            attempt.started_at = s.and_then(|s| s.created_at());
+            attempt.finished_at = s.and_then(|s| {
+                s.identification_time_at().or_else(|| {
+                    matches!(
+                        s.status,
+                        Some(
+                            IdentStatus::Success
+                                | IdentStatus::Declined
+                                | IdentStatus::Cancelled
+                                | IdentStatus::Incomplete
                         )
-                        .then(|| s.modified_at())
-                        .flatten()
-                    })
-                }),
-                raw,
-                id: None,
-                details: attempt_details(ident),
-            }
+                    )
+                    .then(|| s.modified_at())
+                    .flatten()
+                })
+            });
+            attempt
         })
         .collect()
 }
@@ -847,16 +895,14 @@ pub fn artifact(record: &RecordResult, case_id: &str, client_id: &str) -> Artifa
             }
         }
     };
-    Artifact {
-        kind: artifact_kind(record.record_type.as_ref()),
-        name: record
-            .file_name
-            .clone()
-            .or_else(|| record.record_id.clone())
-            .unwrap_or_default(),
-        mime_type: record.mime_type.clone(),
-        source,
-    }
+    let name = record
+        .file_name
+        .clone()
+        .or_else(|| record.record_id.clone())
+        .unwrap_or_default();
+    let mut artifact = Artifact::new(artifact_kind(record.record_type.as_ref()), name, source);
+    artifact.mime_type = record.mime_type.clone();
+    artifact
 }
 
 /// Finds the record an artifact names in a case fetched with binary data, and decodes it.

@@ -328,26 +328,22 @@ impl KycProvider for PostidentProvider {
             ("android", &created.android_start),
         ] {
             if let Some(scheme) = start.as_ref().and_then(|s| s.case_url_scheme.clone()) {
-                app_links.push(AppLink {
-                    platform: platform.to_string(),
-                    url_or_scheme: scheme,
-                    package: start.as_ref().and_then(|s| s.package_name.clone()),
-                });
+                let mut link = AppLink::new(platform, scheme);
+                link.package = start.as_ref().and_then(|s| s.package_name.clone());
+                app_links.push(link);
             }
         }
-        Ok(CaseHandle {
-            case_ref: CaseRef::new(
-                Provider::Postident,
-                Some(case_id),
-                Some(new_case.reference.clone()),
-            ),
-            user_url,
-            app_links,
-            expires_at: created
-                .valid_until
-                .as_deref()
-                .and_then(crate::wire::parse_timestamp),
-        })
+        let case_ref = CaseRef::new(
+            Provider::Postident,
+            Some(case_id),
+            Some(new_case.reference.clone()),
+        );
+        let mut handle = CaseHandle::new(case_ref, user_url).with_app_links(app_links);
+        handle.expires_at = created
+            .valid_until
+            .as_deref()
+            .and_then(crate::wire::parse_timestamp);
+        Ok(handle)
     }
 
     async fn get_case(&self, case: &CaseRef) -> kyc_core::Result<Case> {
@@ -406,7 +402,7 @@ impl KycProvider for PostidentProvider {
             partial |= cases.len() > max as usize;
             cases.truncate(max as usize);
         }
-        Ok(CaseList { cases, partial })
+        Ok(CaseList::new(cases, partial))
     }
 
     async fn archive_cases(&self, cases: &[CaseRef]) -> kyc_core::Result<ArchiveOutcome> {

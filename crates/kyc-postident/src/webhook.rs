@@ -78,14 +78,10 @@ pub fn verify(auth: &WebhookAuth, request: &WebhookRequest) -> kyc_core::Result<
 /// earlier and stored). Does no I/O.
 pub fn parse_notice(body: &Bytes) -> kyc_core::Result<WebhookNotice> {
     let body = parse_body(body)?;
-    Ok(WebhookNotice {
-        provider: Provider::Postident,
-        case_ref: CaseRef::new(
-            Provider::Postident,
-            body.case_id,
-            body.reference_id.filter(|r| !r.trim().is_empty()),
-        ),
-        event: WebhookEvent::StatusChanged,
-        case: None,
-    })
+    let case_ref = CaseRef::new(
+        Provider::Postident,
+        body.case_id,
+        body.reference_id.filter(|r| !r.trim().is_empty()),
+    );
+    Ok(WebhookNotice::new(case_ref, WebhookEvent::StatusChanged))
 }

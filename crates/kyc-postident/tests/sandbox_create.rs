@@ -15,11 +15,10 @@ async fn create_returns_the_user_url_app_links_and_expiry() {
     let mut new_case = common::new_case("create-1");
     new_case.language = Some(Language::English);
     new_case.webhook_url = Some("https://client.example/postident/hook".parse().unwrap());
-    new_case.callbacks.success = Some(kyc_core::new_case::CallbackUrl {
-        web: Some("https://client.example/ok".parse().unwrap()),
-        ios: Some("clientapp://ok".into()),
-        android: None,
-    });
+    new_case.callbacks.success = Some(
+        kyc_core::new_case::CallbackUrl::web("https://client.example/ok".parse().unwrap())
+            .with_ios("clientapp://ok"),
+    );
     let handle = postident.create_case(&new_case).await.unwrap();
     assert_eq!(handle.case_ref.provider, Provider::Postident);
     assert_eq!(handle.case_ref.reference.as_deref(), Some("create-1"));
@@ -218,15 +217,15 @@ async fn a_driving_licence_goes_to_driving_licence_provided() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
     let mut new_case = common::new_case("licence-1");
-    new_case.document = Some(kyc_core::new_case::DocumentInput {
-        kind: Some(kyc_core::DocumentKind::DriversLicence),
-        number: Some("B072RRE2I55".into()),
-        authority: Some("Stadt Bonn".into()),
-        place_of_issue: None,
-        issued_on: chrono::NaiveDate::from_ymd_opt(1997, 3, 2),
-        expires_on: chrono::NaiveDate::from_ymd_opt(2033, 1, 18),
-        country: Some(kyc_core::Country::GERMANY),
-    });
+    new_case.document = Some(
+        kyc_core::new_case::DocumentInput::default()
+            .with_kind(kyc_core::DocumentKind::DriversLicence)
+            .with_number("B072RRE2I55")
+            .with_authority("Stadt Bonn")
+            .with_issued_on(chrono::NaiveDate::from_ymd_opt(1997, 3, 2).unwrap())
+            .with_expires_on(chrono::NaiveDate::from_ymd_opt(2033, 1, 18).unwrap())
+            .with_country(kyc_core::Country::GERMANY),
+    );
     let handle = postident.create_case(&new_case).await.unwrap();
     let echoed = sandbox
         .postident()

@@ -218,17 +218,11 @@ async fn neutral_max_results_smaller_than_the_matches_is_a_partial_list() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
     let closed = closed_cases(&sandbox, &postident, 4).await;
-    let two = CaseFilter {
-        max_results: Some(2),
-        ..CaseFilter::default()
-    };
+    let two = CaseFilter::default().with_max_results(2);
     let list = postident.list_cases(&two).await.unwrap();
     assert_eq!(list.cases.len(), 2);
     assert!(list.partial, "4 cases match, 2 were returned");
-    let four = CaseFilter {
-        max_results: Some(4),
-        ..CaseFilter::default()
-    };
+    let four = CaseFilter::default().with_max_results(4);
     let list = postident.list_cases(&four).await.unwrap();
     assert_eq!(list.cases.len(), closed.len());
     assert!(!list.partial, "every matching case was returned");
@@ -410,18 +404,13 @@ async fn the_neutral_filter_maps_to_postident_flags() {
             },
         )
         .unwrap();
-    let retryable = CaseFilter {
-        retryable: true,
-        finished: false,
-        ..Default::default()
-    };
+    let retryable = CaseFilter::default()
+        .with_retryable(true)
+        .with_finished(false);
     let list = postident.list_cases(&retryable).await.unwrap();
     assert_eq!(ids(&list), set(&[&running]));
     assert_eq!(list.cases[0].status, CaseStatus::Retryable);
-    let limited = CaseFilter {
-        max_results: Some(1),
-        ..CaseFilter::everything()
-    };
+    let limited = CaseFilter::everything().with_max_results(1);
     assert_eq!(postident.list_cases(&limited).await.unwrap().cases.len(), 1);
 }
 

@@ -134,11 +134,11 @@ async fn a_driving_licence_and_the_postal_check_come_through() {
     .await;
     let postident = common::provider(&sandbox);
     let mut new_case = common::new_case("d-licence");
-    new_case.document = Some(kyc_core::new_case::DocumentInput {
-        kind: Some(DocumentKind::DriversLicence),
-        number: Some("B072RRE2I55".into()),
-        ..Default::default()
-    });
+    new_case.document = Some(
+        kyc_core::new_case::DocumentInput::default()
+            .with_kind(DocumentKind::DriversLicence)
+            .with_number("B072RRE2I55"),
+    );
     let h = postident.create_case(&new_case).await.unwrap();
     sandbox
         .postident()

@@ -14,8 +14,8 @@
 
 use kyc::webhook::basic_auth_header;
 use kyc::{
-    AddressInput, Case, CaseFilter, CaseHandle, CaseRef, Country, KycProvider, NewCase,
-    WebhookReceiver,
+    AddressInput, Case, CaseFilter, CaseHandle, CaseRef, ContactInput, Country, KycProvider,
+    NewCase, PersonInput, WebhookReceiver,
 };
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::io::Write;
@@ -63,24 +63,27 @@ impl Captured {
 }
 
 fn new_case(reference: &str, webhook_url: &url::Url) -> NewCase {
-    let mut c = NewCase::new(reference);
-    c.person.first_name = Some(FIRST_NAME.into());
-    c.person.last_name = Some(LAST_NAME.into());
-    c.person.birth_date = chrono::NaiveDate::from_ymd_opt(1971, 3, 29);
-    c.person.birth_place = Some(BIRTH_PLACE.into());
-    c.person.nationality = Some(Country::GERMANY);
-    c.address = Some(AddressInput {
-        street: Some(STREET.into()),
-        street_number: Some("17".into()),
-        postal_code: Some(POSTAL_CODE.into()),
-        city: Some(CITY.into()),
-        country: Some(Country::GERMANY),
-        ..Default::default()
-    });
-    c.contact.email = Some(EMAIL.into());
-    c.contact.mobile_phone = Some(PHONE.into());
-    c.webhook_url = Some(webhook_url.clone());
-    c
+    NewCase::new(reference)
+        .with_person(
+            PersonInput::new(FIRST_NAME, LAST_NAME)
+                .with_birth_date(chrono::NaiveDate::from_ymd_opt(1971, 3, 29).unwrap())
+                .with_birth_place(BIRTH_PLACE)
+                .with_nationality(Country::GERMANY),
+        )
+        .with_address(
+            AddressInput::default()
+                .with_street(STREET)
+                .with_street_number("17")
+                .with_postal_code(POSTAL_CODE)
+                .with_city(CITY)
+                .with_country(Country::GERMANY),
+        )
+        .with_contact(
+            ContactInput::default()
+                .with_email(EMAIL)
+                .with_mobile_phone(PHONE),
+        )
+        .with_webhook_url(webhook_url.clone())
 }
 
 struct Hooks {

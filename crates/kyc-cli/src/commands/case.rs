@@ -170,14 +170,12 @@ pub async fn run(command: CaseCommand) -> CliResult {
         }
         CaseCommand::List(a) => {
             let provider = super::connect(&a.common.config)?;
-            let filter = CaseFilter {
-                unfinished: a.unfinished,
-                retryable: a.retryable,
-                finished: !a.no_finished,
-                archived: a.archived,
-                max_results: a.max_results,
-                ..CaseFilter::default()
-            };
+            let mut filter = CaseFilter::default()
+                .with_unfinished(a.unfinished)
+                .with_retryable(a.retryable)
+                .with_finished(!a.no_finished)
+                .with_archived(a.archived);
+            filter.max_results = a.max_results;
             if a.archived && provider.provider() == Provider::IdNow {
                 eprintln!(
                     "note: IDnow's API lists no archived idents, so none are included; look one \

@@ -27,37 +27,36 @@ pub const PERSONAL_DATA: &[&str] = &[
 ];
 
 pub fn new_case() -> NewCase {
-    let mut c = NewCase::new("order-4711");
-    c.person = PersonInput {
-        title: Some("Dr.".into()),
-        first_name: Some("Erika".into()),
-        last_name: Some("Mustermann".into()),
-        birth_name: Some("Gabler".into()),
-        birth_date: Some(NaiveDate::from_ymd_opt(1964, 8, 12).unwrap()),
-        birth_place: Some("Berlin-Spandau".into()),
-        nationality: Some(Country::GERMANY),
-        gender: Some(Gender::Female),
-    };
-    c.address = Some(AddressInput {
-        street: Some("Heidestrasse".into()),
-        street_number: Some("17".into()),
-        appendix: None,
-        postal_code: Some("51147".into()),
-        city: Some("Koeln".into()),
-        country: Some(Country::GERMANY),
-    });
-    c.contact = ContactInput {
-        email: Some("erika@example.org".into()),
-        mobile_phone: Some("+491701234567".into()),
-    };
-    c.document = Some(DocumentInput {
-        kind: Some(DocumentKind::IdCard),
-        number: Some("T22000129".into()),
-        authority: Some("Stadt Koeln".into()),
-        ..Default::default()
-    });
-    c.custom_fields = vec!["loyalty-42".into()];
-    c
+    NewCase::new("order-4711")
+        .with_person(
+            PersonInput::new("Erika", "Mustermann")
+                .with_title("Dr.")
+                .with_birth_name("Gabler")
+                .with_birth_date(NaiveDate::from_ymd_opt(1964, 8, 12).unwrap())
+                .with_birth_place("Berlin-Spandau")
+                .with_nationality(Country::GERMANY)
+                .with_gender(Gender::Female),
+        )
+        .with_address(
+            AddressInput::default()
+                .with_street("Heidestrasse")
+                .with_street_number("17")
+                .with_postal_code("51147")
+                .with_city("Koeln")
+                .with_country(Country::GERMANY),
+        )
+        .with_contact(
+            ContactInput::default()
+                .with_email("erika@example.org")
+                .with_mobile_phone("+491701234567"),
+        )
+        .with_document(
+            DocumentInput::default()
+                .with_kind(DocumentKind::IdCard)
+                .with_number("T22000129")
+                .with_authority("Stadt Koeln"),
+        )
+        .with_custom_field("loyalty-42")
 }
 
 fn checked(v: &str, check: FieldCheck) -> Checked {
@@ -65,67 +64,58 @@ fn checked(v: &str, check: FieldCheck) -> Checked {
 }
 
 pub fn identity() -> VerifiedIdentity {
-    VerifiedIdentity {
-        person: VerifiedPerson {
-            title: Checked::absent(),
-            first_name: checked("Erika", FieldCheck::Match),
-            last_name: Checked {
-                value: Some("Mustermann".into()),
-                check: FieldCheck::Changed,
-                original: Some("Gabler".into()),
-                ..Default::default()
-            },
-            birth_name: Checked::absent(),
-            birth_date: checked("1964-08-12", FieldCheck::Match),
-            birth_place: checked("Berlin-Spandau", FieldCheck::New),
-            nationality: checked("DEU", FieldCheck::New),
-            gender: Checked::absent(),
-        },
-        address: Some(VerifiedAddress {
-            street: checked("Heidestrasse", FieldCheck::Match),
-            street_number: checked("17", FieldCheck::Match),
-            appendix: Checked::absent(),
-            postal_code: checked("51147", FieldCheck::Match),
-            city: checked("Koeln", FieldCheck::Match),
-            country: checked("DEU", FieldCheck::Match),
-            postal_check: Some({
-                let mut check = PostalCheck::default();
-                check.undeliverable = Some(false);
-                check.redirected_domestic = Some(true);
-                check
-            }),
-        }),
-        document: Some(VerifiedDocument {
-            kind: DocumentKind::IdCard,
-            provider_type: "IDCARD".into(),
-            number: checked("T22000129", FieldCheck::New),
-            authority: checked("Stadt Koeln", FieldCheck::New),
-            chip_read: Some(true),
-            ..Default::default()
-        }),
-        secondary_documents: vec![VerifiedDocument {
-            kind: DocumentKind::DriversLicence,
-            provider_type: "DRIVERS_LICENSE".into(),
-            number: checked("B072RRE2I55", FieldCheck::New),
-            licence_classes: vec![{
+    VerifiedIdentity::default()
+        .with_person(
+            VerifiedPerson::default()
+                .with_first_name(checked("Erika", FieldCheck::Match))
+                .with_last_name(checked("Mustermann", FieldCheck::Changed).with_original("Gabler"))
+                .with_birth_date(checked("1964-08-12", FieldCheck::Match))
+                .with_birth_place(checked("Berlin-Spandau", FieldCheck::New))
+                .with_nationality(checked("DEU", FieldCheck::New)),
+        )
+        .with_address(
+            VerifiedAddress::default()
+                .with_street(checked("Heidestrasse", FieldCheck::Match))
+                .with_street_number(checked("17", FieldCheck::Match))
+                .with_postal_code(checked("51147", FieldCheck::Match))
+                .with_city(checked("Koeln", FieldCheck::Match))
+                .with_country(checked("DEU", FieldCheck::Match))
+                .with_postal_check({
+                    let mut check = PostalCheck::default();
+                    check.undeliverable = Some(false);
+                    check.redirected_domestic = Some(true);
+                    check
+                }),
+        )
+        .with_document(
+            VerifiedDocument::default()
+                .with_kind(DocumentKind::IdCard)
+                .with_provider_type("IDCARD")
+                .with_number(checked("T22000129", FieldCheck::New))
+                .with_authority(checked("Stadt Koeln", FieldCheck::New))
+                .with_chip_read(true),
+        )
+        .with_secondary_documents(vec![VerifiedDocument::default()
+            .with_kind(DocumentKind::DriversLicence)
+            .with_provider_type("DRIVERS_LICENSE")
+            .with_number(checked("B072RRE2I55", FieldCheck::New))
+            .with_licence_classes(vec![{
                 let mut class = LicenceClass::default();
                 class.class = checked("B", FieldCheck::New);
                 class.valid_from = checked("1997-03-02", FieldCheck::New);
                 class.valid_from_readout = Some("DATE".into());
                 class
-            }],
-            holder: Some(Box::new(VerifiedPerson {
-                first_name: checked("Erika", FieldCheck::Match),
-                last_name: checked("Mustermann", FieldCheck::Match),
-                ..Default::default()
-            })),
-            ..Default::default()
-        }],
-        contact: VerifiedContact {
-            email: checked("erika@example.org", FieldCheck::Match),
-            mobile_phone: checked("+491701234567", FieldCheck::Match),
-        },
-    }
+            }])
+            .with_holder(
+                VerifiedPerson::default()
+                    .with_first_name(checked("Erika", FieldCheck::Match))
+                    .with_last_name(checked("Mustermann", FieldCheck::Match)),
+            )])
+        .with_contact(
+            VerifiedContact::default()
+                .with_email(checked("erika@example.org", FieldCheck::Match))
+                .with_mobile_phone(checked("+491701234567", FieldCheck::Match)),
+        )
 }
 
 pub fn case() -> Case {
@@ -185,14 +175,14 @@ pub fn case() -> Case {
         accounting.product = Some("Postident Video".into());
         accounting
     });
-    c.artifacts = vec![Artifact {
-        kind: ArtifactKind::Selfie,
-        name: "TST-ABCDE_userface.jpg".into(),
-        mime_type: Some("image/jpeg".into()),
-        source: ArtifactSource::Inline {
+    c.artifacts = vec![Artifact::new(
+        ArtifactKind::Selfie,
+        "TST-ABCDE_userface.jpg",
+        ArtifactSource::Inline {
             data: bytes::Bytes::from_static(b"\xff\xd8\xff\xe0 not really a face"),
         },
-    }];
+    )
+    .with_mime_type("image/jpeg")];
     c.custom_fields
         .insert("custom1".into(), "loyalty-42".into());
     c.created_at = Some(DateTime::parse_from_rfc3339("2024-01-02T10:00:00+01:00").unwrap());

@@ -82,14 +82,14 @@ pub fn new_case(reference: &str) -> NewCase {
     c.person.nationality = Some(Country::GERMANY);
     c.contact.email = Some("erika@example.org".into());
     c.contact.mobile_phone = Some("+4915112345678".into());
-    c.address = Some(kyc_core::new_case::AddressInput {
-        street: Some("Heidestr.".into()),
-        street_number: Some("17".into()),
-        appendix: None,
-        postal_code: Some("51147".into()),
-        city: Some("Köln".into()),
-        country: Some(Country::GERMANY),
-    });
+    c.address = Some(
+        kyc_core::new_case::AddressInput::default()
+            .with_street("Heidestr.")
+            .with_street_number("17")
+            .with_postal_code("51147")
+            .with_city("Köln")
+            .with_country(Country::GERMANY),
+    );
     c.custom_fields = vec!["order-4711".into(), "campaign A".into()];
     c
 }
