@@ -392,30 +392,44 @@ impl Journal {
     /// once, with a fresh count of tries. Returns how many.
     pub async fn replay(&self, ids: &[i64]) -> Result<u64> {
         let now = crate::store::now_micros();
+        let ids: Vec<i64> = if ids.is_empty() {
+            sqlx::query_scalar("SELECT id FROM kyc_notices WHERE state = 'parked' ORDER BY id")
+                .fetch_all(&self.inner.pool)
+                .await
+                .map_err(JournalError::db("list parked notices"))?
+        } else {
+            ids.to_vec()
+        };
         let mut total = 0;
-        if ids.is_empty() {
-            total = sqlx::query(
+        // One at a time, oldest first: two parked notices with the same body for the same case
+        // (a redelivery parked beside its twin) may not both wait (the dedupe index); the later
+        // one is settled as a duplicate of the one that waits, whose resolution covers it.
+        for id in ids {
+            let revived = sqlx::query(
                 "UPDATE kyc_notices SET state = 'retry', tries = 0, next_attempt_at = $1 \
-                 WHERE state = 'parked'",
+                 WHERE state = 'parked' AND id = $2 AND NOT EXISTS (\
+                   SELECT 1 FROM kyc_notices w WHERE w.case_row = kyc_notices.case_row \
+                   AND w.body_sha256 = kyc_notices.body_sha256 \
+                   AND w.state IN ('pending', 'retry'))",
             )
             .bind(now)
+            .bind(id)
             .execute(&self.inner.pool)
             .await
-            .map_err(JournalError::db("replay notices"))?
+            .map_err(JournalError::db("replay notice"))?
             .rows_affected();
-        } else {
-            for id in ids {
-                total += sqlx::query(
-                    "UPDATE kyc_notices SET state = 'retry', tries = 0, next_attempt_at = $1 \
-                     WHERE state = 'parked' AND id = $2",
+            if revived == 0 {
+                sqlx::query(
+                    "UPDATE kyc_notices SET state = 'done', \
+                     last_error = 'replayed: the same body for this case is already waiting' \
+                     WHERE state = 'parked' AND id = $1",
                 )
-                .bind(now)
-                .bind(*id)
+                .bind(id)
                 .execute(&self.inner.pool)
                 .await
-                .map_err(JournalError::db("replay notice"))?
-                .rows_affected();
+                .map_err(JournalError::db("settle a duplicate parked notice"))?;
             }
+            total += revived;
         }
         self.inner.appended.notify_waiters();
         Ok(total)
