@@ -2,7 +2,7 @@
 //! `case list` in a pipe and in a terminal, logs, errors that say what to do, exit codes,
 //! truthful fields, the sandbox's options. Each test asserts on stdout, stderr and the exit code.
 
-mod support;
+use crate::support;
 
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::path::{Path, PathBuf};

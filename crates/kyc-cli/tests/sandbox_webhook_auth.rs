@@ -2,7 +2,7 @@
 //! HTTP Basic auth, the password read from an environment variable (never the command line).
 //! The binary runs as a person would run it; a small axum server is the webhook receiver.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};

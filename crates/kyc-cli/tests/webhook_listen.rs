@@ -2,7 +2,7 @@
 //! forged by a request body, and with `--resolve` a flood of duplicate notices against a slow
 //! provider keeps the provider connections bounded and the reads few.
 
-mod support;
+use crate::support;
 
 use futures::StreamExt;
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};

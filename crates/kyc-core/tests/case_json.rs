@@ -1,6 +1,6 @@
 //! The JSON form of `Case` is stable, snake_case, documented, and round-trips.
 
-mod common;
+use crate::common;
 use kyc_core::{Case, CaseStatus};
 
 #[test]

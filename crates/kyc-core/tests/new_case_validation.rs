@@ -1,6 +1,6 @@
 //! Each provider's documented input rules are checked before anything is sent.
 
-mod common;
+use crate::common;
 use kyc_core::{CallbackUrl, Country, ErrorKind, Language, Provider};
 
 fn fields(err: &kyc_core::Error) -> Vec<String> {

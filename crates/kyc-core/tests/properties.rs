@@ -1,7 +1,5 @@
 //! Property tests: country codes round-trip, `Case` JSON round-trips, parsing never panics.
 
-mod common;
-
 use kyc_core::*;
 use proptest::prelude::*;
 

@@ -1,6 +1,6 @@
 //! `Debug` output of every value holding personal data must not show any of it.
 
-mod common;
+use crate::common;
 use common::*;
 
 fn assert_no_personal_data(what: &str, debug: &str) {

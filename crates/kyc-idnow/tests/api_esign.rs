@@ -2,7 +2,7 @@
 //! for a company without eSign), uploads with the PDF/25-documents/50-MB checks made before
 //! sending, the ident's documents, and the signed document (400 before signing).
 
-mod common;
+use crate::common;
 
 use bytes::Bytes;
 use kyc_core::ErrorKind;

@@ -1,7 +1,7 @@
 //! Result files against the sandbox: PDF, XML (parsed into the ident types), ZIP in memory and
 //! streamed to disk, artifacts from the ZIP, the XML signature, and the system check.
 
-mod common;
+use crate::common;
 
 use kyc_core::{ArtifactKind, ErrorKind};
 use kyc_idnow::artifacts::{artifacts_from_zip, extract_zip_to_dir, verify_result_archive};

@@ -2,7 +2,7 @@
 //! state, delete, archive, copy, binding key, and the error paths (400, 401, 404, 409, 5xx,
 //! malformed body, dropped connection).
 
-mod common;
+use crate::common;
 
 use kyc_core::ErrorKind;
 use kyc_idnow::wire::{CopyIdentRequest, CreateIdentRequest, IdentResult};

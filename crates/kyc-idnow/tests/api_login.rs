@@ -1,7 +1,7 @@
 //! Login and the token cache against the sandbox: one login reused, one re-login on an expired
 //! token however many tasks hit it, clear errors for bad credentials and server failures.
 
-mod common;
+use crate::common;
 
 use kyc_core::ErrorKind;
 use kyc_idnow::wire::CreateIdentRequest;

@@ -2,7 +2,7 @@
 //! went when it got no answer, input that did not come from IDnow described as such, rules in
 //! plain words, and a hint where the cause is common.
 
-mod common;
+use crate::common;
 
 use kyc_core::ErrorKind;
 use kyc_idnow::wire::{CreateIdentRequest, DocumentDefinition};

@@ -2,7 +2,7 @@
 //! before the user starts), the test robot's three scenarios, list, archive, artifacts, and
 //! webhooks received on a local listener, verified, resolved, and superseded by a re-review.
 
-mod common;
+use crate::common;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;

@@ -1,7 +1,7 @@
 //! `PATCH .../cases/archive` against the sandbox over HTTP: closed cases only, splitting above
 //! 10,000 ids, and POSTIDENT's 400 when a request holds more than it accepts.
 
-mod common;
+use crate::common;
 
 use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider};
 use kyc_postident::client::ARCHIVE_BATCH_LIMIT;

@@ -2,7 +2,7 @@
 //! `includeResultPdf`/`includeBinaryData`, encryption, and every error path (404, 5xx with
 //! retries, malformed JSON, empty and truncated bodies, wrong key, plain body, wrong key hash).
 
-mod common;
+use crate::common;
 
 use kyc_core::{ArtifactKind, ArtifactSource, CaseRef, CaseStatus, ErrorKind, KycProvider};
 use kyc_postident::crypto::PrivateKey;

@@ -1,7 +1,7 @@
 //! `POST .../cases` against the sandbox over HTTP: the handle, every request field, and the
 //! error paths (invalid input before sending, 401, 409, 5xx without a blind retry).
 
-mod common;
+use crate::common;
 
 use kyc_core::{ErrorKind, KycProvider, Language, Provider};
 use kyc_postident::wire::{CreateCaseRequest, DocumentType};

@@ -2,7 +2,7 @@
 //! explanation is kept, the status is said once, the common causes read differently and carry
 //! a hint, and a create that got no answer says whether a case may exist and how to find it.
 
-mod common;
+use crate::common;
 
 use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider, Secret};
 use kyc_postident::{Encryption, PostidentProvider};

@@ -2,7 +2,7 @@
 //! and closed dates with offsets, maxResults), the four list paths, `X-PARTIAL-DELIVERY`, the
 //! archiving walk, and the neutral `list_cases`.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration as ChronoDuration, FixedOffset, Utc};
 use kyc_core::{CaseFilter, CaseStatus, ErrorKind, KycProvider};

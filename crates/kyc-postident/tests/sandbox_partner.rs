@@ -3,7 +3,7 @@
 //! data only (status, reasons, attempts; never identity or files), and says clearly that
 //! archiving and file downloads are the client's.
 
-mod common;
+use crate::common;
 
 use kyc_core::webhook::WebhookAuth;
 use kyc_core::{CaseFilter, CaseStatus, ErrorKind, KycProvider, Secret};

@@ -3,7 +3,7 @@
 //! reported by one section only (item 12); and subStatus 12 when the case URL was started too
 //! often (item 8).
 
-mod common;
+use crate::common;
 
 use kyc_core::{CaseStatus, DocumentKind, FieldCheck, KycProvider, NewCase, ReasonCategory};
 use kyc_sandbox::postident::IdentStatus;

@@ -1,7 +1,7 @@
 //! Webhooks from the sandbox to a small local receiver over HTTP: verified (Basic auth, source
 //! address), answered 200 at once, resolved afterwards into the current case.
 
-mod common;
+use crate::common;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};

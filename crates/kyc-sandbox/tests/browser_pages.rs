@@ -7,7 +7,7 @@
 //! Without them each test prints "browser tests skipped: ..." to stderr and returns, except when
 //! `CI` is set: then a missing browser fails the test.
 
-mod browser_support;
+use crate::browser_support;
 
 use browser_support::Browser;
 use kyc_sandbox::{Sandbox, SandboxOptions};

@@ -1,6 +1,6 @@
 //! IDnow sandbox: company login, login token idle expiry and the documented 401 bodies.
 
-mod idnow_common;
+use crate::idnow_common;
 
 use std::time::Duration;
 

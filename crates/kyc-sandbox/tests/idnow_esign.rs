@@ -1,7 +1,7 @@
 //! IDnow sandbox: QES/eSign document definitions, uploads, document views and the signed
 //! document, with the documented 400/404/412 answers.
 
-mod idnow_common;
+use crate::idnow_common;
 
 use idnow_common::*;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};

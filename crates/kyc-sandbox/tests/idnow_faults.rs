@@ -1,7 +1,7 @@
 //! IDnow sandbox: fault injection for the next N API responses (5xx, 429 with Retry-After,
 //! delay, dropped connection, truncated body, malformed JSON, empty body).
 
-mod idnow_common;
+use crate::idnow_common;
 
 use std::time::Duration;
 

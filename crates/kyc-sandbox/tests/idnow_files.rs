@@ -1,7 +1,7 @@
 //! IDnow sandbox: the result PDF, XML and ZIP downloads with real files named as `attachments`
 //! says, and the XML signature that verifies with the sandbox's public key.
 
-mod idnow_common;
+use crate::idnow_common;
 
 use std::io::Read;
 

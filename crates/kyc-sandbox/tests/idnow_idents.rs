@@ -1,7 +1,7 @@
 //! IDnow sandbox: create/update, get, list filters, delete, archive, copy, binding key and the
 //! health check, each with its documented status codes and error bodies.
 
-mod idnow_common;
+use crate::idnow_common;
 
 use idnow_common::*;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};

@@ -1,7 +1,7 @@
 //! IDnow sandbox: the user page at the documented user URLs, and its forms that drive the
 //! ident through the control API.
 
-mod idnow_common;
+use crate::idnow_common;
 
 use idnow_common::*;
 use kyc_sandbox::idnow::DEFAULT_COMPANY;

@@ -1,7 +1,7 @@
 //! IDnow sandbox: the test robot, the control API's results and re-reviews, and webhook
 //! delivery (types, bodies, Basic auth, retry schedule, outdated retries dropped).
 
-mod idnow_common;
+use crate::idnow_common;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! the case URL counts (a new identification, a resume after `incomplete`, `started` again); one
 //! start beyond the account's limit declines the identification with 12 and closes the case.
 
-mod postident_support;
+use crate::postident_support;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! POSTIDENT sandbox, single-case endpoints over real HTTP: Basic auth, create with validation
 //! and duplicate referenceId, get (primary / full / status), result PDF and binary data.
 
-mod postident_support;
+use crate::postident_support;
 
 use base64::Engine as _;
 use kyc_sandbox::postident::{PostidentAccount, PostidentOptions};

@@ -2,7 +2,7 @@
 //! password, compact JWE (RSA-OAEP-256) decrypted here with josekit, configurable `enc`,
 //! plain answers when allowed, refusal when encryption is required.
 
-mod postident_support;
+use crate::postident_support;
 
 use kyc_sandbox::postident::PostidentOptions;
 use postident_support::*;

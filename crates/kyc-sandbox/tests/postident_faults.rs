@@ -2,7 +2,7 @@
 //! as asked (5xx, 429, delay, connection reset, truncated body, malformed JSON, truncated JWE,
 //! empty body), then the API answers normally again.
 
-mod postident_support;
+use crate::postident_support;
 
 use std::time::{Duration, Instant};
 

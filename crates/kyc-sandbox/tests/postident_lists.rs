@@ -1,7 +1,7 @@
 //! POSTIDENT sandbox, list endpoints and archiving over real HTTP: status filters, date filters
 //! with offsets, maxResults, the 1,000-case page with X-PARTIAL-DELIVERY, archive rules.
 
-mod postident_support;
+use crate::postident_support;
 
 use kyc_sandbox::postident::{Method, Outcome, PostidentOptions};
 use postident_support::*;

@@ -4,7 +4,7 @@
 //! client reads everything as usual; a partner's case is invoiced under its own accounting
 //! number.
 
-mod postident_support;
+use crate::postident_support;
 
 use std::time::Duration;
 

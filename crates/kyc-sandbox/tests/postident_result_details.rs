@@ -3,7 +3,7 @@
 //! video service centre, agents, reviews and TAN channel by regulatory class, the optional postal
 //! address check, and the driving licence with the classes and restrictions provided.
 
-mod postident_support;
+use crate::postident_support;
 
 use kyc_sandbox::postident::{PostidentOptions, RegulatoryClass};
 use postident_support::*;

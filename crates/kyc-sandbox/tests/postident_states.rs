@@ -2,7 +2,7 @@
 //! methods (section 4 tables), refusals of undocumented codes, cancellations, several
 //! identifications, expiry (subStatus 12), photo record validation, changed data.
 
-mod postident_support;
+use crate::postident_support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! configured method with plain HTML forms for the documented outcomes; submitting a form as a
 //! browser would moves the case.
 
-mod postident_support;
+use crate::postident_support;
 
 use kyc_sandbox::postident::{Method, PostidentOptions};
 use postident_support::*;

@@ -3,7 +3,7 @@
 //! be tried), a webhook pointing into the control API is refused (no delivery loops), and
 //! removing a case's webhook stops the deliveries not made yet.
 
-mod postident_support;
+use crate::postident_support;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! status change, optional Basic auth, the documented retry schedule (immediately, +900 s,
 //! +3,600 s) on a scaled clock, the 2-second answer limit, the delivery log.
 
-mod postident_support;
+use crate::postident_support;
 
 use std::time::Duration;
 

@@ -1,0 +1,12 @@
+//! The command line's integration tests, one file per subject, built as one test
+//! binary: one link and one process instead of one per file (CI's disk and time).
+//! Tests that capture process-wide state (logs, metrics) are targets of their own in
+//! Cargo.toml.
+
+mod support;
+
+mod cli;
+mod first_hour;
+mod journal;
+mod sandbox_webhook_auth;
+mod webhook_listen;

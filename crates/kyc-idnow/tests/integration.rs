@@ -1,0 +1,19 @@
+//! The IDnow adapter's integration tests, one file per subject, built as one test
+//! binary: one link and one process instead of one per file (CI's disk and time).
+//! Tests that capture process-wide state (logs, metrics) are targets of their own in
+//! Cargo.toml.
+
+mod common;
+
+mod api_esign;
+mod api_files;
+mod api_idents;
+mod api_login;
+mod artifacts;
+mod errors;
+mod mapping;
+mod provider;
+mod robustness;
+mod status_mapping;
+mod webhooks;
+mod wire_fixtures;
