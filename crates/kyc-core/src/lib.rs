@@ -40,6 +40,8 @@ pub mod status;
 pub mod telemetry;
 pub mod validation;
 pub mod webhook;
+#[cfg(feature = "axum")]
+pub mod webhook_endpoint;
 pub mod wire;
 
 mod setters;

@@ -284,9 +284,19 @@ impl Journal {
 fn normalise_url(url: &str) -> Result<(Backend, String)> {
     let url = url.trim();
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if !cfg!(feature = "postgres") {
+            return Err(JournalError::Url(
+                "postgres:// needs the `postgres` feature of kyc-journal (`journal-postgres` of kyc), which this build leaves out".to_string(),
+            ));
+        }
         return Ok((Backend::Postgres, url.to_string()));
     }
     if let Some(rest) = url.strip_prefix("sqlite:") {
+        if !cfg!(feature = "sqlite") {
+            return Err(JournalError::Url(
+                "sqlite: needs the `sqlite` feature of kyc-journal (`journal-sqlite` of kyc), which this build leaves out".to_string(),
+            ));
+        }
         if rest.contains(":memory:") || rest.contains("mode=memory") {
             return Ok((Backend::Sqlite, url.to_string()));
         }
@@ -310,6 +320,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(all(feature = "sqlite", feature = "postgres"))]
     fn urls_name_their_engine() {
         assert_eq!(
             normalise_url("sqlite://kyc.db").unwrap(),
@@ -324,5 +335,19 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("mysql") && !e.contains("secretpw"), "{e}");
+    }
+
+    /// Run by `.ci/run` in a build with SQLite only.
+    #[test]
+    #[cfg(not(feature = "postgres"))]
+    fn a_postgres_url_in_a_build_without_postgres_names_the_feature() {
+        let e = normalise_url("postgres://u:secretpw@127.0.0.1/kyc")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`postgres` feature") && !e.contains("secretpw"),
+            "{e}"
+        );
+        assert_eq!(normalise_url("sqlite::memory:").unwrap().0, Backend::Sqlite);
     }
 }

@@ -246,7 +246,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 #[async_trait::async_trait]
-impl kyc_journal::WebhookSink for WebhookReceiver {
+#[cfg(feature = "webhook-server")]
+impl kyc_core::webhook_endpoint::WebhookSink for WebhookReceiver {
     /// Verifies and accepts the request; "stored" means held in memory (see the module docs).
     async fn receive(&self, request: WebhookRequest) -> Result<WebhookNotice> {
         self.accept(&request)

@@ -51,7 +51,7 @@
 //! `kyc serve` runs all of this (plus reconciliation and the read API) from `kyc.toml`;
 //! `examples/webhook_server.rs` runs the in-memory receiver against the sandbox.
 
-pub use kyc_journal::intake::{webhook_router, webhook_router_behind_proxies, WebhookSink};
+pub use kyc_core::webhook_endpoint::{webhook_router, webhook_router_behind_proxies, WebhookSink};
 
 use kyc_core::webhook::IpAllowlist;
 

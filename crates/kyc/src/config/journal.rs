@@ -17,9 +17,8 @@
 //! integers or, from environment overrides (`KYC_JOURNAL__RETENTION_YEARS=10`), as strings.
 
 use super::secret_source::SecretSource;
-use kyc_core::{Error, Result};
+use kyc_core::Result;
 use serde::{Deserialize, Deserializer};
-use std::time::Duration;
 
 /// The journal URL used when `[journal]` gives none: a SQLite file in the working directory.
 pub const DEFAULT_JOURNAL_URL: &str = "sqlite://kyc.db";
@@ -83,7 +82,10 @@ impl JournalSection {
     }
 
     /// The journal's options from this table (defaults for what it leaves out).
+    #[cfg(feature = "journal")]
     pub fn to_options(&self) -> Result<kyc_journal::JournalOptions> {
+        use kyc_core::Error;
+        use std::time::Duration;
         let mut o = kyc_journal::JournalOptions::default();
         let secs = Duration::from_secs;
         if let Some(y) = self.retention_years {
@@ -134,7 +136,7 @@ impl JournalSection {
             .as_deref()
             .map(|a| {
                 a.parse().map_err(|_| {
-                    Error::configuration(
+                    kyc_core::Error::configuration(
                         "journal.read_api",
                         format!("{a:?} is not an address like 127.0.0.1:8081"),
                     )
@@ -146,6 +148,7 @@ impl JournalSection {
 
 /// Opens the journal `config` names (`[journal] url`, SQLite file `kyc.db` by default) with its
 /// options, migrating the schema. Database failures are [`kyc_core::ErrorKind::Transient`].
+#[cfg(feature = "journal")]
 pub async fn open_journal(config: &super::Config) -> Result<kyc_journal::Journal> {
     let section = config.journal.clone().unwrap_or_default();
     let url = section.url()?;
@@ -153,7 +156,7 @@ pub async fn open_journal(config: &super::Config) -> Result<kyc_journal::Journal
     Ok(kyc_journal::Journal::open_with(&url, options).await?)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "journal", feature = "idnow"))]
 mod tests {
     use crate::Config;
 

@@ -28,21 +28,31 @@
 //! section, names, URLs, `allowed_ips`); secrets are read by [`connect`], and the webhook
 //! password only when webhooks are verified (not by [`connect_api_only`]).
 
+// Without a provider feature the configuration still parses (and refuses the provider it
+// names); what only builds adapters is unused then.
+#![cfg_attr(not(any(feature = "idnow", feature = "postident")), allow(dead_code))]
+
 mod env_overrides;
 mod journal;
 mod secret_source;
 mod sections;
 
 pub use env_overrides::{override_key, NOT_CONFIGURATION};
-pub use journal::{open_journal, JournalSection, DEFAULT_JOURNAL_URL};
+#[cfg(feature = "journal")]
+pub use journal::open_journal;
+pub use journal::{JournalSection, DEFAULT_JOURNAL_URL};
 pub use secret_source::SecretSource;
 pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
 
 use kyc_core::webhook::IpAllowlist;
-use kyc_core::{Error, ErrorKind, Instrumented, KycProvider, Provider, Result};
+use kyc_core::{Error, ErrorKind, Result};
+#[cfg(any(feature = "idnow", feature = "postident"))]
+use kyc_core::{Instrumented, KycProvider, Provider};
+#[cfg(any(feature = "idnow", feature = "postident"))]
 use sections::WebhookSecrets;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+#[cfg(any(feature = "idnow", feature = "postident"))]
 use std::sync::Arc;
 
 /// The whole configuration of the library.
@@ -121,10 +131,17 @@ impl Config {
     /// Checks what can be checked without reading a secret: the chosen provider's section
     /// exists, its environment or base URL, its ids, that each required secret is given, and
     /// its webhook section. [`Config::load`] and the `from_toml*` constructors call it.
+    ///
+    /// A provider whose cargo feature (`idnow`, `postident`) this build leaves out is refused
+    /// here, naming the feature.
     pub fn validate(&self) -> Result<()> {
         match self.provider {
+            #[cfg(feature = "idnow")]
             ProviderChoice::Idnow => self.idnow_section()?.check(),
+            #[cfg(feature = "postident")]
             ProviderChoice::Postident => self.postident_section()?.check(),
+            #[allow(unreachable_patterns)]
+            other => Err(left_out(other)),
         }
     }
 
@@ -206,6 +223,22 @@ impl Config {
     }
 }
 
+/// The error for a provider whose cargo feature this build leaves out.
+#[cfg_attr(all(feature = "idnow", feature = "postident"), allow(dead_code))]
+fn left_out(provider: ProviderChoice) -> Error {
+    let feature = match provider {
+        ProviderChoice::Idnow => "idnow",
+        ProviderChoice::Postident => "postident",
+    };
+    Error::configuration(
+        "provider",
+        format!(
+            "\"{feature}\" is not built in: enable the `{feature}` feature of the kyc crate \
+             (it is on by default)"
+        ),
+    )
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -219,6 +252,7 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+#[cfg(any(feature = "idnow", feature = "postident"))]
 /// Builds the configured provider's adapter, ready to use, wrapped in
 /// [`kyc_core::Instrumented`]: every operation gets a `kyc.operation` span and metrics (see
 /// `docs/observability.md`).
@@ -233,6 +267,7 @@ pub fn connect(config: &Config) -> Result<Box<dyn KycProvider>> {
     Ok(Box::new(connect_typed(config)?.instrumented()))
 }
 
+#[cfg(any(feature = "idnow", feature = "postident"))]
 /// Like [`connect`], for tools that only call the provider's API (create, get, list, archive):
 /// the webhook sections are checked but their password is not read, so it need not be
 /// available, and the provider's `verify_webhook` rejects every request.
@@ -242,6 +277,7 @@ pub fn connect_api_only(config: &Config) -> Result<Box<dyn KycProvider>> {
     ))
 }
 
+#[cfg(any(feature = "idnow", feature = "postident"))]
 /// Like [`connect`], but keeps the adapter's type: the neutral trait through
 /// [`ConfiguredProvider::as_dyn`], and the typed client of whichever provider is configured
 /// through [`ConfiguredProvider::idnow`] / [`ConfiguredProvider::postident`] (or a `match`), all
@@ -262,21 +298,27 @@ pub fn connect_typed(config: &Config) -> Result<ConfiguredProvider> {
     connect_with(config, WebhookSecrets::Resolve)
 }
 
+#[cfg(any(feature = "idnow", feature = "postident"))]
 /// The configured provider's adapter, typed: what [`connect_typed`] returns.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ConfiguredProvider {
     /// `provider = "idnow"`: the IDnow AutoIdent adapter.
+    #[cfg(feature = "idnow")]
     IdNow(Arc<kyc_idnow::IdnowProvider>),
     /// `provider = "postident"`: the POSTIDENT SCR-Ident adapter.
+    #[cfg(feature = "postident")]
     Postident(Arc<kyc_postident::PostidentProvider>),
 }
 
+#[cfg(any(feature = "idnow", feature = "postident"))]
 impl ConfiguredProvider {
     /// Which provider this is.
     pub fn provider(&self) -> Provider {
         match self {
+            #[cfg(feature = "idnow")]
             ConfiguredProvider::IdNow(_) => Provider::IdNow,
+            #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(_) => Provider::Postident,
         }
     }
@@ -291,25 +333,33 @@ impl ConfiguredProvider {
     /// HTTP requests are still measured).
     pub fn as_dyn_uninstrumented(&self) -> Arc<dyn KycProvider> {
         match self {
+            #[cfg(feature = "idnow")]
             ConfiguredProvider::IdNow(p) => p.clone(),
+            #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(p) => p.clone(),
         }
     }
 
     /// The IDnow adapter (its typed client is [`kyc_idnow::IdnowProvider::client`]), when
     /// IDnow is configured.
+    #[cfg(feature = "idnow")]
     pub fn idnow(&self) -> Option<&kyc_idnow::IdnowProvider> {
         match self {
+            #[cfg(feature = "idnow")]
             ConfiguredProvider::IdNow(p) => Some(p),
+            #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(_) => None,
         }
     }
 
     /// The POSTIDENT adapter (its typed client is
     /// [`kyc_postident::PostidentProvider::client`]), when POSTIDENT is configured.
+    #[cfg(feature = "postident")]
     pub fn postident(&self) -> Option<&kyc_postident::PostidentProvider> {
         match self {
+            #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(p) => Some(p),
+            #[cfg(feature = "idnow")]
             ConfiguredProvider::IdNow(_) => None,
         }
     }
@@ -319,19 +369,47 @@ impl ConfiguredProvider {
     }
 }
 
+#[cfg(any(feature = "idnow", feature = "postident"))]
 fn connect_with(config: &Config, webhook: WebhookSecrets) -> Result<ConfiguredProvider> {
     match config.provider {
+        #[cfg(feature = "idnow")]
         ProviderChoice::Idnow => {
             let adapter_config = config.idnow_section()?.build(&config.http, webhook)?;
             Ok(ConfiguredProvider::IdNow(Arc::new(
                 kyc_idnow::IdnowProvider::new(adapter_config)?,
             )))
         }
+        #[cfg(feature = "postident")]
         ProviderChoice::Postident => {
             let adapter_config = config.postident_section()?.build(&config.http, webhook)?;
             Ok(ConfiguredProvider::Postident(Arc::new(
                 kyc_postident::PostidentProvider::new(adapter_config)?,
             )))
         }
+        #[allow(unreachable_patterns)]
+        other => Err(left_out(other)),
+    }
+}
+
+/// Run by `.ci/run` in a build with IDnow only (`--no-default-features --features idnow,config`).
+#[cfg(all(test, feature = "idnow", not(feature = "postident")))]
+mod provider_left_out {
+    use super::Config;
+
+    #[test]
+    fn a_configuration_naming_a_provider_the_build_leaves_out_is_refused_naming_the_feature() {
+        let toml =
+            "provider = \"postident\"\n[postident]\nenvironment = \"test\"\nclient_id = \"ACME\"\n";
+        let error = Config::from_toml(toml).unwrap_err();
+        assert_eq!(error.kind(), kyc_core::ErrorKind::Configuration);
+        let message = error.to_string();
+        assert!(message.contains("provider"), "{message}");
+        assert!(message.contains("`postident` feature"), "{message}");
+    }
+
+    #[test]
+    fn the_provider_that_is_built_in_still_loads() {
+        let toml = "provider = \"idnow\"\n[idnow]\nenvironment = \"test-de\"\ncompany_id = \"acme\"\napi_key = \"k\"\n";
+        Config::from_toml(toml).unwrap();
     }
 }

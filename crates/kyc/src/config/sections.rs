@@ -1,9 +1,12 @@
 //! The tables of the configuration file and how each becomes an adapter's settings.
 
-use super::secret_source::{present, require, SecretSource};
+use super::secret_source::SecretSource;
+#[cfg(any(feature = "idnow", feature = "postident"))]
+use super::secret_source::{present, require};
 use kyc_core::webhook::{BasicCredentials, IpAllowlist, WebhookAuth};
 use kyc_core::{Error, HttpOptions, Result};
 use serde::{Deserialize, Deserializer};
+#[cfg(any(feature = "idnow", feature = "postident"))]
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -233,6 +236,7 @@ pub struct IdnowSection {
     pub webhook: WebhookSection,
 }
 
+#[cfg(feature = "idnow")]
 impl IdnowSection {
     /// The adapter's settings; errors name the key at fault.
     pub fn to_adapter_config(&self, http: &HttpSection) -> Result<kyc_idnow::IdnowConfig> {
@@ -354,6 +358,7 @@ pub struct PostidentSection {
     pub webhook: WebhookSection,
 }
 
+#[cfg(feature = "postident")]
 impl PostidentSection {
     /// The adapter's settings; errors name the key at fault.
     pub fn to_adapter_config(&self, http: &HttpSection) -> Result<kyc_postident::PostidentConfig> {
