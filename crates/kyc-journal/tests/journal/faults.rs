@@ -123,7 +123,9 @@ async fn read_outage(engine: Engine) {
             .filter(|d| d.status_type == "final" && d.http_status == Some(200))
             .count()
     };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(11);
+    // The outage lasts until every final is acknowledged and at least 12 s: the deadline is
+    // generous because a loaded 2-core machine delivers the 100 notices slowly.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while finals() < 100 {
         assert!(
             tokio::time::Instant::now() < deadline,
