@@ -32,6 +32,14 @@ impl IdnowProvider {
         })
     }
 
+    /// Like [`IdnowProvider::new`], but requests go through `http`: yours, with your CA
+    /// certificates, proxy or middleware (see [`Client::with_http_client`]).
+    pub fn with_http_client(config: IdnowConfig, http: reqwest::Client) -> Result<Self> {
+        Ok(IdnowProvider {
+            client: Client::with_http_client(config, http)?,
+        })
+    }
+
     /// The typed client for everything beyond the trait (QES documents, copy, binding key, ...).
     pub fn client(&self) -> &Client {
         &self.client

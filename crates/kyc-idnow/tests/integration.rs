@@ -11,6 +11,7 @@ mod api_idents;
 mod api_login;
 mod artifacts;
 mod errors;
+mod http_client;
 mod mapping;
 mod provider;
 mod robustness;
