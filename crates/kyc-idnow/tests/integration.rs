@@ -14,6 +14,7 @@ mod errors;
 mod http_client;
 mod mapping;
 mod provider;
+mod redaction;
 mod robustness;
 mod status_mapping;
 mod webhooks;

@@ -237,8 +237,9 @@ pub struct SigningDocument {
     pub document_definition: Option<DocumentDefinition>,
 }
 
-/// One entry of the error body `{"errors": [...]}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One entry of the error body `{"errors": [...]}`. `Debug` shows `message` only as present or
+/// absent (as [`kyc_core::ProviderErrorDetail`] does): it may repeat what was sent.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ApiError {
     /// `INVALID_LOGIN_TOKEN`, `BAD_REQUEST`, `OBJECT_NOT_FOUND`, ...
@@ -259,6 +260,19 @@ pub struct ApiError {
     /// Translation key.
     #[serde(rename = "translationKey", deserialize_with = "lenient::opt_string")]
     pub translation_key: Option<String>,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("cause", &self.cause)
+            .field("error_type", &self.error_type)
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .field("message", &kyc_core::redact::presence(&self.message))
+            .field("translation_key", &self.translation_key)
+            .finish()
+    }
 }
 
 /// The error body every failing call answers with.

@@ -6,6 +6,7 @@
 //! kept as `Unknown(..)`, and booleans may be strings. `Debug` never prints personal data.
 
 use super::lenient::{self, code_enum};
+use kyc_core::redact::presence;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -166,8 +167,9 @@ impl<'de> Deserialize<'de> for Field {
     }
 }
 
-/// `identificationprocess`: the result and general facts about the identification.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `identificationprocess`: the result and general facts about the identification. `Debug`
+/// shows the codes and ids, and only whether the agent's name is present.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IdentificationProcess {
     /// The result (final, preliminary, ABORTED, CANCELED, ...).
@@ -215,6 +217,28 @@ pub struct IdentificationProcess {
     /// Whether the document chip was read by NFC (`true` or `"true"`).
     #[serde(deserialize_with = "lenient::opt_bool")]
     pub wasnfcused: Option<bool>,
+}
+
+impl fmt::Debug for IdentificationProcess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdentificationProcess")
+            .field("result", &self.result)
+            .field("reason", &self.reason)
+            .field("companyid", &self.companyid)
+            .field("filename", &self.filename)
+            .field("identificationtime", &self.identificationtime)
+            .field("id", &self.id)
+            .field("href", &self.href)
+            .field("channel", &self.channel)
+            .field("transactionnumber", &self.transactionnumber)
+            .field("poaresult", &self.poaresult)
+            .field("identchanges", &self.identchanges)
+            .field("reviewchanges", &self.reviewchanges)
+            .field("previousresult", &self.previousresult)
+            .field("agentname", &presence(&self.agentname))
+            .field("wasnfcused", &self.wasnfcused)
+            .finish()
+    }
 }
 
 /// `customdata`: `custom1` .. `custom5`, relayed back verbatim. `Debug` is redacted.
@@ -326,8 +350,9 @@ pub struct UserData {
     pub address: Option<Address>,
 }
 
-/// One entry of `identificationdocument.driverlicenses`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One entry of `identificationdocument.driverlicenses`. `Debug` shows the class and the
+/// readouts, and only whether the dates and the extra text are present.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DriverLicense {
     /// Extra text printed for the class.
@@ -359,6 +384,22 @@ pub struct DriverLicense {
         deserialize_with = "lenient::opt_string"
     )]
     pub valid_until: Option<String>,
+}
+
+impl fmt::Debug for DriverLicense {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DriverLicense")
+            .field("license_class", &self.license_class)
+            .field("valid_from_readout", &self.valid_from_readout)
+            .field("valid_until_readout", &self.valid_until_readout)
+            .field(
+                "additional_information",
+                &presence(&self.additional_information),
+            )
+            .field("valid_from", &presence(&self.valid_from))
+            .field("valid_until", &presence(&self.valid_until))
+            .finish()
+    }
 }
 
 /// `identificationdocument`: what was read from the identity document.
