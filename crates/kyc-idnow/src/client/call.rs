@@ -260,7 +260,7 @@ impl Client {
     pub(crate) async fn call_streaming(&self, request: &Request) -> Result<reqwest::Response> {
         Ok(match self.authorized(request, true).await? {
             Answer::Streamed(response) => response,
-            // Not sent by `authorized(.., true)`, but a whole answer streams just as well.
+            // Never returned by `authorized(.., true)`; a whole answer would stream as well.
             Answer::Whole(reply) => {
                 let mut response = http::Response::new(reply.body);
                 *response.status_mut() = reply.status;
