@@ -266,6 +266,10 @@ impl Observed {
     /// Records the outcome: the last status, or how far a failed request got.
     fn finish(&self, result: std::result::Result<u16, &kyc_core::Error>) {
         let elapsed = self.started.elapsed();
+        // Recorded in the order `kyc_core::telemetry::HttpCall` records them (attempts first),
+        // so that a request's log line reads the same whichever code sent it.
+        self.span
+            .record("attempts", self.tries.load(Ordering::Relaxed));
         let status = match result {
             Ok(status) => {
                 self.span.record("http.status", status);
@@ -277,8 +281,6 @@ impl Observed {
                 stage.to_string()
             }
         };
-        self.span
-            .record("attempts", self.tries.load(Ordering::Relaxed));
         self.span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
         let provider = self.provider.to_string();
         metrics::counter!(

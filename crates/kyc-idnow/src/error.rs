@@ -3,7 +3,7 @@
 
 use crate::wire::{ApiError, ErrorBody};
 use bytes::Bytes;
-use kyc_core::{Error, ErrorKind, FieldViolation, Provider, ProviderErrorDetail};
+use kyc_core::{Error, ErrorKind, FailureStage, FieldViolation, Provider, ProviderErrorDetail};
 use std::fmt;
 
 /// What went wrong inside the IDnow adapter. Converted into [`kyc_core::Error`] at the API
@@ -24,16 +24,20 @@ pub enum IdnowError {
         /// `Retry-After`, when sent.
         retry_after: Option<std::time::Duration>,
     },
-    /// The request did not get an answer (connect, timeout, reset).
-    #[error("{operation}: no answer from IDnow at {target} ({reason})")]
+    /// The request did not get a complete answer: no connection, a timeout, a connection or a
+    /// body that broke off ([`FailureStage`] says how far it got).
+    #[error("{operation}: no answer from IDnow at {target} ({})", failure_words(*.stage))]
     Transport {
         /// The operation.
         operation: &'static str,
         /// Where the request went: scheme, host and port only (no path, which holds the
         /// shortname and transaction number).
         target: String,
-        /// What happened, without URLs or bodies.
-        reason: String,
+        /// How far the request got; whether IDnow may have received it follows from it
+        /// ([`FailureStage::may_have_been_sent`]).
+        stage: FailureStage,
+        /// The transport's error (from [`kyc_http`]), with the `reqwest` error as its source.
+        source: Error,
     },
     /// IDnow answered success with a body we cannot understand.
     #[error("{operation}: IDnow answered a body this library cannot read ({reason})")]
@@ -87,6 +91,31 @@ impl fmt::Debug for IdnowError {
                 .finish(),
             other => write!(f, "{other}"),
         }
+    }
+}
+
+impl IdnowError {
+    /// The error for a request to `url` that got no complete answer, from the transport's
+    /// `error` (which carries the [`FailureStage`]).
+    pub(crate) fn transport(operation: &'static str, url: &url::Url, error: Error) -> IdnowError {
+        IdnowError::Transport {
+            operation,
+            target: url.origin().ascii_serialization(),
+            stage: error.stage().unwrap_or(FailureStage::Dispatch),
+            source: error,
+        }
+    }
+}
+
+/// How far a request got, in the words of [`IdnowError::Transport`]'s message.
+fn failure_words(stage: FailureStage) -> &'static str {
+    match stage {
+        FailureStage::Construction => "the request could not be built",
+        FailureStage::Connect => "connection failed",
+        FailureStage::Timeout => "timed out",
+        FailureStage::Response => "the response body broke off",
+        FailureStage::Dispatch => "the connection broke off before the answer",
+        _ => "the request failed",
     }
 }
 
@@ -189,17 +218,12 @@ impl From<IdnowError> for Error {
                 }
                 err
             }
-            IdnowError::Transport { operation, .. } => {
-                let err = Error::new(ErrorKind::Transient, message).with_provider(Provider::IdNow);
-                if operation == "create ident" {
-                    err.with_hint(
-                        "the ident may or may not have been created; creating it again with the \
-                         same reference is safe (IDnow updates an unfinished ident), and get_case \
-                         with the reference tells",
-                    )
-                } else {
-                    err
-                }
+            IdnowError::Transport { stage, source, .. } => {
+                // `Transient`, or `Configuration` for a request that could not be built.
+                Error::new(source.kind(), message)
+                    .with_provider(Provider::IdNow)
+                    .with_stage(stage)
+                    .with_source(source)
             }
             IdnowError::Malformed { status, body, .. } => Error::new(ErrorKind::Provider, message)
                 .with_provider(Provider::IdNow)

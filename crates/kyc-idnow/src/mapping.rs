@@ -47,7 +47,7 @@ fn check_of(status: &Option<FieldStatus>) -> Option<FieldCheck> {
         FieldStatus::New => FieldCheck::New,
         FieldStatus::Original => FieldCheck::OriginalOnly,
         FieldStatus::Redaction => FieldCheck::Redacted,
-        FieldStatus::Unknown(raw) => FieldCheck::Unknown(raw.clone()),
+        FieldStatus::Unknown(word) => FieldCheck::Unknown(word.as_str().to_string()),
     })
 }
 
@@ -126,7 +126,7 @@ pub fn document_kind(word: &str) -> DocumentKind {
         DocumentType::Passport => DocumentKind::Passport,
         DocumentType::DriversLicense => DocumentKind::DriversLicence,
         DocumentType::ResidencePermit => DocumentKind::ResidencePermit,
-        DocumentType::Unknown(raw) => DocumentKind::Unknown(raw),
+        DocumentType::Unknown(word) => DocumentKind::Unknown(word.as_str().to_string()),
     }
 }
 

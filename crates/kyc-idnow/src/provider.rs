@@ -32,6 +32,26 @@ impl IdnowProvider {
         })
     }
 
+    /// Like [`IdnowProvider::new`], but requests go through `http`: yours, with your CA
+    /// certificates, proxy or middleware (see [`Client::with_http_client`]).
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use kyc_idnow::{Environment, IdnowConfig, IdnowProvider};
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     .build()?;
+    /// let config = IdnowConfig::for_environment(Environment::TestDe, "democompany", "api-key");
+    /// let provider = IdnowProvider::with_http_client(config, http)?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_http_client(config: IdnowConfig, http: reqwest::Client) -> Result<Self> {
+        Ok(IdnowProvider {
+            client: Client::with_http_client(config, http)?,
+        })
+    }
+
     /// The typed client for everything beyond the trait (QES documents, copy, binding key, ...).
     pub fn client(&self) -> &Client {
         &self.client

@@ -1,8 +1,9 @@
-//! IDnow's result values and reason codes, each mapped to the neutral [`CaseStatus`] and
-//! [`ReasonCategory`]. This is the ONE place where IDnow words get their neutral meaning; read it
-//! top to bottom. the IDnow section of `docs/status-mapping.md` shows the same tables for non-Rust readers, and
-//! a test reads the tables of the provider document at test time and fails when a documented
-//! code is missing here.
+//! IDnow's result values and reason codes, each mapped to the neutral [`CaseStatus`] (and, for
+//! results, the [`WebhookEvent`] that carries them) and [`ReasonCategory`]. This is the ONE
+//! place where IDnow words get their neutral meaning, for `GET /identifications/{txn}`, lists
+//! and webhooks alike; read it top to bottom. The IDnow section of `docs/status-mapping.md`
+//! shows the same tables for non-Rust readers, and a test reads the tables of the provider
+//! document at test time and fails when a documented code is missing here.
 //!
 //! Two rules shape the result table:
 //!
@@ -18,67 +19,100 @@
 //! reason category is `Underage`.
 
 use crate::wire::IdentResult;
+use crate::wire::IdentResult as R;
+use kyc_core::webhook::WebhookEvent;
 use kyc_core::{CaseStatus, Reason, ReasonCategory, ReasonSource};
+use CaseStatus::{Approved, Declined, InProgress, Retryable, ReviewPending};
 
 // =================================================================================================
-// 1. Result values (`identificationprocess.result`)
+// 1. Result values (`identificationprocess.result`): the neutral status and the webhook type
 // =================================================================================================
 
-/// One documented value of `identificationprocess.result` and its neutral status.
-#[derive(Debug, Clone, Copy)]
+/// One value of `identificationprocess.result`: the neutral status it stands for — the same
+/// whether the ident came from `GET /identifications/{txn}`, a list or a webhook — and the
+/// webhook IDnow sends it in (IDnow sends no header naming the webhook type).
+#[derive(Debug, Clone)]
 pub struct ResultEntry {
-    /// The provider's word.
+    /// The result as the wire type reads it.
+    pub result: IdentResult,
+    /// The provider's word (what `result.as_str()` gives).
     pub word: &'static str,
+    /// The neutral status.
+    pub status: CaseStatus,
+    /// The webhook that carries this result.
+    pub webhook: WebhookEvent,
     /// What the provider's document says it means.
     pub description: &'static str,
 }
 
-/// Every result word the document names, in the document's order.
+const fn result(
+    result: IdentResult,
+    word: &'static str,
+    status: CaseStatus,
+    webhook: WebhookEvent,
+    description: &'static str,
+) -> ResultEntry {
+    ResultEntry {
+        result,
+        word,
+        status,
+        webhook,
+        description,
+    }
+}
+
+/// Every result word the document names, in the document's order, then the words only the
+/// START webhook and the Testing section use. A word not in this table keeps its text:
+/// status [`CaseStatus::Unknown`], webhook [`WebhookEvent::Unknown`]. A body without any
+/// result is a START webhook ([`event_for`]).
 pub const RESULTS: &[ResultEntry] = &[
-    ResultEntry { word: "SUCCESS", description: "Verified without problems or changed data. Final." },
-    ResultEntry { word: "SUCCESS_DATA_CHANGED", description: "Verified, but data was changed compared to what was supplied. Final." },
-    ResultEntry { word: "FRAUD_SUSPICION_CONFIRMED", description: "An agent suspects fraud. Final." },
-    ResultEntry { word: "CANCELED", description: "Cancelled by the agent (inconclusive); the user may retry with the same IdentID." },
-    ResultEntry { word: "REVIEW_PENDING", description: "Preliminary: completed by the user, waiting for review; SUCCESS expected." },
-    ResultEntry { word: "FRAUD_SUSPICION_PENDING", description: "Preliminary: completed, fraud suspicion arose; FRAUD_SUSPICION_CONFIRMED expected." },
-    ResultEntry { word: "CHECK_PENDING", description: "Preliminary (REALTIME webhook): automated checks inconclusive, agent check pending." },
-    ResultEntry { word: "ABORTED", description: "The user aborted in the app; the same IdentID can be used again." },
-    ResultEntry { word: "START", description: "Not a result but the START webhook's word: the user is in the flow (the sandbox's START body; a body without result means the same)." },
-    ResultEntry { word: "FAILED", description: "Only named by the Testing section for the CANCELED robot scenario; read as CANCELED." },
+    result(R::Success, "SUCCESS", Approved { data_changed: false }, WebhookEvent::Final, "Verified without problems or changed data. Final."),
+    result(R::SuccessDataChanged, "SUCCESS_DATA_CHANGED", Approved { data_changed: true }, WebhookEvent::Final, "Verified, but data was changed compared to what was supplied. Final."),
+    result(R::FraudSuspicionConfirmed, "FRAUD_SUSPICION_CONFIRMED", Declined, WebhookEvent::Final, "An agent suspects fraud. Final."),
+    // Not final at IDnow: the same IdentID may be used for another attempt.
+    result(R::Canceled, "CANCELED", Retryable, WebhookEvent::Canceled, "Cancelled by the agent (inconclusive); the user may retry with the same IdentID."),
+    result(R::ReviewPending, "REVIEW_PENDING", ReviewPending { fraud_suspected: false }, WebhookEvent::Realtime, "Preliminary: completed by the user, waiting for review; SUCCESS expected."),
+    result(R::FraudSuspicionPending, "FRAUD_SUSPICION_PENDING", ReviewPending { fraud_suspected: true }, WebhookEvent::Realtime, "Preliminary: completed, fraud suspicion arose; FRAUD_SUSPICION_CONFIRMED expected."),
+    result(R::CheckPending, "CHECK_PENDING", ReviewPending { fraud_suspected: false }, WebhookEvent::Realtime, "Preliminary (REALTIME webhook): automated checks inconclusive, agent check pending."),
+    // Not final either: the user may start again with the same IdentID.
+    result(R::Aborted, "ABORTED", Retryable, WebhookEvent::Aborted, "The user aborted in the app; the same IdentID can be used again."),
+    // The user started and has not finished yet.
+    result(R::Start, "START", InProgress, WebhookEvent::Started, "Not a result but the START webhook's word: the user is in the flow (the sandbox's START body; a body without result means the same)."),
+    result(R::Started, "STARTED", InProgress, WebhookEvent::Started, "Not documented; read like START."),
+    result(R::Created, "CREATED", CaseStatus::Created, WebhookEvent::Started, "Not documented; the ident exists and the user has not started. In a webhook, read like START."),
+    // The Testing section says the CANCELED robot scenario ends "FAILED" with OTHER_ERROR (a
+    // cancel reason) although FAILED is in no result table: we read it as CANCELED.
+    result(R::Failed, "FAILED", Retryable, WebhookEvent::Canceled, "Only named by the Testing section for the CANCELED robot scenario; read as CANCELED."),
 ];
 
-/// The neutral status of a result word.
+/// The table's entry for a result (`None` for a word this library does not know).
+pub fn result_entry(result: &IdentResult) -> Option<&'static ResultEntry> {
+    RESULTS.iter().find(|entry| entry.result == *result)
+}
+
+/// The neutral status of a result (unknown words stay [`CaseStatus::Unknown`], verbatim).
 pub fn status_for_result(result: &IdentResult) -> CaseStatus {
-    match result {
-        IdentResult::Success => CaseStatus::Approved {
-            data_changed: false,
-        },
-        IdentResult::SuccessDataChanged => CaseStatus::Approved { data_changed: true },
-        IdentResult::FraudSuspicionConfirmed => CaseStatus::Declined,
-        // Not final at IDnow: the same IdentID may be used for another attempt.
-        IdentResult::Canceled => CaseStatus::Retryable,
-        IdentResult::Aborted => CaseStatus::Retryable,
-        // The Testing section says the CANCELED robot scenario ends "FAILED" with OTHER_ERROR
-        // (a cancel reason) although FAILED is in no result table: we read it as CANCELED.
-        IdentResult::Failed => CaseStatus::Retryable,
-        IdentResult::ReviewPending => CaseStatus::ReviewPending {
-            fraud_suspected: false,
-        },
-        IdentResult::CheckPending => CaseStatus::ReviewPending {
-            fraud_suspected: false,
-        },
-        IdentResult::FraudSuspicionPending => CaseStatus::ReviewPending {
-            fraud_suspected: true,
-        },
-        // The user started and has not finished yet.
-        IdentResult::Start => CaseStatus::InProgress,
-        IdentResult::Unknown(word) => CaseStatus::Unknown(word.clone()),
+    match result_entry(result) {
+        Some(entry) => entry.status.clone(),
+        None => CaseStatus::Unknown(result.as_str().to_string()),
     }
 }
 
 /// The neutral status of a result word given as text (unknown words stay `Unknown`).
 pub fn status_for_result_word(word: &str) -> CaseStatus {
     status_for_result(&IdentResult::parse(word))
+}
+
+/// The webhook a body with this result is: no result at all is a START webhook; unknown words
+/// stay [`WebhookEvent::Unknown`], verbatim.
+pub fn event_for(result: Option<&IdentResult>) -> WebhookEvent {
+    let Some(result) = result else {
+        return WebhookEvent::Started;
+    };
+    match result_entry(result) {
+        Some(entry) => entry.webhook.clone(),
+        None => WebhookEvent::Unknown(result.as_str().to_string()),
+    }
 }
 
 // =================================================================================================
@@ -280,5 +314,42 @@ pub fn reason_for(code: &str) -> Reason {
             );
             Reason::new(ReasonCategory::Other, code, None, ReasonSource::IdnowReason)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_result_the_wire_type_knows_has_exactly_one_row_under_its_own_word() {
+        for known in IdentResult::DOCUMENTED {
+            let rows: Vec<_> = RESULTS.iter().filter(|e| e.result == *known).collect();
+            assert_eq!(rows.len(), 1, "{known}");
+            assert_eq!(rows[0].word, known.as_str());
+        }
+        assert_eq!(RESULTS.len(), IdentResult::DOCUMENTED.len());
+    }
+
+    #[test]
+    fn the_webhook_type_follows_the_result() {
+        let event = |word: &str| event_for(Some(&IdentResult::parse(word)));
+        assert_eq!(
+            event_for(None),
+            WebhookEvent::Started,
+            "a START body has no result"
+        );
+        assert_eq!(event("START"), WebhookEvent::Started);
+        assert_eq!(event("started"), WebhookEvent::Started);
+        assert_eq!(event("CREATED"), WebhookEvent::Started);
+        assert_eq!(event("CHECK_PENDING"), WebhookEvent::Realtime);
+        assert_eq!(event("FRAUD_SUSPICION_PENDING"), WebhookEvent::Realtime);
+        assert_eq!(event("ABORTED"), WebhookEvent::Aborted);
+        assert_eq!(event("FAILED"), WebhookEvent::Canceled);
+        assert_eq!(event("SUCCESS_DATA_CHANGED"), WebhookEvent::Final);
+        assert_eq!(
+            event("BRAND_NEW"),
+            WebhookEvent::Unknown("BRAND_NEW".into())
+        );
     }
 }

@@ -1,15 +1,10 @@
 //! IDnow webhooks: verification, parsing, and which notice wins.
 //!
 //! The body of every webhook is the ident JSON of `GET /identifications/{txn}`. IDnow sends no
-//! header naming the webhook type, so the type is read from `identificationprocess.result`:
-//!
-//! | result | webhook | event |
-//! |---|---|---|
-//! | none (or `START`/`STARTED`/`CREATED`) | START | [`WebhookEvent::Started`] |
-//! | `CHECK_PENDING`, `REVIEW_PENDING`, `FRAUD_SUSPICION_PENDING` | REALTIME | [`WebhookEvent::Realtime`] |
-//! | `ABORTED` | ABORTED | [`WebhookEvent::Aborted`] |
-//! | `CANCELED` (and the robot's `FAILED`) | CANCELED | [`WebhookEvent::Canceled`] |
-//! | `SUCCESS`, `SUCCESS_DATA_CHANGED`, `FRAUD_SUSPICION_CONFIRMED` | FINAL | [`WebhookEvent::Final`] |
+//! header naming the webhook type, so the type is read from `identificationprocess.result`,
+//! through the same table that gives the status ([`crate::status_mapping::RESULTS`]): `START`
+//! (or no result) is START, the preliminary results REALTIME, `ABORTED` ABORTED, `CANCELED`
+//! CANCELED, the final results FINAL.
 //!
 //! Authenticity: optional HTTP Basic auth (checked in constant time) and the documented source
 //! networks ([`crate::Environment::webhook_allowlist`]); both via [`WebhookAuth`].
@@ -22,30 +17,10 @@
 
 use crate::client::{parse_ident, BodySource};
 use crate::mapping::ident_to_case;
-use crate::wire::IdentResult;
 use kyc_core::webhook::{WebhookAuth, WebhookEvent, WebhookNotice, WebhookRequest};
 use kyc_core::{CaseStatus, Provider, Result};
 
-/// The webhook event a result word stands for.
-pub fn event_for(result: Option<&IdentResult>) -> WebhookEvent {
-    match result {
-        None | Some(IdentResult::Start) => WebhookEvent::Started,
-        Some(IdentResult::Unknown(w))
-            if ["STARTED", "CREATED"].contains(&w.to_ascii_uppercase().as_str()) =>
-        {
-            WebhookEvent::Started
-        }
-        Some(IdentResult::CheckPending)
-        | Some(IdentResult::ReviewPending)
-        | Some(IdentResult::FraudSuspicionPending) => WebhookEvent::Realtime,
-        Some(IdentResult::Aborted) => WebhookEvent::Aborted,
-        Some(IdentResult::Canceled) | Some(IdentResult::Failed) => WebhookEvent::Canceled,
-        Some(IdentResult::Success)
-        | Some(IdentResult::SuccessDataChanged)
-        | Some(IdentResult::FraudSuspicionConfirmed) => WebhookEvent::Final,
-        Some(IdentResult::Unknown(w)) => WebhookEvent::Unknown(w.clone()),
-    }
-}
+pub use crate::status_mapping::event_for;
 
 /// Parses a webhook body (no authentication) into a notice carrying the embedded case.
 pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookNotice> {

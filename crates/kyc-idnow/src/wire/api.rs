@@ -1,7 +1,7 @@
 //! Request and response bodies of the IDnow API besides the ident result: login, create,
 //! copy, binding key, QES/eSign documents, and the common error body.
 
-use super::lenient::{self, code_enum};
+use kyc_core::wire::lenient;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -147,9 +147,9 @@ impl fmt::Debug for BindingKeyResponse {
     }
 }
 
-code_enum! {
+kyc_core::provider_enum! {
     /// How the signing page renders a PDF.
-    pub enum ViewPolicy {
+    pub enum ViewPolicy for "idnow" {
         /// Fixed height.
         Default => "DEFAULT",
         /// The whole PDF on a scrolling page.
@@ -157,9 +157,9 @@ code_enum! {
     }
 }
 
-code_enum! {
+kyc_core::provider_enum! {
     /// State of a document to be signed.
-    pub enum SigningDocumentStatus {
+    pub enum SigningDocumentStatus for "idnow" {
         /// Not uploaded yet.
         NeedUpload => "NEED_UPLOAD",
         /// Uploaded, not signed yet.
@@ -197,7 +197,7 @@ pub struct DocumentDefinition {
         rename = "viewPolicy",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_code"
+        deserialize_with = "lenient::opt_word"
     )]
     pub view_policy: Option<ViewPolicy>,
 }
@@ -230,15 +230,16 @@ pub struct SigningDocument {
     #[serde(rename = "displayHash", deserialize_with = "lenient::opt_string")]
     pub display_hash: Option<String>,
     /// `NEED_UPLOAD`, `UPLOADED` or `SIGNED`.
-    #[serde(deserialize_with = "lenient::opt_code")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub status: Option<SigningDocumentStatus>,
     /// The definition the document belongs to.
     #[serde(rename = "documentDefinition")]
     pub document_definition: Option<DocumentDefinition>,
 }
 
-/// One entry of the error body `{"errors": [...]}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One entry of the error body `{"errors": [...]}`. `Debug` shows `message` only as present or
+/// absent (as [`kyc_core::ProviderErrorDetail`] does): it may repeat what was sent.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ApiError {
     /// `INVALID_LOGIN_TOKEN`, `BAD_REQUEST`, `OBJECT_NOT_FOUND`, ...
@@ -259,6 +260,19 @@ pub struct ApiError {
     /// Translation key.
     #[serde(rename = "translationKey", deserialize_with = "lenient::opt_string")]
     pub translation_key: Option<String>,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("cause", &self.cause)
+            .field("error_type", &self.error_type)
+            .field("id", &self.id)
+            .field("key", &self.key)
+            .field("message", &kyc_core::redact::presence(&self.message))
+            .field("translation_key", &self.translation_key)
+            .finish()
+    }
 }
 
 /// The error body every failing call answers with.

@@ -5,15 +5,16 @@
 //! `attachments` or `identificationdocument`), unknown fields are ignored, unknown code words are
 //! kept as `Unknown(..)`, and booleans may be strings. `Debug` never prints personal data.
 
-use super::lenient::{self, code_enum};
+use kyc_core::redact::presence;
+use kyc_core::wire::lenient;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
-code_enum! {
+kyc_core::provider_enum! {
     /// `identificationprocess.result` (also `previousresult`, `poaresult`, `esigning.result`).
-    pub enum IdentResult {
+    pub enum IdentResult for "idnow" {
         /// Verified without problems or changed data (final).
         Success => "SUCCESS",
         /// Verified, but data differs from what was supplied (final).
@@ -37,12 +38,17 @@ code_enum! {
         /// the sandbox's START webhook body carries (the document shows no START body; a body
         /// without `result` is read the same way). IDnow's GET answers 404 in the flow.
         Start => "START",
+        /// Not documented; read like `START` (the user is in the flow).
+        Started => "STARTED",
+        /// Not documented; the ident exists and the user has not started (in a webhook, read
+        /// like `START`).
+        Created => "CREATED",
     }
 }
 
-code_enum! {
+kyc_core::provider_enum! {
     /// How one data field was checked (`status` and `reviewstatus`).
-    pub enum FieldStatus {
+    pub enum FieldStatus for "idnow" {
         /// The verified value matches what was supplied.
         Match => "MATCH",
         /// The verified value differs; the supplied one is in `original`.
@@ -56,9 +62,9 @@ code_enum! {
     }
 }
 
-code_enum! {
+kyc_core::provider_enum! {
     /// `identificationprocess.type`: the channel the user identified through.
-    pub enum Channel {
+    pub enum Channel for "idnow" {
         /// The web app.
         Web => "WEB",
         /// A native app or SDK.
@@ -66,9 +72,9 @@ code_enum! {
     }
 }
 
-code_enum! {
+kyc_core::provider_enum! {
     /// `identificationdocument.type`.
-    pub enum DocumentType {
+    pub enum DocumentType for "idnow" {
         /// National identity card.
         IdCard => "IDCARD",
         /// Passport.
@@ -80,9 +86,9 @@ code_enum! {
     }
 }
 
-code_enum! {
+kyc_core::provider_enum! {
     /// `driverlicenses[].validFromReadout` / `validUntilReadout`.
-    pub enum LicenseDateReadout {
+    pub enum LicenseDateReadout for "idnow" {
         /// A date is printed; see `validFrom` / `validUntil`.
         Date => "DATE",
         /// Blank or dashes.
@@ -90,6 +96,12 @@ code_enum! {
         /// `*)` printed (German licences).
         ReferenceGerman => "REFERENCE_GERMAN",
     }
+}
+
+/// A JSON scalar as text, read the lenient way every field is (`kyc_core::wire::lenient`):
+/// `"x"`, `12` and `true` are text; `null`, arrays and objects are not.
+fn text_of(value: &Value) -> Option<String> {
+    lenient::opt_string(value).ok().flatten()
 }
 
 /// One checked data field: `{"status": "CHANGE", "value": "X", "original": "Y", ...}`.
@@ -144,7 +156,7 @@ impl<'de> Deserialize<'de> for Field {
         let value = Value::deserialize(d)?;
         Ok(match value {
             Value::Object(map) => {
-                let text = |k: &str| map.get(k).and_then(lenient::scalar_to_string);
+                let text = |k: &str| map.get(k).and_then(text_of);
                 let code = |k: &str| {
                     text(k)
                         .filter(|s| !s.trim().is_empty())
@@ -159,19 +171,20 @@ impl<'de> Deserialize<'de> for Field {
                 }
             }
             other => Field {
-                value: lenient::scalar_to_string(&other),
+                value: text_of(&other),
                 ..Field::default()
             },
         })
     }
 }
 
-/// `identificationprocess`: the result and general facts about the identification.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `identificationprocess`: the result and general facts about the identification. `Debug`
+/// shows the codes and ids, and only whether the agent's name is present.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct IdentificationProcess {
     /// The result (final, preliminary, ABORTED, CANCELED, ...).
-    #[serde(deserialize_with = "lenient::opt_code")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub result: Option<IdentResult>,
     /// Abort, cancel, fraud or TSP reason code.
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -192,13 +205,13 @@ pub struct IdentificationProcess {
     #[serde(deserialize_with = "lenient::opt_string")]
     pub href: Option<String>,
     /// `WEB` or `APP`.
-    #[serde(rename = "type", deserialize_with = "lenient::opt_code")]
+    #[serde(rename = "type", deserialize_with = "lenient::opt_word")]
     pub channel: Option<Channel>,
     /// The caller's transaction number.
     #[serde(deserialize_with = "lenient::opt_string")]
     pub transactionnumber: Option<String>,
     /// Result of the proof-of-address check, when enabled.
-    #[serde(deserialize_with = "lenient::opt_code")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub poaresult: Option<IdentResult>,
     /// Whether the agent changed user data during identification.
     #[serde(deserialize_with = "lenient::opt_bool")]
@@ -207,7 +220,7 @@ pub struct IdentificationProcess {
     #[serde(deserialize_with = "lenient::opt_bool")]
     pub reviewchanges: Option<bool>,
     /// The preliminary result that preceded this final one.
-    #[serde(deserialize_with = "lenient::opt_code")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub previousresult: Option<IdentResult>,
     /// The agent's (or test robot's) name, e.g. `TROBOT`.
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -215,6 +228,28 @@ pub struct IdentificationProcess {
     /// Whether the document chip was read by NFC (`true` or `"true"`).
     #[serde(deserialize_with = "lenient::opt_bool")]
     pub wasnfcused: Option<bool>,
+}
+
+impl fmt::Debug for IdentificationProcess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdentificationProcess")
+            .field("result", &self.result)
+            .field("reason", &self.reason)
+            .field("companyid", &self.companyid)
+            .field("filename", &self.filename)
+            .field("identificationtime", &self.identificationtime)
+            .field("id", &self.id)
+            .field("href", &self.href)
+            .field("channel", &self.channel)
+            .field("transactionnumber", &self.transactionnumber)
+            .field("poaresult", &self.poaresult)
+            .field("identchanges", &self.identchanges)
+            .field("reviewchanges", &self.reviewchanges)
+            .field("previousresult", &self.previousresult)
+            .field("agentname", &presence(&self.agentname))
+            .field("wasnfcused", &self.wasnfcused)
+            .finish()
+    }
 }
 
 /// `customdata`: `custom1` .. `custom5`, relayed back verbatim. `Debug` is redacted.
@@ -326,8 +361,9 @@ pub struct UserData {
     pub address: Option<Address>,
 }
 
-/// One entry of `identificationdocument.driverlicenses`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// One entry of `identificationdocument.driverlicenses`. `Debug` shows the class and the
+/// readouts, and only whether the dates and the extra text are present.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DriverLicense {
     /// Extra text printed for the class.
@@ -340,10 +376,10 @@ pub struct DriverLicense {
     #[serde(rename = "licenseClass", deserialize_with = "lenient::opt_string")]
     pub license_class: Option<String>,
     /// How the valid-from column reads.
-    #[serde(rename = "validFromReadout", deserialize_with = "lenient::opt_code")]
+    #[serde(rename = "validFromReadout", deserialize_with = "lenient::opt_word")]
     pub valid_from_readout: Option<LicenseDateReadout>,
     /// How the valid-until column reads.
-    #[serde(rename = "validUntilReadout", deserialize_with = "lenient::opt_code")]
+    #[serde(rename = "validUntilReadout", deserialize_with = "lenient::opt_word")]
     pub valid_until_readout: Option<LicenseDateReadout>,
     /// Valid-from date when the readout is `DATE` (documented also as `vaildFrom`).
     #[serde(
@@ -359,6 +395,22 @@ pub struct DriverLicense {
         deserialize_with = "lenient::opt_string"
     )]
     pub valid_until: Option<String>,
+}
+
+impl fmt::Debug for DriverLicense {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DriverLicense")
+            .field("license_class", &self.license_class)
+            .field("valid_from_readout", &self.valid_from_readout)
+            .field("valid_until_readout", &self.valid_until_readout)
+            .field(
+                "additional_information",
+                &presence(&self.additional_information),
+            )
+            .field("valid_from", &presence(&self.valid_from))
+            .field("valid_until", &presence(&self.valid_until))
+            .finish()
+    }
 }
 
 /// `identificationdocument`: what was read from the identity document.
@@ -442,7 +494,7 @@ fn opt_license_list<'de, D: Deserializer<'de>>(
             .into_iter()
             .filter_map(|item| match item {
                 Value::Object(_) => serde_json::from_value(item).ok(),
-                other => lenient::scalar_to_string(&other).map(|class| DriverLicense {
+                other => text_of(&other).map(|class| DriverLicense {
                     license_class: Some(class),
                     ..DriverLicense::default()
                 }),
@@ -509,7 +561,7 @@ impl<'de> Deserialize<'de> for Attachments {
         let mut out = BTreeMap::new();
         if let Value::Object(map) = value {
             for (k, v) in map {
-                if let Some(name) = lenient::scalar_to_string(&v).filter(|s| !s.is_empty()) {
+                if let Some(name) = text_of(&v).filter(|s| !s.is_empty()) {
                     out.insert(k, name);
                 }
             }

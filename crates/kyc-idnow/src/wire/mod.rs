@@ -5,7 +5,6 @@
 
 pub mod api;
 pub mod ident;
-pub(crate) mod lenient;
 
 pub use api::*;
 pub use ident::*;
