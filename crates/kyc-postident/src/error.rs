@@ -29,19 +29,6 @@ pub enum PostidentError {
         /// is most likely about them).
         encrypted_request: bool,
     },
-    /// The request did not get an answer (connection refused, reset, timeout).
-    #[error("{operation}: no answer from {url} ({kind})")]
-    Transport {
-        /// What we asked.
-        operation: &'static str,
-        /// Where we asked: scheme, host, port and path (no query string).
-        url: String,
-        /// `timeout`, `connect` or `request`.
-        kind: &'static str,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
-    },
     /// The answer could not be understood (not JSON, or JSON of the wrong shape).
     #[error("{operation}: the answer is not the documented JSON ({detail})")]
     MalformedBody {
@@ -89,7 +76,6 @@ impl PostidentError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             PostidentError::Http { status, .. } => Error::kind_for_status(*status),
-            PostidentError::Transport { .. } => ErrorKind::Transient,
             PostidentError::MalformedBody { .. } => ErrorKind::Provider,
             PostidentError::PlainBody
             | PostidentError::WrongKey { .. }

@@ -1,20 +1,12 @@
 //! One raw POSTIDENT payload (case result JSON, or its compact JWE) to the neutral [`Case`],
 //! without a client: for `kyc normalize`, stored payloads, fuzzing and benchmarks.
 
+pub use crate::crypto::looks_like_jwe;
 use crate::crypto::PrivateKey;
 use crate::mapping::case_from_result;
 use crate::wire::CaseResult;
 use bytes::Bytes;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
-
-/// True when `body` looks like a compact JWE (five base64url parts separated by dots).
-pub fn looks_like_jwe(body: &[u8]) -> bool {
-    let text = body.trim_ascii();
-    text.iter().filter(|b| **b == b'.').count() == 4
-        && text
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
-}
 
 /// Reads a case result JSON body. The body is the caller's input (a stored payload, a file), not
 /// an answer POSTIDENT just gave: a body that is not a case is an [`ErrorKind::InvalidInput`]

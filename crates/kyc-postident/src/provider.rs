@@ -47,13 +47,29 @@ impl PostidentProvider {
     /// against the production host).
     pub fn new(config: PostidentConfig) -> kyc_core::Result<Self> {
         let client = Client::new(&config)?;
-        Ok(PostidentProvider {
+        Ok(PostidentProvider::around(client, config))
+    }
+
+    /// Like [`PostidentProvider::new`], but every request goes through `http_client`: yours,
+    /// with your CA, proxy or middleware (its own timeouts apply; the retry limits still come
+    /// from [`PostidentConfig::http`]). Without it the adapter uses the process-wide client for
+    /// the configured timeouts ([`kyc_http::shared_client`]).
+    pub fn with_http_client(
+        config: PostidentConfig,
+        http_client: reqwest::Client,
+    ) -> kyc_core::Result<Self> {
+        let client = Client::with_http_client(&config, http_client)?;
+        Ok(PostidentProvider::around(client, config))
+    }
+
+    fn around(client: Client, config: PostidentConfig) -> Self {
+        PostidentProvider {
             client,
             client_id: config.client_id,
             webhook: config.webhook,
             inline_binary_data: false,
             role: config.role,
-        })
+        }
     }
 
     /// Client or partner credentials.
