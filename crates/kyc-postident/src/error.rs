@@ -6,11 +6,14 @@
 
 use bytes::Bytes;
 use kyc_core::{Error, ErrorKind, Provider, ProviderErrorDetail};
+use std::fmt;
 use std::time::Duration;
 
 /// The adapter's own failures. Every public function returns [`kyc_core::Error`]; this enum is
 /// the source kept inside it.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints a body only as its length: it may be a decrypted result full of personal data.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum PostidentError {
     /// POSTIDENT answered a non-success HTTP status. The message says what the status means for
@@ -69,6 +72,52 @@ pub enum PostidentError {
     /// The private key or the data password is unusable.
     #[error("encryption key: {0}")]
     Key(String),
+}
+
+impl fmt::Debug for PostidentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = |b: &Bytes| format!("{} bytes, redacted", b.len());
+        match self {
+            PostidentError::Http {
+                operation,
+                status,
+                body: b,
+                retry_after,
+                encrypted_request,
+            } => f
+                .debug_struct("Http")
+                .field("operation", operation)
+                .field("status", status)
+                .field("body", &format_args!("{}", body(b)))
+                .field("retry_after", retry_after)
+                .field("encrypted_request", encrypted_request)
+                .finish(),
+            PostidentError::MalformedBody {
+                operation,
+                detail,
+                body: b,
+            } => f
+                .debug_struct("MalformedBody")
+                .field("operation", operation)
+                .field("detail", detail)
+                .field("body", &format_args!("{}", body(b)))
+                .finish(),
+            PostidentError::PlainBody => f.write_str("PlainBody"),
+            PostidentError::WrongKey { fingerprint } => f
+                .debug_struct("WrongKey")
+                .field("fingerprint", fingerprint)
+                .finish(),
+            PostidentError::CorruptJwe { detail } => f
+                .debug_struct("CorruptJwe")
+                .field("detail", detail)
+                .finish(),
+            PostidentError::UnsupportedJwe { detail } => f
+                .debug_struct("UnsupportedJwe")
+                .field("detail", detail)
+                .finish(),
+            PostidentError::Key(detail) => f.debug_tuple("Key").field(detail).finish(),
+        }
+    }
 }
 
 impl PostidentError {

@@ -7,6 +7,7 @@ mod common;
 
 mod crypto;
 mod fixtures_parse;
+mod redaction;
 mod result_details;
 mod sandbox_archive;
 mod sandbox_cases;

@@ -101,7 +101,11 @@ async fn the_typed_client_takes_the_callers_client_too_and_the_default_goes_dire
         .create_case(&common::new_case("own-client-2"))
         .await
         .unwrap();
-    assert_eq!(carried.load(Ordering::SeqCst), 0, "the default client goes direct");
+    assert_eq!(
+        carried.load(Ordering::SeqCst),
+        0,
+        "the default client goes direct"
+    );
     let case_id = created.case_ref.case_id.unwrap();
 
     let client =

@@ -34,10 +34,7 @@ impl fmt::Debug for CaseResponse {
                     .as_ref()
                     .and_then(|s| s.status.as_ref()),
             )
-            .field(
-                "raw",
-                &format_args!("{fields} top-level fields, redacted"),
-            )
+            .field("raw", &format_args!("{fields} top-level fields, redacted"))
             .finish()
     }
 }
