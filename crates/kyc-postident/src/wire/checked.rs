@@ -2,7 +2,6 @@
 //! every verified field.
 
 use super::enums::FieldStatus;
-use super::lenient::json_kind;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -101,5 +100,17 @@ impl<'de> Deserialize<'de> for CheckedValue {
                 "expected a {value, status} object, found an array",
             )),
         }
+    }
+}
+
+/// A short name for the JSON type of a value, for error messages that must not quote data.
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }

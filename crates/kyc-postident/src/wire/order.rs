@@ -5,8 +5,8 @@
 //! missing, `null` and empty values.
 
 use super::enums::{DocumentType, PreferredLanguage};
-use super::lenient;
 use super::redact::debug_redacted;
+use kyc_core::wire::lenient;
 use serde::{Deserialize, Serialize};
 
 /// `orderData` in a result: what the client sent at creation.
