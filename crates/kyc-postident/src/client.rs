@@ -30,7 +30,7 @@ use crate::config::{Encryption, PostidentConfig};
 use crate::crypto::{
     looks_like_jwe, PrivateKey, ScrKeyHeaders, HEADER_ALG, HEADER_KEY, HEADER_KEY_HASH,
 };
-use crate::error::{describe_json_error, PostidentError};
+use crate::error::PostidentError;
 use crate::ids::check_case_id;
 use crate::wire::{ArchivedCase, CaseResult, CreateCaseRequest, CreateCaseResponse};
 use answers::{malformed, parse};
@@ -186,8 +186,7 @@ impl Client {
             )
             .await
             .map_err(|e| explain_create_failure(e, reference))?;
-        let (typed, _raw): (CreateCaseResponse, _) = parse("create case", &body)?;
-        Ok(typed)
+        parse::<CreateCaseResponse>("create case", &body)
     }
 
     /// `GET .../cases/{caseId}` (primary identification) or `.../full` (all), with
@@ -231,10 +230,11 @@ impl Client {
                 Idempotency::Idempotent,
             )
             .await?;
-        let (result, raw): (CaseResult, _) = parse(operation, &body)?;
+        let raw: serde_json::Value = parse(operation, &body)?;
         if !raw.is_object() {
             return Err(malformed(operation, "expected a JSON object", &body));
         }
+        let result: CaseResult = parse(operation, &body)?;
         Ok(CaseResponse { result, raw })
     }
 
@@ -267,7 +267,7 @@ impl Client {
             .get(HEADER_PARTIAL_DELIVERY)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        let (_, raw): (serde_json::Value, _) = parse(operation, &body)?;
+        let raw: serde_json::Value = parse(operation, &body)?;
         let serde_json::Value::Array(items) = raw else {
             return Err(malformed(
                 operation,
@@ -275,17 +275,12 @@ impl Client {
                 &body,
             ));
         };
-        let mut cases = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            let result: CaseResult = serde_json::from_value(item.clone()).map_err(|e| {
-                malformed(
-                    operation,
-                    &format!("case [{i}]: {}", describe_json_error(&e)),
-                    &body,
-                )
-            })?;
-            cases.push(CaseResponse { result, raw: item });
-        }
+        let results: Vec<CaseResult> = parse(operation, &body)?;
+        let mut cases: Vec<CaseResponse> = results
+            .into_iter()
+            .zip(items)
+            .map(|(result, raw)| CaseResponse { result, raw })
+            .collect();
         let mut partial = partial;
         if let (false, Some(max)) = (query.status_only, query.max_results) {
             // More cases matched than asked for: that is a partial answer too.
@@ -317,8 +312,7 @@ impl Client {
                     Idempotency::Idempotent,
                 )
                 .await?;
-            let (typed, _): (Vec<ArchivedCase>, _) = parse("archive cases", &body)?;
-            out.extend(typed);
+            out.extend(parse::<Vec<ArchivedCase>>("archive cases", &body)?);
         }
         Ok(out)
     }

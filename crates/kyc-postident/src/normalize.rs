@@ -6,6 +6,7 @@ use crate::crypto::PrivateKey;
 use crate::mapping::case_from_result;
 use crate::wire::CaseResult;
 use bytes::Bytes;
+use kyc_core::wire::from_json_slice;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 
 /// Reads a case result JSON body. The body is the caller's input (a stored payload, a file), not
@@ -20,13 +21,11 @@ pub fn case_from_json(body: &[u8]) -> Result<Case> {
         .with_provider(Provider::Postident)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
-    let raw: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| not_a_case(crate::error::describe_json_error(&e)))?;
+    let raw: serde_json::Value = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
     if !raw.is_object() {
         return Err(not_a_case("not a JSON object".into()));
     }
-    let result: CaseResult = serde_json::from_value(raw.clone())
-        .map_err(|e| not_a_case(crate::error::describe_json_error(&e)))?;
+    let result: CaseResult = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
     if result
         .case_id
         .as_deref()

@@ -4,9 +4,10 @@
 //! The answers hold personal data (the raw JSON is the decrypted result): their `Debug` shows
 //! which case they are about and how much they hold, never a value from the body.
 
-use crate::error::{describe_json_error, PostidentError};
+use crate::error::PostidentError;
 use crate::wire::CaseResult;
 use bytes::Bytes;
+use kyc_core::wire::from_json_slice;
 use serde::de::DeserializeOwned;
 use std::fmt;
 
@@ -79,14 +80,10 @@ pub(crate) fn malformed(operation: &'static str, detail: &str, body: &Bytes) -> 
     .into()
 }
 
-/// Parses a body into a typed value and keeps the JSON.
+/// Reads an answer body as `T`; the error names the field path, never a value.
 pub(crate) fn parse<T: DeserializeOwned>(
     operation: &'static str,
     body: &Bytes,
-) -> kyc_core::Result<(T, serde_json::Value)> {
-    let raw: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| malformed(operation, &describe_json_error(&e), body))?;
-    let typed = serde_json::from_value(raw.clone())
-        .map_err(|e| malformed(operation, &describe_json_error(&e), body))?;
-    Ok((typed, raw))
+) -> kyc_core::Result<T> {
+    from_json_slice(body).map_err(|e| malformed(operation, &e.to_string(), body))
 }
