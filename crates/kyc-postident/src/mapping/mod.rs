@@ -1,4 +1,5 @@
-//! A POSTIDENT case result → the neutral [`kyc_core::Case`].
+//! A POSTIDENT case result → the neutral [`kyc_core::Case`], and a neutral
+//! [`kyc_core::NewCase`] → the create request ([`create_request`]).
 //!
 //! * The **primary identification** (`primaryIdent`, or the most advanced of `identifications`)
 //!   gives the status, the reasons and the verified identity (see [`crate::status_mapping`]).
@@ -22,9 +23,11 @@
 mod artifacts;
 mod attempts;
 mod identity;
+mod outbound;
 
 pub use artifacts::{artifact, find_record_bytes, record_download_path};
 pub use attempts::attempt_details;
+pub use outbound::{create_request, create_request_as};
 
 use crate::status_mapping;
 use crate::wire::{
