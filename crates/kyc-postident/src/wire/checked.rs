@@ -45,7 +45,7 @@ impl CheckedValue {
 impl fmt::Debug for CheckedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CheckedValue")
-            .field("value", &self.value.as_ref().map(|_| "[redacted]"))
+            .field("value", &kyc_core::redact::presence(&self.value))
             .field("status", &self.status)
             .finish()
     }
