@@ -4,10 +4,10 @@
 //! * The **primary identification** (`primaryIdent`, or the most advanced of `identifications`)
 //!   gives the status, the reasons and the verified identity (see [`crate::status_mapping`]).
 //! * Every identification (all of them from `/full`, the primary one otherwise) becomes an
-//!   [`Attempt`] with its own status, reasons, times and raw JSON.
+//!   [`Attempt`](kyc_core::Attempt) with its own status, reasons, times and raw JSON.
 //! * Every record (method, identification document and driving licence level) becomes an
-//!   [`Artifact`]: inline bytes when `documentData` was included, otherwise a download the
-//!   adapter resolves by fetching the case with `includeBinaryData=true`.
+//!   [`Artifact`](kyc_core::Artifact): inline bytes when `documentData` was included, otherwise
+//!   a download the adapter resolves by fetching the case with `includeBinaryData=true`.
 //! * `archived`, `validUntil`, `created`, `modified` and the decision time carry over; custom
 //!   data becomes `custom_fields`; the JSON is kept verbatim in [`Case::raw`].
 //!
@@ -38,7 +38,8 @@ use bytes::Bytes;
 use kyc_core::{Accounting, ArtifactKind, Case, CaseRef, DocumentKind, IdentMethod, Provider};
 use std::collections::BTreeMap;
 
-/// The fragment that names a record in a [`ArtifactSource::Download`] path.
+/// The fragment that names a record in a
+/// [`ArtifactSource::Download`](kyc_core::ArtifactSource::Download) path.
 pub const RECORD_FRAGMENT: &str = "record=";
 
 /// Maps one case result. `client_id` builds download paths for records without inline bytes;
