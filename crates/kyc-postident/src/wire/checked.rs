@@ -2,6 +2,7 @@
 //! every verified field.
 
 use super::enums::FieldStatus;
+use super::strict::json_kind;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -100,17 +101,5 @@ impl<'de> Deserialize<'de> for CheckedValue {
                 "expected a {value, status} object, found an array",
             )),
         }
-    }
-}
-
-/// A short name for the JSON type of a value, for error messages that must not quote data.
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

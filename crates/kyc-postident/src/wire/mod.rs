@@ -13,6 +13,7 @@ mod enums;
 mod order;
 pub(crate) mod redact;
 mod result;
+mod strict;
 
 pub use additional::{
     AdditionalDataBasic, AdditionalDataEid, AdditionalDataVideo,
