@@ -13,9 +13,9 @@
 //! decrypted before parsing. Every answer is kept as raw JSON next to its typed form.
 //!
 //! Requests go through [`kyc_http::Transport`], which owns the retry policy
-//! ([`kyc_http::RetryStrategy::decide`], bounded by [`kyc_core::HttpOptions`]): GETs and the archive PATCH
-//! (idempotent: "already archived cases stay archived") are retried on timeouts, connection
-//! failures, 5xx, 408 and 429. A create is not idempotent: it is retried **only** when the
+//! ([`kyc_http::RetryStrategy::decide`], bounded by [`kyc_core::HttpOptions`]): GETs and the
+//! archive PATCH (idempotent: "already archived cases stay archived") are retried on timeouts,
+//! connection failures, 5xx, 408 and 429. A create is not idempotent: it is retried **only** when the
 //! connection could not be established at all (nothing was sent) or on 429. After any other
 //! failure a second POST could create a second case, so the error is returned with its
 //! [`kyc_core::FailureStage`] and a hint, and the caller checks first.
@@ -84,7 +84,7 @@ impl Client {
     pub fn new(config: &PostidentConfig) -> kyc_core::Result<Client> {
         config.validate()?;
         let http_client = kyc_http::shared_client(&config.http)?;
-        Client::with_http_client(config, http_client)
+        Client::build(config, http_client)
     }
 
     /// Like [`Client::new`], but requests go through `http_client`: yours, with your CA, proxy
@@ -95,6 +95,11 @@ impl Client {
         http_client: reqwest::Client,
     ) -> kyc_core::Result<Client> {
         config.validate()?;
+        Client::build(config, http_client)
+    }
+
+    /// The client for a configuration that was validated.
+    fn build(config: &PostidentConfig, http_client: reqwest::Client) -> kyc_core::Result<Client> {
         let mut base = config.base_url.clone();
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));

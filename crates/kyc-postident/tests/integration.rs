@@ -13,6 +13,7 @@ mod sandbox_archive;
 mod sandbox_cases;
 mod sandbox_create;
 mod sandbox_errors;
+mod sandbox_failure_stage;
 mod sandbox_http_client;
 mod sandbox_lists;
 mod sandbox_partner;
