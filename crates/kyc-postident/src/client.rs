@@ -12,29 +12,36 @@
 //! Result GETs carry the `x-scr-*` headers when encryption is enabled and the JWE answer is
 //! decrypted before parsing. Every answer is kept as raw JSON next to its typed form.
 //!
-//! Retries (bounded, exponential backoff with jitter, [`HttpOptions`]): GETs and the archive
-//! PATCH (idempotent: "already archived cases stay archived") are retried on timeouts,
-//! connection failures, 5xx and 429. A create is retried **only** when the connection could not
-//! be established at all (nothing was sent) or on 429: after any other failure a second POST
-//! could create a second case, so the error is returned and the caller checks first.
+//! Requests go through [`kyc_http::Transport`], which owns the retry policy
+//! ([`kyc_http::RetryStrategy::decide`], bounded by [`kyc_core::HttpOptions`]): GETs and the
+//! archive PATCH (idempotent: "already archived cases stay archived") are retried on timeouts,
+//! connection failures, 5xx, 408 and 429. A create is not idempotent: it is retried **only** when the
+//! connection could not be established at all (nothing was sent) or on 429. After any other
+//! failure a second POST could create a second case, so the error is returned with its
+//! [`kyc_core::FailureStage`] and a hint, and the caller checks first.
+
+mod answers;
+mod query;
+
+pub use answers::{ArchivingWalkSummary, CaseListResponse, CaseResponse};
+pub use query::{iso8601, GetCaseOptions, ListQuery};
 
 use crate::config::{Encryption, PostidentConfig};
-use crate::crypto::{PrivateKey, ScrKeyHeaders, HEADER_ALG, HEADER_KEY, HEADER_KEY_HASH};
-use crate::error::{describe_json_error, PostidentError};
+use crate::crypto::{
+    looks_like_jwe, PrivateKey, ScrKeyHeaders, HEADER_ALG, HEADER_KEY, HEADER_KEY_HASH,
+};
+use crate::error::PostidentError;
 use crate::ids::check_case_id;
 use crate::wire::{ArchivedCase, CaseResult, CreateCaseRequest, CreateCaseResponse};
+use answers::{malformed, parse};
 use bytes::Bytes;
-use chrono::{DateTime, FixedOffset, SecondsFormat};
-use kyc_core::telemetry::{self, HttpCall};
-use kyc_core::{Error, ErrorKind, HttpOptions, Provider, Secret};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use kyc_core::telemetry;
+use kyc_core::{Error, ErrorKind, FailureStage, Provider, Secret};
+use kyc_http::{Idempotency, Transport};
+use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
+use reqwest::Method;
 use std::fmt;
 use std::future::Future;
-use std::hash::{BuildHasher, Hasher};
-use std::time::Duration;
-use tracing::Instrument;
 use url::Url;
 
 /// The most caseIds POSTIDENT archives in one request (result guide 7.6); longer lists are split.
@@ -43,166 +50,19 @@ pub const ARCHIVE_BATCH_LIMIT: usize = 10_000;
 pub const LIST_PAGE_LIMIT: usize = 1_000;
 /// The response header that says a list answer is partial.
 pub const HEADER_PARTIAL_DELIVERY: &str = "x-partial-delivery";
-
-/// Options of the single-case calls.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GetCaseOptions {
-    /// `/full`: all identifications instead of the primary one only.
-    pub full: bool,
-    /// `includeResultPdf=true`: include the result PDF record (its bytes need
-    /// `include_binary_data` too).
-    pub include_result_pdf: bool,
-    /// `includeBinaryData=true`: include `documentData` (Base64) of the records.
-    pub include_binary_data: bool,
-}
-
-impl GetCaseOptions {
-    /// All identifications, the result PDF and every file's bytes.
-    pub fn everything() -> Self {
-        GetCaseOptions {
-            full: true,
-            include_result_pdf: true,
-            include_binary_data: true,
-        }
-    }
-}
-
-/// The filters of the list calls (result guide 7.5.1 and 7.5.2). `Default` is POSTIDENT's own
-/// default: closed, unarchived cases.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListQuery {
-    /// `/full`: all identifications of each case.
-    pub full: bool,
-    /// `/status`: only status data (caseId, caseStatus, customData, method and status,
-    /// accounting data).
-    pub status_only: bool,
-    /// `new`: include cases in status `new` (POSTIDENT default false).
-    pub new: bool,
-    /// `inProgress`: include cases in progress (POSTIDENT default false).
-    pub in_progress: bool,
-    /// `closed`: include closed cases (POSTIDENT default true).
-    pub closed: bool,
-    /// `archived`: include archived cases (POSTIDENT default false).
-    pub archived: bool,
-    /// `createdFrom`.
-    pub created_from: Option<DateTime<FixedOffset>>,
-    /// `createdUntil`.
-    pub created_until: Option<DateTime<FixedOffset>>,
-    /// `closedFrom`.
-    pub closed_from: Option<DateTime<FixedOffset>>,
-    /// `closedUntil`.
-    pub closed_until: Option<DateTime<FixedOffset>>,
-    /// `maxResults`: documented for the status lists only. For data lists it is applied on our
-    /// side (the answer is cut), since POSTIDENT does not document it there.
-    pub max_results: Option<u32>,
-}
-
-impl Default for ListQuery {
-    fn default() -> Self {
-        ListQuery {
-            full: false,
-            status_only: false,
-            new: false,
-            in_progress: false,
-            closed: true,
-            archived: false,
-            created_from: None,
-            created_until: None,
-            closed_from: None,
-            closed_until: None,
-            max_results: None,
-        }
-    }
-}
-
-impl ListQuery {
-    /// The path below `.../cases`: ``, `/full`, `/status` or `/status/full`.
-    fn path_suffix(&self) -> &'static str {
-        match (self.status_only, self.full) {
-            (false, false) => "",
-            (false, true) => "/full",
-            (true, false) => "/status",
-            (true, true) => "/status/full",
-        }
-    }
-
-    /// The query parameters, dates as ISO 8601 with offset (`2016-12-26T00:00:00+02:00`).
-    /// Every parameter is sent explicitly, defaults included, so the answer never depends on
-    /// POSTIDENT's defaults. URL encoding (`+` → `%2B`, `:` → `%3A`) happens when the URL is
-    /// built.
-    pub fn parameters(&self) -> Vec<(&'static str, String)> {
-        let mut p = vec![
-            ("new", self.new.to_string()),
-            ("inProgress", self.in_progress.to_string()),
-            ("closed", self.closed.to_string()),
-            ("archived", self.archived.to_string()),
-        ];
-        for (name, value) in [
-            ("createdFrom", &self.created_from),
-            ("createdUntil", &self.created_until),
-            ("closedFrom", &self.closed_from),
-            ("closedUntil", &self.closed_until),
-        ] {
-            if let Some(t) = value {
-                p.push((name, iso8601(t)));
-            }
-        }
-        if let (true, Some(max)) = (self.status_only, self.max_results) {
-            p.push(("maxResults", max.to_string()));
-        }
-        p
-    }
-}
-
-/// A timestamp as POSTIDENT writes them: seconds, offset `±hh:mm` (never `Z`).
-pub fn iso8601(t: &DateTime<FixedOffset>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, false)
-}
-
-/// One case as answered: typed, and the JSON verbatim (decrypted when it was encrypted).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseResponse {
-    /// The typed result.
-    pub result: CaseResult,
-    /// The JSON as POSTIDENT sent it (after decryption).
-    pub raw: serde_json::Value,
-}
-
-/// One list answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CaseListResponse {
-    /// The cases.
-    pub cases: Vec<CaseResponse>,
-    /// More cases match than this answer holds: POSTIDENT said `X-PARTIAL-DELIVERY: true` (the
-    /// rest is only returned once the ones received are archived, see
-    /// [`Client::list_all_archiving_each_page`]), or [`ListQuery::max_results`] cut the answer.
-    pub partial: bool,
-}
-
-/// What [`Client::list_all_archiving_each_page`] did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ArchivingWalkSummary {
-    /// How many list requests were made.
-    pub pages: usize,
-    /// How many cases were handed to the callback.
-    pub cases_seen: usize,
-    /// The caseIds archived on the way.
-    pub archived: Vec<String>,
-    /// True when POSTIDENT reported no more cases; false when the walk stopped because a
-    /// partial page contained nothing archivable (only closed cases can be archived, so a walk
-    /// over `new`/`inProgress` cases cannot go past the first 1,000).
-    pub complete: bool,
-}
+/// The longest `Retry-After` the client waits out by itself before retrying. When POSTIDENT asks
+/// for a longer pause, the call fails at once with [`ErrorKind::Throttled`] (or `Transient` for a
+/// 5xx) carrying [`kyc_core::Error::retry_after`], and the caller decides.
+pub const MAX_RETRY_AFTER: std::time::Duration = kyc_http::MAX_RETRY_AFTER;
 
 /// The typed POSTIDENT SCR-Ident client. Cheap to clone (the HTTP connection pool is shared).
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    transport: Transport,
     cases_url: Url,
     username: String,
     password: Secret,
     encryption: Option<(PrivateKey, ScrKeyHeaders)>,
-    options: HttpOptions,
 }
 
 impl fmt::Debug for Client {
@@ -212,33 +72,34 @@ impl fmt::Debug for Client {
             .field("username", &self.username)
             .field("password", &self.password)
             .field("encryption", &self.encryption.as_ref().map(|(k, _)| k))
-            .field("options", &self.options)
+            .field("retries", self.transport.strategy())
             .finish()
     }
 }
 
-/// How a request may be retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RetryPolicy {
-    /// Idempotent: retry on every transient failure.
-    Idempotent,
-    /// Not idempotent: retry only when nothing reached the server.
-    OnlyIfNotSent,
-}
-
 impl Client {
-    /// Builds a client from a validated configuration.
+    /// Builds a client from a validated configuration. Requests go through the process-wide
+    /// `reqwest` client for the configuration's timeouts ([`kyc_http::shared_client`]), so
+    /// building many clients is cheap.
     pub fn new(config: &PostidentConfig) -> kyc_core::Result<Client> {
         config.validate()?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.http.connect_timeout)
-            .timeout(config.http.request_timeout)
-            .read_timeout(config.http.read_timeout)
-            .user_agent(concat!("kyc-postident/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| {
-                Error::new(ErrorKind::Configuration, "cannot build the HTTP client").with_source(e)
-            })?;
+        let http_client = kyc_http::shared_client(&config.http)?;
+        Client::build(config, http_client)
+    }
+
+    /// Like [`Client::new`], but requests go through `http_client`: yours, with your CA, proxy
+    /// or middleware. Its own timeouts apply; the retry limits still come from
+    /// [`PostidentConfig::http`].
+    pub fn with_http_client(
+        config: &PostidentConfig,
+        http_client: reqwest::Client,
+    ) -> kyc_core::Result<Client> {
+        config.validate()?;
+        Client::build(config, http_client)
+    }
+
+    /// The client for a configuration that was validated.
+    fn build(config: &PostidentConfig, http_client: reqwest::Client) -> kyc_core::Result<Client> {
         let mut base = config.base_url.clone();
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
@@ -265,12 +126,11 @@ impl Client {
             } => Some((private_key.clone(), private_key.scr_headers(data_password)?)),
         };
         Ok(Client {
-            http,
+            transport: Transport::new(Provider::Postident, http_client, &config.http),
             cases_url,
             username: config.username.clone(),
             password: config.password.clone(),
             encryption,
-            options: config.http,
         })
     }
 
@@ -327,12 +187,11 @@ impl Client {
                 self.cases_url.clone(),
                 Some(Bytes::from(body)),
                 false,
-                RetryPolicy::OnlyIfNotSent,
+                Idempotency::NotIdempotent,
             )
             .await
             .map_err(|e| explain_create_failure(e, reference))?;
-        let (typed, _raw): (CreateCaseResponse, _) = parse("create case", &body)?;
-        Ok(typed)
+        parse::<CreateCaseResponse>("create case", &body)
     }
 
     /// `GET .../cases/{caseId}` (primary identification) or `.../full` (all), with
@@ -373,13 +232,14 @@ impl Client {
                 url,
                 None,
                 true,
-                RetryPolicy::Idempotent,
+                Idempotency::Idempotent,
             )
             .await?;
-        let (result, raw): (CaseResult, _) = parse(operation, &body)?;
+        let raw: serde_json::Value = parse(operation, &body)?;
         if !raw.is_object() {
             return Err(malformed(operation, "expected a JSON object", &body));
         }
+        let result: CaseResult = parse(operation, &body)?;
         Ok(CaseResponse { result, raw })
     }
 
@@ -405,14 +265,14 @@ impl Client {
                 url,
                 None,
                 true,
-                RetryPolicy::Idempotent,
+                Idempotency::Idempotent,
             )
             .await?;
         let partial = headers
             .get(HEADER_PARTIAL_DELIVERY)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        let (_, raw): (serde_json::Value, _) = parse(operation, &body)?;
+        let raw: serde_json::Value = parse(operation, &body)?;
         let serde_json::Value::Array(items) = raw else {
             return Err(malformed(
                 operation,
@@ -420,17 +280,12 @@ impl Client {
                 &body,
             ));
         };
-        let mut cases = Vec::with_capacity(items.len());
-        for (i, item) in items.into_iter().enumerate() {
-            let result: CaseResult = serde_json::from_value(item.clone()).map_err(|e| {
-                malformed(
-                    operation,
-                    &format!("case [{i}]: {}", describe_json_error(&e)),
-                    &body,
-                )
-            })?;
-            cases.push(CaseResponse { result, raw: item });
-        }
+        let results: Vec<CaseResult> = parse(operation, &body)?;
+        let mut cases: Vec<CaseResponse> = results
+            .into_iter()
+            .zip(items)
+            .map(|(result, raw)| CaseResponse { result, raw })
+            .collect();
         let mut partial = partial;
         if let (false, Some(max)) = (query.status_only, query.max_results) {
             // More cases matched than asked for: that is a partial answer too.
@@ -459,11 +314,10 @@ impl Client {
                     self.url("/archive"),
                     Some(Bytes::from(body)),
                     false,
-                    RetryPolicy::Idempotent,
+                    Idempotency::Idempotent,
                 )
                 .await?;
-            let (typed, _): (Vec<ArchivedCase>, _) = parse("archive cases", &body)?;
-            out.extend(typed);
+            out.extend(parse::<Vec<ArchivedCase>>("archive cases", &body)?);
         }
         Ok(out)
     }
@@ -540,10 +394,12 @@ impl Client {
         }
     }
 
-    // ── Transport ────────────────────────────────────────────────────────────────────────────
+    // ── Sending ──────────────────────────────────────────────────────────────────────────────
 
-    /// Sends one request with Basic auth, the documented headers, the `x-scr-*` headers when
-    /// `encrypted` and encryption is on, and retries per `policy`. Returns the (decrypted) body.
+    /// Sends one request with Basic auth, the documented headers and, when `encrypted` and
+    /// encryption is on, the `x-scr-*` headers, through the transport (which retries as
+    /// `idempotency` allows). Returns the (decrypted) body and the headers of a success answer;
+    /// an error status is a [`PostidentError::Http`].
     async fn send(
         &self,
         operation: &'static str,
@@ -551,155 +407,90 @@ impl Client {
         url: Url,
         body: Option<Bytes>,
         encrypted: bool,
-        policy: RetryPolicy,
+        idempotency: Idempotency,
     ) -> kyc_core::Result<(Bytes, HeaderMap)> {
         let key = if encrypted {
             self.encryption.as_ref()
         } else {
             None
         };
-        let observed = HttpCall::start(Provider::Postident, operation);
-        let span = observed.span().clone();
-        self.send_tries(operation, method, url, body, key, policy, &observed)
-            .instrument(span)
-            .await
-    }
-
-    /// The tries of [`Client::send`], measured by `observed`.
-    #[allow(clippy::too_many_arguments)]
-    async fn send_tries(
-        &self,
-        operation: &'static str,
-        method: Method,
-        url: Url,
-        body: Option<Bytes>,
-        key: Option<&(PrivateKey, ScrKeyHeaders)>,
-        policy: RetryPolicy,
-        observed: &HttpCall,
-    ) -> kyc_core::Result<(Bytes, HeaderMap)> {
-        let mut attempt = 0u32;
-        loop {
-            observed.attempt();
-            let mut request = self
-                .http
-                .request(method.clone(), url.clone())
-                .basic_auth(&self.username, Some(self.password.expose()))
-                .header(CONTENT_TYPE, "application/json")
-                .header(ACCEPT, "application/json");
-            if let Some((_, headers)) = key {
-                request = request
-                    .header(HEADER_KEY, &headers.key)
-                    .header(HEADER_KEY_HASH, &headers.key_hash)
-                    .header(HEADER_ALG, headers.alg());
+        let reply = self
+            .transport
+            .send(operation, idempotency, &url, |http| {
+                let mut request = http
+                    .request(method.clone(), url.clone())
+                    .basic_auth(&self.username, Some(self.password.expose()))
+                    .header(CONTENT_TYPE, "application/json")
+                    .header(ACCEPT, "application/json");
+                if let Some((_, headers)) = key {
+                    request = request
+                        .header(HEADER_KEY, &headers.key)
+                        .header(HEADER_KEY_HASH, &headers.key_hash)
+                        .header(HEADER_ALG, headers.alg());
+                }
+                if let Some(b) = &body {
+                    request = request.body(b.clone());
+                }
+                request
+            })
+            .await?;
+        if !reply.status.is_success() {
+            return Err(PostidentError::Http {
+                operation,
+                status: reply.status.as_u16(),
+                retry_after: reply.retry_after(),
+                body: reply.body,
+                encrypted_request: key.is_some(),
             }
-            if let Some(b) = &body {
-                request = request.body(b.clone());
-            }
-            let outcome = match request.send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(bytes) => Ok((status, headers, bytes)),
-                        Err(e) => Err(transport(operation, &url, e)),
-                    }
-                }
-                Err(e) => Err(transport(operation, &url, e)),
-            };
-            let retryable = match &outcome {
-                Ok((status, _, _)) => {
-                    status.as_u16() == 429
-                        || (policy == RetryPolicy::Idempotent
-                            && (status.is_server_error() || *status == StatusCode::REQUEST_TIMEOUT))
-                }
-                Err(PostidentError::Transport { kind, .. }) => {
-                    policy == RetryPolicy::Idempotent || *kind == "connect"
-                }
-                Err(_) => false,
-            };
-            let asked = match &outcome {
-                Ok((_, headers, _)) => retry_after(headers),
-                Err(_) => None,
-            };
-            // A pause longer than we wait out inside one call goes back to the caller, with
-            // the provider's Retry-After on the error: never retry sooner than asked.
-            let asked_too_long = asked.is_some_and(|a| a > MAX_RETRY_AFTER);
-            if retryable && !asked_too_long && attempt < self.options.max_retries {
-                attempt += 1;
-                let delay = self
-                    .options
-                    .backoff(attempt, jitter())
-                    .max(asked.unwrap_or_default());
-                tracing::debug!(operation, attempt, ?delay, "POSTIDENT: retrying");
-                observed.retry();
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-            observed.finish(match &outcome {
-                Ok((status, _, _)) => Ok(status.as_u16()),
-                Err(PostidentError::Transport { kind, .. }) => Err(kind),
-                Err(_) => Err("transport"),
-            });
-            let (status, headers, bytes) = outcome?;
-            if !status.is_success() {
-                return Err(PostidentError::Http {
-                    operation,
-                    status: status.as_u16(),
-                    retry_after: retry_after(&headers),
-                    body: bytes,
-                    encrypted_request: key.is_some(),
-                }
-                .into());
-            }
-            let bytes = match key {
-                Some((private_key, _)) => {
-                    Bytes::from(private_key.decrypt(&bytes).map_err(|e| {
-                        telemetry::record_decryption_failure(Provider::Postident);
-                        let raw = bytes.clone();
-                        Error::from(e).with_raw_body(raw)
-                    })?)
-                }
-                None => self.decrypt_if_jwe(operation, bytes)?,
-            };
-            return Ok((bytes, headers));
+            .into());
         }
+        let body = match key {
+            Some((private_key, _)) => decrypt(private_key, reply.body)?,
+            None => self.decrypt_if_jwe(operation, reply.body)?,
+        };
+        Ok((body, reply.headers))
     }
 
     /// A body that arrives as a JWE although we did not ask for encryption (POSTIDENT may be
     /// configured to always encrypt): decrypt it when we have a key, otherwise say why it cannot
     /// be read.
-    fn decrypt_if_jwe(&self, operation: &'static str, bytes: Bytes) -> kyc_core::Result<Bytes> {
-        let looks_like_jwe = {
-            let t = bytes.trim_ascii();
-            t.first() == Some(&b'e') && t.iter().filter(|b| **b == b'.').count() == 4
-        };
-        if !looks_like_jwe {
-            return Ok(bytes);
+    fn decrypt_if_jwe(&self, operation: &'static str, body: Bytes) -> kyc_core::Result<Bytes> {
+        if !looks_like_jwe(&body) {
+            return Ok(body);
         }
         match &self.encryption {
-            Some((key, _)) => key.decrypt(&bytes).map(Bytes::from).map_err(|e| {
-                telemetry::record_decryption_failure(Provider::Postident);
-                Error::from(e).with_raw_body(bytes.clone())
-            }),
+            Some((key, _)) => decrypt(key, body),
             None => {
                 telemetry::record_decryption_failure(Provider::Postident);
                 Err(Error::new(
                     ErrorKind::Decryption,
                     format!(
                         "{operation}: POSTIDENT answered with an encrypted body but encryption is \
-                     disabled in the configuration"
+                         disabled in the configuration"
                     ),
                 )
-                .with_provider(kyc_core::Provider::Postident)
-                .with_raw_body(bytes))
+                .with_provider(Provider::Postident)
+                .with_raw_body(body))
             }
+        }
+    }
+}
+
+/// Decrypts a JWE answer; a failure is counted and keeps the body.
+fn decrypt(key: &PrivateKey, body: Bytes) -> kyc_core::Result<Bytes> {
+    match key.decrypt(&body) {
+        Ok(plain) => Ok(Bytes::from(plain)),
+        Err(e) => {
+            telemetry::record_decryption_failure(Provider::Postident);
+            Err(Error::from(e).with_raw_body(body))
         }
     }
 }
 
 /// Adds what a failed create means for the caller: whether a case may exist now, and how to find
 /// it (POSTIDENT has no lookup by referenceId, but the referenceId is unique per clientId, so a
-/// second create with the same reference answers 409 when the first one went through).
+/// second create with the same reference answers 409 when the first one went through). Whether
+/// the request may have been sent follows from the error's [`FailureStage`].
 fn explain_create_failure(e: Error, reference: Option<&str>) -> Error {
     let reference = match reference {
         Some(r) => format!(
@@ -708,14 +499,8 @@ fn explain_create_failure(e: Error, reference: Option<&str>) -> Error {
         ),
         None => "its referenceId".to_string(),
     };
-    let transport_kind = std::error::Error::source(&e)
-        .and_then(|s| s.downcast_ref::<PostidentError>())
-        .and_then(|p| match p {
-            PostidentError::Transport { kind, .. } => Some(*kind),
-            _ => None,
-        });
-    let hint = match (transport_kind, e.http_status()) {
-        (Some("connect"), _) => {
+    let hint = match (e.stage(), e.http_status()) {
+        (Some(FailureStage::Construction | FailureStage::Connect), _) => {
             "the connection could not be made, so nothing reached POSTIDENT and no case was \
              created; it is safe to try again"
                 .to_string()
@@ -734,96 +519,9 @@ fn explain_create_failure(e: Error, reference: Option<&str>) -> Error {
     e.with_hint(hint)
 }
 
-/// The longest `Retry-After` the client waits out by itself before retrying. When POSTIDENT asks
-/// for a longer pause, the call fails at once with [`ErrorKind::Throttled`] (or `Transient` for a
-/// 5xx) carrying [`kyc_core::Error::retry_after`], and the caller decides.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
-
-fn transport(operation: &'static str, url: &Url, e: reqwest::Error) -> PostidentError {
-    let kind = if e.is_timeout() {
-        "timeout"
-    } else if e.is_connect() {
-        "connect"
-    } else {
-        "request"
-    };
-    let mut shown = url.clone();
-    shown.set_query(None);
-    shown.set_fragment(None);
-    let _ = shown.set_password(None);
-    let _ = shown.set_username("");
-    PostidentError::Transport {
-        operation,
-        url: shown.to_string(),
-        kind,
-        source: e.without_url(),
-    }
-}
-
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)
-        .and_then(|v: &HeaderValue| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
-}
-
-/// A random number in `[0, 1)` for backoff jitter (no extra dependency: `RandomState` is seeded
-/// randomly per instance).
-fn jitter() -> f64 {
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(0);
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
-fn malformed(operation: &'static str, detail: &str, body: &Bytes) -> Error {
-    PostidentError::MalformedBody {
-        operation,
-        detail: detail.to_string(),
-        body: body.clone(),
-    }
-    .into()
-}
-
-/// Parses a body into a typed value and keeps the JSON.
-fn parse<T: DeserializeOwned>(
-    operation: &'static str,
-    body: &Bytes,
-) -> kyc_core::Result<(T, serde_json::Value)> {
-    let raw: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| malformed(operation, &describe_json_error(&e), body))?;
-    let typed = serde_json::from_value(raw.clone())
-        .map_err(|e| malformed(operation, &describe_json_error(&e), body))?;
-    Ok((typed, raw))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn list_parameters_are_explicit_and_dates_keep_their_offset() {
-        let mut q = ListQuery {
-            created_from: Some(DateTime::parse_from_rfc3339("2016-12-26T00:00:00+02:00").unwrap()),
-            closed_until: Some(DateTime::parse_from_rfc3339("2016-12-28T00:00:00Z").unwrap()),
-            max_results: Some(5),
-            ..Default::default()
-        };
-        let params = q.parameters();
-        assert!(params.contains(&("createdFrom", "2016-12-26T00:00:00+02:00".into())));
-        assert!(params.contains(&("closedUntil", "2016-12-28T00:00:00+00:00".into())));
-        assert!(params.contains(&("closed", "true".into())));
-        assert!(!params.iter().any(|(n, _)| *n == "maxResults"), "data list");
-        q.status_only = true;
-        assert!(q.parameters().contains(&("maxResults", "5".into())));
-        let mut url = Url::parse("https://x.example/cases").unwrap();
-        url.query_pairs_mut()
-            .append_pair("createdFrom", "2016-12-26T00:00:00+02:00");
-        assert_eq!(
-            url.query(),
-            Some("createdFrom=2016-12-26T00%3A00%3A00%2B02%3A00")
-        );
-    }
 
     #[test]
     fn case_ids_cannot_escape_the_path() {
@@ -832,14 +530,6 @@ mod tests {
             let e = check_case_id("case_id", bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidInput);
             assert_eq!(e.violations()[0].field, "case_id");
-        }
-    }
-
-    #[test]
-    fn jitter_is_in_range() {
-        for _ in 0..100 {
-            let j = jitter();
-            assert!((0.0..1.0).contains(&j));
         }
     }
 }

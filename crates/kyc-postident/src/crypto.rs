@@ -230,6 +230,17 @@ fn looks_like_json(body: &[u8]) -> bool {
         || serde_json::from_slice::<serde_json::Value>(body).is_ok()
 }
 
+/// True when `body` looks like a compact JWE: five base64url parts separated by dots (white
+/// space around it ignored). JSON never does (it has braces or quotes). The one rule for every
+/// place that must tell an encrypted answer from a plain one.
+pub fn looks_like_jwe(body: &[u8]) -> bool {
+    let text = body.trim_ascii();
+    text.iter().filter(|b| **b == b'.').count() == 4
+        && text
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
+}
+
 fn corrupt(detail: impl Into<String>) -> PostidentError {
     PostidentError::CorruptJwe {
         detail: detail.into(),

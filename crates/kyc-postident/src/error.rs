@@ -6,11 +6,14 @@
 
 use bytes::Bytes;
 use kyc_core::{Error, ErrorKind, Provider, ProviderErrorDetail};
+use std::fmt;
 use std::time::Duration;
 
 /// The adapter's own failures. Every public function returns [`kyc_core::Error`]; this enum is
 /// the source kept inside it.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Debug` prints a body only as its length: it may be a decrypted result full of personal data.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum PostidentError {
     /// POSTIDENT answered a non-success HTTP status. The message says what the status means for
@@ -28,19 +31,6 @@ pub enum PostidentError {
         /// Whether the request carried the `x-scr-*` encryption headers (a 400 to such a read
         /// is most likely about them).
         encrypted_request: bool,
-    },
-    /// The request did not get an answer (connection refused, reset, timeout).
-    #[error("{operation}: no answer from {url} ({kind})")]
-    Transport {
-        /// What we asked.
-        operation: &'static str,
-        /// Where we asked: scheme, host, port and path (no query string).
-        url: String,
-        /// `timeout`, `connect` or `request`.
-        kind: &'static str,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
     },
     /// The answer could not be understood (not JSON, or JSON of the wrong shape).
     #[error("{operation}: the answer is not the documented JSON ({detail})")]
@@ -84,12 +74,57 @@ pub enum PostidentError {
     Key(String),
 }
 
+impl fmt::Debug for PostidentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = |b: &Bytes| format!("{} bytes, redacted", b.len());
+        match self {
+            PostidentError::Http {
+                operation,
+                status,
+                body: b,
+                retry_after,
+                encrypted_request,
+            } => f
+                .debug_struct("Http")
+                .field("operation", operation)
+                .field("status", status)
+                .field("body", &format_args!("{}", body(b)))
+                .field("retry_after", retry_after)
+                .field("encrypted_request", encrypted_request)
+                .finish(),
+            PostidentError::MalformedBody {
+                operation,
+                detail,
+                body: b,
+            } => f
+                .debug_struct("MalformedBody")
+                .field("operation", operation)
+                .field("detail", detail)
+                .field("body", &format_args!("{}", body(b)))
+                .finish(),
+            PostidentError::PlainBody => f.write_str("PlainBody"),
+            PostidentError::WrongKey { fingerprint } => f
+                .debug_struct("WrongKey")
+                .field("fingerprint", fingerprint)
+                .finish(),
+            PostidentError::CorruptJwe { detail } => f
+                .debug_struct("CorruptJwe")
+                .field("detail", detail)
+                .finish(),
+            PostidentError::UnsupportedJwe { detail } => f
+                .debug_struct("UnsupportedJwe")
+                .field("detail", detail)
+                .finish(),
+            PostidentError::Key(detail) => f.debug_tuple("Key").field(detail).finish(),
+        }
+    }
+}
+
 impl PostidentError {
     /// The [`ErrorKind`] of this failure.
     pub fn kind(&self) -> ErrorKind {
         match self {
             PostidentError::Http { status, .. } => Error::kind_for_status(*status),
-            PostidentError::Transport { .. } => ErrorKind::Transient,
             PostidentError::MalformedBody { .. } => ErrorKind::Provider,
             PostidentError::PlainBody
             | PostidentError::WrongKey { .. }
@@ -239,17 +274,6 @@ impl From<PostidentError> for Error {
     }
 }
 
-/// A JSON parse failure described without quoting the data (serde messages may contain values).
-pub(crate) fn describe_json_error(e: &serde_json::Error) -> String {
-    let category = match e.classify() {
-        serde_json::error::Category::Io => "I/O error",
-        serde_json::error::Category::Syntax => "not valid JSON",
-        serde_json::error::Category::Data => "JSON of an unexpected shape",
-        serde_json::error::Category::Eof => "JSON ends too early",
-    };
-    format!("{category} at line {} column {}", e.line(), e.column())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,16 +359,5 @@ mod tests {
             Some("maintenance until 06:00")
         );
         assert!(text.hint().is_none());
-    }
-
-    #[test]
-    fn json_errors_do_not_quote_the_data() {
-        let err = serde_json::from_str::<u32>("\"Mustermann\"").unwrap_err();
-        assert!(
-            err.to_string().contains("Mustermann"),
-            "serde quotes values"
-        );
-        let described = describe_json_error(&err);
-        assert!(!described.contains("Mustermann"), "{described}");
     }
 }

@@ -1,20 +1,13 @@
 //! One raw POSTIDENT payload (case result JSON, or its compact JWE) to the neutral [`Case`],
 //! without a client: for `kyc normalize`, stored payloads, fuzzing and benchmarks.
 
+pub use crate::crypto::looks_like_jwe;
 use crate::crypto::PrivateKey;
 use crate::mapping::case_from_result;
 use crate::wire::CaseResult;
 use bytes::Bytes;
+use kyc_core::wire::from_json_slice;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
-
-/// True when `body` looks like a compact JWE (five base64url parts separated by dots).
-pub fn looks_like_jwe(body: &[u8]) -> bool {
-    let text = body.trim_ascii();
-    text.iter().filter(|b| **b == b'.').count() == 4
-        && text
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'='))
-}
 
 /// Reads a case result JSON body. The body is the caller's input (a stored payload, a file), not
 /// an answer POSTIDENT just gave: a body that is not a case is an [`ErrorKind::InvalidInput`]
@@ -28,13 +21,11 @@ pub fn case_from_json(body: &[u8]) -> Result<Case> {
         .with_provider(Provider::Postident)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
-    let raw: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| not_a_case(crate::error::describe_json_error(&e)))?;
+    let raw: serde_json::Value = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
     if !raw.is_object() {
         return Err(not_a_case("not a JSON object".into()));
     }
-    let result: CaseResult = serde_json::from_value(raw.clone())
-        .map_err(|e| not_a_case(crate::error::describe_json_error(&e)))?;
+    let result: CaseResult = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
     if result
         .case_id
         .as_deref()

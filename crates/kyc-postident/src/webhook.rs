@@ -41,12 +41,8 @@ pub fn parse_body(body: &Bytes) -> kyc_core::Result<WebhookBody> {
         .with_provider(Provider::Postident)
         .with_raw_body(body.clone())
     };
-    let parsed: WebhookBody = serde_json::from_slice(body).map_err(|e| {
-        bad(&format!(
-            "the body is {}",
-            crate::error::describe_json_error(&e)
-        ))
-    })?;
+    let parsed: WebhookBody =
+        kyc_core::wire::from_json_slice(body).map_err(|e| bad(&format!("the body is {e}")))?;
     match parsed.case_id.as_deref() {
         None => return Err(bad("no caseId")),
         Some(c) if c.trim().is_empty() => return Err(bad("no caseId")),

@@ -7,11 +7,14 @@ mod common;
 
 mod crypto;
 mod fixtures_parse;
+mod redaction;
 mod result_details;
 mod sandbox_archive;
 mod sandbox_cases;
 mod sandbox_create;
 mod sandbox_errors;
+mod sandbox_failure_stage;
+mod sandbox_http_client;
 mod sandbox_lists;
 mod sandbox_partner;
 mod sandbox_result_details;

@@ -2,7 +2,7 @@
 //! every verified field.
 
 use super::enums::FieldStatus;
-use super::lenient::json_kind;
+use super::strict::json_kind;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -46,7 +46,7 @@ impl CheckedValue {
 impl fmt::Debug for CheckedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CheckedValue")
-            .field("value", &self.value.as_ref().map(|_| "[redacted]"))
+            .field("value", &kyc_core::redact::presence(&self.value))
             .field("status", &self.status)
             .finish()
     }

@@ -65,7 +65,7 @@ macro_rules! wire_enum {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = super::lenient::opt_string(d)?.unwrap_or_default();
+                let raw = super::strict::opt_string(d)?.unwrap_or_default();
                 Ok($name::from_wire(&raw))
             }
         }

@@ -7,13 +7,19 @@
 //! `null`, `{}` and missing objects all mean "not there". Types holding personal data implement
 //! `Debug` by hand and print `[redacted]` instead of values.
 
+mod additional;
 mod checked;
 mod enums;
-pub(crate) mod lenient;
 mod order;
 pub(crate) mod redact;
 mod result;
+mod strict;
 
+pub use additional::{
+    AdditionalDataBasic, AdditionalDataEid, AdditionalDataVideo,
+    AdditionalInformationForIdCardCheck, FailedCheckOfIdCardReader, IdCardReaderCheck,
+    IdCardReaderCheckCategory,
+};
 pub use checked::CheckedValue;
 pub use enums::{
     CaseProgress, DocumentType, FieldStatus, IdentStatus, IdentificationMethod, PreferredLanguage,
@@ -25,10 +31,8 @@ pub use order::{
     IdentificationDocumentProvided, OrderData, ProcessData, WebStart,
 };
 pub use result::{
-    parse_timestamp, AccountingData, AdditionalDataBasic, AdditionalDataEid, AdditionalDataVideo,
-    AdditionalInformationForIdCardCheck, AddressMatch, AddressResult, ArchivedCase, CaseResult,
+    parse_timestamp, AccountingData, AddressMatch, AddressResult, ArchivedCase, CaseResult,
     CaseStatus, CodeDescription, ContactDataResult, DrivingLicenceClassesResult,
-    DrivingLicenceResult, FailedCheckOfIdCardReader, IdCardReaderCheck, IdCardReaderCheckCategory,
-    IdentificationDocumentResult, IdentificationResult, IdentificationStatus, RecordResult,
-    WebhookBody,
+    DrivingLicenceResult, IdentificationDocumentResult, IdentificationResult, IdentificationStatus,
+    RecordResult, WebhookBody,
 };

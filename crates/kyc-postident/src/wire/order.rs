@@ -5,8 +5,9 @@
 //! missing, `null` and empty values.
 
 use super::enums::{DocumentType, PreferredLanguage};
-use super::lenient;
 use super::redact::debug_redacted;
+use super::strict;
+use kyc_core::wire::lenient;
 use serde::{Deserialize, Serialize};
 
 /// `orderData` in a result: what the client sent at creation.
@@ -16,31 +17,31 @@ use serde::{Deserialize, Serialize};
 pub struct OrderData {
     /// `customData`: `custom1` .. `custom5`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub custom_data: Option<CustomData>,
     /// `processData`: target country, language, webhook, reference, callback URLs.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub process_data: Option<ProcessData>,
     /// `contactDataProvided`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_data_provided: Option<ContactDataProvided>,
     /// `identificationDocumentProvided`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub identification_document_provided: Option<IdentificationDocumentProvided>,
     /// `drivingLicenceProvided`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub driving_licence_provided: Option<DrivingLicenceProvided>,
@@ -76,31 +77,31 @@ pub struct CreateCaseRequest {
 pub struct CustomData {
     /// `custom1`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub custom1: Option<String>,
     /// `custom2`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub custom2: Option<String>,
     /// `custom3`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub custom3: Option<String>,
     /// `custom4`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub custom4: Option<String>,
     /// `custom5`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub custom5: Option<String>,
@@ -140,7 +141,7 @@ pub struct CallbackUrl {
     /// `webUrl`: landing page in the browser.
     #[serde(
         rename = "webUrl",
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub web_url: Option<String>,
@@ -148,14 +149,14 @@ pub struct CallbackUrl {
     #[serde(
         rename = "iOSUrl",
         alias = "iosUrl",
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub ios_url: Option<String>,
     /// `androidUrl`: URL or scheme that opens the client's Android app.
     #[serde(
         rename = "androidUrl",
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub android_url: Option<String>,
@@ -178,7 +179,7 @@ impl CallbackUrl {
 pub struct ProcessData {
     /// `targetCountry`: ISO 3166 alpha-3 plus `RKS`; POSTIDENT defaults to `DEU`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub target_country: Option<String>,
@@ -187,55 +188,55 @@ pub struct ProcessData {
     pub preferred_language: Option<PreferredLanguage>,
     /// `webHookUrl`: HTTPS, at most 500 characters, no query string.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub web_hook_url: Option<String>,
     /// `webHookUrlPartner`: the partner's webhook (partner cases, result guide 9.2).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub web_hook_url_partner: Option<String>,
     /// `referenceId`: at most 14 characters, unique per client; defaults to the caseId.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub reference_id: Option<String>,
     /// `callbackUrlCouponRequested` (basic).
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_url_coupon_requested: Option<CallbackUrl>,
     /// `callbackUrlReviewPending` (photo, autoid).
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_url_review_pending: Option<CallbackUrl>,
     /// `callbackUrlIncomplete`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_url_incomplete: Option<CallbackUrl>,
     /// `callbackUrlSuccess` (video, eID, photo, autoid).
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_url_success: Option<CallbackUrl>,
     /// `callbackUrlDeclined` (eID, photo, autoid).
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_url_declined: Option<CallbackUrl>,
     /// `callbackUrlCancelledAndClosed` (autoid).
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub callback_url_cancelled_and_closed: Option<CallbackUrl>,
@@ -249,31 +250,31 @@ pub struct ProcessData {
 pub struct AddressProvided {
     /// `streetAddress`: street and house number (max 70).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub street_address: Option<String>,
     /// `appendix` (max 55).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub appendix: Option<String>,
     /// `postalCode` (max 11).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub postal_code: Option<String>,
     /// `city` (max 55).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub city: Option<String>,
     /// `country`: ISO 3166 alpha-3 (plus `RKS`).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub country: Option<String>,
@@ -291,37 +292,37 @@ debug_redacted!(AddressProvided {
 pub struct ContactDataProvided {
     /// `title` (deprecated by POSTIDENT).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub title: Option<String>,
     /// `firstName` (max 35).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_name: Option<String>,
     /// `lastName` (max 35).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_name: Option<String>,
     /// `mobilePhone` (max 20).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub mobile_phone: Option<String>,
     /// `email` (max 320).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub email: Option<String>,
     /// `address`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub address: Option<AddressProvided>,
@@ -342,79 +343,79 @@ pub struct IdentificationDocumentProvided {
     pub document_type: Option<DocumentType>,
     /// `number`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub number: Option<String>,
     /// `firstName`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_name: Option<String>,
     /// `lastName`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_name: Option<String>,
     /// `birthName`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub birth_name: Option<String>,
     /// `birthDate`: `YYYY-MM-DD`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub birth_date: Option<String>,
     /// `birthPlace`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub birth_place: Option<String>,
     /// `nationality`: alpha-3 plus `RKS`, `XXA`, `XXB`, `XXC`, `XXX`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub nationality: Option<String>,
     /// `address`.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub address: Option<AddressProvided>,
     /// `dateIssued`: `YYYY-MM-DD`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_issued: Option<String>,
     /// `dateOfExpiry`: `YYYY-MM-DD`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_of_expiry: Option<String>,
     /// `authority` (max 100).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub authority: Option<String>,
     /// `placeOfIssue`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub place_of_issue: Option<String>,
     /// `countryOfDocument`: alpha-3 plus `RKS`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub country_of_document: Option<String>,
@@ -444,25 +445,25 @@ debug_redacted!(IdentificationDocumentProvided {
 pub struct DrivingLicenceClassProvided {
     /// `className`, e.g. `B`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub class_name: Option<String>,
     /// `dateIssued`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_issued: Option<String>,
     /// `dateOfExpiry`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_of_expiry: Option<String>,
     /// `restrictions`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub restrictions: Option<String>,
@@ -475,31 +476,31 @@ pub struct DrivingLicenceClassProvided {
 pub struct DrivingLicenceProvided {
     /// `number` (max 20).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub number: Option<String>,
     /// `firstName`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub first_name: Option<String>,
     /// `lastName`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub last_name: Option<String>,
     /// `birthDate`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub birth_date: Option<String>,
     /// `birthPlace`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub birth_place: Option<String>,
@@ -511,31 +512,31 @@ pub struct DrivingLicenceProvided {
     pub driving_licence_classes: Vec<DrivingLicenceClassProvided>,
     /// `restrictions`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub restrictions: Option<String>,
     /// `dateIssued`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_issued: Option<String>,
     /// `dateOfExpiry`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub date_of_expiry: Option<String>,
     /// `authority`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub authority: Option<String>,
     /// `countryOfDocument`.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub country_of_document: Option<String>,
@@ -563,31 +564,31 @@ debug_redacted!(DrivingLicenceProvided {
 pub struct CreateCaseResponse {
     /// `caseId`: POSTIDENT's id of the new case.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub case_id: Option<String>,
     /// `validUntil`: when the start URL expires (ISO 8601 with offset).
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub valid_until: Option<String>,
     /// `webStart`: the URL to send the user to in a browser.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub web_start: Option<WebStart>,
     /// `iosStart`: how to start the POSTIDENT iOS app.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub ios_start: Option<AppStart>,
     /// `androidStart`: how to start the POSTIDENT Android app.
     #[serde(
-        deserialize_with = "lenient::opt_object",
+        deserialize_with = "strict::opt_object",
         skip_serializing_if = "Option::is_none"
     )]
     pub android_start: Option<AppStart>,
@@ -602,7 +603,7 @@ pub struct WebStart {
     #[serde(
         rename = "caseURL",
         alias = "caseUrl",
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub case_url: Option<String>,
@@ -615,13 +616,13 @@ pub struct WebStart {
 pub struct AppStart {
     /// `caseUrlScheme`: the app URL scheme that opens the case.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub case_url_scheme: Option<String>,
     /// `packageName`: the app's package / bundle id.
     #[serde(
-        deserialize_with = "lenient::opt_string",
+        deserialize_with = "strict::opt_string",
         skip_serializing_if = "Option::is_none"
     )]
     pub package_name: Option<String>,

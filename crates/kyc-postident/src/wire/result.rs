@@ -4,16 +4,18 @@
 //! parameters may not be populated"); unknown fields are ignored; unknown values are kept.
 //! Timestamps stay as the provider's text; the `*_at()` helpers parse them.
 
+use super::additional::{AdditionalDataBasic, AdditionalDataEid, AdditionalDataVideo};
 use super::checked::CheckedValue;
 use super::enums::{
     CaseProgress, DocumentType, IdentStatus, IdentificationMethod, RecordOwner, RecordType,
-    TanChannel, ValidationStatus, ValidationSubStatus,
+    ValidationStatus, ValidationSubStatus,
 };
-use super::lenient;
 use super::order::OrderData;
 use super::redact::debug_redacted;
+use super::strict;
 use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use kyc_core::wire::lenient;
+use serde::Deserialize;
 
 /// Parses a POSTIDENT timestamp (ISO 8601 with offset, e.g. `2016-07-05T18:23:15+02:00`).
 ///
@@ -45,51 +47,30 @@ fn ts(raw: &Option<String>) -> Option<DateTime<FixedOffset>> {
 
 /// `CaseResult` (result guide 8.2): one case with its primary identification
 /// (`GET .../cases/{caseId}`) or with all identifications (`.../full`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct CaseResult {
     /// `caseId`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub case_id: Option<String>,
     /// `caseStatus`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub case_status: Option<CaseStatus>,
     /// `orderData`: what the client sent at creation (status calls: only `customData`).
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub order_data: Option<OrderData>,
     /// `contactData`: the contact data used during identification.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub contact_data: Option<ContactDataResult>,
     /// `primaryIdent`: the identification with the most progress (single-case and list calls).
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub primary_ident: Option<IdentificationResult>,
     /// `identifications`: every identification (`/full` calls).
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec_or_null")]
     pub identifications: Vec<IdentificationResult>,
     /// `accountingData`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub accounting_data: Option<AccountingData>,
 }
 
@@ -117,36 +98,23 @@ impl CaseResult {
 }
 
 /// `CaseStatus` (result guide 8.3): progress and dates of the case.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct CaseStatus {
     /// `status`: `new`, `in progress` or `closed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CaseProgress>,
     /// `archived`.
-    #[serde(
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub archived: Option<bool>,
     /// `validUntil`: after it the user cannot start or resume the case.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub valid_until: Option<String>,
     /// `created`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub created: Option<String>,
     /// `modified`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub modified: Option<String>,
 }
 
@@ -166,85 +134,54 @@ impl CaseStatus {
 }
 
 /// `ContactDataResult` (result guide 8.5).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct ContactDataResult {
     /// `title` (deprecated).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<CheckedValue>,
     /// `firstName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<CheckedValue>,
     /// `lastName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<CheckedValue>,
     /// `mobilePhone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<CheckedValue>,
     /// `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<CheckedValue>,
     /// `epost` (deprecated).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub epost: Option<CheckedValue>,
     /// `address`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub address: Option<AddressResult>,
 }
 
 /// `IdentificationResult` (result guide 8.6): one identification with one method.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct IdentificationResult {
     /// `identificationMethod`: `autoid`, `basic`, `eid`, `photo` or `video`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_method: Option<IdentificationMethod>,
     /// `identificationStatus`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub identification_status: Option<IdentificationStatus>,
     /// `identificationDocument`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub identification_document: Option<IdentificationDocumentResult>,
     /// `drivingLicence`: only when the driving licence was checked.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub driving_licence: Option<DrivingLicenceResult>,
     /// `records` on method level (result PDF, user face, signature).
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec_or_null")]
     pub records: Vec<RecordResult>,
     /// `additionalDataBasic`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub additional_data_basic: Option<AdditionalDataBasic>,
     /// `additionalDataEid`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub additional_data_eid: Option<AdditionalDataEid>,
     /// `additionalDataVideo`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub additional_data_video: Option<AdditionalDataVideo>,
 }
 
@@ -283,21 +220,15 @@ impl IdentificationResult {
 }
 
 /// `{code, description}` of `subStatus` and `subStatusReason`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CodeDescription {
     /// `code` (a number on the wire; kept as its text).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub code: Option<String>,
     /// `description`: POSTIDENT's English description.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub description: Option<String>,
 }
 
@@ -317,42 +248,26 @@ impl CodeDescription {
 }
 
 /// `IdentificationStatus` (result guide 8.6.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct IdentificationStatus {
     /// `status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<IdentStatus>,
     /// `subStatus` (level 2).
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub sub_status: Option<CodeDescription>,
     /// `subStatusReason` (level 3).
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub sub_status_reason: Option<CodeDescription>,
     /// `identificationTime`: when the final decision was made.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub identification_time: Option<String>,
     /// `created`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub created: Option<String>,
     /// `modified`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub modified: Option<String>,
 }
 
@@ -382,60 +297,42 @@ impl IdentificationStatus {
 }
 
 /// `IdentificationDocumentResult` (result guide 8.6.2).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct IdentificationDocumentResult {
     /// `countryOfDocument`: alpha-3 plus `RKS`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_document: Option<CheckedValue>,
     /// `type`: document type code "1".."13" (see [`Self::document_type`]).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub document_type: Option<CheckedValue>,
     /// `number` (not for eID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<CheckedValue>,
     /// `firstName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<CheckedValue>,
     /// `lastName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<CheckedValue>,
     /// `birthName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_name: Option<CheckedValue>,
     /// `birthDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<CheckedValue>,
     /// `birthPlace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_place: Option<CheckedValue>,
     /// `nationality`: alpha-3 plus `RKS`, `XXA`, `XXB`, `XXC`, `XXX`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nationality: Option<CheckedValue>,
     /// `address` printed on the document (empty when the document has none).
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub address: Option<AddressResult>,
     /// `dateIssued` (not for eID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_issued: Option<CheckedValue>,
     /// `dateOfExpiry`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_expiry: Option<CheckedValue>,
     /// `authority` (not for eID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authority: Option<CheckedValue>,
     /// `placeOfIssue` (German passports).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub place_of_issue: Option<CheckedValue>,
     /// `records`: images of the identification document.
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec_or_null")]
     pub records: Vec<RecordResult>,
 }
 
@@ -450,98 +347,70 @@ impl IdentificationDocumentResult {
 }
 
 /// `DrivingLicenceResult` (result guide 8.6.3).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct DrivingLicenceResult {
     /// `countryOfDocument`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_of_document: Option<CheckedValue>,
     /// `number`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<CheckedValue>,
     /// `firstName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<CheckedValue>,
     /// `lastName`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<CheckedValue>,
     /// `birthDate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<CheckedValue>,
     /// `birthPlace`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_place: Option<CheckedValue>,
     /// `drivingLicenceClasses`.
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec_or_null")]
     pub driving_licence_classes: Vec<DrivingLicenceClassesResult>,
     /// `restrictions`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<CheckedValue>,
     /// `dateIssued`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_issued: Option<CheckedValue>,
     /// `dateOfExpiry`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_expiry: Option<CheckedValue>,
     /// `authority`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authority: Option<CheckedValue>,
     /// `records`: images of the driving licence (photo method, class Mobility).
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(deserialize_with = "lenient::vec_or_null")]
     pub records: Vec<RecordResult>,
 }
 
 /// `DrivingLicenceClassesResult` (result guide 8.6.4).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct DrivingLicenceClassesResult {
     /// `className`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<CheckedValue>,
     /// `dateIssued`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_issued: Option<CheckedValue>,
     /// `dateOfExpiry`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_of_expiry: Option<CheckedValue>,
     /// `restrictions`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restrictions: Option<CheckedValue>,
 }
 
 /// `AddressResult` (result guide 8.6.5).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct AddressResult {
     /// `streetAddress`: street and house number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub street_address: Option<CheckedValue>,
     /// `appendix`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub appendix: Option<CheckedValue>,
     /// `postalCode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<CheckedValue>,
     /// `city`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<CheckedValue>,
     /// `country`: alpha-3 plus `RKS`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<CheckedValue>,
     /// `addressMatch`: optional postal address check.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub address_match: Option<AddressMatch>,
 }
 
@@ -561,33 +430,21 @@ impl AddressResult {
 }
 
 /// `AddressMatch` (result guide 8.6.6). `Debug` redacts (it says things about a person).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct AddressMatch {
     /// `mailRedirectionDomestic`: a German redirection order exists.
-    #[serde(
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub mail_redirection_domestic: Option<bool>,
     /// `mailRedirectionInternational`: an international redirection order exists.
-    #[serde(
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub mail_redirection_international: Option<bool>,
     /// `undeliverable`: the address is not available.
-    #[serde(
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub undeliverable: Option<bool>,
     /// `addresseeDeceased`: the addressee is dead.
-    #[serde(
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub addressee_deceased: Option<bool>,
 }
 
@@ -603,51 +460,33 @@ debug_redacted!(AddressMatch {
 
 /// `RecordResult` (result guide 8.6.7): an image, PDF or other file of an identification.
 /// `Debug` shows the metadata but not `documentData` nor the agent's remark.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct RecordResult {
     /// `recordId`: system-wide unique id.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub record_id: Option<String>,
     /// `belongsTo`: `method`, `identificationdocument` or `drivinglicence`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub belongs_to: Option<RecordOwner>,
     /// `type`: content of the file (`result`, `userface`, `idfrontside`, ...).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub record_type: Option<RecordType>,
     /// `validationStatus` (photo only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_status: Option<ValidationStatus>,
     /// `validationSubStatus` (photo only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_sub_status: Option<ValidationSubStatus>,
     /// `validationRemark`: the agent's note (photo only).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub validation_remark: Option<String>,
     /// `mimeType`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub mime_type: Option<String>,
     /// `fileName`: `<caseId>_<type>[_<method>].<ext>`, maybe with a sequence number.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub file_name: Option<String>,
     /// `documentData`: the file as Base64 (only with `includeBinaryData=true`).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub document_data: Option<String>,
 }
 
@@ -695,284 +534,41 @@ impl RecordResult {
     }
 }
 
-/// `AdditionalDataBasic` (result guide 8.6.8): post-office details.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[non_exhaustive]
-pub struct AdditionalDataBasic {
-    /// `couponByPiAppRequestCount`.
-    #[serde(
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_by_pi_app_request_count: Option<u32>,
-    /// `couponByPiAppRequestLastTimestamp`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_by_pi_app_request_last_timestamp: Option<String>,
-    /// `couponByTpAppRequestCount` (third-party app / SDK).
-    #[serde(
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_by_tp_app_request_count: Option<u32>,
-    /// `couponByTpAppRequestLastTimestamp`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_by_tp_app_request_last_timestamp: Option<String>,
-    /// `couponDownloadCount`.
-    #[serde(
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_download_count: Option<u32>,
-    /// `couponDownloadLastTimestamp`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_download_last_timestamp: Option<String>,
-    /// `couponByEmailRequestCount`.
-    #[serde(
-        deserialize_with = "lenient::opt_u32",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_by_email_request_count: Option<u32>,
-    /// `couponByEmailRequestLastTimestamp`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_by_email_request_last_timestamp: Option<String>,
-    /// `postOffice`: id of the post office (not for GwG and Standard).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub post_office: Option<String>,
-    /// `postOfficeStreetAddress`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub post_office_street_address: Option<String>,
-    /// `postOfficeCity`: postal code and city of the post office.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub post_office_city: Option<String>,
-    /// `checkoutNote` (checkoutId, journalId).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub checkout_note: Option<String>,
-    /// `idCardReaderCheck`.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id_card_reader_check: Option<IdCardReaderCheck>,
-}
-
-/// `IdCardReaderCheck`: the ID card reader's findings in the post office.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[non_exhaustive]
-pub struct IdCardReaderCheck {
-    /// `checkedCategories`.
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub checked_categories: Vec<IdCardReaderCheckCategory>,
-}
-
-/// `IdCardReaderCheckCategories`: one checked category.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[non_exhaustive]
-pub struct IdCardReaderCheckCategory {
-    /// `name` of the category.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// `status`: result of the check.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub status: Option<String>,
-    /// `failedChecksOfIdCardReader`.
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub failed_checks_of_id_card_reader: Vec<FailedCheckOfIdCardReader>,
-}
-
-/// `FailedCheckOfIdCardReader`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[non_exhaustive]
-pub struct FailedCheckOfIdCardReader {
-    /// `checkName`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub check_name: Option<String>,
-    /// `subCheckName`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub sub_check_name: Option<String>,
-    /// `additionalInformation`.
-    #[serde(
-        deserialize_with = "lenient::vec_or_null",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    pub additional_information: Vec<AdditionalInformationForIdCardCheck>,
-}
-
-/// `AdditionalInformationForIDCardCheck`: a key/value pair.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct AdditionalInformationForIdCardCheck {
-    /// `key`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub key: Option<String>,
-    /// `value`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub value: Option<String>,
-}
-
-/// `AdditionalDataEid` (result guide 8.6.9). `Debug` redacts the DKK (it identifies one eID).
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct AdditionalDataEid {
-    /// `dkk`: service- and card-specific identifier of one eID.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dkk: Option<String>,
-}
-
-debug_redacted!(AdditionalDataEid {
-    shown: [],
-    redacted: [dkk],
-});
-
-/// `AdditionalDataVideo` (result guide 8.6.10).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-#[non_exhaustive]
-pub struct AdditionalDataVideo {
-    /// `identificationServiceCenter` (TKG and GwG).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identification_service_center: Option<String>,
-    /// `identificationServiceCenterVideo` (changelog 24.04.2024).
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub identification_service_center_video: Option<String>,
-    /// `identificationAgentAliases` (TKG); its shape is not documented, so it is kept as JSON.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identification_agent_aliases: Option<serde_json::Value>,
-    /// `identReviews` (TKG); its shape is not documented, so it is kept as JSON.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ident_reviews: Option<serde_json::Value>,
-    /// `videoRecordingAccepted`: when the user consented to the recording.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub video_recording_accepted: Option<String>,
-    /// `videoRecordingDeliveryShaft`: a recording exists and will be delivered by SFTP.
-    #[serde(
-        deserialize_with = "lenient::opt_bool",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub video_recording_delivery_shaft: Option<bool>,
-    /// `tanChannel`: `sms` or `email` (GwG).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tan_channel: Option<TanChannel>,
-}
-
 /// `AccountingData` (result guide 8.7).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct AccountingData {
     /// `accountingNumber`: identifier for invoicing.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub accounting_number: Option<String>,
     /// `accountingProduct`: product name on the invoice.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub accounting_product: Option<String>,
 }
 
 /// One entry of the answer to `PATCH .../cases/archive` (result guide 7.6.1).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct ArchivedCase {
     /// `caseId`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub case_id: Option<String>,
     /// `caseStatus` after archiving.
-    #[serde(
-        deserialize_with = "lenient::opt_object",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_object")]
     pub case_status: Option<CaseStatus>,
 }
 
 /// The webhook body POSTIDENT POSTs (result guide 5): ids only, never result data.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct WebhookBody {
     /// `caseId`.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub case_id: Option<String>,
     /// `referenceId`, when the account is configured to send it.
-    #[serde(
-        deserialize_with = "lenient::opt_string",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(deserialize_with = "strict::opt_string")]
     pub reference_id: Option<String>,
 }

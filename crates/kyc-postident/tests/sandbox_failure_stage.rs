@@ -1,0 +1,53 @@
+//! How far a failed create got, as a type: the journal's create intents and every caller decide
+//! from [`kyc_core::Error::stage`] whether a case may exist, never from the message. Against the
+//! sandbox over real HTTP.
+
+use crate::common;
+
+use kyc_core::{FailureStage, KycProvider};
+use kyc_postident::PostidentProvider;
+use kyc_sandbox::postident::{Fault, FaultKind};
+
+#[tokio::test]
+async fn a_create_cut_off_after_sending_may_have_created_a_case_and_is_sent_once() {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    let before = sandbox.postident().create_request_count();
+    let e = postident
+        .create_case(&common::new_case("stage-1"))
+        .await
+        .unwrap_err();
+    let stage = e.stage().expect("a transport failure has a stage");
+    assert!(stage.may_have_been_sent(), "{stage:?}");
+    assert!(e.may_have_been_sent());
+    // The reset met the first POST (a fault answers before the handler counts it); a retry
+    // would have reached the handler and created a case.
+    assert_eq!(
+        sandbox.postident().create_request_count(),
+        before,
+        "sent once: a second POST could create a second case"
+    );
+    assert!(sandbox.postident().case_ids().is_empty());
+}
+
+#[tokio::test]
+async fn a_create_that_could_not_connect_was_not_sent() {
+    let sandbox = common::sandbox().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let mut config = common::config(&sandbox);
+    config.base_url = format!("http://127.0.0.1:{port}/postident/api")
+        .parse()
+        .unwrap();
+    let e = PostidentProvider::new(config)
+        .unwrap()
+        .create_case(&common::new_case("stage-2"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.stage(), Some(FailureStage::Connect));
+    assert!(!e.may_have_been_sent());
+}
