@@ -28,8 +28,8 @@ pub trait KycProvider: Send + Sync {
 
     /// Opens a case and returns where to send the user.
     ///
-    /// Validates `new_case` with [`NewCase::validate_for`] first; no request is sent when a rule
-    /// is broken. IDnow: creates (or, while unfinished, updates) the ident for the transaction
+    /// Validates `new_case` first (the shared rules and the provider's own, see
+    /// [`NewCase::validate_with`]); no request is sent when a rule is broken. IDnow: creates (or, while unfinished, updates) the ident for the transaction
     /// number `new_case.reference`; a finished ident answers [`crate::ErrorKind::Conflict`].
     /// Retried on transient errors (idempotent per transaction number). POSTIDENT: creates a
     /// case; a duplicate reference answers `Conflict`. Never retried blindly after a transport

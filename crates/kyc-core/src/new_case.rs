@@ -2,20 +2,21 @@
 //!
 //! One [`NewCase`] works for every provider: fields a provider does not take at creation are
 //! ignored by that provider's adapter (and listed in `docs/architecture.md`), so switching
-//! provider by configuration does not require different input. [`NewCase::validate_for`] checks
-//! every rule the chosen provider documents *before* a request is sent; each violation names the
-//! field and the rule, never the value.
+//! provider by configuration does not require different input. Each adapter checks every rule
+//! its provider documents *before* a request is sent ([`NewCase::validate_with`]: the rules all
+//! providers share, here, and the provider's own, in its adapter); each violation names the field
+//! and the rule, never the value.
 //!
 //! ```
-//! use kyc_core::{Country, NewCase, PersonInput, Provider};
+//! use kyc_core::{NewCase, PersonInput};
 //!
-//! let case = NewCase::new("order-4711")
-//!     .with_person(PersonInput::new("Erika", "Mustermann").with_nationality(Country::GERMANY));
-//! assert!(case.validate_for(Provider::IdNow).is_ok());
-//! // POSTIDENT references are at most 14 characters.
-//! let mut long = case.clone();
-//! long.reference = "a-reference-that-is-too-long".into();
-//! let err = long.validate_for(Provider::Postident).unwrap_err();
+//! let case = NewCase::new("order-4711").with_person(PersonInput::new("Erika", "Mustermann"));
+//! assert!(case.validate_common_rules().is_ok());
+//! // A provider's own rule, as an adapter passes it (POSTIDENT: references of at most 14).
+//! let err = case
+//!     .with_reference("a-reference-that-is-too-long")
+//!     .validate_with(|c, v| v.max_chars("reference", Some(&c.reference), 14))
+//!     .unwrap_err();
 //! assert_eq!(err.violations()[0].field, "reference");
 //! ```
 //!
@@ -29,7 +30,6 @@
 
 use crate::country::Country;
 use crate::identity::DocumentKind;
-use crate::provider::Provider;
 use crate::redact::presence;
 use crate::setters::setters;
 use crate::validation::Validator;
@@ -272,7 +272,9 @@ setters!(NewCase {
 });
 
 impl CallbackUrls {
-    fn each(&self) -> [(&'static str, &Option<CallbackUrl>); 6] {
+    /// Every callback with the field path errors name (`callbacks.success.web`, ...), for
+    /// the adapters' input rules.
+    pub fn each(&self) -> [(&'static str, &Option<CallbackUrl>); 6] {
         [
             ("callbacks.success.web", &self.success),
             ("callbacks.declined.web", &self.declined),
@@ -374,17 +376,25 @@ impl NewCase {
         self
     }
 
-    /// Checks every rule `provider` documents for case creation. Returns an
+    /// Checks the rules every provider shares (printable names, e-mail and phone shapes, at most
+    /// five custom values, a birth date in the past) and then `provider_rules`, the rules the
+    /// chosen provider documents, which live in its adapter (`kyc_idnow::validate_new_case`,
+    /// `kyc_postident::validate_new_case`). Returns an
     /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) error listing each violation
-    /// (field and rule, never the value).
-    pub fn validate_for(&self, provider: Provider) -> crate::Result<()> {
+    /// of either (field and rule, never the value). Adapters call it before sending anything.
+    pub fn validate_with(
+        &self,
+        provider_rules: impl FnOnce(&NewCase, &mut Validator),
+    ) -> crate::Result<()> {
         let mut v = Validator::new();
         self.validate_common(&mut v);
-        match provider {
-            Provider::IdNow => self.validate_idnow(&mut v),
-            Provider::Postident => self.validate_postident(&mut v),
-        }
+        provider_rules(self, &mut v);
         v.finish()
+    }
+
+    /// Checks the rules every provider shares (see [`NewCase::validate_with`]).
+    pub fn validate_common_rules(&self) -> crate::Result<()> {
+        self.validate_with(|_, _| {})
     }
 
     fn validate_common(&self, v: &mut Validator) {
@@ -428,91 +438,6 @@ impl NewCase {
             if b > today {
                 v.violation("person.birth_date", "in the past");
             }
-        }
-    }
-
-    /// IDnow rules: Create Ident and Transaction Number sections of the AutoIdent API.
-    fn validate_idnow(&self, v: &mut Validator) {
-        v.required("reference", Some(&self.reference));
-        v.max_chars("reference", Some(&self.reference), 255);
-        v.charset(
-            "reference",
-            Some(&self.reference),
-            "letters A-Z a-z, digits, '_' and '-'",
-            |c| c.is_ascii_alphanumeric() || c == '_' || c == '-',
-        );
-        if let Some(n) = self.person.nationality {
-            if n.alpha2().is_none() {
-                v.violation(
-                    "person.nationality",
-                    "a country with an ISO 3166-1 alpha-2 code (IDnow takes alpha-2 only)",
-                );
-            }
-        }
-        if let Some(c) = self.address.as_ref().and_then(|a| a.country) {
-            if c.alpha2().is_none() {
-                v.violation(
-                    "address.country",
-                    "a country with an ISO 3166-1 alpha-2 code (IDnow takes alpha-2 only)",
-                );
-            }
-        }
-    }
-
-    /// POSTIDENT rules: field limits of SCR-Ident API Guide 1 (see `public-facts.md`).
-    fn validate_postident(&self, v: &mut Validator) {
-        v.required("reference", Some(&self.reference));
-        v.max_chars("reference", Some(&self.reference), 14);
-        v.printable("reference", Some(&self.reference));
-        let p = &self.person;
-        v.max_chars("person.first_name", p.first_name.as_deref(), 35);
-        v.max_chars("person.last_name", p.last_name.as_deref(), 35);
-        v.max_chars(
-            "contact.mobile_phone",
-            self.contact.mobile_phone.as_deref(),
-            20,
-        );
-        v.max_chars("contact.email", self.contact.email.as_deref(), 320);
-        if let Some(a) = &self.address {
-            let street_address = match (&a.street, &a.street_number) {
-                (Some(s), Some(n)) => Some(format!("{s} {n}")),
-                (Some(s), None) => Some(s.clone()),
-                (None, Some(n)) => Some(n.clone()),
-                (None, None) => None,
-            };
-            v.max_chars("address.street", street_address.as_deref(), 70);
-            v.max_chars("address.appendix", a.appendix.as_deref(), 55);
-            v.max_chars("address.postal_code", a.postal_code.as_deref(), 11);
-            v.max_chars("address.city", a.city.as_deref(), 55);
-        }
-        if let Some(d) = &self.document {
-            v.max_chars("document.authority", d.authority.as_deref(), 100);
-            if d.kind == Some(DocumentKind::DriversLicence) {
-                v.max_chars("document.number", d.number.as_deref(), 20);
-            }
-            v.printable("document.number", d.number.as_deref());
-        }
-        for (i, c) in self.custom_fields.iter().enumerate() {
-            v.max_chars(&format!("custom_fields[{i}]"), Some(c), 100);
-        }
-        if let Some(url) = &self.webhook_url {
-            v.https_url("webhook_url", Some(url));
-            v.max_chars("webhook_url", Some(url.as_str()), 500);
-            if url.query().is_some() {
-                v.violation(
-                    "webhook_url",
-                    "free of a query string (POSTIDENT posts to it)",
-                );
-            }
-        }
-        for (field, cb) in self.callbacks.each() {
-            v.https_url(field, cb.as_ref().and_then(|c| c.web.as_ref()));
-        }
-        if let Some(Language::Other(_)) = &self.language {
-            v.violation(
-                "language",
-                "German or English (POSTIDENT offers DE_DE and EN_UK)",
-            );
         }
     }
 }

@@ -6,7 +6,6 @@
 mod common;
 
 mod case_json;
-mod new_case_validation;
 mod properties;
 mod public_construction;
 mod redaction;

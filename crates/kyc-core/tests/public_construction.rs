@@ -56,8 +56,8 @@ fn new_case_from_constructors_and_setters() {
     assert_eq!(case.webhook_url, Some(hook));
     assert_eq!(case.language, Some(Language::German));
     assert_eq!(case.document, None);
-    case.validate_for(Provider::IdNow).unwrap();
-    case.validate_for(Provider::Postident).unwrap();
+    // The providers' own rules are the adapters' (crates/kyc/tests/new_case_validation.rs).
+    case.validate_common_rules().unwrap();
 }
 
 #[test]

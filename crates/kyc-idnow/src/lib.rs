@@ -35,6 +35,7 @@ pub mod artifacts;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod create_rules;
 pub mod error;
 pub mod mapping;
 pub mod normalize;
@@ -46,6 +47,7 @@ pub mod xml;
 
 pub use client::{Client, CreateOutcome, FetchedIdent, IdentListFilter};
 pub use config::{AccountSetup, Environment, IdnowConfig};
+pub use create_rules::validate_new_case;
 pub use error::IdnowError;
 pub use provider::IdnowProvider;
 

@@ -337,7 +337,7 @@ impl KycProvider for IdnowProvider {
     }
 
     async fn create_case(&self, new_case: &NewCase) -> Result<CaseHandle> {
-        new_case.validate_for(Provider::IdNow)?;
+        crate::validate_new_case(new_case)?;
         validate_transaction_number("reference", &new_case.reference)?;
         let account = &self.client.config().account;
         warn_about_unsent_fields(new_case, account);

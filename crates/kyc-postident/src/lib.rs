@@ -44,6 +44,7 @@
 
 pub mod client;
 pub mod config;
+pub mod create_rules;
 pub mod crypto;
 pub mod error;
 pub mod ids;
@@ -60,6 +61,7 @@ pub use kyc_core;
 
 pub use client::{CaseListResponse, CaseResponse, Client, GetCaseOptions, ListQuery};
 pub use config::{Encryption, Environment, PostidentConfig, Role};
+pub use create_rules::validate_new_case;
 pub use crypto::PrivateKey;
 pub use error::PostidentError;
 pub use provider::PostidentProvider;

@@ -184,7 +184,7 @@ impl KycProvider for PostidentProvider {
     }
 
     async fn create_case(&self, new_case: &NewCase) -> kyc_core::Result<CaseHandle> {
-        new_case.validate_for(Provider::Postident)?;
+        crate::validate_new_case(new_case)?;
         let request = create_request_as(new_case, self.role);
         let created = self.client.create_case(&request).await?;
         let raw = || Bytes::from(serde_json::to_vec(&created).unwrap_or_default());

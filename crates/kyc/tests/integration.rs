@@ -7,6 +7,7 @@ mod config;
 mod connect_typed;
 mod load_token_expiry;
 mod load_webhooks;
+mod new_case_validation;
 mod postident_webhook_ids;
 mod properties_normalize;
 mod receiver;
