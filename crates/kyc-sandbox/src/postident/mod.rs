@@ -17,10 +17,12 @@
 mod api;
 pub mod codes;
 mod control;
+mod control_api;
 mod create;
 mod crypto;
 mod faults;
 mod machine;
+mod records;
 mod render;
 mod state;
 mod user_page;
@@ -488,7 +490,7 @@ pub(crate) fn build(
     state::spawn_expiry_sweeper(&shared);
     let router = axum::Router::new()
         .merge(api::router(shared.clone()))
-        .merge(control::router(shared.clone()))
+        .merge(control_api::router(shared.clone()))
         .merge(user_page::router(shared.clone()));
     (router, PostidentSandbox { shared })
 }
