@@ -7,7 +7,7 @@ use kyc_core::{DocumentKind, Language, NewCase};
 
 /// Checks `new_case` against the shared rules and POSTIDENT's: an
 /// [`ErrorKind::InvalidInput`](kyc_core::ErrorKind::InvalidInput) error lists each violation
-/// (field and rule, never the value). [`crate::PostidentProvider::create_case`] calls it first.
+/// (field and rule, never the value). `create_case` of [`crate::PostidentProvider`] calls it first.
 pub fn validate_new_case(new_case: &NewCase) -> kyc_core::Result<()> {
     new_case.validate_with(check)
 }
