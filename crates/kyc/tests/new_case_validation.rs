@@ -12,43 +12,9 @@ fn validate_for(c: &NewCase, provider: Provider) -> kyc::Result<()> {
     }
 }
 
-/// A complete, valid input.
-mod common {
-    use kyc::*;
-
-    pub fn new_case() -> NewCase {
-        NewCase::new("order-4711")
-            .with_person(
-                PersonInput::new("Erika", "Mustermann")
-                    .with_title("Dr.")
-                    .with_birth_name("Gabler")
-                    .with_birth_date(chrono::NaiveDate::from_ymd_opt(1964, 8, 12).unwrap())
-                    .with_birth_place("Berlin-Spandau")
-                    .with_nationality(Country::GERMANY)
-                    .with_gender(Gender::Female),
-            )
-            .with_address(
-                AddressInput::default()
-                    .with_street("Heidestrasse")
-                    .with_street_number("17")
-                    .with_postal_code("51147")
-                    .with_city("Koeln")
-                    .with_country(Country::GERMANY),
-            )
-            .with_contact(
-                ContactInput::default()
-                    .with_email("erika@example.org")
-                    .with_mobile_phone("+491701234567"),
-            )
-            .with_document(
-                DocumentInput::default()
-                    .with_kind(DocumentKind::IdCard)
-                    .with_number("T22000129")
-                    .with_authority("Stadt Koeln"),
-            )
-            .with_custom_field("loyalty-42")
-    }
-}
+/// A complete, valid input: the fixtures of the core's tests.
+#[path = "../../kyc-core/tests/common/mod.rs"]
+mod common;
 
 fn fields(err: &kyc_core::Error) -> Vec<String> {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
