@@ -127,11 +127,19 @@ async fn read_outage(engine: Engine) {
     // generous because a loaded 2-core machine delivers the 100 notices slowly.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while finals() < 100 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {} final webhooks acknowledged",
-            finals()
-        );
+        if tokio::time::Instant::now() >= deadline {
+            let failures: std::collections::BTreeSet<String> = sandbox
+                .postident()
+                .webhook_deliveries()
+                .iter()
+                .filter_map(|d| d.error.clone().or(d.http_status.map(|s| s.to_string())))
+                .filter(|e| e != "200")
+                .collect();
+            panic!(
+                "only {} final webhooks acknowledged; failed attempts: {failures:?}",
+                finals()
+            );
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let counts = journal.notice_counts().await.unwrap();
