@@ -6,9 +6,10 @@ use crate::retry::{jitter, Decision, Idempotency, RetryStrategy, TryOutcome};
 use crate::retry_after::retry_after;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
+use kyc_core::telemetry::HttpCall;
 use kyc_core::{FailureStage, HttpOptions, Provider, Result};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::future::Future;
+use std::time::{Duration, SystemTime};
 use tracing::Instrument;
 
 /// A provider's answer, read whole.
@@ -83,71 +84,23 @@ impl Transport {
     where
         F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     {
-        let observed = Observed::start(self.provider, operation);
-        let span = observed.span.clone();
-        let result = self
-            .send_inner(operation, idempotency, url, build, &observed)
-            .instrument(span)
-            .await;
-        observed.finish(result.as_ref().map(|r| r.status.as_u16()));
-        result
-    }
-
-    async fn send_inner<F>(
-        &self,
-        operation: &'static str,
-        idempotency: Idempotency,
-        url: &url::Url,
-        build: F,
-        observed: &Observed,
-    ) -> Result<Reply>
-    where
-        F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
-    {
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            observed.tries.store(tries, Ordering::Relaxed);
-            let result = match build(&self.client).send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.bytes().await {
-                        Ok(body) => Ok(Reply {
-                            status,
-                            headers,
-                            body,
-                        }),
-                        Err(e) => Err((FailureStage::Response, e)),
-                    }
-                }
-                Err(e) => Err((classify(&e, false), e)),
-            };
-            let outcome = match &result {
-                Ok(reply) => TryOutcome::Answered {
-                    status: reply.status.as_u16(),
-                    retry_after: reply.retry_after(),
-                },
-                Err((stage, _)) => TryOutcome::Failed(*stage),
-            };
-            match self.strategy.decide(idempotency, outcome, tries, jitter()) {
-                Decision::Stop => {
-                    return result.map_err(|(stage, e)| {
-                        transport_error(self.provider, operation, url, stage, e)
-                    })
-                }
-                Decision::RetryAfter(pause) => {
-                    self.log_retry(operation, &outcome, tries, pause);
-                    metrics::counter!(
-                        "kyc_http_retries_total",
-                        "provider" => self.provider.to_string(),
-                        "operation" => operation,
-                    )
-                    .increment(1);
-                    tokio::time::sleep(pause).await;
-                }
+        let one_try = || async {
+            let response = build(&self.client)
+                .send()
+                .await
+                .map_err(|e| (classify(&e, false), e))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => Ok(Reply {
+                    status,
+                    headers,
+                    body,
+                }),
+                Err(e) => Err((FailureStage::Response, e)),
             }
-        }
+        };
+        self.observed(operation, idempotency, url, one_try).await
     }
 
     /// Like [`Transport::send`], but returns the response with its body unread (for large
@@ -163,56 +116,74 @@ impl Transport {
     where
         F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
     {
-        let observed = Observed::start(self.provider, operation);
-        let span = observed.span.clone();
-        let result = self
-            .send_streaming_inner(operation, idempotency, url, build, &observed)
-            .instrument(span)
-            .await;
-        observed.finish(result.as_ref().map(|r| r.status().as_u16()));
-        result
+        let one_try = || async {
+            build(&self.client)
+                .send()
+                .await
+                .map_err(|e| (classify(&e, false), e))
+        };
+        self.observed(operation, idempotency, url, one_try).await
     }
 
-    async fn send_streaming_inner<F>(
+    /// Runs the tries inside one `kyc.http` span and records the call's metrics when it ends.
+    async fn observed<T, Try, Fut>(
         &self,
         operation: &'static str,
         idempotency: Idempotency,
         url: &url::Url,
-        build: F,
-        observed: &Observed,
-    ) -> Result<reqwest::Response>
+        one_try: Try,
+    ) -> Result<T>
     where
-        F: Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        T: Answered,
+        Try: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<T, (FailureStage, reqwest::Error)>>,
     {
-        let mut tries = 0;
+        let call = HttpCall::start(self.provider, operation);
+        let result = self
+            .tries(operation, idempotency, url, &call, one_try)
+            .instrument(call.span().clone())
+            .await;
+        call.finish(match &result {
+            Ok(answer) => Ok(answer.status_code()),
+            Err(e) => Err(e.stage().map_or("failed", <&'static str>::from)),
+        });
+        result
+    }
+
+    /// One try after another until [`RetryStrategy::decide`] says stop.
+    async fn tries<T, Try, Fut>(
+        &self,
+        operation: &'static str,
+        idempotency: Idempotency,
+        url: &url::Url,
+        call: &HttpCall,
+        one_try: Try,
+    ) -> Result<T>
+    where
+        T: Answered,
+        Try: Fn() -> Fut,
+        Fut: Future<Output = std::result::Result<T, (FailureStage, reqwest::Error)>>,
+    {
         loop {
-            tries += 1;
-            observed.tries.store(tries, Ordering::Relaxed);
-            let result = build(&self.client)
-                .send()
-                .await
-                .map_err(|e| (classify(&e, false), e));
-            let outcome = match &result {
-                Ok(response) => TryOutcome::Answered {
-                    status: response.status().as_u16(),
-                    retry_after: retry_after(response.headers(), SystemTime::now()),
+            let tries = call.attempt();
+            let result = one_try().await;
+            let this_try = match &result {
+                Ok(answer) => TryOutcome::Answered {
+                    status: answer.status_code(),
+                    retry_after: answer.retry_after(),
                 },
                 Err((stage, _)) => TryOutcome::Failed(*stage),
             };
-            match self.strategy.decide(idempotency, outcome, tries, jitter()) {
+            match self.strategy.decide(idempotency, this_try, tries, jitter()) {
                 Decision::Stop => {
                     return result.map_err(|(stage, e)| {
                         transport_error(self.provider, operation, url, stage, e)
                     })
                 }
                 Decision::RetryAfter(pause) => {
-                    self.log_retry(operation, &outcome, tries, pause);
-                    metrics::counter!(
-                        "kyc_http_retries_total",
-                        "provider" => self.provider.to_string(),
-                        "operation" => operation,
-                    )
-                    .increment(1);
+                    self.log_retry(operation, &this_try, tries, pause);
+                    call.retry();
+                    // An unread streaming body holds its connection: let it go before waiting.
                     drop(result);
                     tokio::time::sleep(pause).await;
                 }
@@ -235,67 +206,27 @@ impl Transport {
     }
 }
 
-/// The span and measurements of one call of [`Transport::send`] (all its tries).
-struct Observed {
-    span: tracing::Span,
-    provider: Provider,
-    operation: &'static str,
-    started: Instant,
-    tries: AtomicU32,
+/// What the retry decision and the measurements read of an answer, whole or streaming.
+trait Answered {
+    fn status_code(&self) -> u16;
+    fn retry_after(&self) -> Option<Duration>;
 }
 
-impl Observed {
-    fn start(provider: Provider, operation: &'static str) -> Self {
-        Observed {
-            span: tracing::debug_span!(
-                "kyc.http",
-                provider = %provider,
-                operation,
-                http.status = tracing::field::Empty,
-                failure = tracing::field::Empty,
-                attempts = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            ),
-            provider,
-            operation,
-            started: Instant::now(),
-            tries: AtomicU32::new(0),
-        }
+impl Answered for Reply {
+    fn status_code(&self) -> u16 {
+        self.status.as_u16()
     }
+    fn retry_after(&self) -> Option<Duration> {
+        Reply::retry_after(self)
+    }
+}
 
-    /// Records the outcome: the last status, or how far a failed request got.
-    fn finish(&self, result: std::result::Result<u16, &kyc_core::Error>) {
-        let elapsed = self.started.elapsed();
-        // Recorded in the order `kyc_core::telemetry::HttpCall` records them (attempts first),
-        // so that a request's log line reads the same whichever code sent it.
-        self.span
-            .record("attempts", self.tries.load(Ordering::Relaxed));
-        let status = match result {
-            Ok(status) => {
-                self.span.record("http.status", status);
-                status.to_string()
-            }
-            Err(e) => {
-                let stage = e.stage().map_or("failed", |s| <&'static str>::from(s));
-                self.span.record("failure", stage);
-                stage.to_string()
-            }
-        };
-        self.span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
-        let provider = self.provider.to_string();
-        metrics::counter!(
-            "kyc_http_requests_total",
-            "provider" => provider.clone(),
-            "operation" => self.operation,
-            "status" => status,
-        )
-        .increment(1);
-        metrics::histogram!(
-            "kyc_http_request_duration_seconds",
-            "provider" => provider,
-            "operation" => self.operation,
-        )
-        .record(elapsed.as_secs_f64());
+impl Answered for reqwest::Response {
+    fn status_code(&self) -> u16 {
+        self.status().as_u16()
+    }
+    fn retry_after(&self) -> Option<Duration> {
+        retry_after(self.headers(), SystemTime::now())
     }
 }
 
