@@ -41,7 +41,7 @@ pub mod worker;
 pub use error::{JournalError, Result};
 pub use intake::{Appended, Intake, WebhookSink};
 pub use options::{JournalOptions, RetryDecision, RetryPolicy};
-pub use provider::{may_have_been_sent, IntentRecord, IntentState, JournaledProvider};
+pub use provider::{answer_was_lost, IntentRecord, IntentState, JournaledProvider};
 pub use read::{AttemptRecord, CaseQuery, CaseRecord, NoticeRecord, Page};
 pub use reconcile::{ReconcileReport, Reconciler};
 pub use retention::PurgeReport;

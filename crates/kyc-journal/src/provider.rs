@@ -31,11 +31,20 @@ pub struct JournaledProvider {
     journal: Journal,
 }
 
-/// True when a failed request may nevertheless have reached the provider: no HTTP answer was
-/// read and the failure is transient (connection reset, timeout after sending). A typed
-/// classification is planned; until then this is the rule.
-pub fn may_have_been_sent(error: &Error) -> bool {
-    error.http_status().is_none() && error.kind() == ErrorKind::Transient
+/// True when a failed create may nevertheless have reached the provider and only its answer
+/// was lost: no HTTP answer was read, and the transport failed at a stage after which the
+/// request may have left ([`Error::may_have_been_sent`], from the typed
+/// [`kyc_core::FailureStage`]: dispatch, timeout or response, not construction or connect). A
+/// transient error that carries neither an answer nor a stage counts too: looking the case up
+/// costs one list call, wrongly assuming "not created" could cost a duplicate case.
+pub fn answer_was_lost(error: &Error) -> bool {
+    if error.http_status().is_some() {
+        return false;
+    }
+    match error.stage() {
+        Some(_) => error.may_have_been_sent(),
+        None => error.kind() == ErrorKind::Transient,
+    }
 }
 
 /// Where a create intent stands.
@@ -125,7 +134,7 @@ impl JournaledProvider {
                 self.journal.record_created(&handle.case_ref).await?;
                 Ok(handle)
             }
-            Err(e) if may_have_been_sent(&e) => {
+            Err(e) if answer_was_lost(&e) => {
                 self.journal
                     .close_intent(intent, IntentState::Unknown, None, Some(&e.to_string()))
                     .await?;

@@ -107,4 +107,42 @@ async fn lost_create(engine: Engine) {
         handle.case_ref.reference.as_deref(),
         Some(reference.as_str())
     );
+
+    // 4. Nothing listens at the provider's address: the request never left, so the intent is
+    //    closed as failed at once, without a lookup.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut unreachable = p.base_url().clone();
+    unreachable
+        .set_port(Some(closed.local_addr().unwrap().port()))
+        .unwrap();
+    drop(closed);
+    let mut config = kyc_postident::PostidentConfig::new(
+        unreachable,
+        p.client_id(),
+        p.username(),
+        p.password(),
+        kyc_postident::Encryption::Disabled,
+    );
+    config.http.max_retries = 0;
+    let offline = JournaledProvider::new(
+        std::sync::Arc::new(kyc_postident::PostidentProvider::new(config).unwrap()),
+        journal.clone(),
+    );
+    let reference = unique("lx");
+    let e = offline
+        .create_case(&new_case(&reference, None))
+        .await
+        .unwrap_err();
+    assert_eq!(e.stage(), Some(kyc_core::FailureStage::Connect), "{e:?}");
+    let intent = journal
+        .intents(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| i.reference == reference)
+        .unwrap();
+    assert_eq!(
+        intent.state, "failed",
+        "a request that never left created nothing"
+    );
 }
