@@ -120,27 +120,53 @@ impl fmt::Debug for WebhookNotice {
 }
 
 /// The user name and password a provider sends as HTTP Basic auth on webhooks.
-#[derive(Clone, Debug)]
+///
+/// The expected `Authorization` value is computed once, when the credentials are made, so that
+/// checking a webhook is one constant-time comparison. `Debug` shows the user name only.
+#[derive(Clone)]
 pub struct BasicCredentials {
-    /// The user name.
-    pub username: String,
-    /// The password.
-    pub password: Secret,
+    username: String,
+    password: Secret,
+    /// `Basic base64(username:password)`: as secret as the password.
+    header: Secret,
 }
 
 impl BasicCredentials {
     /// Credentials from their parts.
     pub fn new(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        let username = username.into();
+        let password = password.into();
+        let header = Secret::new(basic_auth_header(&username, password.expose()));
         BasicCredentials {
-            username: username.into(),
-            password: password.into(),
+            username,
+            password,
+            header,
         }
+    }
+
+    /// The user name.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The password.
+    pub fn password(&self) -> &Secret {
+        &self.password
     }
 
     /// The `Authorization` header value these credentials produce
     /// (`Basic base64(username:password)`). Use it to sign test requests and outgoing calls.
-    pub fn header_value(&self) -> String {
-        basic_auth_header(&self.username, self.password.expose())
+    pub fn header_value(&self) -> &str {
+        self.header.expose()
+    }
+}
+
+impl fmt::Debug for BasicCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicCredentials")
+            .field("username", &self.username)
+            .field("password", &self.password)
+            .finish_non_exhaustive()
     }
 }
 
@@ -316,8 +342,7 @@ impl WebhookAuth {
                 .get(http::header::AUTHORIZATION)
                 .map(|v| v.as_bytes())
                 .unwrap_or_default();
-            let want = expected.header_value();
-            if !constant_time_eq(sent, want.as_bytes()) {
+            if !constant_time_eq(sent, expected.header_value().as_bytes()) {
                 return Err(Error::new(
                     ErrorKind::Authentication,
                     if sent.is_empty() {
@@ -375,6 +400,13 @@ mod tests {
         assert!(!e.to_string().contains("guess"));
         assert!(auth.verify(&request(None, None)).is_err());
         assert!(WebhookAuth::default().verify(&request(None, None)).is_ok());
+        // The precomputed header is as secret as the password.
+        let debug = format!("{auth:?}");
+        assert!(debug.contains("idnow"), "{debug}");
+        assert!(
+            !debug.contains("s3cret") && !debug.contains(&good[6..]),
+            "{debug}"
+        );
     }
 
     #[test]

@@ -245,7 +245,7 @@ fn webhook_sections_build_the_verifier() {
         .to_adapter_config(&cfg.http)
         .unwrap();
     let basic = adapter.webhook.basic.expect("basic auth");
-    assert_eq!(basic.username, "idnow");
+    assert_eq!(basic.username(), "idnow");
     assert!(adapter
         .webhook
         .allowlist
