@@ -5,13 +5,14 @@
 //! more useful than a case with silently missing parts (`kyc normalize` refuses it in one line).
 //! Everything else (booleans, counts, lists) is read with [`kyc_core::wire::lenient`].
 
+use super::redact::Present;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
 /// Reads a JSON value as an optional string: strings verbatim, numbers and booleans as their
 /// JSON text, `null` as `None`. Objects and arrays are refused (they are structurally wrong).
-pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let value = Option::<Value>::deserialize(d)?;
     match value {
         None | Some(Value::Null) => Ok(None),
@@ -27,7 +28,7 @@ pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Strin
 
 /// Reads an optional object that the provider may also send as `null`, `""` or `[]` when it is
 /// empty (seen in older payloads): those become `None`.
-pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+pub(crate) fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: serde::de::DeserializeOwned,
@@ -41,6 +42,11 @@ where
             .map(Some)
             .map_err(de::Error::custom),
     }
+}
+
+/// True for what serialising leaves out: `None` and empty lists (`skip_serializing_if`).
+pub(crate) fn absent<T: Present>(value: &T) -> bool {
+    !value.present()
 }
 
 /// A short name for the JSON type of a value, for error messages that must not quote data.
