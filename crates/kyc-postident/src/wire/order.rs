@@ -67,16 +67,13 @@ debug_redacted!(CustomData {
 impl CustomData {
     /// The present fields as `("custom1", value)` pairs, in order.
     pub fn entries(&self) -> Vec<(&'static str, &str)> {
-        [
-            ("custom1", &self.custom1),
-            ("custom2", &self.custom2),
-            ("custom3", &self.custom3),
-            ("custom4", &self.custom4),
-            ("custom5", &self.custom5),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
-        .collect()
+        kyc_core::wire::custom_entries([
+            &self.custom1,
+            &self.custom2,
+            &self.custom3,
+            &self.custom4,
+            &self.custom5,
+        ])
     }
 
     /// True when no field is set.
