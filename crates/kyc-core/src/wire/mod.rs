@@ -17,7 +17,7 @@ pub use provider_enum::UnknownWord;
 
 /// The present ones of a provider's five free fields `custom1` .. `custom5` (both providers
 /// have them), as `("custom1", value)` pairs in order.
-pub fn custom_entries<'a>(values: [&'a Option<String>; 5]) -> Vec<(&'static str, &'a str)> {
+pub fn custom_entries(values: [&Option<String>; 5]) -> Vec<(&'static str, &str)> {
     ["custom1", "custom2", "custom3", "custom4", "custom5"]
         .into_iter()
         .zip(values)
