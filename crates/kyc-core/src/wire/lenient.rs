@@ -307,6 +307,35 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
+/// A list that may arrive as `null` (`None`), a single entry (a list of one) or an array. An
+/// entry that does not read as `T` is an error.
+pub fn opt_one_or_many<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|v| serde_json::from_value(v).map_err(de::Error::custom))
+            .collect::<Result<Vec<T>, _>>()
+            .map(Some),
+        one => serde_json::from_value(one)
+            .map(|one| Some(vec![one]))
+            .map_err(de::Error::custom),
+    }
+}
+
+/// Like [`opt_one_or_many`], with `null` as an empty list.
+pub fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(opt_one_or_many(d)?.unwrap_or_default())
+}
+
 /// A list whose entries may each be unreadable: `null` and `[]` are empty; an entry that does
 /// not read as `T` is left out with a warning instead of failing the whole payload.
 pub fn lenient_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
@@ -450,6 +479,21 @@ mod tests {
         assert!(e.contains("expected an object, found a string"), "{e}");
         assert!(!e.contains("Erika"), "{e}");
         assert!(read(r#"{"inner": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn one_entry_or_many() {
+        #[derive(Deserialize)]
+        struct L {
+            #[serde(default, deserialize_with = "opt_one_or_many")]
+            items: Option<Vec<u32>>,
+        }
+        let read = |json: &str| serde_json::from_str::<L>(json).map(|l| l.items);
+        assert_eq!(read(r#"{"items": 7}"#).unwrap(), Some(vec![7]));
+        assert_eq!(read(r#"{"items": [1, 2]}"#).unwrap(), Some(vec![1, 2]));
+        assert_eq!(read(r#"{"items": null}"#).unwrap(), None);
+        assert_eq!(read("{}").unwrap(), None);
+        assert!(read(r#"{"items": [1, "x"]}"#).is_err());
     }
 
     #[test]
