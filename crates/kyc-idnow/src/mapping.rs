@@ -130,12 +130,13 @@ pub fn document_kind(word: &str) -> DocumentKind {
     }
 }
 
-fn document(d: &IdentificationDocument) -> VerifiedDocument {
-    let provider_type = d
-        .document_type
-        .as_ref()
-        .and_then(|f| f.value.clone().or_else(|| f.original.clone()))
-        .unwrap_or_default();
+/// A document of IDnow's `provider_type` word with its licence classes: what
+/// `identificationdocument` and `identificationdocument2` map alike. The callers add the checked
+/// fields, each read its own way.
+fn document_of_type(
+    provider_type: String,
+    licences: &Option<Vec<DriverLicense>>,
+) -> VerifiedDocument {
     VerifiedDocument::default()
         .with_kind(if provider_type.is_empty() {
             DocumentKind::Unspecified
@@ -143,19 +144,22 @@ fn document(d: &IdentificationDocument) -> VerifiedDocument {
             document_kind(&provider_type)
         })
         .with_provider_type(provider_type)
+        .with_licence_classes(licences.iter().flatten().map(licence_class).collect())
+}
+
+fn document(d: &IdentificationDocument) -> VerifiedDocument {
+    let provider_type = d
+        .document_type
+        .as_ref()
+        .and_then(|f| f.value.clone().or_else(|| f.original.clone()))
+        .unwrap_or_default();
+    document_of_type(provider_type, &d.driverlicenses)
         .with_number(checked(&d.number))
         .with_authority(checked(&d.issuedby))
         .with_place_of_issue(checked(&d.placeofissue))
         .with_issued_on(checked(&d.dateissued))
         .with_valid_until(checked(&d.validuntil))
         .with_country(checked_country(&d.country))
-        .with_licence_classes(
-            d.driverlicenses
-                .iter()
-                .flatten()
-                .map(licence_class)
-                .collect(),
-        )
 }
 
 /// A text IDnow sent without a check status, as a value read during identification (`NEW`);
@@ -215,26 +219,13 @@ fn second_document(raw: &serde_json::Value) -> Option<VerifiedDocument> {
             checked_country(&d.country)
         }
     };
-    let document = VerifiedDocument::default()
-        .with_kind(if provider_type.is_empty() {
-            DocumentKind::Unspecified
-        } else {
-            document_kind(&provider_type)
-        })
-        .with_provider_type(provider_type)
+    let document = document_of_type(provider_type, &d.driverlicenses)
         .with_number(checked_non_empty(&d.number))
         .with_authority(checked_non_empty(&d.issuedby))
         .with_place_of_issue(checked_non_empty(&d.placeofissue))
         .with_issued_on(checked_non_empty(&d.dateissued))
         .with_valid_until(checked_non_empty(&d.validuntil))
         .with_country(country)
-        .with_licence_classes(
-            d.driverlicenses
-                .iter()
-                .flatten()
-                .map(licence_class)
-                .collect(),
-        )
         .with_holder(holder);
     Some(document)
 }

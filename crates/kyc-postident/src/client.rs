@@ -225,16 +225,7 @@ impl Client {
     }
 
     async fn get_one(&self, operation: &'static str, url: Url) -> kyc_core::Result<CaseResponse> {
-        let (body, _) = self
-            .send(
-                operation,
-                Method::GET,
-                url,
-                None,
-                true,
-                Idempotency::Idempotent,
-            )
-            .await?;
+        let (body, _) = self.get(operation, url).await?;
         let raw: serde_json::Value = parse(operation, &body)?;
         if !raw.is_object() {
             return Err(malformed(operation, "expected a JSON object", &body));
@@ -258,16 +249,7 @@ impl Client {
         } else {
             "list cases"
         };
-        let (body, headers) = self
-            .send(
-                operation,
-                Method::GET,
-                url,
-                None,
-                true,
-                Idempotency::Idempotent,
-            )
-            .await?;
+        let (body, headers) = self.get(operation, url).await?;
         let partial = headers
             .get(HEADER_PARTIAL_DELIVERY)
             .and_then(|v| v.to_str().ok())
@@ -395,6 +377,19 @@ impl Client {
     }
 
     // ── Sending ──────────────────────────────────────────────────────────────────────────────
+
+    /// Sends an encrypted GET, which the transport may retry (reading changes nothing).
+    async fn get(&self, operation: &'static str, url: Url) -> kyc_core::Result<(Bytes, HeaderMap)> {
+        self.send(
+            operation,
+            Method::GET,
+            url,
+            None,
+            true,
+            Idempotency::Idempotent,
+        )
+        .await
+    }
 
     /// Sends one request with Basic auth, the documented headers and, when `encrypted` and
     /// encryption is on, the `x-scr-*` headers, through the transport (which retries as

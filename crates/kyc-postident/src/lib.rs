@@ -35,7 +35,7 @@
 //! ```
 //!
 //! Everything POSTIDENT sends is parsed leniently (every field optional, unknown fields ignored,
-//! unknown values kept as `Unknown(raw)` with a warning, `"true"` and `true` alike); an answer
+//! unknown values kept as an opaque `Unknown` with a warning, `"true"` and `true` alike); an answer
 //! that cannot be understood is an error keeping the raw body. Secrets and personal data never
 //! appear in `Debug` output, logs or error messages. `docs/postident.md` explains the details
 //! and every assumption made where the provider documents are silent.

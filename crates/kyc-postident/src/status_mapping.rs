@@ -113,7 +113,7 @@ pub fn neutral_status(
             CaseStatus::Expired
         }
         Some(IdentStatus::Declined) => CaseStatus::Declined,
-        Some(IdentStatus::Unknown(raw)) => CaseStatus::Unknown(raw.clone()),
+        Some(IdentStatus::Unknown(raw)) => CaseStatus::Unknown(raw.to_string()),
     };
     if case_closed && status.can_resume() {
         CaseStatus::Closed
@@ -128,7 +128,7 @@ pub fn case_without_identification(case_progress: Option<&CaseProgress>) -> Case
         Some(CaseProgress::New) | None => CaseStatus::Created,
         Some(CaseProgress::InProgress) => CaseStatus::InProgress,
         Some(CaseProgress::Closed) => CaseStatus::Closed,
-        Some(CaseProgress::Unknown(raw)) => CaseStatus::Unknown(raw.clone()),
+        Some(CaseProgress::Unknown(raw)) => CaseStatus::Unknown(raw.to_string()),
     }
 }
 

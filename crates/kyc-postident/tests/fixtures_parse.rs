@@ -451,10 +451,11 @@ fn post_office_success_with_lenient_values() {
         .artifacts
         .iter()
         .any(|a| a.kind == ArtifactKind::Other("hologramvideo".into())));
-    assert!(primary
-        .records
-        .iter()
-        .any(|r| r.record_type == Some(RecordType::Unknown("hologramvideo".into()))));
+    assert!(primary.records.iter().any(|r| {
+        r.record_type
+            .as_ref()
+            .is_some_and(|t| matches!(t, RecordType::Unknown(_)) && t.as_str() == "hologramvideo")
+    }));
     let bad = case
         .artifacts
         .iter()

@@ -1,7 +1,9 @@
 //! Unknown POSTIDENT words in the log (issue 14 item 7): a status word the guide does not know is
 //! logged with a warning — escaped (a newline cannot forge a log line, an ANSI sequence cannot
 //! colour or clear the terminal) and cut to its first 64 characters with its length, however
-//! long it is. The word comes from the sandbox over HTTP and is read by the adapter.
+//! long it is. The word comes from the sandbox over HTTP and is read by the adapter, whose code
+//! lists are made by the shared `kyc_core::provider_enum!`: the warning names the provider and
+//! the code list (`code_list="IdentStatus"`), and nothing of the person the case is about.
 //!
 //! One test function: the subscriber is process-global.
 
@@ -44,7 +46,9 @@ async fn unknown_words_are_logged_escaped_and_cut_short() {
     let toml = sandbox.postident_config_toml(None);
     let postident = kyc::connect(&kyc::Config::from_toml(&toml).expect("config")).expect("connect");
     let handle = postident
-        .create_case(&kyc::NewCase::new("log-words"))
+        .create_case(
+            &kyc::NewCase::new("log-words").with_person(kyc::PersonInput::new("Erika", "Gabler")),
+        )
         .await
         .expect("create");
     let padding = "x".repeat(10_000);
@@ -61,8 +65,12 @@ async fn unknown_words_are_logged_escaped_and_cut_short() {
 
     let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
     assert!(
-        log.contains("undocumented IdentStatus value"),
-        "the unknown word is reported: {log}"
+        log.contains(r#"code_list="IdentStatus""#) && log.contains(r#"provider="postident""#),
+        "the unknown word is reported with its code list: {log}"
+    );
+    assert!(
+        !log.contains("Erika") && !log.contains("Gabler"),
+        "no personal data in the log: {log}"
     );
     assert!(
         !log.contains('\u{1b}'),

@@ -6,6 +6,11 @@
 //! the deserializer (no intermediate `serde_json::Value`), and turn what they cannot read into
 //! `None` with a `tracing` warning that names the kind of value, never the value: one unreadable
 //! flag is not a reason to lose a whole case.
+//!
+//! [`strict_string`] and [`strict_object`] read the same forms but refuse a value of the wrong
+//! *shape* (an object where text is documented, text where an object is) with an error that
+//! names the kinds, never the value: for an adapter that would rather refuse a payload that
+//! broken than deliver a case with silently missing parts (POSTIDENT).
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
@@ -78,20 +83,37 @@ fn ignored(kind: &str, expected: &str) {
     );
 }
 
-/// Any JSON scalar as text: `"x"` → `x`, `12` → `12`, `true` → `true`; `null` → `None`;
-/// arrays and objects → `None` with a warning.
-pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match scalar(d)? {
+/// A scalar as its JSON text, or the kind of structured value it was.
+fn scalar_text(value: Scalar) -> Result<Option<String>, &'static str> {
+    Ok(match value {
         Scalar::Absent => None,
         Scalar::Text(s) => Some(s),
         Scalar::Bool(b) => Some(b.to_string()),
         Scalar::Int(n) => Some(n.to_string()),
-        Scalar::Float(n) => Some(n.to_string()),
-        Scalar::Structured(kind) => {
-            ignored(kind, "text");
-            None
-        }
+        // As JSON writes it (`1.0`, `1e300`), not as `f64` displays it (`1`, 301 digits).
+        Scalar::Float(n) => Some(
+            serde_json::Number::from_f64(n)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| n.to_string()),
+        ),
+        Scalar::Structured(kind) => return Err(kind),
     })
+}
+
+/// Any JSON scalar as text: `"x"` → `x`, `12` → `12`, `true` → `true`; `null` → `None`;
+/// arrays and objects → `None` with a warning.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(scalar_text(scalar(d)?).unwrap_or_else(|kind| {
+        ignored(kind, "text");
+        None
+    }))
+}
+
+/// Like [`opt_string`], but an array or object is an error ("expected a string, found an
+/// object"), not a warning.
+pub fn strict_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    scalar_text(scalar(d)?)
+        .map_err(|kind| de::Error::custom(format!("expected a string, found {kind}")))
 }
 
 /// Like [`opt_string`], but an empty or blank string is `None` too (for ids and code words).
@@ -202,58 +224,116 @@ where
     D: Deserializer<'de>,
     T: DeserializeOwned,
 {
-    struct ObjectVisitor<T>(PhantomData<T>);
-    impl<'de, T: DeserializeOwned> Visitor<'de> for ObjectVisitor<T> {
-        type Value = Option<T>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object")
-        }
-        fn visit_unit<E>(self) -> Result<Option<T>, E> {
-            Ok(None)
-        }
-        fn visit_none<E>(self) -> Result<Option<T>, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
-        }
-        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
-            let mut empty = true;
-            while seq.next_element::<IgnoredAny>()?.is_some() {
-                empty = false;
+    d.deserialize_any(ObjectVisitor(Shape::Warn, PhantomData))
+}
+
+/// Like [`opt_object`], but a non-empty string, a number, a boolean or a non-empty array where
+/// an object is documented is an error ("expected an object, found a string"), not a warning.
+pub fn strict_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    d.deserialize_any(ObjectVisitor(Shape::Refuse, PhantomData))
+}
+
+/// What a reader does with a value of the wrong shape.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// Reads it as absent, with a warning.
+    Warn,
+    /// Fails with an error naming the kinds.
+    Refuse,
+}
+
+impl Shape {
+    fn wrong<T, E: de::Error>(self, found: &str, expected: &str) -> Result<Option<T>, E> {
+        match self {
+            Shape::Warn => {
+                ignored(found, expected);
+                Ok(None)
             }
-            if !empty {
-                ignored("an array", "an object");
-            }
-            Ok(None)
-        }
-        fn visit_str<E>(self, v: &str) -> Result<Option<T>, E> {
-            if !v.trim().is_empty() {
-                ignored("a string", "an object");
-            }
-            Ok(None)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
-            ignored("a boolean", "an object");
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
-            ignored("a number", "an object");
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
-            ignored("a number", "an object");
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
-            ignored("a number", "an object");
-            Ok(None)
+            Shape::Refuse => Err(E::custom(format!("expected {expected}, found {found}"))),
         }
     }
-    d.deserialize_any(ObjectVisitor(PhantomData))
+}
+
+struct ObjectVisitor<T>(Shape, PhantomData<T>);
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for ObjectVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        let mut empty = true;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            empty = false;
+        }
+        if empty {
+            return Ok(None);
+        }
+        self.0.wrong("an array", "an object")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        self.0.wrong("a string", "an object")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+        self.0.wrong("a boolean", "an object")
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+        self.0.wrong("a number", "an object")
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+        self.0.wrong("a number", "an object")
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+        self.0.wrong("a number", "an object")
+    }
+}
+
+/// A list that may arrive as `null` (`None`), a single entry (a list of one) or an array. An
+/// entry that does not read as `T` is an error.
+pub fn opt_one_or_many<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|v| serde_json::from_value(v).map_err(de::Error::custom))
+            .collect::<Result<Vec<T>, _>>()
+            .map(Some),
+        one => serde_json::from_value(one)
+            .map(|one| Some(vec![one]))
+            .map_err(de::Error::custom),
+    }
+}
+
+/// Like [`opt_one_or_many`], with `null` as an empty list.
+pub fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(opt_one_or_many(d)?.unwrap_or_default())
 }
 
 /// A list whose entries may each be unreadable: `null` and `[]` are empty; an entry that does
@@ -375,6 +455,45 @@ mod tests {
         }
         let w = read(r#"{"inner": {"name": 5, "extra": [1]}}"#);
         assert_eq!(w.inner.unwrap().name.as_deref(), Some("5"));
+    }
+
+    #[test]
+    fn the_strict_readers_refuse_a_wrong_shape_and_name_only_the_kinds() {
+        #[derive(Deserialize, Debug)]
+        struct S {
+            #[serde(default, deserialize_with = "strict_string")]
+            text: Option<String>,
+            #[serde(default, deserialize_with = "strict_object")]
+            inner: Option<Inner>,
+        }
+        let read = |json: &str| serde_json::from_str::<S>(json);
+        let s = read(r#"{"text": 1.0, "inner": ""}"#).unwrap();
+        assert_eq!(s.text.as_deref(), Some("1.0"));
+        assert!(s.inner.is_none());
+        assert!(read(r#"{"inner": []}"#).unwrap().inner.is_none());
+        let e = read(r#"{"text": {"secret": "Erika"}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("expected a string, found an object"), "{e}");
+        let e = read(r#"{"inner": "Erika"}"#).unwrap_err().to_string();
+        assert!(e.contains("expected an object, found a string"), "{e}");
+        assert!(!e.contains("Erika"), "{e}");
+        assert!(read(r#"{"inner": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn one_entry_or_many() {
+        #[derive(Deserialize)]
+        struct L {
+            #[serde(default, deserialize_with = "opt_one_or_many")]
+            items: Option<Vec<u32>>,
+        }
+        let read = |json: &str| serde_json::from_str::<L>(json).map(|l| l.items);
+        assert_eq!(read(r#"{"items": 7}"#).unwrap(), Some(vec![7]));
+        assert_eq!(read(r#"{"items": [1, 2]}"#).unwrap(), Some(vec![1, 2]));
+        assert_eq!(read(r#"{"items": null}"#).unwrap(), None);
+        assert_eq!(read("{}").unwrap(), None);
+        assert!(read(r#"{"items": [1, "x"]}"#).is_err());
     }
 
     #[test]

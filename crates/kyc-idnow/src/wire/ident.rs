@@ -276,16 +276,13 @@ pub struct CustomData {
 impl CustomData {
     /// The present fields as `("custom1", value)` pairs.
     pub fn entries(&self) -> Vec<(&'static str, &str)> {
-        [
-            ("custom1", &self.custom1),
-            ("custom2", &self.custom2),
-            ("custom3", &self.custom3),
-            ("custom4", &self.custom4),
-            ("custom5", &self.custom5),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
-        .collect()
+        kyc_core::wire::custom_entries([
+            &self.custom1,
+            &self.custom2,
+            &self.custom3,
+            &self.custom4,
+            &self.custom5,
+        ])
     }
 }
 
@@ -439,7 +436,7 @@ pub struct IdentificationDocument {
     /// Birth date as printed.
     pub birthday: Option<Field>,
     /// Driver's licence classes.
-    #[serde(deserialize_with = "opt_list")]
+    #[serde(deserialize_with = "lenient::opt_one_or_many")]
     pub driverlicenses: Option<Vec<DriverLicense>>,
 }
 
@@ -589,7 +586,7 @@ pub struct Ident {
     /// Files in the result ZIP.
     pub attachments: Option<Attachments>,
     /// Proof-of-address and other additional documents.
-    #[serde(deserialize_with = "opt_list")]
+    #[serde(deserialize_with = "lenient::opt_one_or_many")]
     pub additionaldocuments: Option<Vec<AdditionalDocument>>,
     /// QES signing outcome.
     pub esigning: Option<Esigning>,
@@ -639,34 +636,6 @@ impl fmt::Debug for Ident {
 #[serde(default)]
 pub struct IdentList {
     /// The idents.
-    #[serde(deserialize_with = "opt_vec")]
+    #[serde(deserialize_with = "lenient::one_or_many")]
     pub identifications: Vec<Ident>,
-}
-
-/// A list that may arrive as `null`, a single object, or an array.
-fn opt_list<'de, D, T>(d: D) -> Result<Option<Vec<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    let value = Value::deserialize(d)?;
-    match value {
-        Value::Null => Ok(None),
-        Value::Array(items) => items
-            .into_iter()
-            .map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom))
-            .collect::<Result<Vec<T>, _>>()
-            .map(Some),
-        other => serde_json::from_value(other)
-            .map(|one| Some(vec![one]))
-            .map_err(serde::de::Error::custom),
-    }
-}
-
-fn opt_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
-{
-    Ok(opt_list(d)?.unwrap_or_default())
 }

@@ -27,7 +27,7 @@ fn checked(field: &Option<CheckedValue>, original: Option<&str>, how: Normalise)
         Some(FieldStatus::Match) => FieldCheck::Match,
         Some(FieldStatus::Change) => FieldCheck::Changed,
         Some(FieldStatus::New) | None => FieldCheck::New,
-        Some(FieldStatus::Unknown(raw)) => FieldCheck::Unknown(raw.clone()),
+        Some(FieldStatus::Unknown(raw)) => FieldCheck::Unknown(raw.to_string()),
     };
     let value = field.value.as_deref().map(|v| normalise(v, how));
     if value.is_none() && field.status.is_none() {

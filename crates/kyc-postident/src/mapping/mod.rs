@@ -128,7 +128,7 @@ pub fn ident_method(method: Option<&IdentificationMethod>) -> IdentMethod {
         Some(IdentificationMethod::Eid) => IdentMethod::Eid,
         Some(IdentificationMethod::Photo) => IdentMethod::Photo,
         Some(IdentificationMethod::Video) => IdentMethod::Video,
-        Some(IdentificationMethod::Unknown(raw)) => IdentMethod::Unknown(raw.clone()),
+        Some(IdentificationMethod::Unknown(raw)) => IdentMethod::Unknown(raw.to_string()),
         None => IdentMethod::Unknown(String::new()),
     }
 }
@@ -149,7 +149,7 @@ pub fn document_kind(document_type: &DocumentType) -> DocumentKind {
         DocumentType::StatelessPersonTravelDocument
         | DocumentType::RefugeeTravelDocument
         | DocumentType::AliensTravelDocument => DocumentKind::Other,
-        DocumentType::Unknown(raw) => DocumentKind::Unknown(raw.clone()),
+        DocumentType::Unknown(raw) => DocumentKind::Unknown(raw.to_string()),
     }
 }
 

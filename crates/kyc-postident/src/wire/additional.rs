@@ -17,40 +17,40 @@ pub struct AdditionalDataBasic {
     #[serde(deserialize_with = "lenient::opt_u32")]
     pub coupon_by_pi_app_request_count: Option<u32>,
     /// `couponByPiAppRequestLastTimestamp`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub coupon_by_pi_app_request_last_timestamp: Option<String>,
     /// `couponByTpAppRequestCount` (third-party app / SDK).
     #[serde(deserialize_with = "lenient::opt_u32")]
     pub coupon_by_tp_app_request_count: Option<u32>,
     /// `couponByTpAppRequestLastTimestamp`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub coupon_by_tp_app_request_last_timestamp: Option<String>,
     /// `couponDownloadCount`.
     #[serde(deserialize_with = "lenient::opt_u32")]
     pub coupon_download_count: Option<u32>,
     /// `couponDownloadLastTimestamp`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub coupon_download_last_timestamp: Option<String>,
     /// `couponByEmailRequestCount`.
     #[serde(deserialize_with = "lenient::opt_u32")]
     pub coupon_by_email_request_count: Option<u32>,
     /// `couponByEmailRequestLastTimestamp`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub coupon_by_email_request_last_timestamp: Option<String>,
     /// `postOffice`: id of the post office (not for GwG and Standard).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub post_office: Option<String>,
     /// `postOfficeStreetAddress`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub post_office_street_address: Option<String>,
     /// `postOfficeCity`: postal code and city of the post office.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub post_office_city: Option<String>,
     /// `checkoutNote` (checkoutId, journalId).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub checkout_note: Option<String>,
     /// `idCardReaderCheck`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub id_card_reader_check: Option<IdCardReaderCheck>,
 }
 
@@ -70,10 +70,10 @@ pub struct IdCardReaderCheck {
 #[non_exhaustive]
 pub struct IdCardReaderCheckCategory {
     /// `name` of the category.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub name: Option<String>,
     /// `status`: result of the check.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub status: Option<String>,
     /// `failedChecksOfIdCardReader`.
     #[serde(deserialize_with = "lenient::vec_or_null")]
@@ -86,10 +86,10 @@ pub struct IdCardReaderCheckCategory {
 #[non_exhaustive]
 pub struct FailedCheckOfIdCardReader {
     /// `checkName`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub check_name: Option<String>,
     /// `subCheckName`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub sub_check_name: Option<String>,
     /// `additionalInformation`.
     #[serde(deserialize_with = "lenient::vec_or_null")]
@@ -102,10 +102,10 @@ pub struct FailedCheckOfIdCardReader {
 #[non_exhaustive]
 pub struct AdditionalInformationForIdCardCheck {
     /// `key`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub key: Option<String>,
     /// `value`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub value: Option<String>,
 }
 
@@ -115,7 +115,7 @@ pub struct AdditionalInformationForIdCardCheck {
 #[non_exhaustive]
 pub struct AdditionalDataEid {
     /// `dkk`: service- and card-specific identifier of one eID.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub dkk: Option<String>,
 }
 
@@ -130,17 +130,17 @@ debug_redacted!(AdditionalDataEid {
 #[non_exhaustive]
 pub struct AdditionalDataVideo {
     /// `identificationServiceCenter` (TKG and GwG).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub identification_service_center: Option<String>,
     /// `identificationServiceCenterVideo` (changelog 24.04.2024).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub identification_service_center_video: Option<String>,
     /// `identificationAgentAliases` (TKG); its shape is not documented, so it is kept as JSON.
     pub identification_agent_aliases: Option<serde_json::Value>,
     /// `identReviews` (TKG); its shape is not documented, so it is kept as JSON.
     pub ident_reviews: Option<serde_json::Value>,
     /// `videoRecordingAccepted`: when the user consented to the recording.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub video_recording_accepted: Option<String>,
     /// `videoRecordingDeliveryShaft`: a recording exists and will be delivered by SFTP.
     #[serde(deserialize_with = "lenient::opt_bool")]

@@ -2,7 +2,7 @@
 //! every verified field.
 
 use super::enums::FieldStatus;
-use super::strict::json_kind;
+use super::strict;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -54,52 +54,36 @@ impl fmt::Debug for CheckedValue {
 
 impl<'de> Deserialize<'de> for CheckedValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The documented object, each part read by the adapter's strict text reader.
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Pair {
+            #[serde(deserialize_with = "strict::text")]
+            value: Option<String>,
+            #[serde(deserialize_with = "strict::text")]
+            status: Option<String>,
+        }
         let value = Value::deserialize(d)?;
         match value {
-            Value::Null => Ok(CheckedValue::default()),
-            // A bare scalar where the pair is documented: keep the value, status unknown.
-            Value::String(s) => Ok(CheckedValue {
-                value: Some(s),
-                status: None,
-            }),
-            Value::Number(n) => Ok(CheckedValue {
-                value: Some(n.to_string()),
-                status: None,
-            }),
-            Value::Bool(b) => Ok(CheckedValue {
-                value: Some(b.to_string()),
-                status: None,
-            }),
-            Value::Object(mut map) => {
-                let value = match map.remove("value") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(s)) => Some(s),
-                    Some(Value::Number(n)) => Some(n.to_string()),
-                    Some(Value::Bool(b)) => Some(b.to_string()),
-                    Some(other) => {
-                        return Err(de::Error::custom(format!(
-                            "a field's \"value\" must be a string, found {}",
-                            json_kind(&other)
-                        )))
-                    }
-                };
-                let status = match map.remove("status") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(s)) if s.trim().is_empty() => None,
-                    Some(Value::String(s)) => Some(FieldStatus::from_wire(&s)),
-                    Some(other) => {
-                        return Err(de::Error::custom(format!(
-                            "a field's \"status\" must be a string, found {}",
-                            json_kind(&other)
-                        )))
-                    }
-                };
-                Ok(CheckedValue { value, status })
+            Value::Object(_) => {
+                let pair = Pair::deserialize(value).map_err(de::Error::custom)?;
+                Ok(CheckedValue {
+                    value: pair.value,
+                    status: pair
+                        .status
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| FieldStatus::parse(&s)),
+                })
             }
             Value::Array(a) if a.is_empty() => Ok(CheckedValue::default()),
             Value::Array(_) => Err(de::Error::custom(
                 "expected a {value, status} object, found an array",
             )),
+            // `null`, or a bare scalar where the pair is documented: the value, status unknown.
+            scalar => Ok(CheckedValue {
+                value: strict::text(scalar).map_err(de::Error::custom)?,
+                status: None,
+            }),
         }
     }
 }

@@ -1,80 +1,13 @@
-//! The closed value lists of the result guide as Rust enums. Every enum keeps values it does not
-//! know as `Unknown(raw)` (with a `tracing` warning), because POSTIDENT adds values without a new
-//! API version (result guide 8.1). Values are matched case-insensitively with surrounding
-//! whitespace ignored; [`as_str`](IdentificationMethod::as_str) gives the documented spelling.
+//! The closed value lists of the result guide as Rust enums, made by the shared
+//! [`kyc_core::provider_enum!`] like every provider's code words. Every enum keeps a value it
+//! does not know as an opaque `Unknown` (logged as a warning with its code list name), because
+//! POSTIDENT adds values without a new API version (result guide 8.1). Values are matched
+//! case-insensitively with surrounding whitespace ignored;
+//! [`as_str`](IdentificationMethod::as_str) gives the documented spelling.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident => $wire:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A value the result guide does not document, kept verbatim.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// Every documented value, in the order of the result guide.
-            pub const DOCUMENTED: &'static [$name] = &[ $( $name::$variant, )+ ];
-
-            /// The value as POSTIDENT spells it (the raw value for `Unknown`).
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $wire, )+
-                    $name::Unknown(raw) => raw.as_str(),
-                }
-            }
-
-            /// Reads a wire value; unknown values become `Unknown` with a warning.
-            pub fn from_wire(raw: &str) -> Self {
-                let trimmed = raw.trim();
-                $( if trimmed.eq_ignore_ascii_case($wire) { return $name::$variant; } )+
-                tracing::warn!(
-                    value = %kyc_core::wire::printable(raw, kyc_core::wire::DEFAULT_MAX_CHARS),
-                    "POSTIDENT: undocumented {} value, kept as Unknown",
-                    stringify!($name)
-                );
-                $name::Unknown(raw.to_string())
-            }
-
-            /// True for `Unknown`.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, $name::Unknown(_))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = super::strict::opt_string(d)?.unwrap_or_default();
-                Ok($name::from_wire(&raw))
-            }
-        }
-    };
-}
-
-wire_enum! {
+kyc_core::provider_enum! {
     /// `identificationMethod` (result guide 8.6).
-    IdentificationMethod {
+    pub enum IdentificationMethod for "postident" {
         /// POSTIDENT via AutoID (automated document and face check, reviewed by an agent).
         AutoId => "autoid",
         /// POSTIDENT in a post office (coupon).
@@ -88,9 +21,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `identificationStatus.status` (result guide 8.6.1 and section 4).
-    IdentStatus {
+    pub enum IdentStatus for "postident" {
         /// Identification created; the user has not finished it.
         Started => "started",
         /// Basic only: the user requested a post-office coupon.
@@ -108,9 +41,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `caseStatus.status` (result guide 8.3).
-    CaseProgress {
+    pub enum CaseProgress for "postident" {
         /// No identification started yet.
         New => "new",
         /// At least one identification is running or resumable.
@@ -120,10 +53,10 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// Status of a `{value, status}` pair: how the delivered value relates to what the client
     /// provided at creation (result guide 8.5, 8.6.2, 8.6.3).
-    FieldStatus {
+    pub enum FieldStatus for "postident" {
         /// Nothing was provided; the value was collected during identification.
         New => "new",
         /// The provided value matches.
@@ -133,9 +66,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `RecordResult.belongsTo` (result guide 8.6.7).
-    RecordOwner {
+    pub enum RecordOwner for "postident" {
         /// A method-level file (result PDF, user face, signature).
         Method => "method",
         /// A file of the identification document.
@@ -145,9 +78,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `RecordResult.type` (result guide 8.6.7 and changelog).
-    RecordType {
+    pub enum RecordType for "postident" {
         /// Result PDF.
         Result => "result",
         /// Result data PDF.
@@ -179,9 +112,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `RecordResult.validationStatus`, photo method only (result guide 4.4.1).
-    ValidationStatus {
+    pub enum ValidationStatus for "postident" {
         /// Not checked by an agent (yet).
         Unchecked => "unchecked",
         /// The agent accepted the record.
@@ -191,9 +124,9 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `RecordResult.validationSubStatus`, photo method only (result guide 4.4.1).
-    ValidationSubStatus {
+    pub enum ValidationSubStatus for "postident" {
         /// The document is not supported (set for all records of a document).
         DocumentNotSupported => "document not supported",
         /// The document cannot be identified (set for all records of a document).
@@ -217,10 +150,10 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `IdentificationDocumentResult.type` / `identificationDocumentProvided.type`: a number
     /// sent as a string (result guide 8.6.2).
-    DocumentType {
+    pub enum DocumentType for "postident" {
         /// 1 = ID card (Personalausweis).
         IdCard => "1",
         /// 2 = Passport (Reisepass).
@@ -279,9 +212,9 @@ impl DocumentType {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `processData.preferredLanguage` (Guide 1).
-    PreferredLanguage {
+    pub enum PreferredLanguage for "postident" {
         /// German.
         German => "DE_DE",
         /// English.
@@ -289,12 +222,41 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+kyc_core::provider_enum! {
     /// `additionalDataVideo.tanChannel` (result guide 8.6.10).
-    TanChannel {
+    pub enum TanChannel for "postident" {
         /// The TAN was sent by SMS.
         Sms => "sms",
         /// The TAN was sent by e-mail.
         Email => "email",
     }
 }
+
+/// `from_wire`: the name these enums' reader had before they moved onto `provider_enum!`, kept
+/// so that callers need not change.
+macro_rules! from_wire_alias {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            impl $name {
+                /// Reads a wire value; the same as [`Self::parse`].
+                pub fn from_wire(raw: &str) -> Self {
+                    Self::parse(raw)
+                }
+            }
+        )+
+    };
+}
+
+from_wire_alias!(
+    IdentificationMethod,
+    IdentStatus,
+    CaseProgress,
+    FieldStatus,
+    RecordOwner,
+    RecordType,
+    ValidationStatus,
+    ValidationSubStatus,
+    DocumentType,
+    PreferredLanguage,
+    TanChannel,
+);

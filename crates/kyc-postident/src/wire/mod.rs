@@ -3,7 +3,7 @@
 //! guide (Guide 2).
 //!
 //! Parsing is lenient on purpose (see the crate docs): every field is optional, unknown fields
-//! are ignored, unknown enum values are kept as `Unknown(raw)`, `"true"` reads as `true`, and
+//! are ignored, unknown enum values are kept as an opaque `Unknown`, `"true"` reads as `true`, and
 //! `null`, `{}` and missing objects all mean "not there". Types holding personal data implement
 //! `Debug` by hand and print `[redacted]` instead of values.
 

@@ -52,25 +52,25 @@ fn ts(raw: &Option<String>) -> Option<DateTime<FixedOffset>> {
 #[non_exhaustive]
 pub struct CaseResult {
     /// `caseId`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub case_id: Option<String>,
     /// `caseStatus`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub case_status: Option<CaseStatus>,
     /// `orderData`: what the client sent at creation (status calls: only `customData`).
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub order_data: Option<OrderData>,
     /// `contactData`: the contact data used during identification.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub contact_data: Option<ContactDataResult>,
     /// `primaryIdent`: the identification with the most progress (single-case and list calls).
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub primary_ident: Option<IdentificationResult>,
     /// `identifications`: every identification (`/full` calls).
     #[serde(deserialize_with = "lenient::vec_or_null")]
     pub identifications: Vec<IdentificationResult>,
     /// `accountingData`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub accounting_data: Option<AccountingData>,
 }
 
@@ -108,13 +108,13 @@ pub struct CaseStatus {
     #[serde(deserialize_with = "lenient::opt_bool")]
     pub archived: Option<bool>,
     /// `validUntil`: after it the user cannot start or resume the case.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub valid_until: Option<String>,
     /// `created`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub created: Option<String>,
     /// `modified`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub modified: Option<String>,
 }
 
@@ -151,7 +151,7 @@ pub struct ContactDataResult {
     /// `epost` (deprecated).
     pub epost: Option<CheckedValue>,
     /// `address`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub address: Option<AddressResult>,
 }
 
@@ -163,25 +163,25 @@ pub struct IdentificationResult {
     /// `identificationMethod`: `autoid`, `basic`, `eid`, `photo` or `video`.
     pub identification_method: Option<IdentificationMethod>,
     /// `identificationStatus`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub identification_status: Option<IdentificationStatus>,
     /// `identificationDocument`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub identification_document: Option<IdentificationDocumentResult>,
     /// `drivingLicence`: only when the driving licence was checked.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub driving_licence: Option<DrivingLicenceResult>,
     /// `records` on method level (result PDF, user face, signature).
     #[serde(deserialize_with = "lenient::vec_or_null")]
     pub records: Vec<RecordResult>,
     /// `additionalDataBasic`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub additional_data_basic: Option<AdditionalDataBasic>,
     /// `additionalDataEid`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub additional_data_eid: Option<AdditionalDataEid>,
     /// `additionalDataVideo`.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub additional_data_video: Option<AdditionalDataVideo>,
 }
 
@@ -225,10 +225,10 @@ impl IdentificationResult {
 #[non_exhaustive]
 pub struct CodeDescription {
     /// `code` (a number on the wire; kept as its text).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub code: Option<String>,
     /// `description`: POSTIDENT's English description.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub description: Option<String>,
 }
 
@@ -255,19 +255,19 @@ pub struct IdentificationStatus {
     /// `status`.
     pub status: Option<IdentStatus>,
     /// `subStatus` (level 2).
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub sub_status: Option<CodeDescription>,
     /// `subStatusReason` (level 3).
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub sub_status_reason: Option<CodeDescription>,
     /// `identificationTime`: when the final decision was made.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub identification_time: Option<String>,
     /// `created`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub created: Option<String>,
     /// `modified`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub modified: Option<String>,
 }
 
@@ -321,7 +321,7 @@ pub struct IdentificationDocumentResult {
     /// `nationality`: alpha-3 plus `RKS`, `XXA`, `XXB`, `XXC`, `XXX`.
     pub nationality: Option<CheckedValue>,
     /// `address` printed on the document (empty when the document has none).
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub address: Option<AddressResult>,
     /// `dateIssued` (not for eID).
     pub date_issued: Option<CheckedValue>,
@@ -410,7 +410,7 @@ pub struct AddressResult {
     /// `country`: alpha-3 plus `RKS`.
     pub country: Option<CheckedValue>,
     /// `addressMatch`: optional postal address check.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub address_match: Option<AddressMatch>,
 }
 
@@ -465,7 +465,7 @@ debug_redacted!(AddressMatch {
 #[non_exhaustive]
 pub struct RecordResult {
     /// `recordId`: system-wide unique id.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub record_id: Option<String>,
     /// `belongsTo`: `method`, `identificationdocument` or `drivinglicence`.
     pub belongs_to: Option<RecordOwner>,
@@ -477,16 +477,16 @@ pub struct RecordResult {
     /// `validationSubStatus` (photo only).
     pub validation_sub_status: Option<ValidationSubStatus>,
     /// `validationRemark`: the agent's note (photo only).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub validation_remark: Option<String>,
     /// `mimeType`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub mime_type: Option<String>,
     /// `fileName`: `<caseId>_<type>[_<method>].<ext>`, maybe with a sequence number.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub file_name: Option<String>,
     /// `documentData`: the file as Base64 (only with `includeBinaryData=true`).
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub document_data: Option<String>,
 }
 
@@ -540,10 +540,10 @@ impl RecordResult {
 #[non_exhaustive]
 pub struct AccountingData {
     /// `accountingNumber`: identifier for invoicing.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub accounting_number: Option<String>,
     /// `accountingProduct`: product name on the invoice.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub accounting_product: Option<String>,
 }
 
@@ -553,10 +553,10 @@ pub struct AccountingData {
 #[non_exhaustive]
 pub struct ArchivedCase {
     /// `caseId`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub case_id: Option<String>,
     /// `caseStatus` after archiving.
-    #[serde(deserialize_with = "strict::opt_object")]
+    #[serde(deserialize_with = "strict::object")]
     pub case_status: Option<CaseStatus>,
 }
 
@@ -566,9 +566,9 @@ pub struct ArchivedCase {
 #[non_exhaustive]
 pub struct WebhookBody {
     /// `caseId`.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub case_id: Option<String>,
     /// `referenceId`, when the account is configured to send it.
-    #[serde(deserialize_with = "strict::opt_string")]
+    #[serde(deserialize_with = "strict::text")]
     pub reference_id: Option<String>,
 }
