@@ -15,28 +15,14 @@ fn pdf(text: &str) -> Bytes {
 }
 
 fn qes_request() -> CreateIdentRequest {
-    serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/create_ident_request_qes_namirial.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    common::fixture_json("create_ident_request_qes_namirial.json")
 }
 
 #[tokio::test]
 async fn document_definitions_crud() {
     let sb = common::sandbox(1.0).await;
     let client = common::client(&sb);
-    let def: DocumentDefinition = serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/document_definition_create_request.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let def: DocumentDefinition = common::fixture_json("document_definition_create_request.json");
     client.create_document_definition(&def).await.unwrap();
     let got = client.get_document_definition("doc").await.unwrap();
     assert_eq!(got.name.as_deref(), Some("user_contract_doc"));

@@ -10,14 +10,7 @@ use kyc_idnow::{CreateOutcome, IdentListFilter};
 use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, UserStart, SECOND_COMPANY};
 
 fn erika() -> CreateIdentRequest {
-    serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/create_ident_request.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    common::fixture_json("create_ident_request.json")
 }
 
 #[tokio::test]
