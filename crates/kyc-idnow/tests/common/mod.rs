@@ -67,6 +67,19 @@ pub fn provider(sandbox: &Sandbox) -> IdnowProvider {
     IdnowProvider::new(config(sandbox)).expect("provider")
 }
 
+/// Plays the user's side of `txn` in the sandbox's default company: starts the
+/// identification, then ends it with `outcome`.
+pub fn start_and_finish(sandbox: &Sandbox, txn: &str, outcome: &kyc_sandbox::idnow::Outcome) {
+    let idnow = sandbox.idnow();
+    let company = idnow.company_id();
+    idnow
+        .user_start(company, txn, &kyc_sandbox::idnow::UserStart::default())
+        .expect("user starts");
+    idnow
+        .set_result(company, txn, outcome)
+        .expect("identification ends");
+}
+
 /// A fresh transaction number.
 pub fn txn(prefix: &str) -> String {
     static N: AtomicU64 = AtomicU64::new(0);
