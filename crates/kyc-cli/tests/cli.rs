@@ -1,11 +1,8 @@
 //! The `kyc` binary as a user runs it: every command, its exit code and its output.
 
+use crate::support::{assert_both_providers_answer, kyc, SandboxProcess};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn kyc() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_kyc"))
-}
+use std::process::{Output, Stdio};
 
 fn fixture(provider: &str, name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -429,32 +426,8 @@ async fn webhook_listen_verifies_and_prints_notices() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
-    use std::io::{BufRead, BufReader};
-    let mut child = kyc()
-        .args(["sandbox", "--port", "0", "--time-scale", "100"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (root, printed) = tokio::task::spawn_blocking(move || {
-        let mut printed = String::new();
-        let mut root = None;
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            if let Some(url) = line.strip_prefix("kyc sandbox at ") {
-                root = Some(url.trim().trim_end_matches('/').to_string());
-            }
-            printed.push_str(&line);
-            printed.push('\n');
-            if line.starts_with("See docs/sandbox.md") {
-                break;
-            }
-        }
-        (root.expect("the root URL is printed"), printed)
-    })
-    .await
-    .unwrap();
+    let sandbox = SandboxProcess::start(&["--port", "0", "--time-scale", "100"], &[]).await;
+    let (root, printed) = (sandbox.root(), &sandbox.banner);
     assert!(printed.contains("provider = \"idnow\""), "{printed}");
     assert!(printed.contains("provider = \"postident\""), "{printed}");
     assert!(
@@ -465,76 +438,17 @@ async fn sandbox_serves_both_providers_and_prints_how_to_reach_them() {
         printed.contains("  data password: sandbox-data-password\n"),
         "{printed}"
     );
-
-    let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{root}/idnow/api/v1/sandboxco/login"))
-        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status().as_u16(), 200);
-    let cases = client
-        .get(format!("{root}/postident/api/scr/v1/SANDBOX01/cases"))
-        .basic_auth("sandbox", Some("sandbox-password"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cases.status().as_u16(), 200);
-    child.kill().unwrap();
-    let _ = child.wait();
+    assert_both_providers_answer(&format!("{root}/idnow"), &format!("{root}/postident")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_serves_each_provider_at_the_root_of_its_own_port_when_asked() {
-    use std::io::{BufRead, BufReader};
-    let mut child = kyc()
-        .args([
-            "sandbox",
-            "--port",
-            "0",
-            "--idnow-port",
-            "0",
-            "--postident-port",
-            "0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let roots = tokio::task::spawn_blocking(move || {
-        let mut roots = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            if let Some(rest) = line.trim_start().strip_prefix("own root:") {
-                roots.push(rest.split_whitespace().next().unwrap().to_string());
-            }
-            if line.starts_with("See docs/sandbox.md") {
-                break;
-            }
-        }
-        roots
-    })
-    .await
-    .unwrap();
+    let sandbox = SandboxProcess::start(
+        &["--port", "0", "--idnow-port", "0", "--postident-port", "0"],
+        &[],
+    )
+    .await;
+    let roots = sandbox.own_roots();
     assert_eq!(roots.len(), 2, "{roots:?}");
-    let (idnow, postident) = (&roots[0], &roots[1]);
-    let client = reqwest::Client::new();
-    let login = client
-        .post(format!("{idnow}/api/v1/sandboxco/login"))
-        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status().as_u16(), 200);
-    let cases = client
-        .get(format!("{postident}/api/scr/v1/SANDBOX01/cases"))
-        .basic_auth("sandbox", Some("sandbox-password"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cases.status().as_u16(), 200);
-    child.kill().unwrap();
-    let _ = child.wait();
+    assert_both_providers_answer(&roots[0], &roots[1]).await;
 }

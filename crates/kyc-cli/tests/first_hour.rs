@@ -6,7 +6,7 @@ use crate::support;
 
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::path::{Path, PathBuf};
-use support::{kyc, pipe, terminal, text};
+use support::{fails, kyc, pipe, terminal, text};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions {
@@ -92,29 +92,25 @@ async fn kyc_variables_that_are_not_configuration_leave_every_command_working() 
     assert!(!text(&out.stderr).contains('\u{1b}'), "no colour in a pipe");
 
     // An override that is wrong names the variable, and the keys it could have meant.
-    let out = pipe(
+    let err = fails(
         &["case", "list", "--config", config_text],
         &[("KYC_POSTIDENT__USER_NAME", "sandbox")],
-        None,
+        1,
     )
     .await;
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
     assert!(
         err.contains("KYC_POSTIDENT__USER_NAME") && err.contains("KYC_POSTIDENT__USERNAME"),
         "{err}"
     );
-    let out = pipe(
+    let err = fails(
         &["case", "list", "--config", config_text],
         &[("KYC_HTTP__MAX_RETRIES", "lots")],
-        None,
+        1,
     )
     .await;
-    assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("environment variable KYC_HTTP__MAX_RETRIES"),
-        "{}",
-        text(&out.stderr)
+        err.contains("environment variable KYC_HTTP__MAX_RETRIES"),
+        "{err}"
     );
 }
 
@@ -214,7 +210,7 @@ async fn logs_are_coloured_in_a_terminal_and_plain_in_a_pipe() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_say_what_to_do() {
     // A date in another format names the expected one (clap's usage error: exit 2).
-    let out = pipe(
+    let err = fails(
         &[
             "case",
             "create",
@@ -224,25 +220,21 @@ async fn errors_say_what_to_do() {
             "12.08.1964",
         ],
         &[],
-        None,
+        2,
     )
     .await;
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
     assert!(
         err.contains("12.08.1964") && err.contains("YYYY-MM-DD") && err.contains("1964-08-12"),
         "{err}"
     );
 
     // Which case: either selector, and the message says so.
-    let out = pipe(&["case", "get"], &[], None).await;
-    assert_eq!(out.status.code(), Some(2));
-    let err = text(&out.stderr);
+    let err = fails(&["case", "get"], &[], 2).await;
     assert!(
         err.contains("--case-id") && err.contains("--reference"),
         "{err}"
     );
-    let out = pipe(
+    let err = fails(
         &[
             "case",
             "create",
@@ -252,21 +244,18 @@ async fn errors_say_what_to_do() {
             "hooks",
         ],
         &[],
-        None,
+        2,
     )
     .await;
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("expected an absolute URL"));
+    assert!(err.contains("expected an absolute URL"));
 
     // No configuration file: where one comes from.
-    let out = pipe(
+    let err = fails(
         &["case", "list", "--config", "/nonexistent/kyc.toml"],
         &[],
-        None,
+        1,
     )
     .await;
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(
         lines[0], "error: configuration file /nonexistent/kyc.toml not found",
@@ -285,14 +274,7 @@ async fn errors_say_what_to_do() {
         "provider = \"idnow\"\n[idnow]\napi_key = \"top-secret\"\ncompany_id = acme\n",
     )
     .unwrap();
-    let out = pipe(
-        &["case", "list", "--config", bad.to_str().unwrap()],
-        &[],
-        None,
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    let err = fails(&["case", "list", "--config", bad.to_str().unwrap()], &[], 1).await;
     assert!(err.contains("line 4, column 14"), "{err}");
     assert!(!err.contains("top-secret"), "{err}");
 }
@@ -561,9 +543,7 @@ async fn the_sandbox_refuses_time_scales_it_cannot_run_and_networks_it_was_not_a
             text(&out.stderr)
         );
     }
-    let out = pipe(&["sandbox", "--bind", "0.0.0.0", "--port", "0"], &[], None).await;
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    let err = fails(&["sandbox", "--bind", "0.0.0.0", "--port", "0"], &[], 1).await;
     assert!(
         err.contains("loopback") && err.contains("--allow-non-loopback"),
         "{err}"

@@ -4,24 +4,11 @@
 
 use crate::support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-
 use serde_json::json;
-use support::{kyc, pipe, text};
+use support::{fails, SandboxProcess};
 
 /// `hook-user:s3cret-from-env` in Base64, the `Authorization: Basic` value HTTP Basic gives.
 const EXPECTED_AUTHORIZATION: &str = "Basic aG9vay11c2VyOnMzY3JldC1mcm9tLWVudg==";
-
-/// Stops the sandbox process also when an assertion fails first.
-struct RunningSandbox(Child);
-
-impl Drop for RunningSandbox {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// A webhook receiver on a free loopback port: its URL, and the `Authorization` header of each
 /// request it received (`None` for a request without one), in order.
@@ -52,41 +39,19 @@ async fn webhook_receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Opt
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postident_webhooks_from_kyc_sandbox_carry_the_configured_basic_auth() {
     let (hook_url, mut received) = webhook_receiver().await;
-    let mut child = kyc()
-        .args([
-            "sandbox",
+    let sandbox = SandboxProcess::start(
+        &[
             "--port",
             "0",
             "--postident-webhook-user",
             "hook-user",
             "--postident-webhook-password-env",
             "SANDBOX_TEST_HOOK_PASSWORD",
-        ])
-        .env("SANDBOX_TEST_HOOK_PASSWORD", "s3cret-from-env")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _running = RunningSandbox(child);
-    let (root, printed) = tokio::task::spawn_blocking(move || {
-        let mut printed = String::new();
-        let mut root = None;
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            if let Some(url) = line.strip_prefix("kyc sandbox at ") {
-                root = Some(url.trim().trim_end_matches('/').to_string());
-            }
-            printed.push_str(&line);
-            printed.push('\n');
-            if line.starts_with("See docs/sandbox.md") {
-                break;
-            }
-        }
-        (root.expect("the root URL is printed"), printed)
-    })
-    .await
-    .unwrap();
+        ],
+        &[("SANDBOX_TEST_HOOK_PASSWORD", "s3cret-from-env")],
+    )
+    .await;
+    let (root, printed) = (sandbox.root(), &sandbox.banner);
     assert!(
         printed.contains("webhooks:      sent with HTTP Basic auth as user \"hook-user\""),
         "the banner says webhooks carry Basic auth: {printed}"
@@ -138,7 +103,7 @@ async fn postident_webhooks_from_kyc_sandbox_carry_the_configured_basic_auth() {
 
 #[tokio::test]
 async fn a_webhook_user_without_its_password_variable_is_a_clear_error() {
-    let out = pipe(
+    let err = fails(
         &[
             "sandbox",
             "--port",
@@ -149,11 +114,9 @@ async fn a_webhook_user_without_its_password_variable_is_a_clear_error() {
             "SANDBOX_TEST_UNSET_PASSWORD",
         ],
         &[],
-        None,
+        1,
     )
     .await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    let err = text(&out.stderr);
     assert!(err.starts_with("error: "), "{err}");
     assert!(err.contains("SANDBOX_TEST_UNSET_PASSWORD"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -161,19 +124,18 @@ async fn a_webhook_user_without_its_password_variable_is_a_clear_error() {
 
 #[tokio::test]
 async fn a_webhook_user_http_basic_cannot_carry_is_refused() {
-    let out = pipe(
+    let err = fails(
         &["sandbox", "--port", "0", "--postident-webhook-user", "a:b"],
         &[("POSTIDENT_WEBHOOK_PASSWORD", "pw")],
-        None,
+        1,
     )
     .await;
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("--postident-webhook-user"));
+    assert!(err.contains("--postident-webhook-user"), "{err}");
 }
 
 #[tokio::test]
 async fn a_password_variable_without_a_webhook_user_is_a_usage_error() {
-    let out = pipe(
+    fails(
         &[
             "sandbox",
             "--port",
@@ -182,8 +144,7 @@ async fn a_password_variable_without_a_webhook_user_is_a_usage_error() {
             "SOME_VAR",
         ],
         &[],
-        None,
+        2,
     )
     .await;
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }

@@ -107,30 +107,20 @@ fn assert_not_forged(printed: &str) {
 async fn a_request_body_cannot_forge_lines_or_send_terminal_escapes() {
     let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let client = reqwest::Client::new();
     let forged_line = "\n  resolved: postident:FORGED  approved  [closed]\n";
 
     // POSTIDENT: ids in the body.
     let config = dir.path().join("postident.toml");
     std::fs::write(&config, sandbox.postident_config_toml(None)).unwrap();
     let listener = Listener::start(&config, false).await;
-    for body in [
-        serde_json::json!({"caseId": format!("ABC123DEF456{forged_line}"), "referenceId": "r\u{1b}[2J\u{1b}[31m"}),
-        serde_json::json!({"caseId": "ABC123DEF456", "referenceId": format!("ref{forged_line}\u{9b}31m")}),
-    ] {
-        let status = client
-            .post(&listener.url)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .status();
-        assert!(status == 200 || status == 400, "{status}");
-    }
-    let printed = listener
-        .wait_for(|p| p.lines().count() >= 2, Duration::from_secs(10))
-        .await;
-    assert_eq!(printed.lines().count(), 2, "{printed}");
+    let printed = post_each(
+        &listener,
+        &[
+            serde_json::json!({"caseId": format!("ABC123DEF456{forged_line}"), "referenceId": "r\u{1b}[2J\u{1b}[31m"}),
+            serde_json::json!({"caseId": "ABC123DEF456", "referenceId": format!("ref{forged_line}\u{9b}31m")}),
+        ],
+    )
+    .await;
     assert_not_forged(&printed);
     drop(listener);
 
@@ -138,27 +128,43 @@ async fn a_request_body_cannot_forge_lines_or_send_terminal_escapes() {
     let config = dir.path().join("idnow.toml");
     std::fs::write(&config, sandbox.idnow_config_toml()).unwrap();
     let listener = Listener::start(&config, false).await;
-    let body = serde_json::json!({
-        "identificationprocess": {
-            "result": format!("SUCCESS{forged_line}"),
-            "transactionnumber": format!("order-1{forged_line}\u{1b}]0;title\u{7}"),
-            "id": "TST-ABCDE\u{1b}[2J",
-            "companyid": "sandboxco"
-        }
-    });
-    let status = client
-        .post(&listener.url)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .status();
-    assert!(status == 200 || status == 400, "{status}");
-    let printed = listener
-        .wait_for(|p| p.lines().count() >= 1, Duration::from_secs(10))
-        .await;
-    assert_eq!(printed.lines().count(), 1, "{printed}");
+    let printed = post_each(
+        &listener,
+        &[serde_json::json!({
+            "identificationprocess": {
+                "result": format!("SUCCESS{forged_line}"),
+                "transactionnumber": format!("order-1{forged_line}\u{1b}]0;title\u{7}"),
+                "id": "TST-ABCDE\u{1b}[2J",
+                "companyid": "sandboxco"
+            }
+        })],
+    )
+    .await;
     assert_not_forged(&printed);
+}
+
+/// Posts each of `bodies` to the listener (each answered 200 or 400) and returns what it
+/// printed, checking that it printed exactly one line for each.
+async fn post_each(listener: &Listener, bodies: &[serde_json::Value]) -> String {
+    let client = reqwest::Client::new();
+    for body in bodies {
+        let status = client
+            .post(&listener.url)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert!(status == 200 || status == 400, "{status}");
+    }
+    let printed = listener
+        .wait_for(
+            |p| p.lines().count() >= bodies.len(),
+            Duration::from_secs(10),
+        )
+        .await;
+    assert_eq!(printed.lines().count(), bodies.len(), "{printed}");
+    printed
 }
 
 /// A TCP relay in front of the sandbox that counts how many connections are open at once: the

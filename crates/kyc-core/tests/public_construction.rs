@@ -1,12 +1,13 @@
 //! The `#[non_exhaustive]` types can be built outside the crate (as users do) through their
 //! public constructors and `with_*` setters alone: no struct literal, no field assignment.
 
+use crate::common;
 use chrono::{DateTime, NaiveDate};
 use kyc_core::{
-    AddressInput, Artifact, ArtifactKind, ArtifactSource, Attempt, CallbackUrl, CallbackUrls, Case,
-    CaseFilter, CaseRef, CaseStatus, Checked, ContactInput, Country, FieldCheck, Gender,
-    IdentMethod, Language, NewCase, PersonInput, Provider, Reason, ReasonCategory, ReasonSource,
-    VerifiedIdentity, VerifiedPerson,
+    Artifact, ArtifactKind, ArtifactSource, Attempt, CallbackUrl, CallbackUrls, Case, CaseFilter,
+    CaseRef, CaseStatus, Checked, ContactInput, Country, FieldCheck, Gender, IdentMethod, Language,
+    NewCase, PersonInput, Provider, Reason, ReasonCategory, ReasonSource, VerifiedIdentity,
+    VerifiedPerson,
 };
 
 #[test]
@@ -21,14 +22,7 @@ fn new_case_from_constructors_and_setters() {
                 .with_nationality(Country::GERMANY)
                 .with_gender(Gender::Female),
         )
-        .with_address(
-            AddressInput::default()
-                .with_street("Heidestrasse")
-                .with_street_number("17")
-                .with_postal_code("51147")
-                .with_city("Koeln")
-                .with_country(Country::GERMANY),
-        )
+        .with_address(common::address())
         .with_contact(ContactInput::default().with_email("erika@example.org"))
         .with_custom_field("loyalty-42")
         .with_callbacks(CallbackUrls::default().with_success(CallbackUrl::web(ok.clone())))

@@ -8,35 +8,21 @@ use bytes::Bytes;
 use kyc_core::ErrorKind;
 use kyc_idnow::wire::{CreateIdentRequest, DocumentDefinition, SigningDocumentStatus};
 use kyc_idnow::{Client, IdnowConfig};
-use kyc_sandbox::idnow::{Outcome, UserStart, SECOND_API_KEY, SECOND_COMPANY};
+use kyc_sandbox::idnow::{Outcome, SECOND_API_KEY, SECOND_COMPANY};
 
 fn pdf(text: &str) -> Bytes {
     Bytes::from(format!("%PDF-1.4\n% {text}\n%%EOF\n"))
 }
 
 fn qes_request() -> CreateIdentRequest {
-    serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/create_ident_request_qes_namirial.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    common::fixture_json("create_ident_request_qes_namirial.json")
 }
 
 #[tokio::test]
 async fn document_definitions_crud() {
     let sb = common::sandbox(1.0).await;
     let client = common::client(&sb);
-    let def: DocumentDefinition = serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/document_definition_create_request.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let def: DocumentDefinition = common::fixture_json("document_definition_create_request.json");
     client.create_document_definition(&def).await.unwrap();
     let got = client.get_document_definition("doc").await.unwrap();
     assert_eq!(got.name.as_deref(), Some("user_contract_doc"));
@@ -127,7 +113,6 @@ async fn a_company_without_esign_gets_412() {
 async fn upload_list_and_download_signed() {
     let sb = common::sandbox_without_autostart(1.0).await;
     let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
     client
         .create_document_definition(&DocumentDefinition::pdf("doc", "Doc"))
         .await
@@ -189,12 +174,7 @@ async fn upload_list_and_download_signed() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
-    sb.idnow()
-        .user_start(&company, &txn, &UserStart::default())
-        .unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::start_and_finish(&sb, &txn, &Outcome::new("SUCCESS", None));
     let signed = client.download_signed_document(&txn, "doc").await.unwrap();
     assert!(signed.starts_with(b"%PDF-"));
 }

@@ -6,10 +6,9 @@ use crate::common;
 use kyc_core::{ArtifactKind, ErrorKind};
 use kyc_idnow::artifacts::{artifacts_from_zip, extract_zip_to_dir, verify_result_archive};
 use kyc_idnow::wire::{CreateIdentRequest, IdentResult};
-use kyc_sandbox::idnow::{Outcome, UserStart};
+use kyc_sandbox::idnow::Outcome;
 
 async fn finished_ident(sb: &kyc_sandbox::Sandbox, client: &kyc_idnow::Client) -> String {
-    let company = sb.idnow().company_id().to_string();
     let txn = common::txn("files");
     let request = CreateIdentRequest {
         firstname: Some("Erika".into()),
@@ -17,12 +16,7 @@ async fn finished_ident(sb: &kyc_sandbox::Sandbox, client: &kyc_idnow::Client) -
         ..CreateIdentRequest::default()
     };
     client.create_ident(&txn, &request).await.unwrap();
-    sb.idnow()
-        .user_start(&company, &txn, &UserStart::default())
-        .unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::start_and_finish(sb, &txn, &Outcome::new("SUCCESS", None));
     txn
 }
 

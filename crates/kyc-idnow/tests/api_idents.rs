@@ -10,14 +10,7 @@ use kyc_idnow::{CreateOutcome, IdentListFilter};
 use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, UserStart, SECOND_COMPANY};
 
 fn erika() -> CreateIdentRequest {
-    serde_json::from_slice(
-        &std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/create_ident_request.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap()
+    common::fixture_json("create_ident_request.json")
 }
 
 #[tokio::test]
@@ -143,7 +136,6 @@ async fn get_before_start_is_404_and_after_a_result_is_the_ident() {
 async fn lists_by_state() {
     let sb = common::sandbox_without_autostart(1.0).await;
     let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
     let mut txns = Vec::new();
     for result in ["SUCCESS", "REVIEW_PENDING", "ABORTED", "CANCELED"] {
         let txn = common::txn("list");
@@ -153,12 +145,7 @@ async fn lists_by_state() {
             "CANCELED" => Some("ID_BLURRY"),
             _ => None,
         };
-        sb.idnow()
-            .user_start(&company, &txn, &UserStart::default())
-            .unwrap();
-        sb.idnow()
-            .set_result(&company, &txn, &Outcome::new(result, reason))
-            .unwrap();
+        common::start_and_finish(&sb, &txn, &Outcome::new(result, reason));
         txns.push((result, txn));
     }
     for (filter, want) in [
@@ -429,12 +416,7 @@ async fn an_aborted_attempt_is_retryable_with_its_reason() {
         kyc_core::ReasonCategory::UserCancelled
     );
     // The same IdentID is used again for the next attempt.
-    sb.idnow()
-        .user_start(&company, &txn, &UserStart::default())
-        .unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::start_and_finish(&sb, &txn, &Outcome::new("SUCCESS", None));
     let case = kyc_core::KycProvider::get_case(&provider, &handle.case_ref)
         .await
         .unwrap();

@@ -1,6 +1,7 @@
 //! The result ZIP becomes artifacts (in memory or streamed to disk), and the XML result
 //! signature verifies with SHA-512 and a PEM public key (as `openssl dgst -sha512 -verify`).
 
+use crate::common::fixture;
 use kyc_core::{ArtifactKind, ArtifactSource};
 use kyc_idnow::artifacts::{
     artifacts_from_zip, extract_zip_to_dir, read_zip_entry, verify_result_archive,
@@ -12,16 +13,6 @@ use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 use openssl::sign::Signer;
 use std::io::Write;
-use std::path::PathBuf;
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());

@@ -4,6 +4,9 @@
 //! Cargo.toml.
 
 mod common;
+/// The provider documents, read as the POSTIDENT adapter's tests read theirs.
+#[path = "../../kyc-core/tests/common/provider_documents.rs"]
+mod provider_documents;
 
 mod api_esign;
 mod api_files;

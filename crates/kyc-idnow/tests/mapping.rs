@@ -3,22 +3,13 @@
 //! and what the status does not say (proof of address, signing, review trail, chip read,
 //! licence classes, the second document, channel and agent).
 
+use crate::common::fixture;
 use kyc_core::{
     ArtifactKind, ArtifactSource, CaseStatus, DocumentKind, FieldCheck, ReasonCategory,
 };
 use kyc_idnow::mapping::ident_to_case;
 use kyc_idnow::wire::{Ident, IdentList};
 use kyc_idnow::xml::{parse_xml_result, xml_result_to_json};
-use std::path::PathBuf;
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn case_of(name: &str) -> kyc_core::Case {
     let raw: serde_json::Value = serde_json::from_slice(&fixture(name)).unwrap();

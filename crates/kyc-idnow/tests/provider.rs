@@ -178,17 +178,8 @@ async fn get_case_before_the_user_starts_reports_created() {
 #[tokio::test]
 async fn in_the_flow_get_has_no_data_and_webhooks_still_say_in_progress_or_retryable() {
     let sb = common::sandbox_without_autostart(1.0).await;
-    let (url, mut inbox) = listener().await;
+    let mut inbox = webhooks_to_listener(&sb, None).await;
     let company = sb.idnow().company_id().to_string();
-    sb.idnow()
-        .set_webhook(
-            &company,
-            Some(WebhookTarget {
-                url,
-                basic_auth: None,
-            }),
-        )
-        .unwrap();
     let provider = common::provider(&sb);
     let reference = common::txn("flow");
     let handle = provider
@@ -507,7 +498,12 @@ async fn receive(
     "ok"
 }
 
-async fn listener() -> (url::Url, mpsc::UnboundedReceiver<WebhookRequest>) {
+/// Starts a local listener and points the webhooks of the sandbox's default company at it
+/// (with these Basic credentials, if any); returns what it receives.
+async fn webhooks_to_listener(
+    sb: &kyc_sandbox::Sandbox,
+    basic_auth: Option<(&str, &str)>,
+) -> mpsc::UnboundedReceiver<WebhookRequest> {
     let (tx, rx) = mpsc::unbounded_channel();
     let app = axum::Router::new()
         .route("/hook", axum::routing::post(receive))
@@ -521,23 +517,24 @@ async fn listener() -> (url::Url, mpsc::UnboundedReceiver<WebhookRequest>) {
         )
         .await;
     });
-    (url::Url::parse(&format!("http://{addr}/hook")).unwrap(), rx)
+    let url = url::Url::parse(&format!("http://{addr}/hook")).unwrap();
+    sb.idnow()
+        .set_webhook(
+            sb.idnow().company_id(),
+            Some(WebhookTarget {
+                url,
+                basic_auth: basic_auth.map(|(user, password)| (user.into(), password.into())),
+            }),
+        )
+        .unwrap();
+    rx
 }
 
 #[tokio::test]
 async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
     let sb = common::sandbox(1000.0).await;
-    let (url, mut inbox) = listener().await;
+    let mut inbox = webhooks_to_listener(&sb, Some(("idnow", "hook-pass"))).await;
     let company = sb.idnow().company_id().to_string();
-    sb.idnow()
-        .set_webhook(
-            &company,
-            Some(WebhookTarget {
-                url,
-                basic_auth: Some(("idnow".into(), "hook-pass".into())),
-            }),
-        )
-        .unwrap();
     let mut config = common::config(&sb);
     config.webhook = WebhookAuth {
         basic: Some(BasicCredentials::new("idnow", "hook-pass")),
@@ -604,17 +601,8 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
 async fn an_inactive_user_is_aborted_and_the_case_can_be_resumed() {
     // Time scale 6,000: IDnow's thirty minutes of inactivity take 300 ms.
     let sb = common::sandbox_without_autostart(6_000.0).await;
-    let (url, mut inbox) = listener().await;
+    let mut inbox = webhooks_to_listener(&sb, None).await;
     let company = sb.idnow().company_id().to_string();
-    sb.idnow()
-        .set_webhook(
-            &company,
-            Some(WebhookTarget {
-                url,
-                basic_auth: None,
-            }),
-        )
-        .unwrap();
     let provider = common::provider(&sb);
     let reference = common::txn("idle");
     let handle = provider

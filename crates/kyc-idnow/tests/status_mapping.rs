@@ -6,31 +6,14 @@ use kyc_core::{CaseStatus, ReasonCategory};
 use kyc_idnow::status_mapping::{
     lookup_reason, reason_for, status_for_result_word, ReasonTable, REASONS, RESULTS,
 };
-use std::path::PathBuf;
 
-const SPEC: &str = "../../../shared/specs/idnow-autoident-api.md";
-
-/// The provider document, when `../shared/specs` sits beside the clone (our CI); `None`, with a
-/// line on stderr, in a user's clone. Under `CI=true` a missing document fails the test.
+/// The provider document; see `provider_documents::read` for when it is absent.
 fn spec_text() -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(SPEC);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "CI=true but the provider document {} cannot be read: {e}",
-                path.display()
-            )
-        }
-        Err(_) => {
-            eprintln!(
-                "SKIPPED: {} is not beside this clone; the test comparing the status mapping with \
-                 the provider document does not run",
-                path.display()
-            );
-            None
-        }
-    }
+    crate::provider_documents::read(
+        "idnow-autoident-api.md",
+        "the provider document",
+        "the test comparing the status mapping with the provider document",
+    )
 }
 
 struct Table {

@@ -2,6 +2,7 @@
 //! which notice wins (`Case::supersedes`, the one rule for every provider). Bodies are the
 //! document's own examples.
 
+use crate::common::fixture;
 use http::HeaderMap;
 use kyc_core::webhook::{
     basic_auth_header, BasicCredentials, WebhookAuth, WebhookEvent, WebhookRequest,
@@ -9,16 +10,6 @@ use kyc_core::webhook::{
 use kyc_core::{CaseStatus, ErrorKind};
 use kyc_idnow::webhook::{parse_webhook_body, verify_and_parse};
 use kyc_idnow::Environment;
-use std::path::PathBuf;
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .unwrap()
-}
 
 fn request(body: Vec<u8>, auth: Option<String>, peer: &str) -> WebhookRequest {
     let mut headers = HeaderMap::new();

@@ -2,26 +2,16 @@
 //! a caller relies on. Fixtures are copies of the document's examples (`tests/fixtures/`,
 //! repairs recorded in `tests/fixtures/README.md`).
 
+use crate::common::{fixture, fixture_json, fixture_path};
 use kyc_idnow::wire::*;
 use kyc_idnow::xml::{parse_xml_result, parse_xml_results};
-use std::path::PathBuf;
-
-fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 fn ident(name: &str) -> Ident {
-    serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    fixture_json(name)
 }
 
 fn list(name: &str) -> IdentList {
-    serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    fixture_json(name)
 }
 
 fn value(field: &Option<Field>) -> Option<&str> {

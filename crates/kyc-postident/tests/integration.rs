@@ -4,6 +4,9 @@
 //! Cargo.toml.
 
 mod common;
+/// The provider documents, read as the IDnow adapter's tests read theirs.
+#[path = "../../kyc-core/tests/common/provider_documents.rs"]
+mod provider_documents;
 
 mod crypto;
 mod fixtures_parse;

@@ -4,7 +4,7 @@
 //! (`additionalDataBasic/Eid/Video`), the postal address check and the accounting data; and a
 //! last name changed in one section only (issue 9 item 12).
 
-use kyc_core::{Case, DocumentKind, FieldCheck};
+use kyc_core::{Case, DocumentKind, FieldCheck, PostalCheck};
 use kyc_postident::mapping::case_from_result;
 use kyc_postident::wire::CaseResult;
 use std::path::PathBuf;
@@ -87,29 +87,26 @@ fn a_driving_licence_is_a_secondary_document_with_holder_and_classes() {
     assert!(!shown.contains("B072RRE2I55"), "{shown}");
 }
 
+/// The postal address check of the verified address of the case in fixture `name`.
+fn postal_check(name: &str) -> PostalCheck {
+    case(name)
+        .identity
+        .expect("identity")
+        .address
+        .expect("address")
+        .postal_check
+        .expect("postal check")
+}
+
 #[test]
 fn the_postal_address_check_reaches_the_address() {
-    let case = case("constructed-8-examples-photo-driving-licence.json");
-    let check = case
-        .identity
-        .unwrap()
-        .address
-        .unwrap()
-        .postal_check
-        .unwrap();
+    let check = postal_check("constructed-8-examples-photo-driving-licence.json");
     assert_eq!(check.redirected_domestic, Some(true));
     assert_eq!(check.redirected_international, Some(false));
     assert_eq!(check.undeliverable, Some(false));
     assert_eq!(check.addressee_deceased, Some(false));
     // Lenient values ("false", "FALSE", 0) read as booleans.
-    let basic = self::case("constructed-basic-success-post-office.json");
-    let check = basic
-        .identity
-        .unwrap()
-        .address
-        .unwrap()
-        .postal_check
-        .unwrap();
+    let check = postal_check("constructed-basic-success-post-office.json");
     assert_eq!(
         [
             check.redirected_domestic,

@@ -26,7 +26,7 @@ async fn each_case_not_archived_says_truthfully_why() {
     let closed = create("arch-closed").await;
     let open = create("arch-open").await;
     let running = create("arch-running").await;
-    let unknown = CaseRef::new(Provider::Postident, Some("UNKNOWNCASE1".into()), None);
+    let unknown = common::unknown_case();
     let p = sandbox.postident();
     p.complete(
         closed.case_id.as_deref().unwrap(),

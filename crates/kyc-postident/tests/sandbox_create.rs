@@ -187,9 +187,7 @@ async fn a_5xx_on_create_is_not_retried_blindly() {
         "not retried: a second POST could create a second case"
     );
     // A connection reset after sending is not retried either.
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    common::reset_next_create(&sandbox);
     let e = postident
         .create_case(&common::new_case("retry-2"))
         .await

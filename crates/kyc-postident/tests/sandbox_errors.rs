@@ -4,9 +4,8 @@
 
 use crate::common;
 
-use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider, Secret};
+use kyc_core::{ErrorKind, KycProvider, Secret};
 use kyc_postident::{Encryption, PostidentProvider};
-use kyc_sandbox::postident::{Fault, FaultKind};
 
 /// The part of an error's `Display` before the `(HTTP nnn ...)` suffix.
 fn headline(e: &kyc_core::Error) -> String {
@@ -74,11 +73,7 @@ async fn wrong_credentials_an_unknown_case_and_a_duplicate_reference_read_differ
     assert!(hint.contains("\"err-dup\""), "names the reference: {hint}");
 
     let unknown = postident
-        .get_case(&CaseRef::new(
-            Provider::Postident,
-            Some("UNKNOWNCASE1".into()),
-            None,
-        ))
+        .get_case(&common::unknown_case())
         .await
         .unwrap_err();
     assert_eq!(unknown.kind(), ErrorKind::NotFound);
@@ -92,11 +87,7 @@ async fn wrong_credentials_an_unknown_case_and_a_duplicate_reference_read_differ
     config.password = Secret::new("wrong-password");
     let refused = PostidentProvider::new(config)
         .unwrap()
-        .get_case(&CaseRef::new(
-            Provider::Postident,
-            Some("UNKNOWNCASE1".into()),
-            None,
-        ))
+        .get_case(&common::unknown_case())
         .await
         .unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::Authentication);
@@ -129,9 +120,7 @@ async fn a_create_without_an_answer_names_the_url_and_says_whether_a_case_may_ex
     let postident = common::provider(&sandbox);
 
     // The connection is cut after the request arrived: a case may exist.
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    common::reset_next_create(&sandbox);
     let e = postident
         .create_case(&common::new_case("err-cut"))
         .await
@@ -148,13 +137,7 @@ async fn a_create_without_an_answer_names_the_url_and_says_whether_a_case_may_ex
     );
 
     // Nothing listens: nothing can have been created.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let mut config = common::config(&sandbox);
-    config.base_url = format!("http://127.0.0.1:{port}/postident/api")
-        .parse()
-        .unwrap();
+    let (mut config, port) = common::unreachable_config(&sandbox);
     config.http.max_retries = 0;
     let e = PostidentProvider::new(config)
         .unwrap()

@@ -6,15 +6,12 @@ use crate::common;
 
 use kyc_core::{FailureStage, KycProvider};
 use kyc_postident::PostidentProvider;
-use kyc_sandbox::postident::{Fault, FaultKind};
 
 #[tokio::test]
 async fn a_create_cut_off_after_sending_may_have_created_a_case_and_is_sent_once() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    common::reset_next_create(&sandbox);
     let before = sandbox.postident().create_request_count();
     let e = postident
         .create_case(&common::new_case("stage-1"))
@@ -36,13 +33,7 @@ async fn a_create_cut_off_after_sending_may_have_created_a_case_and_is_sent_once
 #[tokio::test]
 async fn a_create_that_could_not_connect_was_not_sent() {
     let sandbox = common::sandbox().await;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    drop(listener);
-    let mut config = common::config(&sandbox);
-    config.base_url = format!("http://127.0.0.1:{port}/postident/api")
-        .parse()
-        .unwrap();
+    let (config, _) = common::unreachable_config(&sandbox);
     let e = PostidentProvider::new(config)
         .unwrap()
         .create_case(&common::new_case("stage-2"))

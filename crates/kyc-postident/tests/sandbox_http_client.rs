@@ -4,7 +4,7 @@
 use crate::common;
 
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use kyc_core::{CaseStatus, KycProvider};
 use kyc_postident::{Client, GetCaseOptions, PostidentProvider};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,15 +34,7 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
         .send()
         .await
         .unwrap();
-    let status = answer.status();
-    let headers = answer.headers().clone();
-    let mut response = (status, answer.bytes().await.unwrap()).into_response();
-    for name in ["content-type", "x-partial-delivery"] {
-        if let Some(v) = headers.get(name) {
-            response.headers_mut().insert(name, v.clone());
-        }
-    }
-    response
+    common::relayed(answer).await
 }
 
 /// Starts the proxy; returns its URL and its request counter.
@@ -52,12 +44,7 @@ async fn proxy() -> (url::Url, Arc<AtomicUsize>) {
         direct: reqwest::Client::builder().no_proxy().build().unwrap(),
     };
     let carried = state.carried.clone();
-    let app = axum::Router::new().fallback(forward).with_state(state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let addr = common::serve(axum::Router::new().fallback(forward).with_state(state)).await;
     (format!("http://{addr}").parse().unwrap(), carried)
 }
 

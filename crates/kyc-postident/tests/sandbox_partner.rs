@@ -11,19 +11,29 @@ use kyc_postident::{Encryption, PostidentConfig, PostidentProvider, Role};
 use kyc_sandbox::postident::{Method, Outcome};
 use kyc_sandbox::Sandbox;
 
-fn partner(sandbox: &Sandbox) -> PostidentProvider {
+/// A configuration with the sandbox's partner credentials (role: client, the default).
+fn partner_credentials(sandbox: &Sandbox, encryption: Encryption) -> PostidentConfig {
     let p = sandbox.postident();
     let mut config = PostidentConfig::new(
         p.base_url().clone(),
         p.client_id(),
         p.partner_username().unwrap(),
         Secret::new(p.partner_password().unwrap()),
+        encryption,
+    );
+    config.http = common::http();
+    config
+}
+
+fn partner(sandbox: &Sandbox) -> PostidentProvider {
+    let p = sandbox.postident();
+    let mut config = partner_credentials(
+        sandbox,
         Encryption::Enabled {
             private_key: common::fixed_key(),
             data_password: Secret::new(p.partner_data_password().unwrap()),
         },
     );
-    config.http = common::http();
     config.role = Role::Partner;
     config.webhook = WebhookAuth::default();
     PostidentProvider::new(config).unwrap()
@@ -95,15 +105,7 @@ async fn partner_credentials_configured_as_client_get_a_403_with_a_hint() {
         .await
         .unwrap();
     // The same credentials without `role = partner` ask for result data: POSTIDENT refuses.
-    let p = sandbox.postident();
-    let mut config = PostidentConfig::new(
-        p.base_url().clone(),
-        p.client_id(),
-        p.partner_username().unwrap(),
-        Secret::new(p.partner_password().unwrap()),
-        Encryption::Disabled,
-    );
-    config.http = common::http();
+    let config = partner_credentials(&sandbox, Encryption::Disabled);
     let misconfigured = PostidentProvider::new(config).unwrap();
     let e = misconfigured.get_case(&handle.case_ref).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Authentication);

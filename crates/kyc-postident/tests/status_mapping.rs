@@ -17,28 +17,13 @@ use kyc_postident::wire::{
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-/// The result guide, when `../shared/specs` sits beside the clone (our CI); `None`, with a line
-/// on stderr, in a user's clone. Under `CI=true` a missing guide fails the test.
+/// The result guide; see `provider_documents::read` for when it is absent.
 fn guide() -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/specs/postident-scr-result-guide.md");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!(
-                "CI=true but the result guide {} cannot be read: {e}",
-                path.display()
-            )
-        }
-        Err(_) => {
-            eprintln!(
-                "SKIPPED: {} is not beside this clone; the test comparing our code tables with \
-                 the result guide does not run",
-                path.display()
-            );
-            None
-        }
-    }
+    crate::provider_documents::read(
+        "postident-scr-result-guide.md",
+        "the result guide",
+        "the test comparing our code tables with the result guide",
+    )
 }
 
 const STATUS_WORDS: &[&str] = &[

@@ -33,6 +33,24 @@ fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The IDnow adapter's configuration the `[idnow]` section of `cfg` builds.
+fn idnow_adapter(cfg: &Config) -> kyc_idnow::IdnowConfig {
+    cfg.idnow
+        .as_ref()
+        .expect("[idnow] section")
+        .to_adapter_config(&cfg.http)
+        .expect("IDnow adapter configuration")
+}
+
+/// The POSTIDENT adapter's configuration the `[postident]` section of `cfg` builds.
+fn postident_adapter(cfg: &Config) -> kyc_postident::PostidentConfig {
+    cfg.postident
+        .as_ref()
+        .expect("[postident] section")
+        .to_adapter_config(&cfg.http)
+        .expect("POSTIDENT adapter configuration")
+}
+
 fn config_error(text: &str, vars: &[(&str, &str)]) -> String {
     let result = Config::from_toml_with_env(text, env(vars)).and_then(|c| kyc::connect(&c));
     match result {
@@ -123,23 +141,13 @@ fn named_environments_resolve_to_the_documented_hosts() {
         "provider = \"idnow\"\n[idnow]\nenvironment = \"test-de\"\ncompany_id = \"x\"\napi_key = \"k\"",
     )
     .unwrap();
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     assert_eq!(adapter.base_url.host_str(), Some("gateway.test.idnow.de"));
     let cfg = Config::from_toml(
         "provider = \"postident\"\n[postident]\nenvironment = \"integration\"\nclient_id = \"C\"\nusername = \"u\"\npassword = \"p\"\nencryption = false",
     )
     .unwrap();
-    let adapter = cfg
-        .postident
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = postident_adapter(&cfg);
     assert_eq!(
         adapter.base_url.host_str(),
         Some("postident-itu.deutschepost.de")
@@ -166,12 +174,7 @@ fn secrets_come_from_text_environment_or_files() {
         &format!("api_key = {{ file = {:?} }}", key_file.path()),
     );
     let cfg = Config::from_toml(&text).unwrap();
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     assert_eq!(adapter.api_key.expose(), "sandbox-api-key");
 
     // From an environment variable that is not set: the error names key and variable.
@@ -211,12 +214,7 @@ fn environment_overrides_win_over_the_file_and_keep_types() {
         ]),
     )
     .unwrap();
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     assert_eq!(adapter.api_key.expose(), "from-env");
     assert_eq!(adapter.company_id, "12345");
     assert_eq!(adapter.http.max_retries, 0);
@@ -238,12 +236,7 @@ fn webhook_sections_build_the_verifier() {
         "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = \"hook-secret\"\nallowed_ips = [\"213.95.145.0/27\"]"
     );
     let cfg = Config::from_toml(&text).unwrap();
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     let basic = adapter.webhook.basic.expect("basic auth");
     assert_eq!(basic.username(), "idnow");
     assert!(adapter
@@ -260,12 +253,7 @@ fn webhook_sections_build_the_verifier() {
         "encryption = false\n[postident.webhook]\nallowed_ips = \"default\"",
     ))
     .unwrap();
-    let adapter = defaults
-        .postident
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&defaults.http)
-        .unwrap();
+    let adapter = postident_adapter(&defaults);
     assert!(adapter
         .webhook
         .allowlist
@@ -282,12 +270,7 @@ fn debug_of_the_configuration_never_shows_secrets() {
     let debug = format!("{cfg:?}");
     assert!(!debug.contains("sandbox-api-key"), "{debug}");
     assert!(!debug.contains("hook-secret"), "{debug}");
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     let debug = format!("{adapter:?}");
     assert!(
         !debug.contains("sandbox-api-key") && !debug.contains("hook-secret"),
@@ -329,12 +312,7 @@ fn other_kyc_variables_are_not_configuration() {
         ]),
     )
     .expect("KYC_* variables outside the override pattern are left alone");
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     assert_eq!(adapter.api_key.expose(), "sandbox-api-key");
     for name in kyc::config::NOT_CONFIGURATION {
         assert_eq!(kyc::config::override_key(name), None, "{name}");
@@ -462,12 +440,7 @@ fn relative_secret_files_are_read_from_the_configuration_folder() {
     // The tests run in the crate's folder, not in `dir`.
     assert!(!std::path::Path::new("secrets/api_key").exists());
     let cfg = Config::load(dir.path().join("kyc.toml")).unwrap();
-    let adapter = cfg
-        .idnow
-        .as_ref()
-        .unwrap()
-        .to_adapter_config(&cfg.http)
-        .unwrap();
+    let adapter = idnow_adapter(&cfg);
     assert_eq!(adapter.api_key.expose(), "key-from-file");
 
     // A missing one names the path it looked at.

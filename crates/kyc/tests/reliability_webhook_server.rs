@@ -53,6 +53,20 @@ fn webhook_section(provider: &str, allowed: &str) -> String {
     )
 }
 
+/// A sandbox and the IDnow adapter connected to it, verifying webhooks with `USER` and
+/// `PASSWORD` from the addresses in `allowed`.
+async fn idnow_with_webhooks(allowed: &str) -> (Sandbox, Arc<dyn KycProvider>) {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox");
+    let provider = connect(&format!(
+        "{}\n{}",
+        sandbox.idnow_config_toml(),
+        webhook_section("idnow", allowed)
+    ));
+    (sandbox, provider)
+}
+
 async fn wait_for(receiver: &WebhookReceiver, case: &CaseRef, pred: impl Fn(&CaseStatus) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -71,14 +85,7 @@ async fn wait_for(receiver: &WebhookReceiver, case: &CaseRef, pred: impl Fn(&Cas
 
 #[tokio::test]
 async fn idnow_deliveries_reach_the_router_and_resolve_the_case() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let provider = connect(&format!(
-        "{}\n{}",
-        sandbox.idnow_config_toml(),
-        webhook_section("idnow", "127.0.0.1")
-    ));
+    let (sandbox, provider) = idnow_with_webhooks("127.0.0.1").await;
     let server = serve(provider.clone()).await;
     sandbox
         .idnow()
@@ -160,14 +167,7 @@ async fn postident_is_answered_at_once_while_the_case_is_fetched_in_the_backgrou
 
 #[tokio::test]
 async fn bad_credentials_get_401_unreadable_bodies_400_other_methods_405() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let provider = connect(&format!(
-        "{}\n{}",
-        sandbox.idnow_config_toml(),
-        webhook_section("idnow", "127.0.0.1")
-    ));
+    let (_sandbox, provider) = idnow_with_webhooks("127.0.0.1").await;
     let server = serve(provider).await;
     let client = reqwest::Client::new();
     let post = |auth: Option<String>, body: &'static str| {
@@ -197,14 +197,7 @@ async fn bad_credentials_get_401_unreadable_bodies_400_other_methods_405() {
 
 #[tokio::test]
 async fn a_source_address_outside_the_allowlist_gets_401() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let provider = connect(&format!(
-        "{}\n{}",
-        sandbox.idnow_config_toml(),
-        webhook_section("idnow", "213.95.145.0/27")
-    ));
+    let (_sandbox, provider) = idnow_with_webhooks("213.95.145.0/27").await;
     let server = serve(provider).await;
     let status = reqwest::Client::new()
         .post(&server.url)

@@ -54,6 +54,37 @@ async fn serve(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
     (url, task)
 }
 
+/// The receiver's router for POSTIDENT on the sandbox, with the given webhook checks, served
+/// on a local port.
+struct Proxied {
+    provider: Arc<dyn KycProvider>,
+    receiver: WebhookReceiver,
+    url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+async fn router_behind_proxies(
+    sandbox: &Sandbox,
+    allowed_ips: &str,
+    trusted_proxies: &str,
+) -> Proxied {
+    let config = config(sandbox, allowed_ips, trusted_proxies);
+    let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
+    let receiver = WebhookReceiver::new(provider.clone());
+    let trusted = config.trusted_proxies().expect("trusted proxies");
+    let (url, task) = serve(kyc::webhook_server::router_behind_proxies(
+        receiver.clone(),
+        trusted,
+    ))
+    .await;
+    Proxied {
+        provider,
+        receiver,
+        url,
+        task,
+    }
+}
+
 /// Posts `body` with Basic auth and the given extra header; returns the status.
 async fn post(url: &str, body: &str, header: Option<(&str, &str)>) -> u16 {
     let mut request = reqwest::Client::new()
@@ -83,15 +114,12 @@ async fn a_trusted_proxy_passes_the_client_address_to_the_allowlist() {
     let sandbox = Sandbox::start(SandboxOptions::default())
         .await
         .expect("sandbox");
-    let config = config(&sandbox, PROVIDER_ADDRESS, "127.0.0.1/32");
-    let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
-    let receiver = WebhookReceiver::new(provider.clone());
-    let trusted = config.trusted_proxies().expect("trusted proxies");
-    let (url, task) = serve(kyc::webhook_server::router_behind_proxies(
-        receiver.clone(),
-        trusted,
-    ))
-    .await;
+    let Proxied {
+        provider,
+        receiver,
+        url,
+        task,
+    } = router_behind_proxies(&sandbox, PROVIDER_ADDRESS, "127.0.0.1/32").await;
     let (case, body) = case_and_notice(provider.as_ref(), "proxy-ok").await;
 
     let forwarded = Some(("x-forwarded-for", PROVIDER_ADDRESS));
@@ -119,15 +147,12 @@ async fn an_untrusted_peer_cannot_spoof_its_address() {
         .await
         .expect("sandbox");
     // The proxies are elsewhere: the test client on 127.0.0.1 is an ordinary client.
-    let config = config(&sandbox, PROVIDER_ADDRESS, "10.0.0.0/8");
-    let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
-    let receiver = WebhookReceiver::new(provider.clone());
-    let trusted = config.trusted_proxies().expect("trusted proxies");
-    let (url, task) = serve(kyc::webhook_server::router_behind_proxies(
-        receiver.clone(),
-        trusted,
-    ))
-    .await;
+    let Proxied {
+        provider,
+        url,
+        task,
+        ..
+    } = router_behind_proxies(&sandbox, PROVIDER_ADDRESS, "10.0.0.0/8").await;
     let (_, body) = case_and_notice(provider.as_ref(), "proxy-spoof").await;
     for header in ["x-forwarded-for", "forwarded"] {
         let value = if header == "forwarded" {
@@ -144,13 +169,8 @@ async fn an_untrusted_peer_cannot_spoof_its_address() {
     task.abort();
 
     // The other way round: the real address is allowed, and a forged header changes nothing.
-    let config = self::config(&sandbox, "127.0.0.1", "10.0.0.0/8");
-    let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
-    let (url, task) = serve(kyc::webhook_server::router_behind_proxies(
-        WebhookReceiver::new(provider),
-        config.trusted_proxies().expect("trusted proxies"),
-    ))
-    .await;
+    let Proxied { url, task, .. } =
+        router_behind_proxies(&sandbox, "127.0.0.1", "10.0.0.0/8").await;
     assert_eq!(
         post(&url, &body, Some(("x-forwarded-for", STRANGER_ADDRESS))).await,
         200

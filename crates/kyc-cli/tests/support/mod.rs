@@ -19,6 +19,96 @@ pub fn kyc() -> Command {
     cmd
 }
 
+/// `kyc sandbox` running as a process, stopped when dropped (also when an assertion fails
+/// first), with the banner it printed on stdout.
+pub struct SandboxProcess {
+    child: std::process::Child,
+    /// Everything printed up to and including the `See docs/sandbox.md` line.
+    pub banner: String,
+}
+
+impl SandboxProcess {
+    /// Runs `kyc sandbox args` with `env` and waits for its banner.
+    pub async fn start(args: &[&str], env: &[(&str, &str)]) -> SandboxProcess {
+        use std::io::{BufRead, BufReader};
+        let mut cmd = kyc();
+        cmd.arg("sandbox")
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("kyc sandbox runs");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut running = SandboxProcess {
+            child,
+            banner: String::new(),
+        };
+        let banner = tokio::task::spawn_blocking(move || {
+            let mut banner = String::new();
+            for line in BufReader::new(stdout).lines() {
+                let line = line.expect("banner line");
+                banner.push_str(&line);
+                banner.push('\n');
+                if line.starts_with("See docs/sandbox.md") {
+                    break;
+                }
+            }
+            banner
+        })
+        .await
+        .expect("join");
+        running.banner = banner;
+        running
+    }
+
+    /// The root URL the banner names (`kyc sandbox at URL`), without a trailing slash.
+    pub fn root(&self) -> String {
+        self.banner
+            .lines()
+            .find_map(|line| line.strip_prefix("kyc sandbox at "))
+            .map(|url| url.trim().trim_end_matches('/').to_string())
+            .unwrap_or_else(|| panic!("the root URL is printed: {}", self.banner))
+    }
+
+    /// The `own root:` URLs the banner names, in order (IDnow's, then POSTIDENT's).
+    pub fn own_roots(&self) -> Vec<String> {
+        self.banner
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("own root:"))
+            .map(|rest| rest.split_whitespace().next().unwrap().to_string())
+            .collect()
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Checks that the sandbox's IDnow API (at `idnow_api`, e.g. `{root}/idnow`) accepts the
+/// default login and its POSTIDENT API (at `postident_api`) lists the default account's cases.
+pub async fn assert_both_providers_answer(idnow_api: &str, postident_api: &str) {
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{idnow_api}/api/v1/sandboxco/login"))
+        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status().as_u16(), 200);
+    let cases = client
+        .get(format!("{postident_api}/api/scr/v1/SANDBOX01/cases"))
+        .basic_auth("sandbox", Some("sandbox-password"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cases.status().as_u16(), 200);
+}
+
 /// Bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -37,6 +127,15 @@ pub async fn pipe(args: &[&str], env: &[(&str, &str)], dir: Option<&Path>) -> Ou
     tokio::task::spawn_blocking(move || cmd.output().expect("kyc runs"))
         .await
         .expect("join")
+}
+
+/// Runs `kyc args` with `env` in a pipe, checks that it exits with `code`, and returns its
+/// stderr.
+pub async fn fails(args: &[&str], env: &[(&str, &str)], code: i32) -> String {
+    let out = pipe(args, env, None).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "kyc {args:?}: {stderr}");
+    stderr
 }
 
 /// What a terminal showed while `kyc args` ran in it, and its exit code.

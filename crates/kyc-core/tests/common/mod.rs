@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod provider_documents;
+
 use chrono::{DateTime, NaiveDate};
 use kyc_core::*;
 
@@ -26,6 +28,16 @@ pub const PERSONAL_DATA: &[&str] = &[
     "BB30E18C3428F73891DCF8",
 ];
 
+/// Erika's address, built through the public setters.
+pub fn address() -> AddressInput {
+    AddressInput::default()
+        .with_street("Heidestrasse")
+        .with_street_number("17")
+        .with_postal_code("51147")
+        .with_city("Koeln")
+        .with_country(Country::GERMANY)
+}
+
 pub fn new_case() -> NewCase {
     NewCase::new("order-4711")
         .with_person(
@@ -37,14 +49,7 @@ pub fn new_case() -> NewCase {
                 .with_nationality(Country::GERMANY)
                 .with_gender(Gender::Female),
         )
-        .with_address(
-            AddressInput::default()
-                .with_street("Heidestrasse")
-                .with_street_number("17")
-                .with_postal_code("51147")
-                .with_city("Koeln")
-                .with_country(Country::GERMANY),
-        )
+        .with_address(address())
         .with_contact(
             ContactInput::default()
                 .with_email("erika@example.org")

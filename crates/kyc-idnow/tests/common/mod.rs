@@ -1,10 +1,29 @@
-//! Shared set-up for the tests that talk to the sandbox over real HTTP.
+//! Shared set-up: the fixture files, and the sandbox, adapter and client for the tests that
+//! talk to the sandbox over real HTTP.
 #![allow(dead_code)]
 
 use kyc_idnow::{Client, IdnowConfig, IdnowProvider};
 use kyc_sandbox::{Sandbox, SandboxOptions};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// The path of a file in `tests/fixtures/` (their provenance is in its README).
+pub fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The bytes of a file in `tests/fixtures/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A JSON file in `tests/fixtures/`, parsed.
+pub fn fixture_json<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
 
 /// Starts a sandbox whose documented delays run `scale` times faster.
 pub async fn sandbox(scale: f64) -> Sandbox {
@@ -46,6 +65,19 @@ pub fn client(sandbox: &Sandbox) -> Client {
 /// The provider for the sandbox's default company.
 pub fn provider(sandbox: &Sandbox) -> IdnowProvider {
     IdnowProvider::new(config(sandbox)).expect("provider")
+}
+
+/// Plays the user's side of `txn` in the sandbox's default company: starts the
+/// identification, then ends it with `outcome`.
+pub fn start_and_finish(sandbox: &Sandbox, txn: &str, outcome: &kyc_sandbox::idnow::Outcome) {
+    let idnow = sandbox.idnow();
+    let company = idnow.company_id();
+    idnow
+        .user_start(company, txn, &kyc_sandbox::idnow::UserStart::default())
+        .expect("user starts");
+    idnow
+        .set_result(company, txn, outcome)
+        .expect("identification ends");
 }
 
 /// A fresh transaction number.

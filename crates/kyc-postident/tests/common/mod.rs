@@ -2,9 +2,9 @@
 //! adapter against it over real HTTP on the loopback.
 #![allow(dead_code)]
 
-use kyc_core::{Country, HttpOptions, NewCase, Secret};
+use kyc_core::{CaseRef, Country, HttpOptions, NewCase, Provider, Secret};
 use kyc_postident::{Encryption, PostidentConfig, PostidentProvider, PrivateKey};
-use kyc_sandbox::postident::PostidentOptions;
+use kyc_sandbox::postident::{Fault, FaultKind, PostidentOptions};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -94,6 +94,58 @@ pub fn new_case(reference: &str) -> NewCase {
     c
 }
 
+/// A case reference POSTIDENT does not know.
+pub fn unknown_case() -> CaseRef {
+    CaseRef::new(Provider::Postident, Some("UNKNOWNCASE1".into()), None)
+}
+
+/// Cuts the connection of the next create after it arrived (the fault answers before the
+/// sandbox's handler counts the create): a case may exist, as far as the adapter can tell.
+pub fn reset_next_create(sandbox: &Sandbox) {
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+}
+
+/// The sandbox's configuration pointed at a loopback port nothing listens on; returns it and
+/// the port.
+pub fn unreachable_config(sandbox: &Sandbox) -> (PostidentConfig, u16) {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let mut config = config(sandbox);
+    config.base_url = format!("http://127.0.0.1:{port}/postident/api")
+        .parse()
+        .unwrap();
+    (config, port)
+}
+
+/// Serves `app` on a loopback port; returns its address.
+pub async fn serve(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+/// What a relay or proxy hands back of the answer it got: status, body, and the headers the
+/// adapter reads.
+pub async fn relayed(answer: reqwest::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = answer.status();
+    let headers = answer.headers().clone();
+    let mut response = (status, answer.bytes().await.unwrap()).into_response();
+    for name in ["content-type", "x-partial-delivery"] {
+        if let Some(v) = headers.get(name) {
+            response.headers_mut().insert(name, v.clone());
+        }
+    }
+    response
+}
+
 /// How the relay changes the `x-scr-*` headers on their way to the sandbox.
 #[derive(Clone)]
 pub enum KeyRewrite {
@@ -109,7 +161,7 @@ pub enum KeyRewrite {
 pub async fn key_rewriting_relay(sandbox: &Sandbox, rewrite: KeyRewrite) -> url::Url {
     use axum::body::Bytes;
     use axum::extract::{Request, State};
-    use axum::response::{IntoResponse, Response};
+    use axum::response::Response;
 
     #[derive(Clone)]
     struct Relay {
@@ -144,16 +196,7 @@ pub async fn key_rewriting_relay(sandbox: &Sandbox, rewrite: KeyRewrite) -> url:
             .send()
             .await
             .unwrap();
-        let status = answer.status();
-        let headers = answer.headers().clone();
-        let bytes = answer.bytes().await.unwrap();
-        let mut response = (status, bytes).into_response();
-        for name in ["content-type", "x-partial-delivery"] {
-            if let Some(v) = headers.get(name) {
-                response.headers_mut().insert(name, v.clone());
-            }
-        }
-        response
+        relayed(answer).await
     }
 
     let relay = Relay {
@@ -161,12 +204,7 @@ pub async fn key_rewriting_relay(sandbox: &Sandbox, rewrite: KeyRewrite) -> url:
         rewrite,
         http: reqwest::Client::new(),
     };
-    let app = axum::Router::new().fallback(forward).with_state(relay);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    let addr = serve(axum::Router::new().fallback(forward).with_state(relay)).await;
     let mut base = sandbox.postident().base_url().clone();
     base.set_port(Some(addr.port())).unwrap();
     base
