@@ -42,12 +42,12 @@ pub use env_overrides::{override_key, NOT_CONFIGURATION};
 pub use journal::open_journal;
 pub use journal::{JournalSection, DEFAULT_JOURNAL_URL};
 pub use secret_source::SecretSource;
-pub use sections::{HttpSection, IdnowSection, PostidentSection, ProviderChoice, WebhookSection};
+pub use sections::{HttpSection, IdnowSection, PostidentSection, WebhookSection};
 
 use kyc_core::webhook::IpAllowlist;
-use kyc_core::{Error, ErrorKind, Result};
+use kyc_core::{Error, ErrorKind, Provider, Result};
 #[cfg(any(feature = "idnow", feature = "postident"))]
-use kyc_core::{Instrumented, KycProvider, Provider};
+use kyc_core::{Instrumented, KycProvider};
 #[cfg(any(feature = "idnow", feature = "postident"))]
 use sections::WebhookSecrets;
 use serde::Deserialize;
@@ -60,7 +60,8 @@ use std::sync::Arc;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Which provider [`connect`] builds: `"idnow"` or `"postident"`.
-    pub provider: ProviderChoice,
+    #[serde(deserialize_with = "sections::provider_name")]
+    pub provider: Provider,
     /// Timeouts and retries for every provider request.
     #[serde(default)]
     pub http: HttpSection,
@@ -137,9 +138,9 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         match self.provider {
             #[cfg(feature = "idnow")]
-            ProviderChoice::Idnow => self.idnow_section()?.check(),
+            Provider::IdNow => self.idnow_section()?.check(),
             #[cfg(feature = "postident")]
-            ProviderChoice::Postident => self.postident_section()?.check(),
+            Provider::Postident => self.postident_section()?.check(),
             #[allow(unreachable_patterns)]
             other => Err(left_out(other)),
         }
@@ -196,11 +197,12 @@ impl Config {
     /// [`crate::webhook_server::router_behind_proxies`].
     pub fn trusted_proxies(&self) -> Result<IpAllowlist> {
         match self.provider {
-            ProviderChoice::Idnow => self.idnow_section()?.webhook.proxies("idnow.webhook"),
-            ProviderChoice::Postident => self
+            Provider::IdNow => self.idnow_section()?.webhook.proxies("idnow.webhook"),
+            Provider::Postident => self
                 .postident_section()?
                 .webhook
                 .proxies("postident.webhook"),
+            other => Err(left_out(other)),
         }
     }
 
@@ -225,11 +227,9 @@ impl Config {
 
 /// The error for a provider whose cargo feature this build leaves out.
 #[cfg_attr(all(feature = "idnow", feature = "postident"), allow(dead_code))]
-fn left_out(provider: ProviderChoice) -> Error {
-    let feature = match provider {
-        ProviderChoice::Idnow => "idnow",
-        ProviderChoice::Postident => "postident",
-    };
+fn left_out(provider: Provider) -> Error {
+    // Each provider's cargo feature is named like the provider.
+    let feature = provider.name();
     Error::configuration(
         "provider",
         format!(
@@ -373,14 +373,14 @@ impl ConfiguredProvider {
 fn connect_with(config: &Config, webhook: WebhookSecrets) -> Result<ConfiguredProvider> {
     match config.provider {
         #[cfg(feature = "idnow")]
-        ProviderChoice::Idnow => {
+        Provider::IdNow => {
             let adapter_config = config.idnow_section()?.build(&config.http, webhook)?;
             Ok(ConfiguredProvider::IdNow(Arc::new(
                 kyc_idnow::IdnowProvider::new(adapter_config)?,
             )))
         }
         #[cfg(feature = "postident")]
-        ProviderChoice::Postident => {
+        Provider::Postident => {
             let adapter_config = config.postident_section()?.build(&config.http, webhook)?;
             Ok(ConfiguredProvider::Postident(Arc::new(
                 kyc_postident::PostidentProvider::new(adapter_config)?,

@@ -4,32 +4,24 @@ use super::secret_source::SecretSource;
 #[cfg(any(feature = "idnow", feature = "postident"))]
 use super::secret_source::{present, require};
 use kyc_core::webhook::{BasicCredentials, IpAllowlist, WebhookAuth};
-use kyc_core::{Error, HttpOptions, Result};
+use kyc_core::{Error, HttpOptions, Provider, Result};
 use serde::{Deserialize, Deserializer};
 #[cfg(any(feature = "idnow", feature = "postident"))]
 use std::str::FromStr;
 use std::time::Duration;
 
-/// The value of the top-level `provider` key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProviderChoice {
-    /// `provider = "idnow"`.
-    Idnow,
-    /// `provider = "postident"`.
-    Postident,
-}
-
-impl<'de> Deserialize<'de> for ProviderChoice {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        match name.trim().to_ascii_lowercase().as_str() {
-            "idnow" => Ok(ProviderChoice::Idnow),
-            "postident" => Ok(ProviderChoice::Postident),
-            _ => Err(serde::de::Error::custom(format!(
-                "provider: unknown provider {name:?}; valid choices: \"idnow\", \"postident\""
-            ))),
-        }
+/// Reads the top-level `provider` key into the neutral [`Provider`]: `"idnow"` or
+/// `"postident"`, case and surrounding spaces ignored.
+pub(crate) fn provider_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Provider, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    match name.trim().to_ascii_lowercase().as_str() {
+        "idnow" => Ok(Provider::IdNow),
+        "postident" => Ok(Provider::Postident),
+        _ => Err(serde::de::Error::custom(format!(
+            "provider: unknown provider {name:?}; valid choices: \"idnow\", \"postident\""
+        ))),
     }
 }
 
