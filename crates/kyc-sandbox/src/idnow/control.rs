@@ -14,7 +14,7 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use super::faults::{self, Fault};
+use super::faults::Fault;
 use super::lifecycle::{self, ControlError, Outcome, UserStart};
 use super::state::WebhookTarget;
 use super::Shared;
@@ -343,13 +343,13 @@ async fn webhook_log(
 }
 
 async fn list_faults(State(shared): State<Arc<Shared>>) -> Response {
-    axum::Json(json!({ "faults": faults::list(&shared) })).into_response()
+    axum::Json(json!({ "faults": shared.faults.pending() })).into_response()
 }
 
 async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
         Ok(fault) => {
-            faults::push(&shared, fault);
+            shared.faults.push(fault);
             (StatusCode::CREATED, axum::Json(json!({"ok": true}))).into_response()
         }
         Err(e) => bad_input(format!("not a fault: {e}")),
@@ -357,7 +357,7 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
 }
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
-    faults::clear(&shared);
+    shared.faults.clear();
     axum::Json(json!({"ok": true})).into_response()
 }
 

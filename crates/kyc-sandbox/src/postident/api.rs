@@ -117,7 +117,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            super::faults::inject,
+            crate::faults::inject::<Shared>,
         ))
         .with_state(shared)
 }
