@@ -52,13 +52,7 @@ const FRAUD: &[Code] = &[(11, "Fraud suspicion")];
 
 pub(super) const AUTOID: &[Row] = &[
     STARTED,
-    row(
-        IdentStatus::ReviewPending,
-        Some(StatusType::Notification),
-        &[],
-        &[],
-        false,
-    ),
+    waiting(IdentStatus::ReviewPending, StatusType::Notification),
     row(
         IdentStatus::Incomplete,
         Some(StatusType::Notification),
@@ -100,13 +94,7 @@ pub(super) const AUTOID: &[Row] = &[
 
 pub(super) const BASIC: &[Row] = &[
     STARTED,
-    row(
-        IdentStatus::CouponRequested,
-        Some(StatusType::Notification),
-        &[],
-        &[],
-        false,
-    ),
+    waiting(IdentStatus::CouponRequested, StatusType::Notification),
     row(
         IdentStatus::Incomplete,
         None,
@@ -121,13 +109,7 @@ pub(super) const BASIC: &[Row] = &[
         &[],
         false,
     ),
-    row(
-        IdentStatus::ReviewPending,
-        Some(StatusType::Preliminary),
-        &[],
-        &[],
-        false,
-    ),
+    waiting(IdentStatus::ReviewPending, StatusType::Preliminary),
     SUCCESS,
     declined(
         FRAUD,
@@ -214,13 +196,7 @@ pub(super) const EID: &[Row] = &[
 
 pub(super) const PHOTO: &[Row] = &[
     STARTED,
-    row(
-        IdentStatus::ReviewPending,
-        Some(StatusType::Notification),
-        &[],
-        &[],
-        false,
-    ),
+    waiting(IdentStatus::ReviewPending, StatusType::Notification),
     row(
         IdentStatus::Incomplete,
         Some(StatusType::Notification),
@@ -345,6 +321,12 @@ const SUCCESS: Row = row(
     &[],
     true,
 );
+
+/// A state without codes or result data that the user or an agent has yet to act on (coupon
+/// requested, review pending).
+const fn waiting(status: IdentStatus, status_type: StatusType) -> Row {
+    row(status, Some(status_type), &[], &[], false)
+}
 
 /// A final decline with result data (fraud, abuse, abnormalities, unusable data).
 const fn declined(sub_status: &'static [Code], reasons: &'static [Code]) -> Row {
