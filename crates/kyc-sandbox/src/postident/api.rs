@@ -274,6 +274,27 @@ impl Detail {
     }
 }
 
+/// The checks of a read in view `detail`: the caller's credentials (401), a partner only for the
+/// status views (403), then the encryption the headers ask for; returns the caller
+/// and the key to encrypt the answer with.
+fn authorize_read(
+    shared: &Shared,
+    client_id: &str,
+    headers: &HeaderMap,
+    detail: Detail,
+) -> Result<(Caller, Option<crypto::CallerKey>), ApiError> {
+    let caller = authorize(shared, client_id, headers)?;
+    if caller.partner.is_some() && !detail.status_only() {
+        return Err(ApiError::partner_forbidden("result data"));
+    }
+    let key = crypto::negotiate(
+        headers,
+        &caller.data_password,
+        shared.options.encryption_required,
+    )?;
+    Ok((caller, key))
+}
+
 /// `GET` of one case in one of the four views of section 7 (one handler for all four).
 fn case_view(detail: Detail) -> MethodRouter<Arc<Shared>> {
     get(move |s, p, q, h| get_case(s, p, q, h, detail))
@@ -287,15 +308,7 @@ async fn get_case(
     detail: Detail,
 ) -> Response {
     let result = (|| {
-        let caller = authorize(&shared, &client_id, &headers)?;
-        if caller.partner.is_some() && !detail.status_only() {
-            return Err(ApiError::partner_forbidden("result data"));
-        }
-        let key = crypto::negotiate(
-            &headers,
-            &caller.data_password,
-            shared.options.encryption_required,
-        )?;
+        let (caller, key) = authorize_read(&shared, &client_id, &headers, detail)?;
         let q = query_map(raw);
         let include_pdf = bool_param(&q, "includeResultPdf", false)?;
         let include_binary = bool_param(&q, "includeBinaryData", false)?;
@@ -394,15 +407,7 @@ async fn list(
     detail: Detail,
 ) -> Response {
     let result = (|| {
-        let caller = authorize(&shared, &client_id, &headers)?;
-        if caller.partner.is_some() && !detail.status_only() {
-            return Err(ApiError::partner_forbidden("result data"));
-        }
-        let key = crypto::negotiate(
-            &headers,
-            &caller.data_password,
-            shared.options.encryption_required,
-        )?;
+        let (caller, key) = authorize_read(&shared, &client_id, &headers, detail)?;
         let filter = Filter::parse(&query_map(raw))?;
         super::control::expire_due_cases(&shared);
         let limit = filter
