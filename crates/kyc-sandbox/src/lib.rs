@@ -49,6 +49,7 @@
 #![warn(missing_docs)]
 
 pub mod clock;
+pub mod faults;
 pub mod idnow;
 mod overview;
 pub mod postident;

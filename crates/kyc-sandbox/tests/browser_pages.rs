@@ -7,9 +7,8 @@
 //! Without them each test prints "browser tests skipped: ..." to stderr and returns, except when
 //! `CI` is set: then a missing browser fails the test.
 
-use crate::browser_support;
-
-use browser_support::Browser;
+use crate::support::browser::{processes_using_profile, Browser};
+use crate::support::{idnow, postident, with_fields};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 
@@ -33,7 +32,7 @@ async fn a_panicking_browser_test_leaves_no_chromium_or_chromedriver_behind() {
         let sandbox = sandbox().await;
         let (_, user_url) = create_postident_case(&sandbox, "BROWSER-PANIC");
         browser.open(&user_url).await;
-        let running = browser_support::processes_using_profile(&browser.profile_dir());
+        let running = processes_using_profile(&browser.profile_dir());
         let _ = tx.send((browser.profile_dir(), browser.driver_pid(), running));
         panic!("deliberate panic with an open browser session (expected in this test's output)");
     });
@@ -49,7 +48,7 @@ async fn a_panicking_browser_test_leaves_no_chromium_or_chromedriver_behind() {
         profile.display()
     );
     assert!(
-        browser_support::processes_using_profile(&profile).is_empty(),
+        processes_using_profile(&profile).is_empty(),
         "Chromium processes left on {}",
         profile.display()
     );
@@ -68,25 +67,7 @@ async fn a_panicking_browser_test_leaves_no_chromium_or_chromedriver_behind() {
 fn create_postident_case(sandbox: &Sandbox, reference: &str) -> (String, String) {
     let created = sandbox
         .postident()
-        .create_case(&json!({
-            "processData": {
-                "targetCountry": "DEU",
-                "preferredLanguage": "DE_DE",
-                "referenceId": reference,
-            },
-            "contactDataProvided": {
-                "firstName": "Erika",
-                "lastName": "Mustermann",
-                "email": "erika@example.org",
-                "mobilePhone": "+49160123456",
-                "address": {
-                    "streetAddress": "Heidestr. 17",
-                    "postalCode": "51147",
-                    "city": "Köln",
-                    "country": "DEU"
-                }
-            }
-        }))
+        .create_case(&postident::order(reference))
         .expect("case created");
     let case_id = created["caseId"].as_str().expect("caseId").to_owned();
     let user_url = created["webStart"]["caseURL"]
@@ -293,48 +274,31 @@ async fn create_idnow_ident_with(
     extra: Value,
 ) -> String {
     let idnow = sandbox.idnow();
-    let api = format!(
-        "{}/api/v1/{}",
-        idnow.base_url().as_str().trim_end_matches('/'),
-        idnow.company_id()
-    );
+    let api = format!("{}/api/v1/{}", idnow::base_url(sandbox), idnow.company_id());
     let http = reqwest::Client::new();
-    let login: Value = http
-        .post(format!("{api}/login"))
-        .json(&json!({ "apiKey": idnow.api_key() }))
-        .send()
-        .await
-        .expect("login request")
-        .json()
-        .await
-        .expect("login JSON");
-    let token = login["authToken"].as_str().expect("authToken");
-    let response = http
-        .post(format!("{api}/identifications/{transaction_number}/start"))
-        .header("X-API-LOGIN-TOKEN", token)
-        .json(&with_fields(
-            json!({
-                "firstname": "Erika",
-                "lastname": "Mustermann",
-                "birthday": "1987-05-23",
-                "birthplace": "Berlin",
-                "nationality": "DE",
-                "street": "Heidestr.",
-                "streetnumber": "17",
-                "zipcode": "51147",
-                "city": "Köln",
-                "country": "DE",
-                "email": "erika@example.org",
-                "mobilephone": "+49160123456"
-            }),
-            extra,
-        ))
-        .send()
-        .await
-        .expect("create request");
-    assert_eq!(response.status(), 201, "ident created");
-    let body: Value = response.json().await.expect("create JSON");
-    body["id"].as_str().expect("id").to_owned()
+    let token = idnow::login_over_http(&http, &api, idnow.api_key()).await;
+    let data = json!({
+        "firstname": "Erika",
+        "lastname": "Mustermann",
+        "birthday": "1987-05-23",
+        "birthplace": "Berlin",
+        "nationality": "DE",
+        "street": "Heidestr.",
+        "streetnumber": "17",
+        "zipcode": "51147",
+        "city": "Köln",
+        "country": "DE",
+        "email": "erika@example.org",
+        "mobilephone": "+49160123456"
+    });
+    idnow::create_ident_ok(
+        &http,
+        &api,
+        &token,
+        transaction_number,
+        with_fields(data, extra),
+    )
+    .await
 }
 
 /// (status word, reason) of an ident as the sandbox holds it.
@@ -440,28 +404,35 @@ async fn idnow_data_changed_button_records_the_changed_field() {
     browser.close().await;
 }
 
-#[tokio::test]
-async fn idnow_fraud_button_confirms_fraud_with_the_chosen_reason() {
+/// Opens a new ident's page, chooses `reason` in `#{button}_reason`, presses `#{button}` and
+/// checks that the page and the sandbox show `status` with that reason.
+async fn decide_with_reason(txn: &str, button: &str, reason: &str, status: &str) {
     let Some(browser) = Browser::start_or_skip().await else {
         return;
     };
     let sandbox = sandbox().await;
-    let ident_id = create_idnow_ident(&sandbox, "browser-fraud").await;
-    open_idnow_page(&browser, &sandbox, "browser-fraud", &ident_id).await;
-    browser.select("#fraud_reason", "WARNING_PAPER_PRINT").await;
-    browser.click("#fraud").await;
-    browser
-        .wait_for_text("#status", "FRAUD_SUSPICION_CONFIRMED")
-        .await;
-    assert_eq!(browser.text("#reason").await, "WARNING_PAPER_PRINT");
+    let ident_id = create_idnow_ident(&sandbox, txn).await;
+    open_idnow_page(&browser, &sandbox, txn, &ident_id).await;
+    browser.select(&format!("#{button}_reason"), reason).await;
+    browser.click(&format!("#{button}")).await;
+    browser.wait_for_text("#status", status).await;
+    assert_eq!(browser.text("#reason").await, reason);
     assert_eq!(
-        idnow_state(&sandbox, "browser-fraud"),
-        (
-            "FRAUD_SUSPICION_CONFIRMED".to_owned(),
-            Some("WARNING_PAPER_PRINT".to_owned())
-        )
+        idnow_state(&sandbox, txn),
+        (status.to_owned(), Some(reason.to_owned()))
     );
     browser.close().await;
+}
+
+#[tokio::test]
+async fn idnow_fraud_button_confirms_fraud_with_the_chosen_reason() {
+    decide_with_reason(
+        "browser-fraud",
+        "fraud",
+        "WARNING_PAPER_PRINT",
+        "FRAUD_SUSPICION_CONFIRMED",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -499,29 +470,7 @@ async fn idnow_abort_button_aborts_a_started_ident_with_the_chosen_reason() {
 
 #[tokio::test]
 async fn idnow_cancel_button_cancels_with_the_chosen_reason() {
-    let Some(browser) = Browser::start_or_skip().await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let ident_id = create_idnow_ident(&sandbox, "browser-cancel").await;
-    open_idnow_page(&browser, &sandbox, "browser-cancel", &ident_id).await;
-    browser.select("#cancel_reason", "ID_BLURRY").await;
-    browser.click("#cancel").await;
-    browser.wait_for_text("#status", "CANCELED").await;
-    assert_eq!(browser.text("#reason").await, "ID_BLURRY");
-    assert_eq!(
-        idnow_state(&sandbox, "browser-cancel"),
-        ("CANCELED".to_owned(), Some("ID_BLURRY".to_owned()))
-    );
-    browser.close().await;
-}
-
-/// `base` with the fields of `extra` added (both JSON objects).
-fn with_fields(mut base: Value, extra: Value) -> Value {
-    if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
-        base.extend(extra);
-    }
-    base
+    decide_with_reason("browser-cancel", "cancel", "ID_BLURRY", "CANCELED").await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -531,41 +480,16 @@ fn with_fields(mut base: Value, extra: Value) -> Value {
 /// Creates a POSTIDENT case over the real API (`POST .../cases` with HTTP Basic), returns its
 /// caseId.
 async fn create_postident_case_over_http(sandbox: &Sandbox, order: Value) -> String {
-    let post = sandbox.postident();
-    let response = reqwest::Client::new()
-        .post(post.cases_url())
-        .basic_auth(post.username(), Some(post.password()))
-        .json(&order)
-        .send()
-        .await
-        .expect("create request");
-    assert_eq!(response.status(), 201, "case created");
-    let body: Value = response.json().await.expect("create JSON");
+    let body = postident::create(sandbox, &order).await;
     body["caseId"].as_str().expect("caseId").to_owned()
 }
 
 /// A POSTIDENT order as in the guide's example, with `referenceId` and `customData`.
 fn postident_order(reference: &str, custom_data: Value) -> Value {
-    json!({
-        "processData": {
-            "targetCountry": "DEU",
-            "preferredLanguage": "DE_DE",
-            "referenceId": reference,
-        },
-        "contactDataProvided": {
-            "firstName": "Erika",
-            "lastName": "Mustermann",
-            "email": "erika@example.org",
-            "mobilePhone": "+49160123456",
-            "address": {
-                "streetAddress": "Heidestr. 17",
-                "postalCode": "51147",
-                "city": "Köln",
-                "country": "DEU"
-            }
-        },
-        "customData": custom_data,
-    })
+    with_fields(
+        postident::order(reference),
+        json!({ "customData": custom_data }),
+    )
 }
 
 /// The CSS selector of one cell of a case's row on the overview page.

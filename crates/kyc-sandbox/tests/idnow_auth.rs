@@ -1,10 +1,8 @@
 //! IDnow sandbox: company login, login token idle expiry and the documented 401 bodies.
 
-use crate::idnow_common;
-
 use std::time::Duration;
 
-use idnow_common::*;
+use crate::support::idnow::*;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
 use serde_json::{json, Value};
 
@@ -48,9 +46,7 @@ async fn wrong_api_key_or_unknown_company_is_401_invalid_login_token() {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 401);
-        let error = first_error(response).await;
-        assert_eq!(error["cause"], "INVALID_LOGIN_TOKEN");
+        expect_error(response, 401, "INVALID_LOGIN_TOKEN").await;
     }
     assert_eq!(env.sandbox.idnow().login_count(), 0);
 }
@@ -64,12 +60,9 @@ async fn missing_or_unknown_token_is_401_invalid_login_token() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 401);
-    assert_eq!(first_error(response).await["cause"], "INVALID_LOGIN_TOKEN");
+    expect_error(response, 401, "INVALID_LOGIN_TOKEN").await;
     let response = env.get("not-a-token", "/identifications/x").await;
-    assert_eq!(response.status(), 401);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "INVALID_LOGIN_TOKEN");
+    let error = expect_error(response, 401, "INVALID_LOGIN_TOKEN").await;
     assert_eq!(error["key"], Value::Null);
     assert_eq!(error["errorType"], Value::Null);
 }
@@ -79,8 +72,7 @@ async fn a_token_of_another_company_is_refused() {
     let env = start(1.0).await;
     let other = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
     let response = env.get(&other, "/identifications/x").await;
-    assert_eq!(response.status(), 401);
-    assert_eq!(first_error(response).await["cause"], "SECURITY_VIOLATION");
+    expect_error(response, 401, "SECURITY_VIOLATION").await;
 }
 
 #[tokio::test]
@@ -95,8 +87,7 @@ async fn an_idle_token_expires_after_sixty_scaled_minutes_and_use_keeps_it_alive
         assert_eq!(response.status(), 200, "a token in use stays valid");
     }
     let response = env.get(&idle, "/identifications").await;
-    assert_eq!(response.status(), 401);
-    assert_eq!(first_error(response).await["cause"], "TOKEN_EXPIRED");
+    expect_error(response, 401, "TOKEN_EXPIRED").await;
     // An expired token stays unusable; a fresh login works again.
     let response = env.get(&idle, "/identifications").await;
     assert_eq!(response.status(), 401);
@@ -106,8 +97,7 @@ async fn an_idle_token_expires_after_sixty_scaled_minutes_and_use_keeps_it_alive
 
 #[tokio::test]
 async fn control_api_expires_all_tokens() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     assert_eq!(env.get(&token, "/identifications").await.status(), 200);
     let response = env
         .http
@@ -117,8 +107,7 @@ async fn control_api_expires_all_tokens() {
         .unwrap();
     assert_eq!(response.status(), 200);
     let response = env.get(&token, "/identifications").await;
-    assert_eq!(response.status(), 401);
-    assert_eq!(first_error(response).await["cause"], "TOKEN_EXPIRED");
+    expect_error(response, 401, "TOKEN_EXPIRED").await;
     // The in-process twin does the same.
     let token = env.login().await;
     env.sandbox.idnow().expire_tokens();

@@ -1,9 +1,7 @@
 //! IDnow sandbox: QES/eSign document definitions, uploads, document views and the signed
 //! document, with the documented 400/404/412 answers.
 
-use crate::idnow_common;
-
-use idnow_common::*;
+use crate::support::idnow::*;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
 use serde_json::{json, Value};
 
@@ -42,9 +40,7 @@ async fn a_company_without_esigning_gets_412() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 412);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "PRECONDITION_FAILED");
+    let error = expect_error(response, 412, "PRECONDITION_FAILED").await;
     assert_eq!(
         error["message"],
         format!("The customer '{SECOND_COMPANY}' is not an esigning customer!")
@@ -53,8 +49,7 @@ async fn a_company_without_esigning_gets_412() {
 
 #[tokio::test]
 async fn document_definitions_crud() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let create = |body: Value| env.post(&token, "/documentdefinitions", Some(body));
     let response = create(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"})).await;
     assert_eq!(response.status(), 201);
@@ -70,12 +65,7 @@ async fn document_definitions_crud() {
         create(json!({"name": "x", "identifier": "x", "optional": false, "mimeType": "image/png"}))
             .await;
     assert_eq!(first_error(bad).await["key"], "mimeType");
-    let list: Value = env
-        .get(&token, "/documentdefinitions")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = env.get_json(&token, "/documentdefinitions").await;
     assert_eq!(
         list,
         json!([
@@ -91,12 +81,7 @@ async fn document_definitions_crud() {
         )
         .await;
     assert_eq!(response.status(), 200);
-    let single: Value = env
-        .get(&token, "/documentdefinitions/gtu")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let single: Value = env.get_json(&token, "/documentdefinitions/gtu").await;
     assert_eq!(single["name"], "Contract2");
     assert_eq!(single["sortOrder"], 1);
     let missing = env.get(&token, "/documentdefinitions/nope").await;
@@ -120,8 +105,7 @@ async fn document_definitions_crud() {
 
 #[tokio::test]
 async fn upload_needs_a_definition_and_a_pdf() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(
         &token,
         "sign-0",
@@ -142,8 +126,7 @@ async fn upload_needs_a_definition_and_a_pdf() {
 
 #[tokio::test]
 async fn documents_are_listed_with_hash_then_signed_on_success() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     for (name, id) in [("Doc", "doc"), ("Contract2", "contract2")] {
         env.post(&token, "/documentdefinitions", Some(json!({"name": name, "identifier": id, "optional": false, "mimeType": "application/pdf"}))).await;
     }
@@ -165,11 +148,8 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
         200
     );
     let docs: Value = env
-        .get(&token, "/identifications/sign-1/documents")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&token, "/identifications/sign-1/documents")
+        .await;
     let hash = openssl::sha::sha256(CONTRACT)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -198,11 +178,8 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
     env.act_ok("sign-1", "result", json!({"result": "SUCCESS"}))
         .await;
     let doc: Value = env
-        .get(&token, "/identifications/sign-1/documents/doc")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&token, "/identifications/sign-1/documents/doc")
+        .await;
     assert_eq!(doc["status"], "SIGNED");
     let signed = env
         .get(&token, "/identifications/sign-1/documents/doc/signed")
@@ -210,12 +187,7 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
     assert_eq!(signed.status(), 200);
     assert_eq!(signed.headers()["content-type"], "application/pdf");
     assert!(signed.bytes().await.unwrap().starts_with(b"%PDF-"));
-    let ident: Value = env
-        .get(&token, "/identifications/sign-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/sign-1").await;
     assert_eq!(
         ident["attachments"]["contract-doc"],
         "sign-1_doc_original.pdf"
@@ -229,8 +201,7 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
 
 #[tokio::test]
 async fn qes_idents_need_first_and_last_name() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.post(&token, "/documentdefinitions", Some(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))).await;
     let response = env
         .create(&token, "qes-1", json!({"firstname": "Erika"}))

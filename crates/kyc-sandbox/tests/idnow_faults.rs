@@ -1,18 +1,15 @@
 //! IDnow sandbox: fault injection for the next N API responses (5xx, 429 with Retry-After,
 //! delay, dropped connection, truncated body, malformed JSON, empty body).
 
-use crate::idnow_common;
-
 use std::time::Duration;
 
-use idnow_common::*;
+use crate::support::idnow::*;
 use kyc_sandbox::idnow::{Fault, FaultKind};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn status_faults_hit_the_next_n_responses_then_stop() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let response = env
         .http
         .post(format!("{}/faults", env.control()))
@@ -23,11 +20,7 @@ async fn status_faults_hit_the_next_n_responses_then_stop() {
     assert_eq!(response.status(), 201);
     for _ in 0..2 {
         let response = env.get(&token, "/identifications").await;
-        assert_eq!(response.status(), 502);
-        assert_eq!(
-            first_error(response).await["cause"],
-            "INTERNAL_SERVER_ERROR"
-        );
+        expect_error(response, 502, "INTERNAL_SERVER_ERROR").await;
     }
     assert_eq!(env.get(&token, "/identifications").await.status(), 200);
 }
@@ -60,8 +53,7 @@ async fn faults_only_match_their_path_and_method() {
 
 #[tokio::test]
 async fn too_many_requests_carries_retry_after() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.sandbox.idnow().inject_fault(Fault::new(
         FaultKind::TooManyRequests {
             retry_after_secs: 7,
@@ -75,8 +67,7 @@ async fn too_many_requests_carries_retry_after() {
 
 #[tokio::test]
 async fn delay_makes_a_client_timeout_fire() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.sandbox
         .idnow()
         .inject_fault(Fault::new(FaultKind::Delay { millis: 500 }, 1));
@@ -92,8 +83,7 @@ async fn delay_makes_a_client_timeout_fire() {
 
 #[tokio::test]
 async fn connection_reset_and_truncated_body_fail_the_read() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "fault-1", erika()).await;
     env.act_ok("fault-1", "result", json!({"result": "SUCCESS"}))
         .await;
@@ -125,8 +115,7 @@ async fn connection_reset_and_truncated_body_fail_the_read() {
 
 #[tokio::test]
 async fn malformed_and_empty_bodies_do_not_parse() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.sandbox
         .idnow()
         .inject_fault(Fault::new(FaultKind::MalformedJson, 1));
@@ -150,11 +139,43 @@ async fn malformed_and_empty_bodies_do_not_parse() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let list: Value = env
-        .get(&token, "/identifications")
+    let list: Value = env.get_json(&token, "/identifications").await;
+    assert!(list["identifications"].is_array());
+}
+
+#[tokio::test]
+async fn fault_json_takes_either_spelling_lists_the_canonical_one_and_refuses_truncated_jwe() {
+    let env = start(1.0).await;
+    let faults = format!("{}/faults", env.control());
+    let response = env
+        .http
+        .post(&faults)
+        .json(&json!({"kind": "too_many_requests", "retryAfter": 7, "pathContains": "/identifications"}))
+        .send()
         .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let listed: Value = env
+        .http
+        .get(&faults)
+        .send()
+        .await
+        .unwrap()
         .json()
         .await
         .unwrap();
-    assert!(list["identifications"].is_array());
+    assert_eq!(
+        listed["faults"],
+        json!([{"kind": "too_many_requests", "retry_after_secs": 7, "count": 1,
+                "path_contains": "/identifications"}])
+    );
+    // IDnow answers are never encrypted: a truncated JWE is a POSTIDENT fault only.
+    let response = env
+        .http
+        .post(&faults)
+        .json(&json!({"kind": "truncated_jwe"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
 }

@@ -1,11 +1,9 @@
 //! IDnow sandbox: the result PDF, XML and ZIP downloads with real files named as `attachments`
 //! says, and the XML signature that verifies with the sandbox's public key.
 
-use crate::idnow_common;
-
 use std::io::Read;
 
-use idnow_common::*;
+use crate::support::idnow::*;
 use openssl::hash::MessageDigest;
 use openssl::pkey::PKey;
 use openssl::sign::Verifier;
@@ -25,15 +23,13 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 #[tokio::test]
 async fn files_are_404_before_the_user_finished() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "files-early", erika()).await;
     for suffix in [".pdf", ".xml", ".zip"] {
         let response = env
             .get(&token, &format!("/identifications/files-early{suffix}"))
             .await;
-        assert_eq!(response.status(), 404);
-        assert_eq!(first_error(response).await["cause"], "OBJECT_NOT_FOUND");
+        expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     }
     env.act_ok("files-early", "start", json!({})).await;
     assert_eq!(
@@ -46,17 +42,11 @@ async fn files_are_404_before_the_user_finished() {
 
 #[tokio::test]
 async fn zip_holds_every_attachment_as_a_real_file_and_the_signature_verifies() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "files-1", erika()).await;
     env.act_ok("files-1", "result", json!({"result": "SUCCESS"}))
         .await;
-    let ident: Value = env
-        .get(&token, "/identifications/files-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/files-1").await;
     let attachments = ident["attachments"].as_object().unwrap().clone();
     let href = ident["identificationprocess"]["href"].as_str().unwrap();
     // href is relative to the gateway: fetch it as is.
@@ -118,17 +108,11 @@ async fn zip_holds_every_attachment_as_a_real_file_and_the_signature_verifies() 
 
 #[tokio::test]
 async fn aborted_idents_have_pdf_xml_and_signature_only() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "files-aborted", erika()).await;
     env.act_ok("files-aborted", "start", json!({})).await;
     env.act_ok("files-aborted", "abort", json!({})).await;
-    let ident: Value = env
-        .get(&token, "/identifications/files-aborted")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/files-aborted").await;
     assert_eq!(
         ident["attachments"],
         json!({"pdf": "files-aborted.pdf", "xml": "files-aborted.xml", "xmlsig": "files-aborted.xml.sig"})

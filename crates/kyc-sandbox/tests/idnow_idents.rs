@@ -1,16 +1,13 @@
 //! IDnow sandbox: create/update, get, list filters, delete, archive, copy, binding key and the
 //! health check, each with its documented status codes and error bodies.
 
-use crate::idnow_common;
-
-use idnow_common::*;
+use crate::support::idnow::*;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn create_answers_201_with_an_ident_id_then_200_on_update() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "Txn-Create-1", erika()).await;
     let (prefix, letters) = id.split_once('-').unwrap();
     assert_eq!(prefix, "TST");
@@ -26,33 +23,26 @@ async fn create_answers_201_with_an_ident_id_then_200_on_update() {
 
 #[tokio::test]
 async fn get_before_the_user_starts_is_404_object_not_found() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "not-started", erika()).await;
     let response = env.get(&token, "/identifications/not-started").await;
-    assert_eq!(response.status(), 404);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert_eq!(
         error["key"],
         format!("Ident {id} - No identification request found matching the provided parameters")
     );
     let response = env.get(&token, "/identifications/never-created").await;
-    assert_eq!(response.status(), 404);
-    assert_eq!(first_error(response).await["cause"], "OBJECT_NOT_FOUND");
+    expect_error(response, 404, "OBJECT_NOT_FOUND").await;
 }
 
 #[tokio::test]
 async fn get_while_the_user_is_in_the_flow_is_404_then_the_result() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "in-flow", erika()).await;
     env.act_ok("in-flow", "start", json!({})).await;
     // "no data ... until the user has completed the identification process"
     let response = env.get(&token, "/identifications/in-flow").await;
-    assert_eq!(response.status(), 404);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert_eq!(
         error["key"],
         format!("Ident {id} - No identification request found matching the provided parameters")
@@ -99,8 +89,7 @@ async fn the_old_start_answer_while_in_the_flow_is_an_option() {
 
 #[tokio::test]
 async fn an_ident_can_be_read_by_its_ident_id() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "by-id-1", erika()).await;
     // Before data exists, the 404 names the IdentID either way.
     let response = env.get(&token, &format!("/identifications/{id}")).await;
@@ -112,17 +101,9 @@ async fn an_ident_can_be_read_by_its_ident_id() {
     env.act_ok("by-id-1", "result", json!({"result": "SUCCESS"}))
         .await;
     let by_id: Value = env
-        .get(&token, &format!("/identifications/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let by_txn: Value = env
-        .get(&token, "/identifications/by-id-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&token, &format!("/identifications/{id}"))
+        .await;
+    let by_txn: Value = env.get_json(&token, "/identifications/by-id-1").await;
     assert_eq!(by_id, by_txn);
     assert_eq!(
         by_id["identificationprocess"]["transactionnumber"],
@@ -184,26 +165,18 @@ async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more
     env.create_ok(&token, "extras-1", body).await;
     env.act_ok("extras-1", "result", json!({"result": "SUCCESS"}))
         .await;
-    let ident: Value = env
-        .get(&token, "/identifications/extras-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/extras-1").await;
     assert_eq!(ident["userdata"]["birthname"]["status"], "MATCH");
     assert_eq!(ident["userdata"]["title"]["value"], "DR.");
 }
 
 #[tokio::test]
 async fn control_characters_are_refused_and_the_xml_result_stays_well_formed() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let mut body = erika();
     body["custom3"] = json!("line\u{0}break\u{1b}[31m");
     let response = env.create(&token, "ctrl-1", body).await;
-    assert_eq!(response.status(), 400);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "BAD_REQUEST");
+    let error = expect_error(response, 400, "BAD_REQUEST").await;
     assert_eq!(error["key"], "custom3");
     // Markup and a changed value with a control character (the control API does not validate
     // `changes`) still give well-formed XML.
@@ -273,8 +246,7 @@ fn assert_well_formed(xml: &[u8]) {
 
 #[tokio::test]
 async fn a_mobile_number_without_country_code_is_dialled_with_plus_49() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let mut body = erika();
     body["mobilephone"] = json!("0151 23411232");
     env.create_ok(&token, "mobile-1", body).await;
@@ -289,12 +261,7 @@ async fn a_mobile_number_without_country_code_is_dialled_with_plus_49() {
     );
     env.act_ok("mobile-1", "result", json!({"result": "SUCCESS"}))
         .await;
-    let ident: Value = env
-        .get(&token, "/identifications/mobile-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/mobile-1").await;
     assert_eq!(
         ident["contactdata"]["mobilephone"], "0151 23411232",
         "contactdata keeps the number as sent (the document's example shows a national number)"
@@ -303,8 +270,7 @@ async fn a_mobile_number_without_country_code_is_dialled_with_plus_49() {
 
 #[tokio::test]
 async fn bad_transaction_numbers_are_400_bad_request() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let long = "a".repeat(256);
     for txn in ["bad%21txn", "with%20space", long.as_str()] {
         let response = env.create(&token, txn, json!({})).await;
@@ -323,8 +289,7 @@ async fn bad_transaction_numbers_are_400_bad_request() {
 
 #[tokio::test]
 async fn bad_fields_are_400_with_the_offending_key() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let cases = [
         (json!({"birthday": "23.05.1987"}), "BAD_REQUEST", "birthday"),
         (json!({"birthday": "1987-02-30"}), "BAD_REQUEST", "birthday"),
@@ -353,29 +318,22 @@ async fn bad_fields_are_400_with_the_offending_key() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 400);
-    assert_eq!(first_error(response).await["cause"], "UNPARSEABLE_JSON");
+    expect_error(response, 400, "UNPARSEABLE_JSON").await;
 }
 
 #[tokio::test]
 async fn a_finished_ident_cannot_be_updated_409_existing_identification() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "finished-1", erika()).await;
     env.act_ok("finished-1", "result", json!({"result": "SUCCESS"}))
         .await;
     let response = env.create(&token, "FINISHED-1", erika()).await;
-    assert_eq!(response.status(), 409);
-    assert_eq!(
-        first_error(response).await["cause"],
-        "EXISTING_IDENTIFICATION"
-    );
+    expect_error(response, 409, "EXISTING_IDENTIFICATION").await;
 }
 
 #[tokio::test]
 async fn get_after_success_is_shaped_like_the_documented_samples() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let mut body = erika();
     body["custom2"] = json!("my ref");
     let id = env.create_ok(&token, "shape-1", body).await;
@@ -427,8 +385,7 @@ async fn get_after_success_is_shaped_like_the_documented_samples() {
 
 #[tokio::test]
 async fn data_changed_reports_change_with_original() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "changed-1", erika()).await;
     env.act_ok(
         "changed-1",
@@ -436,12 +393,7 @@ async fn data_changed_reports_change_with_original() {
         json!({"result": "SUCCESS_DATA_CHANGED", "changes": {"lastname": "Mustermann", "birthday": "1964-08-12"}}),
     )
     .await;
-    let ident: Value = env
-        .get(&token, "/identifications/changed-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/changed-1").await;
     assert_eq!(
         ident["identificationprocess"]["result"],
         "SUCCESS_DATA_CHANGED"
@@ -457,8 +409,7 @@ async fn data_changed_reports_change_with_original() {
 
 #[tokio::test]
 async fn list_filters_by_state_and_defaults_to_successful() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let plan = [
         ("l-success", Some(json!({"result": "SUCCESS"}))),
         ("l-changed", Some(json!({"result": "SUCCESS_DATA_CHANGED"}))),
@@ -527,13 +478,10 @@ async fn list_filters_by_state_and_defaults_to_successful() {
 
 #[tokio::test]
 async fn delete_only_finished_idents_and_never_reuse_the_number() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "del-1", erika()).await;
     let response = env.delete(&token, "/identifications/del-1").await;
-    assert_eq!(response.status(), 404);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert!(error["key"]
         .as_str()
         .unwrap()
@@ -558,8 +506,7 @@ async fn delete_only_finished_idents_and_never_reuse_the_number() {
 
 #[tokio::test]
 async fn archive_once_and_archived_idents_leave_the_list() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "arch-1", erika()).await;
     assert_eq!(
         env.post(&token, "/identifications/arch-1/archive", None)
@@ -578,14 +525,8 @@ async fn archive_once_and_archived_idents_leave_the_list() {
     let again = env
         .post(&token, "/identifications/arch-1/archive", None)
         .await;
-    assert_eq!(again.status(), 400);
-    assert_eq!(first_error(again).await["cause"], "BAD_REQUEST");
-    let list: Value = env
-        .get(&token, "/identifications")
-        .await
-        .json()
-        .await
-        .unwrap();
+    expect_error(again, 400, "BAD_REQUEST").await;
+    let list: Value = env.get_json(&token, "/identifications").await;
     assert_eq!(list["identifications"], json!([]));
     // The archived ident itself can still be read.
     assert_eq!(
@@ -603,8 +544,7 @@ async fn archive_once_and_archived_idents_leave_the_list() {
 
 #[tokio::test]
 async fn copy_to_a_permitted_company_and_refuse_others() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "copy-src", erika()).await;
     env.act_ok("copy-src", "result", json!({"result": "SUCCESS"}))
         .await;
@@ -652,14 +592,12 @@ async fn copy_to_a_permitted_company_and_refuse_others() {
             Some(json!({"target_companyid": SECOND_COMPANY, "target_transactionnumber": "y"})),
         )
         .await;
-    assert_eq!(missing.status(), 404);
-    assert_eq!(first_error(missing).await["cause"], "OBJECT_NOT_FOUND");
+    expect_error(missing, 404, "OBJECT_NOT_FOUND").await;
 }
 
 #[tokio::test]
 async fn binding_key_is_404_without_one_and_served_when_the_sdk_sent_one() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "bind-1", erika()).await;
     env.create_ok(&token, "bind-2", erika()).await;
     env.act_ok("bind-1", "start", json!({})).await;
@@ -679,11 +617,8 @@ async fn binding_key_is_404_without_one_and_served_when_the_sdk_sent_one() {
     env.act_ok("bind-2", "result", json!({"result": "SUCCESS"}))
         .await;
     let body: Value = env
-        .get(&token, "/identifications/bind-2/bindingKey")
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&token, "/identifications/bind-2/bindingKey")
+        .await;
     assert_eq!(body, json!({"bindingKey": "eyJ4NWMiOl.sandbox.key"}));
 }
 
@@ -702,25 +637,18 @@ async fn system_check_answers_system_check_ok() {
 
 #[tokio::test]
 async fn an_empty_transaction_number_is_missing_transaction_token_and_wrong_urls_are_404() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let response = env
         .post(&token, "/identifications//start", Some(json!({})))
         .await;
-    assert_eq!(response.status(), 400);
-    assert_eq!(
-        first_error(response).await["cause"],
-        "MISSING_TRANSACTION_TOKEN"
-    );
+    expect_error(response, 400, "MISSING_TRANSACTION_TOKEN").await;
     let response = env.get(&token, "/no/such/resource").await;
-    assert_eq!(response.status(), 404);
-    assert_eq!(first_error(response).await["cause"], "OBJECT_NOT_FOUND");
+    expect_error(response, 404, "OBJECT_NOT_FOUND").await;
 }
 
 #[tokio::test]
 async fn proof_of_address_and_driver_licence_readouts() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "poa-1", erika()).await;
     env.act_ok(
         "poa-1",
@@ -729,12 +657,7 @@ async fn proof_of_address_and_driver_licence_readouts() {
                "redact": ["number"]}),
     )
     .await;
-    let ident: Value = env
-        .get(&token, "/identifications/poa-1")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/poa-1").await;
     assert_eq!(ident["identificationprocess"]["poaresult"], "SUCCESS");
     assert_eq!(
         ident["additionaldocuments"][0]["documentname"],

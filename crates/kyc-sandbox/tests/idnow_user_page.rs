@@ -1,9 +1,7 @@
 //! IDnow sandbox: the user page at the documented user URLs, and its forms that drive the
 //! ident through the control API.
 
-use crate::idnow_common;
-
-use idnow_common::*;
+use crate::support::idnow::*;
 use kyc_sandbox::idnow::DEFAULT_COMPANY;
 use serde_json::{json, Value};
 
@@ -29,8 +27,7 @@ fn form_action(html: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn both_user_url_forms_show_the_ident() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     let id = env.create_ok(&token, "page-1", erika()).await;
     let idnow = env.sandbox.idnow();
     for url in [
@@ -60,21 +57,10 @@ async fn both_user_url_forms_show_the_ident() {
 
 #[tokio::test]
 async fn the_page_buttons_drive_start_abort_and_success() {
-    let env = start(1.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "page-2", erika()).await;
     let page_url = env.sandbox.idnow().user_url(DEFAULT_COMPANY, "page-2");
-    let html = env
-        .http
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = env.page(&page_url).await;
     let response = post_form(
         &env,
         &form_action(&html, "start"),
@@ -87,15 +73,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
         "/idnow/go/sandboxco/identifications/page-2"
     );
     assert_eq!(hooks.next_result().await, "START");
-    let html = env
-        .http
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = env.page(&page_url).await;
     assert!(html.contains("id=\"status\">START<"));
     post_form(
         &env,
@@ -111,15 +89,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
         aborted["identificationprocess"]["reason"],
         "USER_CANCELLATION_PRIVACY_CONCERNS"
     );
-    let html = env
-        .http
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = env.page(&page_url).await;
     post_form(
         &env,
         &form_action(&html, "success_data_changed"),
@@ -137,15 +107,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
         "SUCCESS_DATA_CHANGED"
     );
     assert_eq!(done["userdata"]["lastname"]["value"], "MUSTERMANN");
-    let html = env
-        .http
-        .get(&page_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = env.page(&page_url).await;
     assert!(html.contains("id=\"status\">SUCCESS_DATA_CHANGED<"));
     assert!(
         html.contains("id=\"review\""),
@@ -155,8 +117,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
 
 #[tokio::test]
 async fn a_refused_form_action_comes_back_with_the_error_on_the_page() {
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "page-3", erika()).await;
     env.act_ok("page-3", "result", json!({"result": "SUCCESS"}))
         .await;
@@ -238,8 +199,7 @@ async fn headless_chromium_finishes_an_ident_through_the_page() {
         );
         return;
     };
-    let env = start(1.0).await;
-    let token = env.login().await;
+    let (env, token) = start_logged_in().await;
     env.create_ok(&token, "chromium-1", erika()).await;
     let url = env.sandbox.idnow().user_url(DEFAULT_COMPANY, "chromium-1");
     open_in_chromium(&binary, format!("{url}#click=start")).await;

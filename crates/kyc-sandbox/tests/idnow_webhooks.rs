@@ -1,21 +1,16 @@
 //! IDnow sandbox: the test robot, the control API's results and re-reviews, and webhook
 //! delivery (types, bodies, Basic auth, retry schedule, outdated retries dropped).
 
-use crate::idnow_common;
-
 use std::time::{Duration, Instant};
 
+use crate::support::idnow::*;
 use base64::Engine;
-use idnow_common::*;
 use kyc_sandbox::idnow::{DeliveryOutcome, IdnowOptions, Outcome, DEFAULT_COMPANY};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn happypath_robot_sends_start_then_final_success() {
-    let env = start(1000.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
     let mut body = erika();
     body["firstname"] = json!("X-MANUALTEST-HAPPYPATH");
     let id = env.create_ok(&token, "robot-happy", body).await;
@@ -27,12 +22,7 @@ async fn happypath_robot_sends_start_then_final_success() {
     assert_eq!(process["result"], "SUCCESS");
     assert_eq!(process["agentname"], "TROBOT");
     // The webhook body is the GET ident JSON.
-    let fetched: Value = env
-        .get(&token, "/identifications/robot-happy")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let fetched: Value = env.get_json(&token, "/identifications/robot-happy").await;
     assert_eq!(fetched, last.body);
     let types: Vec<String> = env
         .sandbox
@@ -53,12 +43,7 @@ async fn fraudident_robot_confirms_fraud_with_the_documented_reason() {
     env.create_ok(&token, "robot-fraud", body).await;
     env.wait_for_status("robot-fraud", "FRAUD_SUSPICION_CONFIRMED")
         .await;
-    let ident: Value = env
-        .get(&token, "/identifications/robot-fraud")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let ident: Value = env.get_json(&token, "/identifications/robot-fraud").await;
     assert_eq!(
         ident["identificationprocess"]["reason"],
         "WARNING_FAKED_MANIPULATED_ID"
@@ -67,10 +52,7 @@ async fn fraudident_robot_confirms_fraud_with_the_documented_reason() {
 
 #[tokio::test]
 async fn canceled_robot_in_a_custom_field_cancels_with_other_error_and_thin_body() {
-    let env = start(1000.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
     let mut body = erika();
     body["custom3"] = json!("X-MANUALTEST-CANCELED");
     env.create_ok(&token, "robot-cancel", body).await;
@@ -117,10 +99,7 @@ async fn robot_waits_for_the_user_when_autostart_is_off() {
 
 #[tokio::test]
 async fn realtime_then_final_with_previous_result_then_a_re_review() {
-    let env = start(1.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "review-1", erika()).await;
     env.act_ok("review-1", "start", json!({})).await;
     assert_eq!(hooks.next_result().await, "START");
@@ -172,10 +151,7 @@ async fn realtime_then_final_with_previous_result_then_a_re_review() {
 
 #[tokio::test]
 async fn abort_sends_aborted_with_the_reason_and_the_same_ident_can_be_resumed() {
-    let env = start(1.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     let id = env.create_ok(&token, "abort-1", erika()).await;
     env.act_ok("abort-1", "start", json!({})).await;
     hooks.next().await;
@@ -218,10 +194,7 @@ async fn abort_sends_aborted_with_the_reason_and_the_same_ident_can_be_resumed()
 
 #[tokio::test]
 async fn check_pending_webhook_has_a_thin_body() {
-    let env = start(1.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "check-1", erika()).await;
     env.sandbox
         .idnow()
@@ -365,10 +338,7 @@ async fn retries_give_up_after_the_maximum_retry_time() {
 
 #[tokio::test]
 async fn older_robot_scenarios_go_through_review() {
-    let env = start(1000.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
     let mut body = erika();
     body["custom5"] = json!("X-AUTOTEST-CHANGEALLREVIEW");
     env.create_ok(&token, "robot-review", body).await;
@@ -408,10 +378,7 @@ async fn older_robot_scenarios_go_through_review() {
 
 #[tokio::test]
 async fn an_old_webhook_can_be_redelivered_out_of_order() {
-    let env = start(1.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "redeliver-1", erika()).await;
     env.act_ok("redeliver-1", "result", json!({"result": "REVIEW_PENDING"}))
         .await;
@@ -572,9 +539,7 @@ async fn an_ident_is_deleted_at_the_end_of_its_lifetime() {
         .ident(DEFAULT_COMPANY, "lifetime-1")
         .is_none());
     let response = env.get(&token, "/identifications/lifetime-1").await;
-    assert_eq!(response.status(), 404);
-    let error = first_error(response).await;
-    assert_eq!(error["cause"], "OBJECT_NOT_FOUND");
+    let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert!(
         !error["key"].as_str().unwrap_or_default().contains(&id),
         "a deleted ident is not named as existing"
@@ -590,10 +555,7 @@ async fn an_ident_is_deleted_at_the_end_of_its_lifetime() {
 
 #[tokio::test]
 async fn a_decision_withdrawn_or_re_reviewed_reports_a_later_time() {
-    let env = start(1.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
+    let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "withdraw-1", erika()).await;
     env.act_ok("withdraw-1", "result", json!({"result": "SUCCESS"}))
         .await;

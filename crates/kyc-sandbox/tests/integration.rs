@@ -3,9 +3,7 @@
 //! Tests that capture process-wide state (logs, metrics) are targets of their own in
 //! Cargo.toml.
 
-mod browser_support;
-mod idnow_common;
-mod postident_support;
+mod support;
 
 mod browser_pages;
 mod idnow_auth;

@@ -3,12 +3,10 @@
 //! the case URL counts (a new identification, a resume after `incomplete`, `started` again); one
 //! start beyond the account's limit declines the identification with 12 and closes the case.
 
-use crate::postident_support;
-
 use std::time::Duration;
 
+use crate::support::postident::*;
 use kyc_sandbox::postident::PostidentOptions;
-use postident_support::*;
 use serde_json::{json, Value};
 
 async fn starts_of(sb: &kyc_sandbox::Sandbox, case_id: &str) -> u64 {
@@ -38,10 +36,7 @@ async fn one_start_too_many_declines_with_12_and_closes_the_case() {
     let hook = Receiver::start(200, Duration::ZERO).await;
     let mut order = sample_order("starts-1");
     order["processData"]["webHookUrl"] = json!(hook.url);
-    let case_id = create(&sb, &order).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let case_id = create_case_id(&sb, &order).await;
     let incomplete = json!({"method": "video", "outcome": "incomplete"});
     // Start 1 (new identification) and start 2 (resume after incomplete) are allowed.
     assert_eq!(outcome(&sb, &case_id, incomplete.clone()).await.0, 200);

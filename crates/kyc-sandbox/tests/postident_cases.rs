@@ -1,11 +1,9 @@
 //! POSTIDENT sandbox, single-case endpoints over real HTTP: Basic auth, create with validation
 //! and duplicate referenceId, get (primary / full / status), result PDF and binary data.
 
-use crate::postident_support;
-
+use crate::support::postident::*;
 use base64::Engine as _;
 use kyc_sandbox::postident::{PostidentAccount, PostidentOptions};
-use postident_support::*;
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -126,10 +124,7 @@ async fn create_answers_case_id_validity_and_start_objects() {
 #[tokio::test]
 async fn reference_id_defaults_to_the_case_id_and_duplicates_are_refused_with_409() {
     let sb = start(PostidentOptions::default()).await;
-    let id = create(&sb, &json!({})).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &json!({})).await;
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(case["orderData"]["processData"]["referenceId"], id.as_str());
 

@@ -2,10 +2,8 @@
 //! password, compact JWE (RSA-OAEP-256) decrypted here with josekit, configurable `enc`,
 //! plain answers when allowed, refusal when encryption is required.
 
-use crate::postident_support;
-
+use crate::support::postident::*;
 use kyc_sandbox::postident::PostidentOptions;
-use postident_support::*;
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -16,12 +14,9 @@ async fn answers_are_a_compact_jwe_when_the_key_headers_are_sent() {
     outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
     let (_, _, plain) = get_json(&sb, &format!("/{id}")).await;
 
-    let req = authed(&sb, http().get(url(&sb, &format!("/{id}"))));
     let resp = keys
-        .headers(req, sb.postident().data_password())
-        .send()
-        .await
-        .unwrap();
+        .get(&sb, &format!("/{id}"), sb.postident().data_password())
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "application/jose");
     let body = resp.text().await.unwrap();
@@ -41,15 +36,7 @@ async fn answers_are_a_compact_jwe_when_the_key_headers_are_sent() {
 
     // Lists and status reads are encrypted the same way.
     for suffix in ["", "/status/full", &format!("/{id}/status")] {
-        let req = authed(&sb, http().get(url(&sb, suffix)));
-        let body = keys
-            .headers(req, sb.postident().data_password())
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let body = keys.get_encrypted(&sb, suffix).await;
         let (payload, _) = keys.decrypt(&body);
         assert!(payload.is_array() || payload.is_object(), "{suffix}");
     }
@@ -65,15 +52,7 @@ async fn the_content_encryption_is_configurable() {
         .await;
         let keys = Keys::generate();
         let id = create_id(&sb, "ENC-2").await;
-        let req = authed(&sb, http().get(url(&sb, &format!("/{id}"))));
-        let body = keys
-            .headers(req, sb.postident().data_password())
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let body = keys.get_encrypted(&sb, &format!("/{id}")).await;
         let (payload, got) = keys.decrypt(&body);
         assert_eq!(got, enc);
         assert_eq!(payload["caseId"], id.as_str());
@@ -85,12 +64,9 @@ async fn a_key_hash_made_with_another_data_password_is_refused() {
     let sb = start(PostidentOptions::default()).await;
     let keys = Keys::generate();
     let id = create_id(&sb, "ENC-3").await;
-    let req = authed(&sb, http().get(url(&sb, &format!("/{id}"))));
     let resp = keys
-        .headers(req, "not-the-data-password")
-        .send()
-        .await
-        .unwrap();
+        .get(&sb, &format!("/{id}"), "not-the-data-password")
+        .await;
     assert_eq!(resp.status(), 400);
     let body: Value = resp.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("x-scr-keyhash"));
@@ -165,12 +141,9 @@ async fn encryption_required_refuses_plain_requests() {
     assert_eq!(resp.status(), 400);
     let body: Value = resp.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("encryption"));
-    let req = authed(&sb, http().get(url(&sb, &format!("/{id}"))));
     let resp = keys
-        .headers(req, sb.postident().data_password())
-        .send()
-        .await
-        .unwrap();
+        .get(&sb, &format!("/{id}"), sb.postident().data_password())
+        .await;
     assert_eq!(resp.status(), 200);
     let (payload, _) = keys.decrypt(&resp.text().await.unwrap());
     assert_eq!(payload["caseId"], id.as_str());
@@ -180,12 +153,9 @@ async fn encryption_required_refuses_plain_requests() {
 async fn errors_stay_plain_json_even_with_key_headers() {
     let sb = start(PostidentOptions::default()).await;
     let keys = Keys::generate();
-    let req = authed(&sb, http().get(url(&sb, "/NOSUCHCASE01")));
     let resp = keys
-        .headers(req, sb.postident().data_password())
-        .send()
-        .await
-        .unwrap();
+        .get(&sb, "/NOSUCHCASE01", sb.postident().data_password())
+        .await;
     assert_eq!(resp.status(), 404);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["status"], 404);

@@ -3,10 +3,8 @@
 //! way POSTIDENT writes timestamps (result guide 8.3: "accuracy in seconds, the offset to Zulu
 //! time ±hh:mm at the end", e.g. `2016-01-28T23:59:59+01:00`), in the account's offset.
 
-use crate::postident_support;
-
+use crate::support::postident::*;
 use kyc_sandbox::postident::{Fault, FaultKind, PostidentOptions};
-use postident_support::*;
 use serde_json::{json, Value};
 
 /// `YYYY-MM-DDThh:mm:ss±hh:mm`, nothing more.

@@ -2,12 +2,10 @@
 //! as asked (5xx, 429, delay, connection reset, truncated body, malformed JSON, truncated JWE,
 //! empty body), then the API answers normally again.
 
-use crate::postident_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::postident::*;
 use kyc_sandbox::postident::{Fault, FaultKind, PostidentOptions};
-use postident_support::*;
 use serde_json::{json, Value};
 
 async fn inject(sb: &kyc_sandbox::Sandbox, fault: Value) {
@@ -133,12 +131,9 @@ async fn truncated_jwe_cannot_be_decrypted() {
         json!({"kind": "truncated_jwe", "pathContains": "/cases/"}),
     )
     .await;
-    let req = authed(&sb, http().get(url(&sb, &format!("/{id}"))));
     let r = keys
-        .headers(req, sb.postident().data_password())
-        .send()
-        .await
-        .unwrap();
+        .get(&sb, &format!("/{id}"), sb.postident().data_password())
+        .await;
     assert_eq!(r.status(), 200);
     let body = r.text().await.unwrap();
     let decrypter = josekit::jwe::RSA_OAEP_256

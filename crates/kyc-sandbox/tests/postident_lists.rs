@@ -1,10 +1,8 @@
 //! POSTIDENT sandbox, list endpoints and archiving over real HTTP: status filters, date filters
 //! with offsets, maxResults, the 1,000-case page with X-PARTIAL-DELIVERY, archive rules.
 
-use crate::postident_support;
-
+use crate::support::postident::*;
 use kyc_sandbox::postident::{Method, Outcome, PostidentOptions};
-use postident_support::*;
 use serde_json::{json, Value};
 
 fn ids(list: &Value) -> Vec<String> {

@@ -4,15 +4,13 @@
 //! client reads everything as usual; a partner's case is invoiced under its own accounting
 //! number.
 
-use crate::postident_support;
-
 use std::time::Duration;
 
+use crate::support::postident::*;
 use kyc_sandbox::postident::{
     PostidentOptions, PostidentPartner, DEFAULT_PARTNER_PASSWORD, DEFAULT_PARTNER_USERNAME,
 };
 use kyc_sandbox::Sandbox;
-use postident_support::*;
 use serde_json::{json, Value};
 
 fn as_partner(sb: &Sandbox, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {

@@ -3,18 +3,13 @@
 //! video service centre, agents, reviews and TAN channel by regulatory class, the optional postal
 //! address check, and the driving licence with the classes and restrictions provided.
 
-use crate::postident_support;
-
+use crate::support::postident::*;
 use kyc_sandbox::postident::{PostidentOptions, RegulatoryClass};
-use postident_support::*;
 use serde_json::{json, Value};
 
 async fn finished(options: PostidentOptions, order: Value, method: &str) -> Value {
     let sb = start(options).await;
-    let id = create(&sb, &order).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order).await;
     let (status, _) = outcome(&sb, &id, json!({"method": method, "outcome": "success"})).await;
     assert_eq!(status, 200);
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;

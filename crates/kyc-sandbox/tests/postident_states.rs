@@ -2,13 +2,11 @@
 //! methods (section 4 tables), refusals of undocumented codes, cancellations, several
 //! identifications, expiry (subStatus 12), photo record validation, changed data.
 
-use crate::postident_support;
-
 use std::time::Duration;
 
+use crate::support::postident::*;
 use kyc_sandbox::postident::codes::{self, IdentStatus};
-use kyc_sandbox::postident::{Method, PostidentOptions, Transition};
-use postident_support::*;
+use kyc_sandbox::postident::{Method, PostidentOptions, RegulatoryClass, Transition};
 use serde_json::{json, Value};
 
 fn ident_status(case: &Value) -> &Value {
@@ -280,10 +278,7 @@ async fn photo_records_carry_validation_statuses() {
     let sb = start(PostidentOptions::default()).await;
     let mut order = sample_order("PHOTO-1");
     order["drivingLicenceProvided"] = json!({"number": "B072RRE2I55", "lastName": "Mustermann"});
-    let id = create(&sb, &order).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order).await;
     let (_, c) = outcome(&sb, &id, json!({"method": "photo", "outcome": "review"})).await;
     let records = |c: &Value| -> Vec<Value> {
         let p = &c["primaryIdent"];
@@ -427,9 +422,32 @@ async fn in_process_controls_mirror_the_http_ones() {
     );
 }
 
+/// The sandbox options of an account of regulatory class `class`.
+fn of_class(class: RegulatoryClass) -> PostidentOptions {
+    PostidentOptions {
+        regulatory_class: class,
+        ..PostidentOptions::default()
+    }
+}
+
+/// A case of `order` in a new sandbox with `options`, identified successfully by `method`, as
+/// `GET .../cases/{caseId}{query}` answers it.
+async fn identified_case(
+    options: PostidentOptions,
+    order: Value,
+    method: Method,
+    query: &str,
+) -> Value {
+    let sb = start(options).await;
+    let id = create_case_id(&sb, &order).await;
+    sb.postident()
+        .complete(&id, method, &kyc_sandbox::postident::Outcome::Success)
+        .unwrap();
+    get_json(&sb, &format!("/{id}{query}")).await.2
+}
+
 #[tokio::test]
 async fn the_regulatory_class_limits_fields_and_images() {
-    use kyc_sandbox::postident::RegulatoryClass;
     let binary_types = |case: &Value| -> Vec<String> {
         let p = &case["primaryIdent"];
         let mut out = Vec::new();
@@ -447,17 +465,14 @@ async fn the_regulatory_class_limits_fields_and_images() {
         out.sort();
         out
     };
-    // GwG (default): all fields, user face and document images for video.
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "GWG").await;
-    sb.postident()
-        .complete(
-            &id,
-            Method::Video,
-            &kyc_sandbox::postident::Outcome::Success,
-        )
-        .unwrap();
-    let (_, _, c) = get_json(&sb, &format!("/{id}?includeBinaryData=true")).await;
+    // GwG (the default): all fields, user face and document images for video.
+    let c = identified_case(
+        PostidentOptions::default(),
+        sample_order("GWG"),
+        Method::Video,
+        "?includeBinaryData=true",
+    )
+    .await;
     assert!(c["primaryIdent"]["identificationDocument"]["birthPlace"].is_object());
     assert_eq!(
         binary_types(&c),
@@ -465,20 +480,13 @@ async fn the_regulatory_class_limits_fields_and_images() {
     );
 
     // TKG: no nationality, birth name or place; document images but no user face.
-    let sb = start(PostidentOptions {
-        regulatory_class: RegulatoryClass::Tkg,
-        ..PostidentOptions::default()
-    })
+    let c = identified_case(
+        of_class(RegulatoryClass::Tkg),
+        sample_order("TKG"),
+        Method::Video,
+        "?includeBinaryData=true",
+    )
     .await;
-    let id = create_id(&sb, "TKG").await;
-    sb.postident()
-        .complete(
-            &id,
-            Method::Video,
-            &kyc_sandbox::postident::Outcome::Success,
-        )
-        .unwrap();
-    let (_, _, c) = get_json(&sb, &format!("/{id}?includeBinaryData=true")).await;
     let doc = &c["primaryIdent"]["identificationDocument"];
     for absent in ["nationality", "birthPlace", "birthName"] {
         assert!(doc.get(absent).is_none(), "{absent}");
@@ -490,22 +498,11 @@ async fn the_regulatory_class_limits_fields_and_images() {
     );
 
     // Standard: no document number and no images at all; the PDF is still delivered.
-    let sb = start(PostidentOptions {
-        regulatory_class: RegulatoryClass::Standard,
-        ..PostidentOptions::default()
-    })
-    .await;
-    let id = create_id(&sb, "STD").await;
-    sb.postident()
-        .complete(
-            &id,
-            Method::Video,
-            &kyc_sandbox::postident::Outcome::Success,
-        )
-        .unwrap();
-    let (_, _, c) = get_json(
-        &sb,
-        &format!("/{id}?includeBinaryData=true&includeResultPdf=true"),
+    let c = identified_case(
+        of_class(RegulatoryClass::Standard),
+        sample_order("STD"),
+        Method::Video,
+        "?includeBinaryData=true&includeResultPdf=true",
     )
     .await;
     assert!(c["primaryIdent"]["identificationDocument"]
@@ -514,24 +511,14 @@ async fn the_regulatory_class_limits_fields_and_images() {
     assert_eq!(binary_types(&c), ["result"]);
 
     // Mobility, photo with a driving licence: the driving licence images only.
-    let sb = start(PostidentOptions {
-        regulatory_class: RegulatoryClass::Mobility,
-        ..PostidentOptions::default()
-    })
-    .await;
     let mut order = sample_order("MOB");
     order["drivingLicenceProvided"] = json!({"number": "B072RRE2I55"});
-    let id = create(&sb, &order).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    sb.postident()
-        .complete(
-            &id,
-            Method::Photo,
-            &kyc_sandbox::postident::Outcome::Success,
-        )
-        .unwrap();
-    let (_, _, c) = get_json(&sb, &format!("/{id}?includeBinaryData=true")).await;
+    let c = identified_case(
+        of_class(RegulatoryClass::Mobility),
+        order,
+        Method::Photo,
+        "?includeBinaryData=true",
+    )
+    .await;
     assert_eq!(binary_types(&c), ["dlbackside", "dlfrontside"]);
 }

@@ -2,10 +2,8 @@
 //! configured method with plain HTML forms for the documented outcomes; submitting a form as a
 //! browser would moves the case.
 
-use crate::postident_support;
-
+use crate::support::postident::*;
 use kyc_sandbox::postident::{Method, PostidentOptions};
-use postident_support::*;
 use serde_json::Value;
 
 async fn case_url(sb: &kyc_sandbox::Sandbox, reference: &str) -> (String, String) {

@@ -3,20 +3,12 @@
 //! be tried), a webhook pointing into the control API is refused (no delivery loops), and
 //! removing a case's webhook stops the deliveries not made yet.
 
-use crate::postident_support;
-
 use std::time::Duration;
 
+use crate::support::postident::*;
 use base64::Engine as _;
 use kyc_sandbox::postident::{PostidentOptions, WebhookCredentials};
-use postident_support::*;
 use serde_json::{json, Value};
-
-fn order_with_hook(reference: &str, hook: &str) -> Value {
-    let mut o = sample_order(reference);
-    o["processData"]["webHookUrl"] = json!(hook);
-    o
-}
 
 fn basic(user: &str, password: &str) -> String {
     format!(
@@ -58,10 +50,7 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
     assert_eq!(shown, json!({"username": "postident", "passwordSet": true}));
     assert!(!shown.to_string().contains("webhook-secret"));
 
-    let id = create(&sb, &order_with_hook("CRED-1", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("CRED-1", &rx.url)).await;
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     let got = rx.wait_for(1, Duration::from_secs(5)).await;
     assert_eq!(
@@ -148,10 +137,7 @@ async fn removing_a_case_webhook_stops_the_deliveries_not_made_yet() {
     // The receiver fails, so retries are pending (900 s and 3,600 s, scaled to 2.25 s and 9 s).
     let rx = Receiver::start(500, Duration::ZERO).await;
     let sb = start_scaled(PostidentOptions::default(), 400.0).await;
-    let id = create(&sb, &order_with_hook("STOP-1", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("STOP-1", &rx.url)).await;
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     // Attempt 1 and the immediate retry.
     let got = rx.wait_for(2, Duration::from_secs(5)).await;

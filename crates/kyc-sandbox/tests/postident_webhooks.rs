@@ -2,28 +2,17 @@
 //! status change, optional Basic auth, the documented retry schedule (immediately, +900 s,
 //! +3,600 s) on a scaled clock, the 2-second answer limit, the delivery log.
 
-use crate::postident_support;
-
 use std::time::Duration;
 
+use crate::support::postident::*;
 use kyc_sandbox::postident::{PostidentOptions, StatusType, WebhookCredentials};
-use postident_support::*;
 use serde_json::{json, Value};
-
-fn order_with_hook(reference: &str, hook: &str) -> Value {
-    let mut o = sample_order(reference);
-    o["processData"]["webHookUrl"] = json!(hook);
-    o
-}
 
 #[tokio::test]
 async fn each_status_change_with_a_status_type_posts_case_and_reference_id() {
     let rx = Receiver::start(200, Duration::ZERO).await;
     let sb = start(PostidentOptions::default()).await;
-    let id = create(&sb, &order_with_hook("HOOK-1", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-1", &rx.url)).await;
     // video: started (no type), review pending (preliminary), success (final).
     outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
@@ -57,10 +46,7 @@ async fn only_the_configured_status_types_trigger_and_the_reference_can_be_left_
         ..PostidentOptions::default()
     })
     .await;
-    let id = create(&sb, &order_with_hook("HOOK-2", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-2", &rx.url)).await;
     outcome(&sb, &id, json!({"method": "basic", "outcome": "review"})).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
@@ -77,10 +63,7 @@ async fn only_the_configured_status_types_trigger_and_the_reference_can_be_left_
 async fn cancellation_and_expiry_trigger_webhooks_too() {
     let rx = Receiver::start(200, Duration::ZERO).await;
     let sb = start(PostidentOptions::default()).await;
-    let id = create(&sb, &order_with_hook("HOOK-3", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-3", &rx.url)).await;
     outcome(&sb, &id, json!({"method": "autoid", "outcome": "cancel"})).await;
     rx.wait_for(1, Duration::from_secs(5)).await;
     sb.postident().expire_now(&id).unwrap();
@@ -103,10 +86,7 @@ async fn deliveries_carry_basic_auth_when_configured() {
         ..PostidentOptions::default()
     })
     .await;
-    let id = create(&sb, &order_with_hook("HOOK-4", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-4", &rx.url)).await;
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     let got = rx.wait_for(1, Duration::from_secs(5)).await;
     // base64("hook-user:hook-pass")
@@ -121,10 +101,7 @@ async fn a_receiver_that_fails_gets_three_retries_on_the_documented_schedule() {
     // Time scale 600: 900 s = 1.5 s, 3,600 s = 6 s.
     let rx = Receiver::start(500, Duration::ZERO).await;
     let sb = start_scaled(PostidentOptions::default(), 600.0).await;
-    let id = create(&sb, &order_with_hook("HOOK-5", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-5", &rx.url)).await;
     let started = std::time::Instant::now();
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     let got = rx.wait_for(4, Duration::from_secs(15)).await;
@@ -181,10 +158,7 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
         4.0,
     )
     .await;
-    let id = create(&sb, &order_with_hook("HOOK-6", &slow.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-6", &slow.url)).await;
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     let log = sb
         .postident()
@@ -200,10 +174,7 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
 
     // A receiver that answers 200 at once ends the delivery after one attempt.
     let fast = Receiver::start(200, Duration::ZERO).await;
-    let id = create(&sb, &order_with_hook("HOOK-7", &fast.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-7", &fast.url)).await;
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     fast.wait_for(1, Duration::from_secs(5)).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -214,10 +185,7 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
 async fn the_control_api_can_deliver_the_same_webhook_again() {
     let rx = Receiver::start(200, Duration::ZERO).await;
     let sb = start(PostidentOptions::default()).await;
-    let id = create(&sb, &order_with_hook("HOOK-8", &rx.url)).await["caseId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = create_case_id(&sb, &order_with_hook("HOOK-8", &rx.url)).await;
     outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
     rx.wait_for(1, Duration::from_secs(5)).await;
     let r = http()

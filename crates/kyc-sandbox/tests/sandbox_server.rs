@@ -2,6 +2,7 @@
 //! port (so a client that takes only a host and appends the documented paths works), a client
 //! in another language that speaks only HTTP, and listening beyond the loopback only when asked.
 
+use crate::support::idnow::login_over_http;
 use kyc_sandbox::{Sandbox, SandboxError, SandboxOptions};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,15 +38,12 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
     let http = reqwest::Client::new();
 
     // IDnow: {GATEWAYHOST}/api/v1/{CUSTOMER}/login.
-    let login = http
-        .post(format!("{idnow}/api/v1/sandboxco/login"))
-        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let token: serde_json::Value = login.json().await.unwrap();
-    assert!(token["authToken"].is_string());
+    let token = login_over_http(
+        &http,
+        &format!("{idnow}/api/v1/sandboxco"),
+        "sandbox-api-key",
+    )
+    .await;
 
     // POSTIDENT: {host}/api/scr/v1/{clientId}/cases (guide 7.2.3).
     let cases = http
@@ -71,7 +69,7 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
         .post(format!(
             "{idnow}/api/v1/sandboxco/identifications/{txn}/start"
         ))
-        .header("X-API-LOGIN-TOKEN", token["authToken"].as_str().unwrap())
+        .header("X-API-LOGIN-TOKEN", &token)
         .json(&serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"}))
         .send()
         .await
@@ -106,13 +104,12 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
         .as_str()
         .trim_end_matches('/')
         .to_string();
-    let combined = http
-        .post(format!("{base}/idnow/api/v1/sandboxco/login"))
-        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(combined.status(), 200);
+    login_over_http(
+        &http,
+        &format!("{base}/idnow/api/v1/sandboxco"),
+        "sandbox-api-key",
+    )
+    .await;
     assert_eq!(sandbox.idnow().login_count(), 2);
 }
 

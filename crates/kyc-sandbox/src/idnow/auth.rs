@@ -76,6 +76,18 @@ fn new_token(company: &str) -> String {
 }
 
 /// Checks `X-API-LOGIN-TOKEN` for `company` and refreshes its idle timer.
+/// [`authorize`] for a route about one ident: the token first, then the transaction number of
+/// the URL.
+pub(crate) fn authorize_ident(
+    shared: &Shared,
+    company: &str,
+    txn: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    authorize(shared, company, headers)?;
+    super::validation::check_transaction_number(txn)
+}
+
 pub(crate) fn authorize(
     shared: &Shared,
     company: &str,

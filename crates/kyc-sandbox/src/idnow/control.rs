@@ -9,13 +9,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use super::faults::{self, Fault};
-use super::lifecycle::{self, ControlError, Outcome, UserStart};
+use super::faults::Fault;
+use super::lifecycle::{self, ControlError};
 use super::state::WebhookTarget;
 use super::Shared;
 
@@ -30,10 +30,15 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             axum::routing::put(set_webhook).delete(remove_webhook),
         )
         .route(ident, get(ident_view))
-        .route(&format!("{ident}/start"), post(start))
-        .route(&format!("{ident}/abort"), post(abort))
-        .route(&format!("{ident}/result"), post(result))
-        .route(&format!("{ident}/review"), post(review))
+        .route(&format!("{ident}/start"), action(lifecycle::user_start))
+        .route(
+            &format!("{ident}/abort"),
+            action(|shared, company, txn, body: &AbortBody| {
+                lifecycle::user_abort(shared, company, txn, body.reason.as_deref())
+            }),
+        )
+        .route(&format!("{ident}/result"), action(lifecycle::set_result))
+        .route(&format!("{ident}/review"), action(lifecycle::review))
         .route("/__control/webhooks", get(webhook_log))
         .route("/__control/webhooks/{id}/redeliver", post(redeliver))
         .route(
@@ -263,66 +268,32 @@ async fn ident_view(
     }
 }
 
-async fn start(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let parsed: ActionBody<UserStart> = match parse_action(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let outcome = lifecycle::user_start(&shared, &company, &txn, &parsed.value);
-    action_done(&shared, &company, &txn, outcome, parsed.redirect)
-}
-
 #[derive(serde::Deserialize, Default)]
 struct AbortBody {
     #[serde(default)]
     reason: Option<String>,
 }
 
-async fn abort(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let parsed: ActionBody<AbortBody> = match parse_action(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let outcome = lifecycle::user_abort(&shared, &company, &txn, parsed.value.reason.as_deref());
-    action_done(&shared, &company, &txn, outcome, parsed.redirect)
-}
-
-async fn result(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let parsed: ActionBody<Outcome> = match parse_action(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let outcome = lifecycle::set_result(&shared, &company, &txn, &parsed.value);
-    action_done(&shared, &company, &txn, outcome, parsed.redirect)
-}
-
-async fn review(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let parsed: ActionBody<Outcome> = match parse_action(&headers, &body) {
-        Ok(p) => p,
-        Err(r) => return *r,
-    };
-    let outcome = lifecycle::review(&shared, &company, &txn, &parsed.value);
-    action_done(&shared, &company, &txn, outcome, parsed.redirect)
+/// The route of one action on an ident (`start`, `abort`, `result`, `review`): the body (JSON or
+/// form, see [`parse_action`]) read as `T`, `act` applied, then [`action_done`] answers.
+fn action<T, F>(act: F) -> MethodRouter<Arc<Shared>>
+where
+    T: DeserializeOwned + 'static,
+    F: Fn(&Arc<Shared>, &str, &str, &T) -> Result<(), ControlError> + Clone + Send + Sync + 'static,
+{
+    post(
+        move |State(shared): State<Arc<Shared>>,
+              Path((company, txn)): Path<(String, String)>,
+              headers: HeaderMap,
+              body: Bytes| async move {
+            let parsed: ActionBody<T> = match parse_action(&headers, &body) {
+                Ok(p) => p,
+                Err(r) => return *r,
+            };
+            let outcome = act(&shared, &company, &txn, &parsed.value);
+            action_done(&shared, &company, &txn, outcome, parsed.redirect)
+        },
+    )
 }
 
 async fn webhook_log(
@@ -343,13 +314,13 @@ async fn webhook_log(
 }
 
 async fn list_faults(State(shared): State<Arc<Shared>>) -> Response {
-    axum::Json(json!({ "faults": faults::list(&shared) })).into_response()
+    axum::Json(json!({ "faults": shared.faults.pending() })).into_response()
 }
 
 async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     match serde_json::from_slice::<Fault>(&body) {
         Ok(fault) => {
-            faults::push(&shared, fault);
+            shared.faults.push(fault);
             (StatusCode::CREATED, axum::Json(json!({"ok": true}))).into_response()
         }
         Err(e) => bad_input(format!("not a fault: {e}")),
@@ -357,7 +328,7 @@ async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
 }
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
-    faults::clear(&shared);
+    shared.faults.clear();
     axum::Json(json!({"ok": true})).into_response()
 }
 

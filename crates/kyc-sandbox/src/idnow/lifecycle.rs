@@ -553,14 +553,25 @@ fn default_changes(ident: &Ident) -> BTreeMap<String, String> {
     )])
 }
 
+/// The status an outcome asks for: its result word, where SUCCESS with changes is
+/// SUCCESS_DATA_CHANGED ("If a field is marked with CHANGE, the result will always be
+/// SUCCESS_DATA_CHANGED").
+fn target_status(outcome: &Outcome) -> Result<Status, ControlError> {
+    check_outcome(outcome)?;
+    let target = Status::from_result_word(&outcome.result);
+    if target == Status::Success && !outcome.changes.is_empty() {
+        return Ok(Status::SuccessDataChanged);
+    }
+    Ok(target)
+}
+
 pub(crate) fn set_result(
     shared: &Arc<Shared>,
     company: &str,
     txn: &str,
     outcome: &Outcome,
 ) -> Result<(), ControlError> {
-    check_outcome(outcome)?;
-    let mut target = Status::from_result_word(&outcome.result);
+    let target = target_status(outcome)?;
     if target == Status::Created {
         return Err(ControlError::InvalidInput(
             "CREATED is not a result".to_string(),
@@ -571,10 +582,6 @@ pub(crate) fn set_result(
     }
     if target == Status::Aborted {
         return user_abort(shared, company, txn, outcome.reason.as_deref());
-    }
-    if target == Status::Success && !outcome.changes.is_empty() {
-        // "If a field is marked with CHANGE, the result will always be SUCCESS_DATA_CHANGED."
-        target = Status::SuccessDataChanged;
     }
     change_ident(shared, company, txn, |ident| {
         if ident.status.is_finished() {
@@ -624,11 +631,7 @@ pub(crate) fn review(
     txn: &str,
     outcome: &Outcome,
 ) -> Result<(), ControlError> {
-    check_outcome(outcome)?;
-    let mut target = Status::from_result_word(&outcome.result);
-    if target == Status::Success && !outcome.changes.is_empty() {
-        target = Status::SuccessDataChanged;
-    }
+    let target = target_status(outcome)?;
     if !target.is_finished() && target != Status::Canceled {
         return Err(ControlError::InvalidInput(
             "a re-review sets SUCCESS, SUCCESS_DATA_CHANGED, FRAUD_SUSPICION_CONFIRMED or CANCELED"

@@ -171,7 +171,7 @@ pub(crate) struct Shared {
     pub http: reqwest::Client,
     pub deliveries: Mutex<Vec<WebhookDelivery>>,
     pub webhook_queue: tokio::sync::mpsc::UnboundedSender<webhooks::Job>,
-    pub faults: Mutex<Vec<Fault>>,
+    pub faults: crate::faults::FaultQueue<FaultKind>,
 }
 
 impl Shared {
@@ -358,12 +358,12 @@ impl IdnowSandbox {
 
     /// Queues a fault for the next matching API responses.
     pub fn inject_fault(&self, fault: Fault) {
-        faults::push(&self.shared, fault);
+        self.shared.faults.push(fault);
     }
 
     /// Removes all queued faults.
     pub fn clear_faults(&self) {
-        faults::clear(&self.shared);
+        self.shared.faults.clear();
     }
 }
 
@@ -411,7 +411,7 @@ pub(crate) fn build(
         http,
         deliveries: Mutex::new(Vec::new()),
         webhook_queue: queue,
-        faults: Mutex::new(Vec::new()),
+        faults: Default::default(),
     });
     webhooks::spawn_dispatcher(Arc::downgrade(&shared), receiver);
 
@@ -462,7 +462,7 @@ pub(crate) fn build(
         .route("/system_check", get(routes_idents::system_check))
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            faults::inject,
+            crate::faults::inject::<Shared>,
         ));
     let router = api
         .merge(control::router())

@@ -10,10 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::api_error::{json_response, ApiError};
-use super::auth::authorize;
+use super::auth::{authorize, authorize_ident};
 use super::result_files;
 use super::state::{Company, DocumentDefinition, Ident, Store, UploadedDocument};
-use super::validation::check_transaction_number;
 use super::Shared;
 
 type ApiResult = Result<Response, ApiError>;
@@ -44,6 +43,16 @@ fn definition_json(definition: &DocumentDefinition, position: usize) -> Value {
 
 fn no_definition() -> ApiError {
     ApiError::not_found("identifier").with_message("no matching documentDefinition found")
+}
+
+/// Where the definition `identifier` (exact spelling) stands in the company's list; 404 when
+/// there is none.
+fn definition_index(company: &Company, identifier: &str) -> Result<usize, ApiError> {
+    company
+        .definitions
+        .iter()
+        .position(|d| d.identifier == identifier)
+        .ok_or_else(no_definition)
 }
 
 fn is_identifier(text: &str) -> bool {
@@ -204,11 +213,7 @@ pub(crate) async fn update_definition(
     authorize(&shared, &company, &headers)?;
     let mut store = shared.store();
     let c = esign_company(&mut store, &company)?;
-    let index = c
-        .definitions
-        .iter()
-        .position(|d| d.identifier == identifier)
-        .ok_or_else(no_definition)?;
+    let index = definition_index(c, &identifier)?;
     let (mut definition, sort_order) = parse_definition(&body, Some(&identifier))?;
     // The identifier is the URL's; a different one in the body does not rename it.
     definition.identifier = identifier;
@@ -227,11 +232,7 @@ pub(crate) async fn delete_definition(
     authorize(&shared, &company, &headers)?;
     let mut store = shared.store();
     let c = esign_company(&mut store, &company)?;
-    let index = c
-        .definitions
-        .iter()
-        .position(|d| d.identifier == identifier)
-        .ok_or_else(no_definition)?;
+    let index = definition_index(c, &identifier)?;
     c.definitions.remove(index);
     Ok(StatusCode::OK.into_response())
 }
@@ -336,8 +337,7 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -410,8 +410,7 @@ pub(crate) async fn list_documents(
     Path((company, txn)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let mut store = shared.store();
     let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
     let list: Vec<Value> = definitions
@@ -428,8 +427,7 @@ pub(crate) async fn get_document(
     Path((company, txn, identifier)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let mut store = shared.store();
     let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
     let (i, d) = definitions
@@ -464,8 +462,7 @@ pub(crate) async fn signed_document(
     Path((company, txn, identifier)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let mut store = shared.store();
     let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
     if !definitions.iter().any(|d| d.identifier == identifier) {

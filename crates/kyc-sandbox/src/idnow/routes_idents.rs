@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::api_error::{json_response, ApiError};
-use super::auth::{authorize, authorize_start};
+use super::auth::{authorize, authorize_ident, authorize_start};
 use super::ident_json;
 use super::result_files;
 use super::state::{Ident, Status, Store};
@@ -353,8 +353,7 @@ pub(crate) async fn delete(
     Path((company, txn)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let mut store = shared.store();
     let ident = store.ident(&company, &txn).ok_or_else(|| no_data(None))?;
     if !ident.status.is_finished() {
@@ -374,8 +373,7 @@ pub(crate) async fn archive(
     Path((company, txn)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let mut store = shared.store();
     let enabled = store
         .companies
@@ -411,8 +409,7 @@ pub(crate) async fn copy(
     headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::unparseable_json(format!("Could not parse the JSON body: {e}")))?;
     let field = |name: &str| -> Result<String, ApiError> {
@@ -486,8 +483,7 @@ pub(crate) async fn binding_key(
     Path((company, txn)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    check_transaction_number(&txn)?;
+    authorize_ident(&shared, &company, &txn, &headers)?;
     let store = shared.store();
     let ident = store.ident(&company, &txn);
     let Some(ident) = ident.filter(|i| i.status != Status::Created) else {

@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch};
+use axum::routing::{get, patch, MethodRouter};
 use axum::Router;
 use base64::Engine as _;
 use chrono::DateTime;
@@ -97,27 +97,42 @@ pub(crate) fn error_response(
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let cases = "/api/scr/v1/{client_id}/cases";
     Router::new()
-        .route(cases, get(list_primary).post(create))
-        .route(&format!("{cases}/"), get(list_primary).post(create))
-        .route(&format!("{cases}/full"), get(list_full))
-        .route(&format!("{cases}/full/"), get(list_full))
-        .route(&format!("{cases}/status"), get(list_status))
-        .route(&format!("{cases}/status/"), get(list_status))
-        .route(&format!("{cases}/status/full"), get(list_status_full))
-        .route(&format!("{cases}/status/full/"), get(list_status_full))
+        .route(cases, list_view(Detail::Primary).post(create))
+        .route(
+            &format!("{cases}/"),
+            list_view(Detail::Primary).post(create),
+        )
+        .route(&format!("{cases}/full"), list_view(Detail::Full))
+        .route(&format!("{cases}/full/"), list_view(Detail::Full))
+        .route(&format!("{cases}/status"), list_view(Detail::Status))
+        .route(&format!("{cases}/status/"), list_view(Detail::Status))
+        .route(
+            &format!("{cases}/status/full"),
+            list_view(Detail::StatusFull),
+        )
+        .route(
+            &format!("{cases}/status/full/"),
+            list_view(Detail::StatusFull),
+        )
         .route(&format!("{cases}/archive"), patch(archive))
         .route(&format!("{cases}/archive/"), patch(archive))
-        .route(&format!("{cases}/{{case_id}}"), get(get_primary))
-        .route(&format!("{cases}/{{case_id}}/"), get(get_primary))
-        .route(&format!("{cases}/{{case_id}}/full"), get(get_full))
-        .route(&format!("{cases}/{{case_id}}/status"), get(get_status))
+        .route(&format!("{cases}/{{case_id}}"), case_view(Detail::Primary))
+        .route(&format!("{cases}/{{case_id}}/"), case_view(Detail::Primary))
+        .route(
+            &format!("{cases}/{{case_id}}/full"),
+            case_view(Detail::Full),
+        )
+        .route(
+            &format!("{cases}/{{case_id}}/status"),
+            case_view(Detail::Status),
+        )
         .route(
             &format!("{cases}/{{case_id}}/status/full"),
-            get(get_status_full),
+            case_view(Detail::StatusFull),
         )
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
-            super::faults::inject,
+            crate::faults::inject::<Shared>,
         ))
         .with_state(shared)
 }
@@ -259,37 +274,30 @@ impl Detail {
     }
 }
 
-async fn get_primary(
-    s: State<Arc<Shared>>,
-    p: Path<(String, String)>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    get_case(s, p, q, h, Detail::Primary).await
+/// The checks of a read in view `detail`: the caller's credentials (401), a partner only for the
+/// status views (403), then the encryption the headers ask for; returns the caller
+/// and the key to encrypt the answer with.
+fn authorize_read(
+    shared: &Shared,
+    client_id: &str,
+    headers: &HeaderMap,
+    detail: Detail,
+) -> Result<(Caller, Option<crypto::CallerKey>), ApiError> {
+    let caller = authorize(shared, client_id, headers)?;
+    if caller.partner.is_some() && !detail.status_only() {
+        return Err(ApiError::partner_forbidden("result data"));
+    }
+    let key = crypto::negotiate(
+        headers,
+        &caller.data_password,
+        shared.options.encryption_required,
+    )?;
+    Ok((caller, key))
 }
-async fn get_full(
-    s: State<Arc<Shared>>,
-    p: Path<(String, String)>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    get_case(s, p, q, h, Detail::Full).await
-}
-async fn get_status(
-    s: State<Arc<Shared>>,
-    p: Path<(String, String)>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    get_case(s, p, q, h, Detail::Status).await
-}
-async fn get_status_full(
-    s: State<Arc<Shared>>,
-    p: Path<(String, String)>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    get_case(s, p, q, h, Detail::StatusFull).await
+
+/// `GET` of one case in one of the four views of section 7 (one handler for all four).
+fn case_view(detail: Detail) -> MethodRouter<Arc<Shared>> {
+    get(move |s, p, q, h| get_case(s, p, q, h, detail))
 }
 
 async fn get_case(
@@ -300,15 +308,7 @@ async fn get_case(
     detail: Detail,
 ) -> Response {
     let result = (|| {
-        let caller = authorize(&shared, &client_id, &headers)?;
-        if caller.partner.is_some() && !detail.status_only() {
-            return Err(ApiError::partner_forbidden("result data"));
-        }
-        let key = crypto::negotiate(
-            &headers,
-            &caller.data_password,
-            shared.options.encryption_required,
-        )?;
+        let (caller, key) = authorize_read(&shared, &client_id, &headers, detail)?;
         let q = query_map(raw);
         let include_pdf = bool_param(&q, "includeResultPdf", false)?;
         let include_binary = bool_param(&q, "includeBinaryData", false)?;
@@ -325,34 +325,6 @@ async fn get_case(
         answer(&shared, key, &value, None)
     })();
     result.unwrap_or_else(|e| e.respond(&shared))
-}
-
-async fn list_primary(
-    s: State<Arc<Shared>>,
-    p: Path<String>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    list(s, p, q, h, Detail::Primary).await
-}
-async fn list_full(s: State<Arc<Shared>>, p: Path<String>, q: RawQuery, h: HeaderMap) -> Response {
-    list(s, p, q, h, Detail::Full).await
-}
-async fn list_status(
-    s: State<Arc<Shared>>,
-    p: Path<String>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    list(s, p, q, h, Detail::Status).await
-}
-async fn list_status_full(
-    s: State<Arc<Shared>>,
-    p: Path<String>,
-    q: RawQuery,
-    h: HeaderMap,
-) -> Response {
-    list(s, p, q, h, Detail::StatusFull).await
 }
 
 /// The list filters of section 7.5.
@@ -422,6 +394,11 @@ impl Filter {
     }
 }
 
+/// `GET` of the case list in one of the four views of section 7 (one handler for all four).
+fn list_view(detail: Detail) -> MethodRouter<Arc<Shared>> {
+    get(move |s, p, q, h| list(s, p, q, h, detail))
+}
+
 async fn list(
     State(shared): State<Arc<Shared>>,
     Path(client_id): Path<String>,
@@ -430,15 +407,7 @@ async fn list(
     detail: Detail,
 ) -> Response {
     let result = (|| {
-        let caller = authorize(&shared, &client_id, &headers)?;
-        if caller.partner.is_some() && !detail.status_only() {
-            return Err(ApiError::partner_forbidden("result data"));
-        }
-        let key = crypto::negotiate(
-            &headers,
-            &caller.data_password,
-            shared.options.encryption_required,
-        )?;
+        let (caller, key) = authorize_read(&shared, &client_id, &headers, detail)?;
         let filter = Filter::parse(&query_map(raw))?;
         super::control::expire_due_cases(&shared);
         let limit = filter

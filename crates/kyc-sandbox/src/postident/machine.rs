@@ -24,6 +24,24 @@ pub(crate) struct DueWebhook {
     pub status_type: &'static str,
 }
 
+impl DueWebhook {
+    /// The webhook of `case` reporting `status` with `status_type`; None when the case has no
+    /// webhook URL.
+    fn of(case: &Case, status: String, status_type: &'static str) -> Option<DueWebhook> {
+        let urls = case.webhook_urls();
+        if urls.is_empty() {
+            return None;
+        }
+        Some(DueWebhook {
+            case_id: case.case_id.clone(),
+            reference_id: case.reference_id.clone(),
+            urls,
+            status,
+            status_type,
+        })
+    }
+}
+
 fn due(
     shared: &Shared,
     case: &Case,
@@ -34,17 +52,7 @@ fn due(
     if !shared.options.webhook_status_types.contains(&st) {
         return None;
     }
-    let urls = case.webhook_urls();
-    if urls.is_empty() {
-        return None;
-    }
-    Some(DueWebhook {
-        case_id: case.case_id.clone(),
-        reference_id: case.reference_id.clone(),
-        urls,
-        status: ident.status.as_str().to_owned(),
-        status_type: st.as_str(),
-    })
+    DueWebhook::of(case, ident.status.as_str().to_owned(), st.as_str())
 }
 
 /// Applies `t` to `case`. On success returns the webhook that became due, if any.
@@ -226,20 +234,11 @@ fn recompute_case_state(shared: &Shared, case: &mut Case, now: Timestamp) {
 /// A webhook for the case's current state, whatever the status type settings say (control
 /// API: deliver the same notification again). None when the case has no webhook URL.
 pub(crate) fn resend(case: &Case) -> Option<DueWebhook> {
-    let urls = case.webhook_urls();
-    if urls.is_empty() {
-        return None;
-    }
-    Some(DueWebhook {
-        case_id: case.case_id.clone(),
-        reference_id: case.reference_id.clone(),
-        urls,
-        status: case
-            .primary()
-            .map(|p| p.status.as_str().to_owned())
-            .unwrap_or_else(|| case.state.as_str().to_owned()),
-        status_type: "resent",
-    })
+    let status = case
+        .primary()
+        .map(|p| p.status.as_str().to_owned())
+        .unwrap_or_else(|| case.state.as_str().to_owned());
+    DueWebhook::of(case, status, "resent")
 }
 
 /// Declines every open identification with subStatus 12 (creating one with the first

@@ -10,9 +10,10 @@ use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use serde_json::{Map, Value};
 
 use super::codes::{Code, IdentStatus, Method};
-use super::faults::FaultQueue;
+use super::faults::FaultKind;
 use super::webhooks::WebhookDelivery;
 use super::PostidentOptions;
+use crate::faults::FaultQueue;
 use crate::Clock;
 
 /// A timestamp as the sandbox keeps it (whole seconds, the configured offset).
@@ -179,7 +180,7 @@ pub(crate) struct Shared {
     pub cases: Mutex<HashMap<String, HashMap<String, Case>>>,
     pub next_seq: AtomicU64,
     pub next_record_id: AtomicU64,
-    pub faults: FaultQueue,
+    pub faults: FaultQueue<FaultKind>,
     pub deliveries: Arc<Mutex<Vec<WebhookDelivery>>>,
     pub http: reqwest::Client,
     pub runtime: Option<tokio::runtime::Handle>,

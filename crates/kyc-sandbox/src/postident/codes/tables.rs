@@ -51,14 +51,8 @@ const EXPIRED: &[Code] = &[(12, "Operation valid time frame exceeded (case ID)")
 const FRAUD: &[Code] = &[(11, "Fraud suspicion")];
 
 pub(super) const AUTOID: &[Row] = &[
-    row(IdentStatus::Started, None, &[], &[], false),
-    row(
-        IdentStatus::ReviewPending,
-        Some(StatusType::Notification),
-        &[],
-        &[],
-        false,
-    ),
+    STARTED,
+    waiting(IdentStatus::ReviewPending, StatusType::Notification),
     row(
         IdentStatus::Incomplete,
         Some(StatusType::Notification),
@@ -73,16 +67,8 @@ pub(super) const AUTOID: &[Row] = &[
         &[(900, "Maximum number of cancellations by user exceeded")],
         false,
     ),
-    row(
-        IdentStatus::Success,
-        Some(StatusType::Final),
-        &[],
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    SUCCESS,
+    declined(
         FRAUD,
         &[
             (830, "Identification document from copy instead of original"),
@@ -91,43 +77,24 @@ pub(super) const AUTOID: &[Row] = &[
             (113, "Multiple persons present"),
             (119, "Other reason for fraud suspicion"),
         ],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    declined(
         &[(15, "Abuse")],
         &[(815, "Inappropriate content in recordings")],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    declined(
         &[(84, "Declined other")],
         &[
             (814, "Repeatedly no serious attempt to identify"),
             (816, "Declined other reason"),
         ],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        EXPIRED,
-        &[],
-        false,
-    ),
+    expired(&[]),
 ];
 
 pub(super) const BASIC: &[Row] = &[
-    row(IdentStatus::Started, None, &[], &[], false),
-    row(
-        IdentStatus::CouponRequested,
-        Some(StatusType::Notification),
-        &[],
-        &[],
-        false,
-    ),
+    STARTED,
+    waiting(IdentStatus::CouponRequested, StatusType::Notification),
     row(
         IdentStatus::Incomplete,
         None,
@@ -142,30 +109,13 @@ pub(super) const BASIC: &[Row] = &[
         &[],
         false,
     ),
-    row(
-        IdentStatus::ReviewPending,
-        Some(StatusType::Preliminary),
-        &[],
-        &[],
-        false,
-    ),
-    row(
-        IdentStatus::Success,
-        Some(StatusType::Final),
-        &[],
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    waiting(IdentStatus::ReviewPending, StatusType::Preliminary),
+    SUCCESS,
+    declined(
         FRAUD,
         &[(115, "No matching signature"), (116, "No matching photo")],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    declined(
         &[(16, "Identification with abnormalities")],
         &[
             (114, "Document shows abnormalities"),
@@ -177,29 +127,19 @@ pub(super) const BASIC: &[Row] = &[
                 "Multiple identity checks for single person over longer period of time",
             ),
         ],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    declined(
         &[(
             17,
             "Identification with unrecoverable data problem in identification document",
         )],
         &[(118, "Images of document not received")],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        EXPIRED,
-        &[],
-        false,
-    ),
+    expired(&[]),
 ];
 
 pub(super) const EID: &[Row] = &[
-    row(IdentStatus::Started, None, &[], &[], false),
+    STARTED,
     row(
         IdentStatus::Incomplete,
         None,
@@ -246,38 +186,17 @@ pub(super) const EID: &[Row] = &[
         ],
         false,
     ),
-    row(
-        IdentStatus::Success,
-        Some(StatusType::Final),
-        &[],
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
+    SUCCESS,
+    declined(
         FRAUD,
         &[(122, "Identification document blocked by authorities")],
-        true,
     ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        EXPIRED,
-        &[],
-        false,
-    ),
+    expired(&[]),
 ];
 
 pub(super) const PHOTO: &[Row] = &[
-    row(IdentStatus::Started, None, &[], &[], false),
-    row(
-        IdentStatus::ReviewPending,
-        Some(StatusType::Notification),
-        &[],
-        &[],
-        false,
-    ),
+    STARTED,
+    waiting(IdentStatus::ReviewPending, StatusType::Notification),
     row(
         IdentStatus::Incomplete,
         Some(StatusType::Notification),
@@ -293,38 +212,14 @@ pub(super) const PHOTO: &[Row] = &[
         &[],
         false,
     ),
-    row(
-        IdentStatus::Success,
-        Some(StatusType::Final),
-        &[],
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        FRAUD,
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        &[(15, "Abuse (e.g. nonsense, nude photos)")],
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        EXPIRED,
-        &[],
-        false,
-    ),
+    SUCCESS,
+    declined(FRAUD, &[]),
+    declined(&[(15, "Abuse (e.g. nonsense, nude photos)")], &[]),
+    expired(&[]),
 ];
 
 pub(super) const VIDEO: &[Row] = &[
-    row(IdentStatus::Started, None, &[], &[], false),
+    STARTED,
     row(
         IdentStatus::Incomplete,
         None,
@@ -396,49 +291,65 @@ pub(super) const VIDEO: &[Row] = &[
         &[],
         false,
     ),
-    row(IdentStatus::Success, Some(StatusType::Final), &[], &[], true),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        FRAUD,
-        &[
+    SUCCESS,
+    declined(FRAUD, &[
             (110, "Identification document possibly forged"),
             (111, "Person does not match photo"),
             (112, "Multiple identity checks for single person"),
             (113, "Multiple persons present"),
             (119, "Other reason for fraud suspicion"),
             (121, "Social engineering"),
-        ],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        &[(15, "Abuse (e.g. nonsense, nude photos)")],
-        &[],
-        true,
-    ),
-    row(
-        IdentStatus::Declined,
-        Some(StatusType::Final),
-        &[
+        ]),
+    declined(&[(15, "Abuse (e.g. nonsense, nude photos)")], &[]),
+    declined(&[
             (
                 19,
                 "Identification with unrecoverable data problem in videochat recording",
             ),
             (99, "Cancellation for other reason"),
-        ],
-        &[],
+        ], &[]),
+    expired(&[(120, "Videochat recording missing or faulty")]),
+];
+
+/// A state without subStatus before any result: the attempt has begun.
+const STARTED: Row = row(IdentStatus::Started, None, &[], &[], false);
+/// The successful final state, with result data.
+const SUCCESS: Row = row(
+    IdentStatus::Success,
+    Some(StatusType::Final),
+    &[],
+    &[],
+    true,
+);
+
+/// A state without codes or result data that the user or an agent has yet to act on (coupon
+/// requested, review pending).
+const fn waiting(status: IdentStatus, status_type: StatusType) -> Row {
+    row(status, Some(status_type), &[], &[], false)
+}
+
+/// A final decline with result data (fraud, abuse, abnormalities, unusable data).
+const fn declined(sub_status: &'static [Code], reasons: &'static [Code]) -> Row {
+    row(
+        IdentStatus::Declined,
+        Some(StatusType::Final),
+        sub_status,
+        reasons,
         true,
-    ),
+    )
+}
+
+/// The final decline every method ends in when the case's valid time frame passes (subStatus
+/// 12), without result data.
+const fn expired(reasons: &'static [Code]) -> Row {
     row(
         IdentStatus::Declined,
         Some(StatusType::Final),
         EXPIRED,
-        &[(120, "Videochat recording missing or faulty")],
+        reasons,
         false,
-    ),
-];
+    )
+}
 
 const fn row(
     status: IdentStatus,

@@ -5,7 +5,6 @@
 //!
 //! Without the browser the tests print one line to stderr and return; with `CI` set they fail
 //! instead, so a CI machine that lacks the browser can never look green.
-#![allow(dead_code)]
 
 use std::fs::File;
 use std::io::Write as _;

@@ -1,8 +1,6 @@
 //! Shared helpers of the IDnow sandbox tests: start a sandbox, log in, call the API over real
 //! HTTP with reqwest, and receive webhooks on a small local server.
 
-#![allow(dead_code)]
-
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -24,6 +22,23 @@ pub async fn start(time_scale: f64) -> Env {
     start_with(time_scale, IdnowOptions::default()).await
 }
 
+/// A sandbox at time scale 1 and a login token of the default company.
+pub async fn start_logged_in() -> (Env, String) {
+    let env = start(1.0).await;
+    let token = env.login().await;
+    (env, token)
+}
+
+/// A sandbox at `time_scale` whose default company sends its webhooks to a new [`receiver`]
+/// (answering 200), and a login token.
+pub async fn start_with_webhooks(time_scale: f64) -> (Env, Receiver, String) {
+    let env = start(time_scale).await;
+    let hooks = receiver(&[]).await;
+    configure_webhook(&env, &hooks.url, None).await;
+    let token = env.login().await;
+    (env, hooks, token)
+}
+
 pub async fn start_with(time_scale: f64, idnow: IdnowOptions) -> Env {
     let sandbox = Sandbox::start(SandboxOptions {
         time_scale,
@@ -41,12 +56,7 @@ pub async fn start_with(time_scale: f64, idnow: IdnowOptions) -> Env {
 
 impl Env {
     pub fn base(&self) -> String {
-        self.sandbox
-            .idnow()
-            .base_url()
-            .as_str()
-            .trim_end_matches('/')
-            .to_string()
+        base_url(&self.sandbox)
     }
 
     /// `{base}/api/v1/{company}`
@@ -59,16 +69,7 @@ impl Env {
     }
 
     pub async fn login_as(&self, company: &str, api_key: &str) -> String {
-        let response = self
-            .http
-            .post(format!("{}/login", self.api(company)))
-            .json(&json!({ "apiKey": api_key }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "login works");
-        let body: Value = response.json().await.unwrap();
-        body["authToken"].as_str().expect("authToken").to_string()
+        login_over_http(&self.http, &self.api(company), api_key).await
     }
 
     pub async fn login(&self) -> String {
@@ -76,24 +77,12 @@ impl Env {
     }
 
     pub async fn create(&self, token: &str, txn: &str, body: Value) -> reqwest::Response {
-        self.http
-            .post(format!(
-                "{}/identifications/{txn}/start",
-                self.api(DEFAULT_COMPANY)
-            ))
-            .header("X-API-LOGIN-TOKEN", token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        create_ident(&self.http, &self.api(DEFAULT_COMPANY), token, txn, body).await
     }
 
     /// Creates an ident and returns its IdentID.
     pub async fn create_ok(&self, token: &str, txn: &str, body: Value) -> String {
-        let response = self.create(token, txn, body).await;
-        assert_eq!(response.status(), 201);
-        let body: Value = response.json().await.unwrap();
-        body["id"].as_str().unwrap().to_string()
+        create_ident_ok(&self.http, &self.api(DEFAULT_COMPANY), token, txn, body).await
     }
 
     pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
@@ -103,6 +92,11 @@ impl Env {
             .send()
             .await
             .unwrap()
+    }
+
+    /// [`Env::get`] read as JSON, whatever the status.
+    pub async fn get_json(&self, token: &str, path: &str) -> Value {
+        self.get(token, path).await.json().await.unwrap()
     }
 
     pub async fn post(&self, token: &str, path: &str, body: Option<Value>) -> reqwest::Response {
@@ -121,6 +115,18 @@ impl Env {
             .delete(format!("{}{path}", self.api(DEFAULT_COMPANY)))
             .header("X-API-LOGIN-TOKEN", token)
             .send()
+            .await
+            .unwrap()
+    }
+
+    /// The text of a plain `GET url` (a user page), whatever the status.
+    pub async fn page(&self, url: &str) -> String {
+        self.http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
             .await
             .unwrap()
     }
@@ -159,6 +165,59 @@ impl Env {
     }
 }
 
+/// The IDnow base URL of a running sandbox (`{root}/idnow`), without a trailing slash.
+pub fn base_url(sandbox: &Sandbox) -> String {
+    sandbox
+        .idnow()
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// `POST {api}/login` (`api` is `{base}/api/v1/{company}`); checks the 200, returns the token.
+pub async fn login_over_http(http: &reqwest::Client, api: &str, api_key: &str) -> String {
+    let response = http
+        .post(format!("{api}/login"))
+        .json(&json!({ "apiKey": api_key }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "login works");
+    let body: Value = response.json().await.unwrap();
+    body["authToken"].as_str().expect("authToken").to_string()
+}
+
+/// `POST {api}/identifications/{txn}/start` with `body`.
+pub async fn create_ident(
+    http: &reqwest::Client,
+    api: &str,
+    token: &str,
+    txn: &str,
+    body: Value,
+) -> reqwest::Response {
+    http.post(format!("{api}/identifications/{txn}/start"))
+        .header("X-API-LOGIN-TOKEN", token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// [`create_ident`], checks the 201, returns the IdentID.
+pub async fn create_ident_ok(
+    http: &reqwest::Client,
+    api: &str,
+    token: &str,
+    txn: &str,
+    body: Value,
+) -> String {
+    let response = create_ident(http, api, token, txn, body).await;
+    assert_eq!(response.status(), 201, "ident created");
+    let body: Value = response.json().await.unwrap();
+    body["id"].as_str().expect("id").to_string()
+}
+
 /// The first error of an IDnow error body.
 pub async fn first_error(response: reqwest::Response) -> Value {
     let body: Value = response.json().await.expect("error body is JSON");
@@ -173,6 +232,14 @@ pub async fn first_error(response: reqwest::Response) -> Value {
     ] {
         assert!(error.get(key).is_some(), "error body has {key}: {body}");
     }
+    error
+}
+
+/// Checks that `response` is an IDnow error with `status` and `cause`; returns that error.
+pub async fn expect_error(response: reqwest::Response, status: u16, cause: &str) -> Value {
+    assert_eq!(response.status(), status);
+    let error = first_error(response).await;
+    assert_eq!(error["cause"], cause);
     error
 }
 

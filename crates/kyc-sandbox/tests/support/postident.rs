@@ -1,6 +1,5 @@
 //! Shared helpers of the POSTIDENT sandbox tests: start a sandbox, talk to it with raw reqwest,
 //! receive webhooks, make RSA keys. Nothing here calls sandbox internals: tests are black-box.
-#![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -65,7 +64,9 @@ pub async fn get_json(
     (status, headers, value)
 }
 
-pub fn sample_order(reference: &str) -> Value {
+/// The guide's example order (Erika Mustermann in Köln) with `referenceId`, without
+/// `customData`.
+pub fn order(reference: &str) -> Value {
     json!({
         "processData": {
             "targetCountry": "DEU",
@@ -83,9 +84,16 @@ pub fn sample_order(reference: &str) -> Value {
                 "city": "Köln",
                 "country": "DEU"
             }
-        },
-        "customData": { "custom1": "REF_101485489", "custom2": "Kampagne A357" }
+        }
     })
+}
+
+/// [`order`] with the guide's example `customData`.
+pub fn sample_order(reference: &str) -> Value {
+    super::with_fields(
+        order(reference),
+        json!({"customData": { "custom1": "REF_101485489", "custom2": "Kampagne A357" }}),
+    )
 }
 
 /// Creates a case over HTTP and returns the response body.
@@ -99,12 +107,24 @@ pub async fn create(sb: &Sandbox, body: &Value) -> Value {
     resp.json().await.unwrap()
 }
 
-/// Creates a case and returns its caseId.
-pub async fn create_id(sb: &Sandbox, reference: &str) -> String {
-    create(sb, &sample_order(reference)).await["caseId"]
+/// Creates a case of `order` over HTTP and returns its caseId.
+pub async fn create_case_id(sb: &Sandbox, order: &Value) -> String {
+    create(sb, order).await["caseId"]
         .as_str()
         .unwrap()
         .to_owned()
+}
+
+/// Creates a case of [`sample_order`] and returns its caseId.
+pub async fn create_id(sb: &Sandbox, reference: &str) -> String {
+    create_case_id(sb, &sample_order(reference)).await
+}
+
+/// [`sample_order`] with `processData.webHookUrl` set to `hook`.
+pub fn order_with_hook(reference: &str, hook: &str) -> Value {
+    let mut order = sample_order(reference);
+    order["processData"]["webHookUrl"] = json!(hook);
+    order
 }
 
 /// Applies a transition through the HTTP control API; returns (status, body).
@@ -237,6 +257,22 @@ impl Keys {
         req.header("x-scr-key", self.x_scr_key())
             .header("x-scr-keyhash", self.x_scr_keyhash(data_password))
             .header("x-scr-alg", "RSA-OAEP-256")
+    }
+
+    /// `GET {cases}{suffix}` with Basic auth and the encryption headers, the key hash made with
+    /// `data_password`.
+    pub async fn get(&self, sb: &Sandbox, suffix: &str, data_password: &str) -> reqwest::Response {
+        let req = authed(sb, http().get(url(sb, suffix)));
+        self.headers(req, data_password).send().await.unwrap()
+    }
+
+    /// [`Keys::get`] with the account's data password; the body as text.
+    pub async fn get_encrypted(&self, sb: &Sandbox, suffix: &str) -> String {
+        self.get(sb, suffix, sb.postident().data_password())
+            .await
+            .text()
+            .await
+            .unwrap()
     }
 
     /// Decrypts a compact JWE; returns (payload JSON, enc header).

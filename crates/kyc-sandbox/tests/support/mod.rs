@@ -1,0 +1,21 @@
+//! The one test-support module of the sandbox's integration tests: what more than one test file
+//! needs. Per provider: [`idnow`] (an `Env` that logs in and calls the API over HTTP, a webhook
+//! receiver), [`postident`] (raw reqwest helpers, a webhook receiver, RSA keys) and [`browser`]
+//! (headless Chromium through chromedriver). Tests are black-box: nothing here calls sandbox
+//! internals.
+
+#![allow(dead_code)]
+
+pub mod browser;
+pub mod idnow;
+pub mod postident;
+
+use serde_json::Value;
+
+/// `base` with the fields of `extra` added (both JSON objects).
+pub fn with_fields(mut base: Value, extra: Value) -> Value {
+    if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    base
+}
