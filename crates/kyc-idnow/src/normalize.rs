@@ -25,7 +25,7 @@ pub fn case_from_xml(body: &[u8]) -> Result<Case> {
             ErrorKind::Provider,
             format!("cannot read the XML result: {e}"),
         )
-        .with_provider(Provider::IdNow)
+        .with_provider(Provider::Idnow)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
     let ident = parse_xml_result(body).map_err(fail)?;

@@ -72,7 +72,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
 
 fn config_provider_name(config: &kyc::Config) -> &'static str {
     match config.provider {
-        kyc::Provider::IdNow => "IDnow",
+        kyc::Provider::Idnow => "IDnow",
         _ => "POSTIDENT",
     }
 }

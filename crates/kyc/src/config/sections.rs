@@ -17,7 +17,7 @@ pub(crate) fn provider_name<'de, D: Deserializer<'de>>(
 ) -> std::result::Result<Provider, D::Error> {
     let name = String::deserialize(deserializer)?;
     match name.trim().to_ascii_lowercase().as_str() {
-        "idnow" => Ok(Provider::IdNow),
+        "idnow" => Ok(Provider::Idnow),
         "postident" => Ok(Provider::Postident),
         _ => Err(serde::de::Error::custom(format!(
             "provider: unknown provider {name:?}; valid choices: \"idnow\", \"postident\""

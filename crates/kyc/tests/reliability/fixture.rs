@@ -15,7 +15,7 @@ pub const HTTP: &str = "[http]\nconnect_timeout_ms = 1000\nrequest_timeout_ms = 
 /// The adapter under test.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    IdNow,
+    Idnow,
     /// POSTIDENT with JWE-encrypted results, as production demands.
     Postident,
     /// POSTIDENT with plain results (only the scenarios about unreadable answers run for it).
@@ -63,7 +63,7 @@ impl Kind {
     /// so it is sent again only after a 429 (answered before anything was created).
     pub fn create_is_resent_after(self, fault: Fault) -> bool {
         match self {
-            Kind::IdNow => true,
+            Kind::Idnow => true,
             Kind::Postident | Kind::PostidentUnencrypted => {
                 matches!(fault, Fault::TooManyRequests { .. })
             }
@@ -81,7 +81,7 @@ impl Kind {
     pub fn unreadable_answer(self) -> ErrorKind {
         match self {
             Kind::Postident => ErrorKind::Decryption,
-            Kind::IdNow | Kind::PostidentUnencrypted => ErrorKind::Provider,
+            Kind::Idnow | Kind::PostidentUnencrypted => ErrorKind::Provider,
         }
     }
 
@@ -105,12 +105,12 @@ impl Kind {
 
     /// The cause code IDnow's error bodies name (POSTIDENT's fault bodies name none).
     pub fn server_error_cause(self) -> Option<&'static str> {
-        (self == Kind::IdNow).then_some("INTERNAL_SERVER_ERROR")
+        (self == Kind::Idnow).then_some("INTERNAL_SERVER_ERROR")
     }
 
     /// The cause code of a 429 answer (IDnow names one).
     pub fn throttled_cause(self) -> Option<&'static str> {
-        (self == Kind::IdNow).then_some("TOO_MANY_REQUESTS")
+        (self == Kind::Idnow).then_some("TOO_MANY_REQUESTS")
     }
 }
 
@@ -140,7 +140,7 @@ impl Setup {
             .await
             .expect("sandbox");
         let provider_toml = match kind {
-            Kind::IdNow => sandbox.idnow_config_toml(),
+            Kind::Idnow => sandbox.idnow_config_toml(),
             Kind::Postident => sandbox.postident_config_toml(Some(key_pem())),
             Kind::PostidentUnencrypted => sandbox.postident_config_toml(None),
         };
@@ -172,7 +172,7 @@ impl Setup {
             .await
             .expect("create");
         let simulated = match self.kind {
-            Kind::IdNow => SimulatedCase::Idnow {
+            Kind::Idnow => SimulatedCase::Idnow {
                 transaction_number: reference.into(),
             },
             Kind::Postident | Kind::PostidentUnencrypted => SimulatedCase::Postident {
@@ -190,7 +190,7 @@ impl Setup {
     /// Spoils the next `count` answers to the requests `on` names.
     pub fn fault(&self, fault: Fault, count: u32, on: On<'_>) {
         match self.kind {
-            Kind::IdNow => self.idnow_fault(fault, count, on),
+            Kind::Idnow => self.idnow_fault(fault, count, on),
             Kind::Postident | Kind::PostidentUnencrypted => self.postident_fault(fault, count, on),
         }
     }
@@ -256,7 +256,7 @@ impl Setup {
     /// reached the sandbox.
     pub async fn faults_left(&self) -> u64 {
         let url = match self.kind {
-            Kind::IdNow => format!(
+            Kind::Idnow => format!(
                 "{}/__control/faults",
                 self.sandbox
                     .idnow()
@@ -275,7 +275,7 @@ impl Setup {
             .await
             .expect("JSON");
         let list = match self.kind {
-            Kind::IdNow => &body["faults"],
+            Kind::Idnow => &body["faults"],
             Kind::Postident | Kind::PostidentUnencrypted => &body,
         };
         list.as_array()
@@ -297,7 +297,7 @@ impl Setup {
     /// reference, so there it counts all cases (the create scenarios create no other).
     pub fn cases_for(&self, reference: &str) -> usize {
         match self.kind {
-            Kind::IdNow => self
+            Kind::Idnow => self
                 .sandbox
                 .idnow()
                 .ident(self.sandbox.idnow().company_id(), reference)

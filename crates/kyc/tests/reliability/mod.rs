@@ -15,7 +15,7 @@ mod scenarios;
 use fixture::Kind;
 
 /// For each scenario a module of that name with one `#[tokio::test]` per provider it runs for:
-/// `tests!([idnow: Kind::IdNow] => [a, b])` makes `a::idnow` and `b::idnow`.
+/// `tests!([idnow: Kind::Idnow] => [a, b])` makes `a::idnow` and `b::idnow`.
 macro_rules! tests {
     ($providers:tt => [$($scenario:ident),* $(,)?]) => {
         $( tests!(@scenario $scenario $providers); )*
@@ -33,7 +33,7 @@ macro_rules! tests {
     };
 }
 
-tests!([idnow: Kind::IdNow, postident: Kind::Postident] => [
+tests!([idnow: Kind::Idnow, postident: Kind::Postident] => [
     server_errors_on_a_read_are_retried_and_it_succeeds,
     server_errors_beyond_the_retry_budget_are_transient_with_status_and_body,
     throttling_on_a_read_waits_for_retry_after_then_succeeds,
@@ -53,7 +53,7 @@ tests!([idnow: Kind::IdNow, postident: Kind::Postident] => [
 // Whether an unreadable answer is a decryption or a provider error depends on POSTIDENT's
 // encryption, so these run for POSTIDENT with plain results too.
 tests!([
-    idnow: Kind::IdNow,
+    idnow: Kind::Idnow,
     postident: Kind::Postident,
     postident_unencrypted: Kind::PostidentUnencrypted,
 ] => [
@@ -61,7 +61,7 @@ tests!([
     an_empty_body_is_an_error_never_an_empty_case,
 ]);
 
-tests!([idnow: Kind::IdNow] => [
+tests!([idnow: Kind::Idnow] => [
     resets_beyond_the_retry_budget_are_transient_without_status,
     reads_slower_than_the_timeout_on_every_try_are_a_transient_timeout,
     truncated_bodies_beyond_the_retry_budget_are_transient,

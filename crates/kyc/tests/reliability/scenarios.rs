@@ -126,7 +126,7 @@ pub async fn malformed_json_is_an_error_keeping_the_raw_body_and_is_not_retried(
         e.raw_body().expect("raw body kept").as_bytes(),
         kind.malformed_body()
     );
-    if kind == Kind::IdNow {
+    if kind == Kind::Idnow {
         // IDnow's errors also keep the status and say what was wrong with the JSON.
         assert_eq!(e.http_status(), Some(200));
         assert!(e.to_string().contains("truncated JSON"), "{e}");
@@ -141,7 +141,7 @@ pub async fn an_empty_body_is_an_error_never_an_empty_case(kind: Kind) {
     let e = s.provider.get_case(&case).await.expect_err("empty body");
     assert_eq!(e.kind(), kind.unreadable_answer(), "{e}");
     assert!(e.raw_body().is_none_or(|b| b.as_bytes().is_empty()));
-    if kind == Kind::IdNow {
+    if kind == Kind::Idnow {
         // IDnow's error keeps the (empty) body and the status it came with.
         assert_eq!(e.http_status(), Some(200));
         assert!(e.raw_body().is_some(), "raw body kept");
@@ -188,7 +188,7 @@ async fn assert_made_once(s: &Setup, reference: &str, handle: &CaseHandle, befor
         // POSTIDENT: the spoiled answer was given before the handler; one POST reached it.
         assert_eq!(s.creates_reached(), Some(creates + 1), "exactly one POST");
     }
-    if s.kind == Kind::IdNow {
+    if s.kind == Kind::Idnow {
         let snapshot = s
             .sandbox
             .idnow()
@@ -373,7 +373,7 @@ pub async fn login_failures_are_retried(kind: Kind) {
 }
 
 pub async fn a_refused_connection_is_transient_after_bounded_retries(kind: Kind) {
-    assert_eq!(kind, Kind::IdNow, "the configuration below is IDnow's");
+    assert_eq!(kind, Kind::Idnow, "the configuration below is IDnow's");
     // A port nothing listens on: bind one, note it, close it.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -386,7 +386,7 @@ pub async fn a_refused_connection_is_transient_after_bounded_retries(kind: Kind)
     let provider = kyc::connect(&kyc::Config::from_toml(&toml).expect("config")).expect("connect");
     let started = Instant::now();
     let e = provider
-        .get_case(&CaseRef::by_reference(kyc::Provider::IdNow, "rel-refused"))
+        .get_case(&CaseRef::by_reference(kyc::Provider::Idnow, "rel-refused"))
         .await
         .expect_err("nobody listens");
     assert!(started.elapsed() < Duration::from_secs(3));
