@@ -4,7 +4,7 @@
 
 use crate::client::{parse_ident, BodySource};
 use crate::mapping::ident_to_case;
-use crate::xml::{parse_xml_result, xml_result_to_json};
+use crate::xml::parse_xml_result_and_json;
 use bytes::Bytes;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 
@@ -27,8 +27,7 @@ pub fn case_from_xml(body: &[u8]) -> Result<Case> {
         .with_provider(Provider::IdNow)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
-    let ident = parse_xml_result(body).map_err(fail)?;
-    let raw = xml_result_to_json(body).map_err(fail)?;
+    let (ident, raw) = parse_xml_result_and_json(body).map_err(fail)?;
     Ok(ident_to_case(&ident, raw, None))
 }
 
