@@ -244,7 +244,7 @@ async fn demonstrate() -> Result<()> {
 
     let case_url = format!(
         "{base}/kyc/api/cases/{}/{reference}",
-        Provider::IdNow.name()
+        Provider::Idnow.name()
     );
     let anonymous = http.get(&case_url).send().await?.status();
     println!("GET {case_url} without the token: {anonymous}");

@@ -63,7 +63,7 @@ async fn run_from_file(path: &Path, sandbox: Option<&Sandbox>) -> Result<()> {
 /// How the sandbox names the case for its simulated user.
 fn simulated(handle: &CaseHandle) -> SimulatedCase {
     match handle.case_ref.provider {
-        Provider::IdNow => SimulatedCase::Idnow {
+        Provider::Idnow => SimulatedCase::Idnow {
             transaction_number: handle.case_ref.reference.clone().unwrap_or_default(),
         },
         _ => SimulatedCase::Postident {

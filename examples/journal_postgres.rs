@@ -108,7 +108,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let record = journal.case(Provider::IdNow, &reference).await?;
+        let record = journal.case(Provider::Idnow, &reference).await?;
         if record.as_ref().is_some_and(|r| {
             matches!(r.status, CaseStatus::Approved { .. }) && r.waiting_notices == 0
         }) {

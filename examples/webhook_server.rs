@@ -128,9 +128,9 @@ async fn demonstrate() -> Result<()> {
     let sandbox = Sandbox::start(options).await?;
     let key = kyc::kyc_postident::PrivateKey::generate()?;
     let pem = key.to_pkcs8_pem()?;
-    for kind in [Provider::IdNow, Provider::Postident] {
+    for kind in [Provider::Idnow, Provider::Postident] {
         let provider_toml = match kind {
-            Provider::IdNow => sandbox.idnow_config_toml(),
+            Provider::Idnow => sandbox.idnow_config_toml(),
             _ => sandbox.postident_config_toml(Some(pem.expose())),
         };
         let section = kind.name();
@@ -151,14 +151,14 @@ async fn demonstrate() -> Result<()> {
         new_case.person.first_name = Some("Erika".into());
         new_case.person.last_name = Some("Mustermann".into());
         let simulated = |case_ref: &CaseRef| match kind {
-            Provider::IdNow => SimulatedCase::Idnow {
+            Provider::Idnow => SimulatedCase::Idnow {
                 transaction_number: case_ref.reference.clone().unwrap_or_default(),
             },
             _ => SimulatedCase::Postident {
                 case_id: case_ref.case_id.clone().unwrap_or_default(),
             },
         };
-        if kind == Provider::IdNow {
+        if kind == Provider::Idnow {
             // IDnow sends every webhook of an account to one configured URL.
             sandbox.idnow().set_webhook(
                 sandbox.idnow().company_id(),

@@ -56,7 +56,7 @@ pub fn providers() -> Vec<Provider> {
 /// The configuration a user would write for `kind` against this sandbox.
 fn config_toml(kind: Provider, sandbox: &Sandbox) -> String {
     let provider_part = match kind {
-        Provider::IdNow => sandbox.idnow_config_toml(),
+        Provider::Idnow => sandbox.idnow_config_toml(),
         Provider::Postident => {
             // Results come JWE-encrypted, as production demands.
             let key = kyc::kyc_postident::PrivateKey::generate().expect("RSA key");
@@ -92,7 +92,7 @@ impl Env {
         let listener = tokio::spawn(async move {
             let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
         });
-        if kind == Provider::IdNow {
+        if kind == Provider::Idnow {
             // IDnow configures the webhook URL per account, not per ident.
             sandbox
                 .idnow()
@@ -157,7 +157,7 @@ impl Env {
 
     fn simulated(&self, handle: &CaseHandle) -> SimulatedCase {
         match self.kind {
-            Provider::IdNow => SimulatedCase::Idnow {
+            Provider::Idnow => SimulatedCase::Idnow {
                 transaction_number: handle.case_ref.reference.clone().unwrap(),
             },
             _ => SimulatedCase::Postident {

@@ -32,7 +32,7 @@ pub fn archived_word(case: &Case) -> &'static str {
     match known {
         Some(true) => "yes",
         // IDnow's ident has no archived flag: `false` only means "not reported".
-        Some(false) if case.case_ref.provider == Provider::IdNow => {
+        Some(false) if case.case_ref.provider == Provider::Idnow => {
             "unknown (IDnow does not report it)"
         }
         Some(false) => "no",

@@ -407,7 +407,7 @@ setters!(Artifact {
 ///
 /// let decided = "2024-01-02T10:05:00+01:00".parse().unwrap();
 /// let case = Case::new(
-///     CaseRef::new(Provider::IdNow, Some("TST-ABCDE".into()), Some("order-4711".into())),
+///     CaseRef::new(Provider::Idnow, Some("TST-ABCDE".into()), Some("order-4711".into())),
 ///     CaseStatus::Approved { data_changed: false },
 ///     "SUCCESS",
 ///     serde_json::Value::Null,

@@ -413,7 +413,7 @@ mod tests {
     #[test]
     fn display_names_status_and_cause_but_never_the_raw_body() {
         let e = Error::new(ErrorKind::InvalidInput, "create ident rejected")
-            .with_provider(Provider::IdNow)
+            .with_provider(Provider::Idnow)
             .with_http_status(400)
             .with_detail(ProviderErrorDetail {
                 cause: Some("BAD_REQUEST".into()),

@@ -28,7 +28,7 @@ pub enum Provider {
     /// IDnow AutoIdent (automated document and selfie check, optionally with QES signing).
     #[serde(rename = "idnow")]
     #[strum(serialize = "idnow")]
-    IdNow,
+    Idnow,
     /// Deutsche Post POSTIDENT in its SCR-Ident flavour (post office, eID, video, photo, AutoID).
     Postident,
 }
@@ -57,7 +57,7 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", p.name()));
             assert_eq!(serde_json::from_str::<Provider>(&json).unwrap(), *p);
         }
-        assert_eq!("IDnow".parse::<Provider>().unwrap(), Provider::IdNow);
+        assert_eq!("IDnow".parse::<Provider>().unwrap(), Provider::Idnow);
         assert!("acme".parse::<Provider>().is_err());
     }
 }

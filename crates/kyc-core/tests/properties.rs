@@ -62,7 +62,7 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 
 fn case() -> impl Strategy<Value = Case> {
     (
-        prop_oneof![Just(Provider::IdNow), Just(Provider::Postident)],
+        prop_oneof![Just(Provider::Idnow), Just(Provider::Postident)],
         proptest::option::of("[A-Z0-9-]{1,12}"),
         proptest::option::of("[a-z0-9_-]{1,14}"),
         status(),

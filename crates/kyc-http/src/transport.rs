@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn sending_is_send_so_adapters_can_use_it_in_async_trait_methods() {
         let t = Transport::new(
-            Provider::IdNow,
+            Provider::Idnow,
             reqwest::Client::new(),
             &HttpOptions::default(),
         );

@@ -21,7 +21,7 @@ fn options() -> HttpOptions {
 
 fn transport() -> Transport {
     let o = options();
-    Transport::new(Provider::IdNow, build_client(&o).unwrap(), &o)
+    Transport::new(Provider::Idnow, build_client(&o).unwrap(), &o)
 }
 
 /// A server that answers each request with the next status of `statuses` (the last one repeats),

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 fn zip_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::Provider, format!("result ZIP: {what}: {e}"))
-        .with_provider(Provider::IdNow)
+        .with_provider(Provider::Idnow)
 }
 
 /// The artifact kind of a file in the result ZIP: from the ident's `attachments` when it names
@@ -109,7 +109,7 @@ pub fn read_zip_entry(zip: &[u8], entry: &str) -> Result<Bytes> {
             ErrorKind::NotFound,
             format!("the result ZIP has no entry {entry:?}"),
         )
-        .with_provider(Provider::IdNow)
+        .with_provider(Provider::Idnow)
     })?;
     let mut data = Vec::new();
     file.read_to_end(&mut data)

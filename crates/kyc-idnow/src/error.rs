@@ -199,7 +199,7 @@ impl From<IdnowError> for Error {
                     (s, _) => Error::kind_for_status(s),
                 };
                 let mut err = Error::new(kind, message)
-                    .with_provider(Provider::IdNow)
+                    .with_provider(Provider::Idnow)
                     .with_http_status(status)
                     .with_raw_body(body);
                 if let Some(hint) = hint_for(
@@ -221,24 +221,24 @@ impl From<IdnowError> for Error {
             IdnowError::Transport { stage, source, .. } => {
                 // `Transient`, or `Configuration` for a request that could not be built.
                 Error::new(source.kind(), message)
-                    .with_provider(Provider::IdNow)
+                    .with_provider(Provider::Idnow)
                     .with_stage(stage)
                     .with_source(source)
             }
             IdnowError::Malformed { status, body, .. } => Error::new(ErrorKind::Provider, message)
-                .with_provider(Provider::IdNow)
+                .with_provider(Provider::Idnow)
                 .with_http_status(status)
                 .with_raw_body(body),
             // Not an answer (no HTTP status), but still something the provider's side produced
             // that this library cannot read: `Provider`, like a malformed answer.
             IdnowError::Unreadable { body, .. } => Error::new(ErrorKind::Provider, message)
-                .with_provider(Provider::IdNow)
+                .with_provider(Provider::Idnow)
                 .with_raw_body(body),
             IdnowError::InvalidInput(violations) => {
-                Error::invalid_input(violations).with_provider(Provider::IdNow)
+                Error::invalid_input(violations).with_provider(Provider::Idnow)
             }
             IdnowError::ResultFile(_) => {
-                Error::new(ErrorKind::Provider, message).with_provider(Provider::IdNow)
+                Error::new(ErrorKind::Provider, message).with_provider(Provider::Idnow)
             }
         }
     }

@@ -541,7 +541,7 @@ pub fn ident_to_case(
         .transactionnumber
         .clone()
         .or_else(|| fallback_reference.map(str::to_string));
-    let case_ref = CaseRef::new(Provider::IdNow, process.id.clone(), reference.clone());
+    let case_ref = CaseRef::new(Provider::Idnow, process.id.clone(), reference.clone());
     let status = status_of(ident);
     let provider_status = ident
         .result()

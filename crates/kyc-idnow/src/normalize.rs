@@ -24,7 +24,7 @@ pub fn case_from_xml(body: &[u8]) -> Result<Case> {
             ErrorKind::Provider,
             format!("cannot read the XML result: {e}"),
         )
-        .with_provider(Provider::IdNow)
+        .with_provider(Provider::Idnow)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
     let (ident, raw) = parse_xml_result_and_json(body).map_err(fail)?;

@@ -223,7 +223,7 @@ impl IdnowProvider {
                     "case_ref",
                     "a reference (transaction number) or a case id (IdentID)",
                 )])
-                .with_provider(Provider::IdNow))
+                .with_provider(Provider::Idnow))
             }
         };
         let e = match first {
@@ -269,7 +269,7 @@ impl IdnowProvider {
                     ErrorKind::Provider,
                     format!("IDnow's answer for {id} names no transaction number"),
                 )
-                .with_provider(Provider::IdNow)
+                .with_provider(Provider::Idnow)
             }),
             Read::NoDataYet { error, .. } => Err(Error::new(
                 ErrorKind::NotFound,
@@ -278,7 +278,7 @@ impl IdnowProvider {
                      it until the user has finished an attempt; use the reference"
                 ),
             )
-            .with_provider(Provider::IdNow)
+            .with_provider(Provider::Idnow)
             .with_http_status(404)
             .with_detail(error.provider_detail().cloned().unwrap_or_default())),
         }
@@ -294,7 +294,7 @@ impl IdnowProvider {
             return Some(refused.to_string());
         }
         let reason = match self
-            .read(&CaseRef::by_reference(Provider::IdNow, txn))
+            .read(&CaseRef::by_reference(Provider::Idnow, txn))
             .await
         {
             Ok(Read::Found(case)) if case.status.is_final() => return None,
@@ -319,7 +319,7 @@ impl IdnowProvider {
 #[async_trait]
 impl KycProvider for IdnowProvider {
     fn provider(&self) -> Provider {
-        Provider::IdNow
+        Provider::Idnow
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -354,7 +354,7 @@ impl KycProvider for IdnowProvider {
         };
         let ident_id = outcome.ident_id().map(str::to_string);
         let mut handle = CaseHandle::new(
-            CaseRef::new(Provider::IdNow, ident_id, Some(txn.to_string())),
+            CaseRef::new(Provider::Idnow, ident_id, Some(txn.to_string())),
             self.client.user_url_for_transaction(txn)?,
         );
         handle.expires_at = expires_at;
@@ -380,7 +380,7 @@ impl KycProvider for IdnowProvider {
                     .and_then(|b| serde_json::from_slice(b.as_bytes()).ok())
                     .unwrap_or(serde_json::Value::Null);
                 Ok(no_data_yet_case(
-                    CaseRef::new(Provider::IdNow, Some(ident_id), case.reference.clone()),
+                    CaseRef::new(Provider::Idnow, Some(ident_id), case.reference.clone()),
                     raw,
                 ))
             }
@@ -487,14 +487,14 @@ impl KycProvider for IdnowProvider {
                              ({txn}.pdf, .xml or .zip)"
                         ),
                     )
-                    .with_provider(Provider::IdNow)),
+                    .with_provider(Provider::Idnow)),
                 }
             }
             ArtifactSource::ResultArchive { entry } => {
                 let zip = self.client.download_zip(txn).await?;
                 crate::artifacts::read_zip_entry(&zip, entry)
             }
-            _ => Err(Error::unsupported(Provider::IdNow, "this artifact source")),
+            _ => Err(Error::unsupported(Provider::Idnow, "this artifact source")),
         }
     }
 

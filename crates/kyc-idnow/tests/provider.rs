@@ -47,7 +47,7 @@ async fn wait_for(
 async fn happy_path_robot_through_the_trait() {
     let sb = common::sandbox(1000.0).await;
     let provider = common::provider(&sb);
-    assert_eq!(provider.provider(), Provider::IdNow);
+    assert_eq!(provider.provider(), Provider::Idnow);
     let caps = provider.capabilities();
     assert!(caps.delete_case && caps.copy_case && caps.esign_documents && caps.webhook_embeds_case);
     let reference = common::txn("happy");
@@ -146,8 +146,8 @@ async fn get_case_before_the_user_starts_reports_created() {
     // The adapter remembers nothing: IDnow's 404 key names the IdentID, by reference or by id.
     let other = common::provider(&sb);
     for case_ref in [
-        CaseRef::by_reference(Provider::IdNow, &reference),
-        CaseRef::by_case_id(Provider::IdNow, handle.case_ref.case_id.clone().unwrap()),
+        CaseRef::by_reference(Provider::Idnow, &reference),
+        CaseRef::by_case_id(Provider::Idnow, handle.case_ref.case_id.clone().unwrap()),
     ] {
         let case = other.get_case(&case_ref).await.unwrap();
         assert_eq!(case.status, CaseStatus::Created, "{case_ref}");
@@ -155,13 +155,13 @@ async fn get_case_before_the_user_starts_reports_created() {
     }
     // An unknown reference is NotFound, also with a made-up IdentID (looked up as well).
     let e = provider
-        .get_case(&CaseRef::by_reference(Provider::IdNow, "no-such-ident"))
+        .get_case(&CaseRef::by_reference(Provider::Idnow, "no-such-ident"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let e = provider
         .get_case(&CaseRef::new(
-            Provider::IdNow,
+            Provider::Idnow,
             Some("TST-NOPEX".into()),
             Some("no-such-ident".into()),
         ))
@@ -169,7 +169,7 @@ async fn get_case_before_the_user_starts_reports_created() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     let e = provider
-        .get_case(&CaseRef::by_case_id(Provider::IdNow, "TST-NOPEX"))
+        .get_case(&CaseRef::by_case_id(Provider::Idnow, "TST-NOPEX"))
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
@@ -297,7 +297,7 @@ async fn a_case_ref_with_only_the_ident_id_works() {
     sb.idnow()
         .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
         .unwrap();
-    let by_id = CaseRef::by_case_id(Provider::IdNow, handle.case_ref.case_id.clone().unwrap());
+    let by_id = CaseRef::by_case_id(Provider::Idnow, handle.case_ref.case_id.clone().unwrap());
     let case = provider.get_case(&by_id).await.unwrap();
     assert!(matches!(case.status, CaseStatus::Approved { .. }));
     assert_eq!(case.case_ref.reference.as_deref(), Some(reference.as_str()));
@@ -458,7 +458,7 @@ async fn list_and_archive() {
     let outcome = provider
         .archive_cases(&[
             done.case_ref.clone(),
-            CaseRef::by_reference(Provider::IdNow, "unknown-1"),
+            CaseRef::by_reference(Provider::Idnow, "unknown-1"),
         ])
         .await
         .unwrap();

@@ -116,7 +116,7 @@ impl Journal {
         notice: &WebhookNotice,
         request: &WebhookRequest,
     ) -> Result<Appended> {
-        let event = if notice.provider == Provider::IdNow {
+        let event = if notice.provider == Provider::Idnow {
             idnow_event(notice)
         } else {
             None

@@ -123,7 +123,7 @@ impl Reconciler {
                 .map_err(JournalError::db("read notices"))?
                 .get("m");
         let case = self.provider.get_case(case_ref).await?;
-        if case.case_ref.provider == Provider::IdNow {
+        if case.case_ref.provider == Provider::Idnow {
             // The body read is an event of the trail like a webhook's.
             if let Some(event) = idnow_event_of_read(&case) {
                 let known: Option<AnyRow> = sqlx::query(
@@ -157,7 +157,7 @@ impl Reconciler {
             .journal
             .store_locked(&mut tx, case_row, &case, Source::Reconcile, None)
             .await?;
-        if case.case_ref.provider == Provider::IdNow {
+        if case.case_ref.provider == Provider::Idnow {
             self.journal
                 .rebuild_idnow_attempts(&mut tx, case_row)
                 .await?;

@@ -70,7 +70,7 @@ pub(crate) fn micros(d: Duration) -> i64 {
 /// The reference as looked up: IDnow transaction numbers are case-insensitive.
 pub(crate) fn reference_key(provider: Provider, reference: &str) -> String {
     match provider {
-        Provider::IdNow => reference.to_ascii_lowercase(),
+        Provider::Idnow => reference.to_ascii_lowercase(),
         _ => reference.to_string(),
     }
 }

@@ -186,7 +186,7 @@ impl Journal {
         .execute(&mut *conn)
         .await
         .map_err(JournalError::db("store case version"))?;
-        if case.case_ref.provider != Provider::IdNow {
+        if case.case_ref.provider != Provider::Idnow {
             self.store_reported_attempts(conn, case_row, case).await?;
         }
         tracing::info!(case = %case.case_ref, status = %case.status, version = new_version, "case version stored");

@@ -200,7 +200,7 @@ impl Worker {
             .map_err(JournalError::db("read notices"))?
             .get::<Option<i64>, _>("m")
             .unwrap_or(latest.id);
-        if self.provider.provider() == Provider::IdNow {
+        if self.provider.provider() == Provider::Idnow {
             let mut tx = pool
                 .begin()
                 .await

@@ -47,7 +47,7 @@ fn config_error(text: &str, vars: &[(&str, &str)]) -> String {
 #[test]
 fn one_key_chooses_the_provider() {
     let idnow = kyc::connect(&Config::from_toml(IDNOW).unwrap()).unwrap();
-    assert_eq!(idnow.provider(), Provider::IdNow);
+    assert_eq!(idnow.provider(), Provider::Idnow);
     let both = format!(
         "{IDNOW}\n{}",
         postident_toml("encryption = false").replace("provider = \"postident\"", "")
@@ -55,7 +55,7 @@ fn one_key_chooses_the_provider() {
     let cfg = Config::from_toml_with_env(&both, env(&[("KYC_PROVIDER", "postident")])).unwrap();
     assert_eq!(kyc::connect(&cfg).unwrap().provider(), Provider::Postident);
     let cfg = Config::from_toml(&both).unwrap();
-    assert_eq!(kyc::connect(&cfg).unwrap().provider(), Provider::IdNow);
+    assert_eq!(kyc::connect(&cfg).unwrap().provider(), Provider::Idnow);
 }
 
 #[test]

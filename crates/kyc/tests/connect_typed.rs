@@ -20,7 +20,7 @@ async fn idnow_reaches_the_esign_api_of_the_typed_client_and_shares_its_login() 
         .expect("sandbox");
     let config = Config::from_toml(&sandbox.idnow_config_toml()).expect("config");
     let configured = kyc::connect_typed(&config).expect("connect");
-    assert_eq!(configured.provider(), Provider::IdNow);
+    assert_eq!(configured.provider(), Provider::Idnow);
     assert!(configured.postident().is_none());
     let idnow = configured.idnow().expect("IDnow is configured");
 
@@ -30,7 +30,7 @@ async fn idnow_reaches_the_esign_api_of_the_typed_client_and_shares_its_login() 
         .create_case(&new_case("typed-idnow"))
         .await
         .expect("create");
-    assert_eq!(handle.case_ref.provider, Provider::IdNow);
+    assert_eq!(handle.case_ref.provider, Provider::Idnow);
     // ... and what only IDnow has: eSign document definitions, on the typed client.
     let client = idnow.client();
     client
@@ -87,5 +87,5 @@ fn connect_api_only_is_at_the_crate_root() {
     )
     .expect("config");
     let provider = kyc::connect_api_only(&config).expect("connect");
-    assert_eq!(provider.provider(), Provider::IdNow);
+    assert_eq!(provider.provider(), Provider::Idnow);
 }

@@ -6,7 +6,7 @@ use kyc::{CallbackUrl, Country, ErrorKind, Language, NewCase, Provider};
 /// What each adapter checks before it sends a create (`validate_new_case` of its crate).
 fn validate_for(c: &NewCase, provider: Provider) -> kyc::Result<()> {
     match provider {
-        Provider::IdNow => kyc::kyc_idnow::validate_new_case(c),
+        Provider::Idnow => kyc::kyc_idnow::validate_new_case(c),
         Provider::Postident => kyc::kyc_postident::validate_new_case(c),
         other => panic!("no adapter for {other}"),
     }
@@ -25,7 +25,7 @@ fn fields(err: &kyc_core::Error) -> Vec<String> {
 fn a_complete_case_is_valid_for_both_providers() {
     let mut c = common::new_case();
     c.reference = "order-4711".into();
-    validate_for(&c, Provider::IdNow).unwrap();
+    validate_for(&c, Provider::Idnow).unwrap();
     validate_for(&c, Provider::Postident).unwrap();
 }
 
@@ -34,21 +34,21 @@ fn idnow_transaction_number_charset_and_length() {
     let mut c = common::new_case();
     for bad in ["", "order 4711", "order/4711", "bestellung-ä"] {
         c.reference = bad.into();
-        let err = validate_for(&c, Provider::IdNow).unwrap_err();
+        let err = validate_for(&c, Provider::Idnow).unwrap_err();
         assert!(fields(&err).contains(&"reference".to_string()), "{bad:?}");
     }
     c.reference = "a".repeat(256);
-    let err = validate_for(&c, Provider::IdNow).unwrap_err();
+    let err = validate_for(&c, Provider::Idnow).unwrap_err();
     assert!(err.violations()[0].rule.contains("255"));
     c.reference = format!("A_{}", "z-9".repeat(84));
-    validate_for(&c, Provider::IdNow).unwrap();
+    validate_for(&c, Provider::Idnow).unwrap();
 }
 
 #[test]
 fn idnow_needs_alpha2_countries() {
     let mut c = common::new_case();
     c.person.nationality = Some(Country::STATELESS);
-    let err = validate_for(&c, Provider::IdNow).unwrap_err();
+    let err = validate_for(&c, Provider::Idnow).unwrap_err();
     assert_eq!(fields(&err), vec!["person.nationality"]);
     // POSTIDENT accepts the ICAO nationality codes.
     validate_for(&c, Provider::Postident).unwrap();
@@ -110,7 +110,7 @@ fn common_shapes_and_limits() {
     c.contact.mobile_phone = Some("call me".into());
     c.custom_fields = vec!["a".into(); 6];
     c.person.birth_date = chrono::NaiveDate::from_ymd_opt(2999, 1, 1);
-    for p in [Provider::IdNow, Provider::Postident] {
+    for p in [Provider::Idnow, Provider::Postident] {
         let f = fields(&validate_for(&c, p).unwrap_err());
         for expected in [
             "contact.email",
@@ -130,5 +130,5 @@ fn common_shapes_and_limits() {
         fields(&validate_for(&c, Provider::Postident).unwrap_err()),
         vec!["language"]
     );
-    validate_for(&c, Provider::IdNow).unwrap();
+    validate_for(&c, Provider::Idnow).unwrap();
 }

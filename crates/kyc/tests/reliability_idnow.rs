@@ -389,7 +389,7 @@ async fn a_refused_connection_is_transient_after_bounded_retries() {
     let provider = kyc::connect(&kyc::Config::from_toml(&toml).expect("config")).expect("connect");
     let started = Instant::now();
     let e = provider
-        .get_case(&CaseRef::by_reference(kyc::Provider::IdNow, "rel-refused"))
+        .get_case(&CaseRef::by_reference(kyc::Provider::Idnow, "rel-refused"))
         .await
         .expect_err("nobody listens");
     assert!(started.elapsed() < Duration::from_secs(3));

@@ -284,7 +284,7 @@ async fn full_flows_of_both_providers_log_no_secret_and_no_personal_datum() {
         })
         .await,
     );
-    let idnow_case = CaseRef::by_reference(kyc::Provider::IdNow, "redact-idnow");
+    let idnow_case = CaseRef::by_reference(kyc::Provider::Idnow, "redact-idnow");
     for kind in [
         kyc_sandbox::idnow::FaultKind::Status { status: 503 },
         kyc_sandbox::idnow::FaultKind::MalformedJson,

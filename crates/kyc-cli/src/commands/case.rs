@@ -176,7 +176,7 @@ pub async fn run(command: CaseCommand) -> CliResult {
                 .with_finished(!a.no_finished)
                 .with_archived(a.archived);
             filter.max_results = a.max_results;
-            if a.archived && provider.provider() == Provider::IdNow {
+            if a.archived && provider.provider() == Provider::Idnow {
                 eprintln!(
                     "note: IDnow's API lists no archived idents, so none are included; look one \
                      up with `kyc case get --reference ...`"

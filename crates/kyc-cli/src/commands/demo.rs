@@ -46,8 +46,8 @@ pub async fn run(args: DemoArgs) -> Result<(), String> {
         sandbox.base_url()
     );
     let providers: Vec<Provider> = match args.provider {
-        DemoProvider::All => vec![Provider::IdNow, Provider::Postident],
-        DemoProvider::Idnow => vec![Provider::IdNow],
+        DemoProvider::All => vec![Provider::Idnow, Provider::Postident],
+        DemoProvider::Idnow => vec![Provider::Idnow],
         DemoProvider::Postident => vec![Provider::Postident],
     };
     for provider in providers {
@@ -67,14 +67,14 @@ fn step(n: u32, text: &str) {
 
 async fn run_one(sandbox: &Sandbox, kind: Provider, json: bool) -> Result<(), String> {
     let title = match kind {
-        Provider::IdNow => "IDnow AutoIdent",
+        Provider::Idnow => "IDnow AutoIdent",
         _ => "Deutsche Post POSTIDENT (SCR), results JWE-encrypted",
     };
     println!("== {title}");
 
     // The same kyc.toml a user writes, pointing at the sandbox; only this differs per provider.
     let toml = match kind {
-        Provider::IdNow => sandbox.idnow_config_toml(),
+        Provider::Idnow => sandbox.idnow_config_toml(),
         _ => {
             let key = kyc::kyc_postident::PrivateKey::generate().map_err(|e| e.to_string())?;
             let pem = key.to_pkcs8_pem().map_err(|e| e.to_string())?;
@@ -91,7 +91,7 @@ async fn run_one(sandbox: &Sandbox, kind: Provider, json: bool) -> Result<(), St
 
     let receiver = WebhookReceiver::new(provider.clone());
     let (webhook_url, listener) = listen(receiver.clone()).await?;
-    if kind == Provider::IdNow {
+    if kind == Provider::Idnow {
         // IDnow configures the webhook URL per account; in the sandbox through its control API.
         sandbox
             .idnow()
@@ -124,7 +124,7 @@ async fn run_one(sandbox: &Sandbox, kind: Provider, json: bool) -> Result<(), St
     println!("     send the user to: {}", handle.user_url);
 
     let simulated = match kind {
-        Provider::IdNow => SimulatedCase::Idnow {
+        Provider::Idnow => SimulatedCase::Idnow {
             transaction_number: new_case.reference.clone(),
         },
         _ => SimulatedCase::Postident {

@@ -386,7 +386,7 @@ pub async fn demo(sandbox: &Sandbox) -> Result<(), String> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let record = journal
-            .case(Provider::IdNow, &reference)
+            .case(Provider::Idnow, &reference)
             .await
             .map_err(|e| e.to_string())?;
         if record.as_ref().is_some_and(|r| {
@@ -402,7 +402,7 @@ pub async fn demo(sandbox: &Sandbox) -> Result<(), String> {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     let page = journal
-        .attempts(Provider::IdNow, &reference, None, None)
+        .attempts(Provider::Idnow, &reference, None, None)
         .await
         .map_err(|e| e.to_string())?
         .unwrap_or_else(|| kyc::kyc_journal::Page {

@@ -125,7 +125,7 @@ pub fn case() -> Case {
     });
     let mut c = Case::new(
         CaseRef::new(
-            Provider::IdNow,
+            Provider::Idnow,
             Some("TST-ABCDE".into()),
             Some("order-4711".into()),
         ),

@@ -153,7 +153,7 @@ pub(crate) fn body_broke_off(request: &Request, error: reqwest::Error) -> IdnowE
         request.operation,
         &request.url,
         kyc_http::transport_error(
-            kyc_core::Provider::IdNow,
+            kyc_core::Provider::Idnow,
             request.operation,
             &request.url,
             kyc_core::FailureStage::Response,

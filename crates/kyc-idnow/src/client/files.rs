@@ -97,5 +97,5 @@ fn write_failed(e: std::io::Error) -> Error {
         ErrorKind::Configuration,
         format!("cannot write the result ZIP: {e}"),
     )
-    .with_provider(Provider::IdNow)
+    .with_provider(Provider::Idnow)
 }

@@ -98,7 +98,7 @@ impl Client {
 
     fn build(config: IdnowConfig, http: reqwest::Client, callers: bool) -> Client {
         Client {
-            transport: Transport::new(Provider::IdNow, http, &config.http),
+            transport: Transport::new(Provider::Idnow, http, &config.http),
             callers_http_client: callers,
             config,
             tokens: TokenCache::new(),
@@ -170,7 +170,7 @@ impl Client {
 
     async fn login_now(&self) -> Result<Secret> {
         let result = self.login_once().await;
-        telemetry::record_login(Provider::IdNow, result.is_ok());
+        telemetry::record_login(Provider::Idnow, result.is_ok());
         result
     }
 

@@ -82,10 +82,10 @@ async fn intake_stores_before_answering(engine: Engine) {
     assert!(sandbox.idnow().redeliver_webhook(delivery.id));
     wait_for(|| async { journal.notices(None, None, None).await.unwrap().items.len() == 2 }).await;
     worker.drain().await.unwrap();
-    let record = journal.case(Provider::IdNow, &txn).await.unwrap().unwrap();
+    let record = journal.case(Provider::Idnow, &txn).await.unwrap().unwrap();
     assert_eq!(record.status, CaseStatus::InProgress);
     let attempts = journal
-        .attempts(Provider::IdNow, &txn, None, None)
+        .attempts(Provider::Idnow, &txn, None, None)
         .await
         .unwrap()
         .unwrap();
@@ -148,7 +148,7 @@ async fn three_attempts(engine: Engine) {
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
 
     let page = journal
-        .attempts(Provider::IdNow, &txn, None, None)
+        .attempts(Provider::Idnow, &txn, None, None)
         .await
         .unwrap()
         .unwrap();
@@ -193,7 +193,7 @@ async fn three_attempts(engine: Engine) {
     wait_delivered(&sandbox, &txn, "ABORTED", 2).await;
     wait_settled(&journal, &handle.case_ref, "approved", |s| s.is_final()).await;
     let again = journal
-        .attempts(Provider::IdNow, &txn, None, None)
+        .attempts(Provider::Idnow, &txn, None, None)
         .await
         .unwrap()
         .unwrap();
@@ -274,7 +274,7 @@ async fn three_attempts(engine: Engine) {
 
     // Another instance's adapter knows nothing; through the journal a case id alone suffices.
     let elsewhere = JournaledProvider::new(idnow(&sandbox), journal.clone());
-    let by_id = CaseRef::by_case_id(Provider::IdNow, handle.case_ref.case_id.clone().unwrap());
+    let by_id = CaseRef::by_case_id(Provider::Idnow, handle.case_ref.case_id.clone().unwrap());
     let read_back = elsewhere.get_case(&by_id).await.unwrap();
     assert!(matches!(read_back.status, CaseStatus::Approved { .. }));
     service.stop().await;
@@ -297,7 +297,7 @@ async fn reconciliation_catches_up(engine: Engine) {
     // No webhooks at all.
     let txn = unique("rc-");
     let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
-    let record = journal.case(Provider::IdNow, &txn).await.unwrap().unwrap();
+    let record = journal.case(Provider::Idnow, &txn).await.unwrap().unwrap();
     assert_eq!(record.version, 0, "known from the create, not resolved yet");
     assert_eq!(record.case_id, handle.case_ref.case_id);
     sandbox
@@ -313,10 +313,10 @@ async fn reconciliation_catches_up(engine: Engine) {
         .await
         .unwrap();
     assert_eq!((report.read, report.changed, report.failed), (1, 1, 0));
-    let record = journal.case(Provider::IdNow, &txn).await.unwrap().unwrap();
+    let record = journal.case(Provider::Idnow, &txn).await.unwrap().unwrap();
     assert!(matches!(record.status, CaseStatus::Approved { .. }));
     let attempts = journal
-        .attempts(Provider::IdNow, &txn, None, None)
+        .attempts(Provider::Idnow, &txn, None, None)
         .await
         .unwrap()
         .unwrap();

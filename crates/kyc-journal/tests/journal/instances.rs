@@ -69,7 +69,7 @@ async fn crash_and_restart(engine: Engine) {
     .await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
     let attempts = journal
-        .attempts(Provider::IdNow, &txn, None, None)
+        .attempts(Provider::Idnow, &txn, None, None)
         .await
         .unwrap()
         .unwrap();
@@ -298,13 +298,13 @@ async fn two_instances(engine: Engine) {
     let mut attempt_counts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut all_ids = BTreeSet::new();
     for (txn, case_ref, p) in &idents {
-        let record = b_journal.case(Provider::IdNow, txn).await.unwrap().unwrap();
+        let record = b_journal.case(Provider::Idnow, txn).await.unwrap().unwrap();
         let truth = truth(&bare, case_ref).await;
         if record.status != truth || !truth.is_final() {
             wrong.push((txn.clone(), record.status.clone(), truth));
         }
         let attempts = b_journal
-            .attempts(Provider::IdNow, txn, None, None)
+            .attempts(Provider::Idnow, txn, None, None)
             .await
             .unwrap()
             .unwrap()

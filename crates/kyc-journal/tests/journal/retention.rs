@@ -47,14 +47,14 @@ async fn purge_and_erase(engine: Engine) {
 
     // Erasure of one person: their data goes, the other case keeps everything.
     let report = journal
-        .erase(Provider::IdNow, &refs[0])
+        .erase(Provider::Idnow, &refs[0])
         .await
         .unwrap()
         .unwrap();
     assert_eq!(report.cases, 1);
     assert!(report.notices >= 2 && report.attempts == 2, "{report:?}");
     let erased = journal
-        .case(Provider::IdNow, &refs[0])
+        .case(Provider::Idnow, &refs[0])
         .await
         .unwrap()
         .unwrap();
@@ -64,7 +64,7 @@ async fn purge_and_erase(engine: Engine) {
         "the status stays"
     );
     let trail = journal
-        .attempts(Provider::IdNow, &refs[0], None, None)
+        .attempts(Provider::Idnow, &refs[0], None, None)
         .await
         .unwrap()
         .unwrap()
@@ -85,7 +85,7 @@ async fn purge_and_erase(engine: Engine) {
         "no personal data left for the erased case"
     );
     let kept = journal
-        .case(Provider::IdNow, &refs[1])
+        .case(Provider::Idnow, &refs[1])
         .await
         .unwrap()
         .unwrap();
@@ -100,7 +100,7 @@ async fn purge_and_erase(engine: Engine) {
     let report = journal.purge_expired().await.unwrap();
     assert_eq!(report.cases, 1, "the erased case was purged already");
     let purged = journal
-        .case(Provider::IdNow, &refs[1])
+        .case(Provider::Idnow, &refs[1])
         .await
         .unwrap()
         .unwrap();
@@ -109,7 +109,7 @@ async fn purge_and_erase(engine: Engine) {
     assert!(!personal(&dump(&journal, &refs[1]).await));
     assert_eq!(
         journal
-            .attempts(Provider::IdNow, &refs[1], None, None)
+            .attempts(Provider::Idnow, &refs[1], None, None)
             .await
             .unwrap()
             .unwrap()
@@ -123,12 +123,12 @@ async fn purge_and_erase(engine: Engine) {
 async fn dump(journal: &Journal, txn: &str) -> String {
     let mut out = String::new();
     out.push_str(
-        &serde_json::to_string(&journal.case(Provider::IdNow, txn).await.unwrap()).unwrap(),
+        &serde_json::to_string(&journal.case(Provider::Idnow, txn).await.unwrap()).unwrap(),
     );
     out.push_str(
         &serde_json::to_string(
             &journal
-                .attempts(Provider::IdNow, txn, None, None)
+                .attempts(Provider::Idnow, txn, None, None)
                 .await
                 .unwrap(),
         )

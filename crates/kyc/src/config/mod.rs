@@ -305,7 +305,7 @@ pub fn connect_typed(config: &Config) -> Result<ConfiguredProvider> {
 pub enum ConfiguredProvider {
     /// `provider = "idnow"`: the IDnow AutoIdent adapter.
     #[cfg(feature = "idnow")]
-    IdNow(Arc<kyc_idnow::IdnowProvider>),
+    Idnow(Arc<kyc_idnow::IdnowProvider>),
     /// `provider = "postident"`: the POSTIDENT SCR-Ident adapter.
     #[cfg(feature = "postident")]
     Postident(Arc<kyc_postident::PostidentProvider>),
@@ -317,7 +317,7 @@ impl ConfiguredProvider {
     pub fn provider(&self) -> Provider {
         match self {
             #[cfg(feature = "idnow")]
-            ConfiguredProvider::IdNow(_) => Provider::IdNow,
+            ConfiguredProvider::Idnow(_) => Provider::Idnow,
             #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(_) => Provider::Postident,
         }
@@ -334,7 +334,7 @@ impl ConfiguredProvider {
     pub fn as_dyn_uninstrumented(&self) -> Arc<dyn KycProvider> {
         match self {
             #[cfg(feature = "idnow")]
-            ConfiguredProvider::IdNow(p) => p.clone(),
+            ConfiguredProvider::Idnow(p) => p.clone(),
             #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(p) => p.clone(),
         }
@@ -346,7 +346,7 @@ impl ConfiguredProvider {
     pub fn idnow(&self) -> Option<&kyc_idnow::IdnowProvider> {
         match self {
             #[cfg(feature = "idnow")]
-            ConfiguredProvider::IdNow(p) => Some(p),
+            ConfiguredProvider::Idnow(p) => Some(p),
             #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(_) => None,
         }
@@ -360,7 +360,7 @@ impl ConfiguredProvider {
             #[cfg(feature = "postident")]
             ConfiguredProvider::Postident(p) => Some(p),
             #[cfg(feature = "idnow")]
-            ConfiguredProvider::IdNow(_) => None,
+            ConfiguredProvider::Idnow(_) => None,
         }
     }
 
@@ -375,7 +375,7 @@ fn connect_with(config: &Config, webhook: WebhookSecrets) -> Result<ConfiguredPr
         #[cfg(feature = "idnow")]
         ProviderChoice::Idnow => {
             let adapter_config = config.idnow_section()?.build(&config.http, webhook)?;
-            Ok(ConfiguredProvider::IdNow(Arc::new(
+            Ok(ConfiguredProvider::Idnow(Arc::new(
                 kyc_idnow::IdnowProvider::new(adapter_config)?,
             )))
         }
