@@ -17,7 +17,8 @@
 use crate::status_mapping::{reason_for, status_for_result};
 use crate::wire::{
     AdditionalDocument, Address, ContactData, DocumentType, DriverLicense, Esigning, Field,
-    FieldStatus, Ident, IdentResult, IdentificationDocument, SecondDocument, UserData,
+    FieldStatus, Ident, IdentResult, IdentificationDocument, IdentificationProcess, SecondDocument,
+    UserData,
 };
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use kyc_core::{
@@ -26,6 +27,7 @@ use kyc_core::{
     ProofOfAddress, Provider, ReviewTrail, SigningResult, VerifiedAddress, VerifiedContact,
     VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
+use serde::Deserialize;
 
 /// Reads an IDnow timestamp (ISO 8601 with offset; `Z`; or without offset, read as UTC).
 pub fn parse_timestamp(text: &str) -> Option<DateTime<FixedOffset>> {
@@ -202,7 +204,7 @@ fn checked_non_empty(field: &Option<Field>) -> Checked {
 
 /// `identificationdocument2`: the second document, with its holder as printed on it.
 fn second_document(raw: &serde_json::Value) -> Option<VerifiedDocument> {
-    let d: SecondDocument = serde_json::from_value(raw.clone()).ok()?;
+    let d = SecondDocument::deserialize(raw).ok()?;
     let provider_type = checked_non_empty(&d.document_type)
         .value
         .unwrap_or_default();
@@ -527,7 +529,14 @@ pub fn ident_to_case(
     raw: serde_json::Value,
     fallback_reference: Option<&str>,
 ) -> Case {
-    let process = ident.process();
+    let no_process: IdentificationProcess;
+    let process = match &ident.identificationprocess {
+        Some(p) => p,
+        None => {
+            no_process = Default::default();
+            &no_process
+        }
+    };
     let reference = process
         .transactionnumber
         .clone()

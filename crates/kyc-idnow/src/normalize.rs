@@ -4,7 +4,7 @@
 
 use crate::client::{parse_ident, BodySource};
 use crate::mapping::ident_to_case;
-use crate::xml::{parse_xml_result, xml_result_to_json};
+use crate::xml::parse_xml_result_and_json;
 use bytes::Bytes;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 
@@ -13,8 +13,7 @@ use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 /// says what was read (`ident JSON: not an IDnow ident ...`), with no HTTP status: the input
 /// did not come from an answer of IDnow.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
-    let bytes = Bytes::copy_from_slice(body);
-    let fetched = parse_ident(BodySource::Input("ident JSON"), &bytes, true)?;
+    let fetched = parse_ident(BodySource::Input("ident JSON"), body, true)?;
     Ok(ident_to_case(&fetched.ident, fetched.raw, None))
 }
 
@@ -28,8 +27,7 @@ pub fn case_from_xml(body: &[u8]) -> Result<Case> {
         .with_provider(Provider::Idnow)
         .with_raw_body(Bytes::copy_from_slice(body))
     };
-    let ident = parse_xml_result(body).map_err(fail)?;
-    let raw = xml_result_to_json(body).map_err(fail)?;
+    let (ident, raw) = parse_xml_result_and_json(body).map_err(fail)?;
     Ok(ident_to_case(&ident, raw, None))
 }
 

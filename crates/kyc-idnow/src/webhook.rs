@@ -24,16 +24,19 @@ pub use crate::status_mapping::event_for;
 
 /// Parses a webhook body (no authentication) into a notice carrying the embedded case.
 pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookNotice> {
-    let bytes = bytes::Bytes::copy_from_slice(body);
     // A START webhook may come before any result exists: a body without `result` is accepted.
+    // The body is read in place; only an error copies it (to keep it).
     let crate::client::FetchedIdent { ident, raw } =
-        parse_ident(BodySource::Input("webhook body"), &bytes, false)?;
-    let process = ident.identificationprocess.clone().unwrap_or_default();
-    if process.transactionnumber.is_none() && process.id.is_none() {
+        parse_ident(BodySource::Input("webhook body"), body, false)?;
+    let has_id = ident
+        .identificationprocess
+        .as_ref()
+        .is_some_and(|p| p.transactionnumber.is_some() || p.id.is_some());
+    if !has_id {
         return Err(crate::IdnowError::Unreadable {
             what: "webhook body",
             reason: "no identificationprocess.transactionnumber or id".into(),
-            body: bytes,
+            body: bytes::Bytes::copy_from_slice(body),
         }
         .into());
     }

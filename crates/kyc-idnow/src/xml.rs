@@ -9,6 +9,7 @@
 use crate::wire::{Ident, IdentList};
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// Why an XML result could not be read. Never contains document content.
@@ -202,20 +203,50 @@ fn without_quoted_text(message: &str) -> String {
 
 /// Reads every `<identification>` of an XML result (usually one).
 pub fn parse_xml_results(xml: &[u8]) -> Result<IdentList, XmlError> {
+    Ok(IdentList {
+        identifications: read_identifications(xml, false)?.0,
+    })
+}
+
+/// The first `<identification>` of an XML result with the JSON value IDnow would have sent for
+/// it (for [`kyc_core::Case::raw`]), from one reading of the XML: what [`parse_xml_result`] and
+/// [`xml_result_to_json`] give, and the same errors.
+pub(crate) fn parse_xml_result_and_json(xml: &[u8]) -> Result<(Ident, Value), XmlError> {
+    let (identifications, first) = read_identifications(xml, true)?;
+    match (identifications.into_iter().next(), first) {
+        (Some(ident), Some(json)) => Ok((ident, json)),
+        _ => Err(XmlError::NoIdentification),
+    }
+}
+
+/// Reads every `<identification>` as an [`Ident`]. With `keep_first`, the JSON of the first
+/// one is kept (its ident read from the borrowed value); every other JSON is consumed by the
+/// typed read.
+fn read_identifications(
+    xml: &[u8],
+    keep_first: bool,
+) -> Result<(Vec<Ident>, Option<Value>), XmlError> {
     let root = parse_tree(xml)?;
     let mut found = Vec::new();
     collect(&root, "identification", &mut found);
     if found.is_empty() {
         return Err(XmlError::NoIdentification);
     }
+    let structure = |e: serde_json::Error| XmlError::Structure(without_quoted_text(&e.to_string()));
     let mut identifications = Vec::with_capacity(found.len());
-    for element in found {
+    let mut kept = None;
+    for (i, element) in found.into_iter().enumerate() {
         let json = to_json(element);
-        let ident: Ident = serde_json::from_value(json)
-            .map_err(|e| XmlError::Structure(without_quoted_text(&e.to_string())))?;
+        let ident = if keep_first && i == 0 {
+            let ident = Ident::deserialize(&json).map_err(structure)?;
+            kept = Some(json);
+            ident
+        } else {
+            serde_json::from_value(json).map_err(structure)?
+        };
         identifications.push(ident);
     }
-    Ok(IdentList { identifications })
+    Ok((identifications, kept))
 }
 
 /// Reads the first `<identification>` of an XML result.
@@ -249,5 +280,52 @@ mod redaction_tests {
             without_quoted_text("invalid type: string \"ERIKA\", expected a map"),
             "invalid type: string \"…\", expected a map"
         );
+    }
+}
+
+/// [`parse_xml_result_and_json`] reads the XML once; the reference is the former two readings,
+/// [`parse_xml_result`] then [`xml_result_to_json`]: same ident, same JSON, same error.
+#[cfg(test)]
+mod differential_tests {
+    use super::*;
+
+    fn reference(xml: &[u8]) -> Result<(Ident, Value), XmlError> {
+        Ok((parse_xml_result(xml)?, xml_result_to_json(xml)?))
+    }
+
+    #[test]
+    fn one_reading_gives_what_two_gave() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut inputs: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        assert!(inputs.len() >= 5, "fixtures not found");
+        for broken in [
+            "",
+            "<other/>",
+            "<a><b></a>",
+            "<identifications><identification><userdata><firstname status=\"MATCH\">\
+<value><x>ERIKA</x></value></firstname></userdata></identification></identifications>",
+            "<identifications><identification/><identification><userdata>\
+<firstname><value><x>1</x></value></firstname></userdata></identification></identifications>",
+        ] {
+            inputs.push((broken.to_string(), broken.as_bytes().to_vec()));
+        }
+        let mut read = 0;
+        for (name, xml) in inputs {
+            match (reference(&xml), parse_xml_result_and_json(&xml)) {
+                (Ok(old), Ok(new)) => {
+                    assert!(old.0 == new.0, "{name}: ident differs");
+                    assert_eq!(old.1, new.1, "{name}");
+                    read += 1;
+                }
+                (Err(old), Err(new)) => assert_eq!(old.to_string(), new.to_string(), "{name}"),
+                (old, new) => panic!("{name}: {:?} vs {:?}", old.err(), new.err()),
+            }
+        }
+        assert!(read >= 5, "only {read} read");
     }
 }

@@ -40,6 +40,7 @@ use kyc_core::{Error, ErrorKind, FailureStage, Provider, Secret};
 use kyc_http::{Idempotency, Transport};
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
 use reqwest::Method;
+use serde::Deserialize;
 use std::fmt;
 use std::future::Future;
 use url::Url;
@@ -230,7 +231,12 @@ impl Client {
         if !raw.is_object() {
             return Err(malformed(operation, "expected a JSON object", &body));
         }
-        let result: CaseResult = parse(operation, &body)?;
+        // Typed from the kept value, not from a second parse of the body; only when that fails
+        // is the body read again, for the error naming the field path, line and column.
+        let result = match CaseResult::deserialize(&raw) {
+            Ok(result) => result,
+            Err(_) => parse(operation, &body)?,
+        };
         Ok(CaseResponse { result, raw })
     }
 
@@ -262,7 +268,15 @@ impl Client {
                 &body,
             ));
         };
-        let results: Vec<CaseResult> = parse(operation, &body)?;
+        // As in `get_one`: typed from the kept values; the body is read again only for an error.
+        let results: Vec<CaseResult> = match items
+            .iter()
+            .map(CaseResult::deserialize)
+            .collect::<Result<_, _>>()
+        {
+            Ok(results) => results,
+            Err(_) => parse(operation, &body)?,
+        };
         let mut cases: Vec<CaseResponse> = results
             .into_iter()
             .zip(items)

@@ -8,6 +8,7 @@ use crate::wire::CaseResult;
 use bytes::Bytes;
 use kyc_core::wire::from_json_slice;
 use kyc_core::{Case, Error, ErrorKind, Provider, Result};
+use serde::Deserialize;
 
 /// Reads a case result JSON body. The body is the caller's input (a stored payload, a file), not
 /// an answer POSTIDENT just gave: a body that is not a case is an [`ErrorKind::InvalidInput`]
@@ -25,7 +26,12 @@ pub fn case_from_json(body: &[u8]) -> Result<Case> {
     if !raw.is_object() {
         return Err(not_a_case("not a JSON object".into()));
     }
-    let result: CaseResult = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
+    // Typed from the kept value, not from a second parse of the body; only when that fails is
+    // the body read again, for the error naming the field path, line and column.
+    let result = match CaseResult::deserialize(&raw) {
+        Ok(result) => result,
+        Err(_) => from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?,
+    };
     if result
         .case_id
         .as_deref()
@@ -51,5 +57,135 @@ pub fn case_from_payload(body: &[u8], key: Option<&PrivateKey>) -> Result<Case> 
         case_from_json(&plain)
     } else {
         case_from_json(body)
+    }
+}
+
+/// The typed result is read from the kept `&Value`; the reference is the former path, a second
+/// parse of the body (`from_json_slice::<CaseResult>`). Both must give the same result, the
+/// same `Case` and the same error, for every JSON fixture and every fuzz seed.
+#[cfg(test)]
+mod differential_tests {
+    use super::*;
+    use serde_json::Value;
+    use std::path::Path;
+
+    /// Every JSON fixture of this crate, the plain JSON fuzz seeds, and a few broken shapes.
+    fn inputs() -> Vec<(String, Vec<u8>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let read = |dir: &Path, ext: &str| -> Vec<std::path::PathBuf> {
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == ext))
+                .collect();
+            paths.sort();
+            paths
+        };
+        for path in read(&root.join("tests/fixtures"), "json") {
+            out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+        }
+        // `P` + JSON: the fuzz target's "plain" mode byte.
+        for path in read(&root.join("../../fuzz/seeds/postident_jwe"), "plain") {
+            let data = std::fs::read(&path).unwrap();
+            let json = data.strip_prefix(b"P").unwrap_or(&data).to_vec();
+            out.push((path.display().to_string(), json));
+        }
+        assert!(out.len() > 20, "fixtures not found: {}", out.len());
+        for broken in [
+            r#"{"caseId": 7, "caseStatus": "x"}"#,
+            r#"{"caseId": "A", "caseStatus": {"status": []}}"#,
+            r#"{"caseId": "A", "caseStatus": {"status": "closed", "archived": "maybe"}}"#,
+            r#"{"caseId": "A", "identifications": [{"identificationMethod": 1}, 7]}"#,
+            r#"{"caseId": "A", "identifications": {"x": 1}}"#,
+            r#"{"caseId": "A", "orderData": "", "contactData": [], "caseStatus": null}"#,
+            r#"{"caseId": "A", "orderData": "text"}"#,
+            r#"{"caseId": " "}"#,
+            r#"{}"#,
+            r#"[]"#,
+            r#"[{"caseId": "A"}, {"caseId": 5}]"#,
+            r#"[{"caseId": "A"}, 3]"#,
+            r#""text""#,
+        ] {
+            out.push((broken.to_string(), broken.as_bytes().to_vec()));
+        }
+        out
+    }
+
+    /// The former `case_from_json`, reading the body twice.
+    fn reference(body: &[u8]) -> Result<Case> {
+        let not_a_case = |what: String| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("the payload is not a POSTIDENT case result: {what}"),
+            )
+            .with_provider(Provider::Postident)
+            .with_raw_body(Bytes::copy_from_slice(body))
+        };
+        let raw: Value = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
+        if !raw.is_object() {
+            return Err(not_a_case("not a JSON object".into()));
+        }
+        let result: CaseResult = from_json_slice(body).map_err(|e| not_a_case(e.to_string()))?;
+        if result
+            .case_id
+            .as_deref()
+            .is_none_or(|c| c.trim().is_empty())
+        {
+            return Err(not_a_case("it has no caseId".into()));
+        }
+        case_from_result(&result, raw, "")
+    }
+
+    #[test]
+    fn reading_from_the_borrowed_value_gives_the_same_result_and_case() {
+        let mut read = 0;
+        for (name, body) in inputs() {
+            let Ok(raw) = serde_json::from_slice::<Value>(&body) else {
+                continue;
+            };
+            // One case (GET case, stored payloads) ...
+            let old = from_json_slice::<CaseResult>(&body).ok();
+            let new = CaseResult::deserialize(&raw).ok();
+            assert_eq!(old, new, "{name}: typed result differs");
+            // ... or a list of them (GET cases), entry by entry.
+            if let Value::Array(items) = &raw {
+                let old = from_json_slice::<Vec<CaseResult>>(&body).ok();
+                let new = items
+                    .iter()
+                    .map(CaseResult::deserialize)
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .ok();
+                assert_eq!(old, new, "{name}: typed list differs");
+            }
+            match (reference(&body), case_from_json(&body)) {
+                (Ok(old), Ok(new)) => {
+                    assert!(old == new, "{name}: case differs");
+                    read += 1;
+                }
+                (Err(old), Err(new)) => {
+                    assert_eq!(old.kind(), new.kind(), "{name}");
+                    assert_eq!(old.to_string(), new.to_string(), "{name}");
+                    assert!(old.raw_body() == new.raw_body(), "{name}: body differs");
+                }
+                (old, new) => panic!("{name}: {:?} vs {:?}", old.err(), new.err()),
+            }
+        }
+        assert!(read > 10, "only {read} cases read");
+    }
+
+    /// The one difference: a key sent twice. Read into the struct from the body, it was refused
+    /// ("duplicate field"); the value keeps the last one (as `Case::raw` always did) and the
+    /// typed result is now read from the value, so both agree on the last one, as for IDnow.
+    #[test]
+    fn a_repeated_key_reads_as_its_last_value_like_the_raw_json() {
+        let body = br#"{"caseId": "FIRST", "caseStatus": {"status": "new"}, "caseId": "LAST"}"#;
+        assert!(from_json_slice::<CaseResult>(body).is_err());
+        let raw: Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(raw["caseId"], "LAST");
+        let result = CaseResult::deserialize(&raw).unwrap();
+        assert_eq!(result.case_id.as_deref(), Some("LAST"));
+        let case = case_from_json(body).unwrap();
+        assert_eq!(case.case_ref.case_id.as_deref(), Some("LAST"));
     }
 }

@@ -13,7 +13,9 @@
 //! broken than deliver a case with silently missing parts (POSTIDENT).
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, IntoDeserializer, Visitor,
+};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -314,16 +316,62 @@ where
     D: Deserializer<'de>,
     T: DeserializeOwned,
 {
-    match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Null => Ok(None),
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .map(|v| serde_json::from_value(v).map_err(de::Error::custom))
-            .collect::<Result<Vec<T>, _>>()
-            .map(Some),
-        one => serde_json::from_value(one)
-            .map(|one| Some(vec![one]))
-            .map_err(de::Error::custom),
+    d.deserialize_any(OneOrManyVisitor(PhantomData))
+}
+
+/// Reads [`opt_one_or_many`] straight from the deserializer: an array as a list, anything else
+/// but `null` as one entry, handed to `T` as it came (no `serde_json::Value` in between).
+struct OneOrManyVisitor<T>(PhantomData<T>);
+
+impl<T> OneOrManyVisitor<T> {
+    fn one<'de, E: de::Error>(
+        self,
+        from: impl Deserializer<'de, Error = E>,
+    ) -> Result<Option<Vec<T>>, E>
+    where
+        T: Deserialize<'de>,
+    {
+        T::deserialize(from).map(|one| Some(vec![one]))
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for OneOrManyVisitor<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or a single entry")
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(Some)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.one(MapAccessDeserializer::new(map))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.one(v.into_deserializer())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.one(v.into_deserializer())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.one(v.into_deserializer())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.one(v.into_deserializer())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.one(v.into_deserializer())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.one(v.into_deserializer())
     }
 }
 
@@ -494,6 +542,27 @@ mod tests {
         assert_eq!(read(r#"{"items": null}"#).unwrap(), None);
         assert_eq!(read("{}").unwrap(), None);
         assert!(read(r#"{"items": [1, "x"]}"#).is_err());
+        assert!(read(r#"{"items": "x"}"#).is_err());
+
+        #[derive(Deserialize)]
+        struct Objects {
+            #[serde(default, deserialize_with = "one_or_many")]
+            items: Vec<Inner>,
+        }
+        let read = |json: &str| serde_json::from_str::<Objects>(json).map(|o| o.items);
+        let one = read(r#"{"items": {"name": 1}}"#).unwrap();
+        assert_eq!(
+            one,
+            vec![Inner {
+                name: Some("1".into())
+            }]
+        );
+        assert_eq!(read(r#"{"items": [{}, {"name": "b"}]}"#).unwrap().len(), 2);
+        assert!(read(r#"{"items": null}"#).unwrap().is_empty());
+        assert!(read(r#"{"items": "b"}"#).is_err());
+        // The same from a borrowed `Value` (how the adapters read a kept payload).
+        let value: serde_json::Value = serde_json::from_str(r#"{"items": {"name": 1}}"#).unwrap();
+        assert_eq!(Objects::deserialize(&value).unwrap().items, one);
     }
 
     #[test]

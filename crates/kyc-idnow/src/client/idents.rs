@@ -13,6 +13,7 @@ use bytes::Bytes;
 use kyc_core::{Error, FailureStage, Result, Secret};
 use kyc_http::Idempotency;
 use reqwest::Method;
+use serde::Deserialize;
 use std::fmt;
 
 /// Which idents `GET /identifications` lists.
@@ -188,19 +189,18 @@ impl Client {
         url.query_pairs_mut().append_pair(filter.query(), "true");
         let reply = self.call(Request::get(OPERATION, url)).await?;
         let status = reply.status.as_u16();
-        let raw: serde_json::Value = Self::parse(OPERATION, status, &reply.body)?;
-        let list: IdentList =
-            serde_json::from_value(raw.clone()).map_err(|e| IdnowError::Malformed {
-                operation: OPERATION,
-                status,
-                reason: e.classify_name().to_string(),
-                body: reply.body.clone(),
-            })?;
-        let raws = raw
-            .get("identifications")
-            .and_then(|v| v.as_array())
-            .cloned()
-            .unwrap_or_default();
+        let mut raw: serde_json::Value = Self::parse(OPERATION, status, &reply.body)?;
+        let list = IdentList::deserialize(&raw).map_err(|e| IdnowError::Malformed {
+            operation: OPERATION,
+            status,
+            reason: e.classify_name().to_string(),
+            body: reply.body.clone(),
+        })?;
+        // The typed list is read; the raw entries move out of the answer instead of being copied.
+        let raws = match raw.get_mut("identifications").map(serde_json::Value::take) {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
         Ok(list
             .identifications
             .into_iter()
@@ -289,11 +289,13 @@ impl BodySource {
 /// `GET /identifications/{txn}` has one; a START webhook may not).
 pub(crate) fn parse_ident(
     source: BodySource,
-    bytes: &Bytes,
+    bytes: &[u8],
     require_result: bool,
 ) -> Result<FetchedIdent> {
-    let malformed = |reason: String| -> Error { source.unreadable(reason, bytes.clone()) };
-    let raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+    // The body is copied only for an error, which keeps it.
+    let malformed =
+        |reason: String| -> Error { source.unreadable(reason, Bytes::copy_from_slice(bytes)) };
+    let mut raw: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         malformed(format!(
             "{} at line {} column {}",
             e.classify_name(),
@@ -301,15 +303,22 @@ pub(crate) fn parse_ident(
             e.column()
         ))
     })?;
-    let raw = match raw.get("identifications").and_then(|v| v.as_array()) {
-        Some(list) if list.len() == 1 => list[0].clone(),
+    let raw = match raw
+        .get("identifications")
+        .and_then(|v| v.as_array())
+        .map(Vec::len)
+    {
+        // The one ident moves out of the wrapper (the wrapper is dropped).
+        Some(1) => raw["identifications"][0].take(),
         Some(_) => return Err(malformed("a list where one ident was expected".into())),
         None => raw,
     };
     if !raw.is_object() {
         return Err(malformed("not a JSON object".into()));
     }
-    let ident: Ident = serde_json::from_value(raw.clone())
+    // Read from the borrowed value: `raw` is kept as it is, so it is not copied for the typed
+    // read (serde_json implements `Deserializer` for `&Value`).
+    let ident = Ident::deserialize(&raw)
         .map_err(|e| malformed(format!("{} (structure)", e.classify_name())))?;
     if require_result && ident.result().is_none() {
         return Err(malformed("no identificationprocess.result".into()));
@@ -332,6 +341,189 @@ impl ClassifyName for serde_json::Error {
             serde_json::error::Category::Syntax => "invalid JSON",
             serde_json::error::Category::Data => "unexpected JSON structure",
             serde_json::error::Category::Eof => "truncated JSON",
+        }
+    }
+}
+
+/// The typed ident is read from the borrowed `&Value`; the reference is the former path,
+/// `serde_json::from_value(raw.clone())`. Both must give the same ident, the same raw JSON,
+/// the same `Case` and the same error, for every JSON fixture and every fuzz seed.
+#[cfg(test)]
+mod differential_tests {
+    use super::*;
+    use crate::mapping::ident_to_case;
+    use crate::wire::{AdditionalDocument, DriverLicense};
+    use serde::de::{DeserializeOwned, Deserializer};
+    use serde_json::Value;
+    use std::path::Path;
+
+    /// Every JSON fixture of this crate and the body of every IDnow webhook fuzz seed.
+    fn inputs() -> Vec<(String, Vec<u8>)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let read = |dir: &Path| -> Vec<std::path::PathBuf> {
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|e| e.unwrap().path())
+                .collect();
+            paths.sort();
+            paths
+        };
+        for path in read(&root.join("tests/fixtures")) {
+            if path.extension().is_some_and(|e| e == "json") {
+                out.push((path.display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+        // Seeds are `peer`, headers, a blank line, the body (`kyc_fuzz::parse_webhook_input`).
+        for path in read(&root.join("../../fuzz/seeds/webhook_request")) {
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let data = std::fs::read(&path).unwrap();
+            if let Some(at) = data.windows(2).position(|w| w == b"\n\n") {
+                out.push((name, data[at + 2..].to_vec()));
+            }
+        }
+        assert!(out.len() > 60, "fixtures not found: {}", out.len());
+        out
+    }
+
+    /// The former `parse_ident`, reading the ident from a clone of the value.
+    fn reference(bytes: &Bytes, require_result: bool) -> Result<FetchedIdent> {
+        let source = BodySource::Input("ident JSON");
+        let malformed = |reason: String| -> Error { source.unreadable(reason, bytes.clone()) };
+        let raw: Value = serde_json::from_slice(bytes).map_err(|e| {
+            malformed(format!(
+                "{} at line {} column {}",
+                e.classify_name(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let raw = match raw.get("identifications").and_then(|v| v.as_array()) {
+            Some(list) if list.len() == 1 => list[0].clone(),
+            Some(_) => return Err(malformed("a list where one ident was expected".into())),
+            None => raw,
+        };
+        if !raw.is_object() {
+            return Err(malformed("not a JSON object".into()));
+        }
+        let ident: Ident = serde_json::from_value(raw.clone())
+            .map_err(|e| malformed(format!("{} (structure)", e.classify_name())))?;
+        if require_result && ident.result().is_none() {
+            return Err(malformed("no identificationprocess.result".into()));
+        }
+        Ok(FetchedIdent { ident, raw })
+    }
+
+    #[test]
+    fn reading_from_the_borrowed_value_gives_the_same_case() {
+        let mut read = 0;
+        for (name, body) in inputs() {
+            for require_result in [true, false] {
+                let old = reference(&Bytes::from(body.clone()), require_result);
+                let new = parse_ident(BodySource::Input("ident JSON"), &body, require_result);
+                match (old, new) {
+                    (Ok(old), Ok(new)) => {
+                        assert!(old.ident == new.ident, "{name}: ident differs");
+                        assert_eq!(old.raw, new.raw, "{name}");
+                        let old_case = ident_to_case(&old.ident, old.raw.clone(), None);
+                        let new_case = ident_to_case(&new.ident, new.raw, None);
+                        assert!(old_case == new_case, "{name}: case differs");
+                        read += 1;
+                    }
+                    (Err(old), Err(new)) => {
+                        assert_eq!(old.kind(), new.kind(), "{name}");
+                        assert_eq!(old.to_string(), new.to_string(), "{name}");
+                        assert!(old.raw_body() == new.raw_body(), "{name}: body differs");
+                    }
+                    (old, new) => panic!("{name}: {:?} vs {:?}", old.err(), new.err()),
+                }
+            }
+        }
+        assert!(read > 20, "only {read} idents read");
+    }
+
+    /// The former `opt_one_or_many` (through a `serde_json::Value`), for comparison with
+    /// `kyc_core::wire::lenient::opt_one_or_many`, which reads straight from the deserializer.
+    fn one_or_many_via_value<'de, D, T>(d: D) -> std::result::Result<Option<Vec<T>>, String>
+    where
+        D: Deserializer<'de>,
+        T: DeserializeOwned,
+    {
+        match Value::deserialize(d).map_err(|e| e.to_string())? {
+            Value::Null => Ok(None),
+            Value::Array(items) => items
+                .into_iter()
+                .map(|v| serde_json::from_value(v).map_err(|e| e.to_string()))
+                .collect::<std::result::Result<Vec<T>, _>>()
+                .map(Some),
+            one => serde_json::from_value(one)
+                .map(|one| Some(vec![one]))
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    fn same_one_or_many<T: DeserializeOwned + PartialEq>(name: &str, value: &Value) {
+        let old = one_or_many_via_value::<_, T>(value);
+        let new = kyc_core::wire::lenient::opt_one_or_many::<_, T>(value);
+        match (old, new) {
+            (Ok(old), Ok(new)) => assert!(old == new, "{name}: list differs"),
+            (Err(old), Err(new)) => assert_eq!(old, new.to_string(), "{name}"),
+            (old, new) => panic!("{name}: {:?} vs {:?}", old.err(), new.err()),
+        }
+        // And from the text, as a body is read.
+        let text = value.to_string();
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let from_text = kyc_core::wire::lenient::opt_one_or_many::<_, T>(&mut de);
+        assert_eq!(
+            from_text.is_ok(),
+            one_or_many_via_value::<_, T>(value).is_ok(),
+            "{name}"
+        );
+    }
+
+    #[test]
+    fn one_or_many_lists_read_the_same_as_through_a_value() {
+        fn walk(name: &str, value: &Value, seen: &mut usize) {
+            match value {
+                Value::Object(map) => {
+                    for (key, v) in map {
+                        match key.as_str() {
+                            "identifications" => same_one_or_many::<Ident>(name, v),
+                            "additionaldocuments" => {
+                                same_one_or_many::<AdditionalDocument>(name, v)
+                            }
+                            "driverlicenses" => same_one_or_many::<DriverLicense>(name, v),
+                            _ => {
+                                walk(name, v, seen);
+                                continue;
+                            }
+                        }
+                        *seen += 1;
+                        walk(name, v, seen);
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|v| walk(name, v, seen)),
+                _ => {}
+            }
+        }
+        let mut seen = 0;
+        for (name, body) in inputs() {
+            if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+                walk(&name, &value, &mut seen);
+            }
+        }
+        assert!(seen > 3, "only {seen} lists compared");
+        for shape in [
+            "null",
+            "[]",
+            "7",
+            "\"x\"",
+            "{}",
+            "[{}, 1]",
+            "[{\"documentname\": 1}]",
+        ] {
+            let value: Value = serde_json::from_str(shape).unwrap();
+            same_one_or_many::<AdditionalDocument>(shape, &value);
         }
     }
 }
