@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             .peer
             .is_some_and(|p| strict.allowlist.as_ref().is_some_and(|a| a.contains(p)));
     for auth in [strict, open] {
-        let idnow = kyc_idnow::webhook::verify_and_parse(auth, &request);
+        let idnow = kyc_idnow::webhook::verify(auth, &request);
         let postident = kyc_postident::webhook::verify(auth, &request);
         for outcome in [&idnow, &postident] {
             match outcome {

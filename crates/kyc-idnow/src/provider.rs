@@ -499,7 +499,7 @@ impl KycProvider for IdnowProvider {
     }
 
     fn verify_webhook(&self, request: &WebhookRequest) -> Result<WebhookNotice> {
-        crate::webhook::verify_and_parse(&self.client.config().webhook, request)
+        crate::webhook::verify(&self.client.config().webhook, request)
     }
 
     fn parse_webhook(&self, body: &Bytes) -> Result<WebhookNotice> {

@@ -54,7 +54,7 @@ pub fn parse_webhook_body(body: &[u8]) -> Result<WebhookNotice> {
 }
 
 /// Verifies a webhook request with `auth` (Basic auth, source IP), then parses its body.
-pub fn verify_and_parse(auth: &WebhookAuth, request: &WebhookRequest) -> Result<WebhookNotice> {
+pub fn verify(auth: &WebhookAuth, request: &WebhookRequest) -> Result<WebhookNotice> {
     auth.verify(request)
         .map_err(|e| e.with_provider(Provider::Idnow))?;
     parse_webhook_body(&request.body)

@@ -8,7 +8,7 @@ use kyc_core::webhook::{
     basic_auth_header, BasicCredentials, WebhookAuth, WebhookEvent, WebhookRequest,
 };
 use kyc_core::{CaseStatus, ErrorKind};
-use kyc_idnow::webhook::{parse_webhook_body, verify_and_parse};
+use kyc_idnow::webhook::{parse_webhook_body, verify};
 use kyc_idnow::Environment;
 
 fn request(body: Vec<u8>, auth: Option<String>, peer: &str) -> WebhookRequest {
@@ -91,20 +91,18 @@ fn basic_auth_and_documented_ip_ranges_are_enforced() {
     };
     let body = fixture("sample_2_success_data_changed.json");
     let good = basic_auth_header("idnow", "hook-secret");
-    assert!(verify_and_parse(
+    assert!(verify(
         &auth,
         &request(body.clone(), Some(good.clone()), "213.95.145.7")
     )
     .is_ok());
-    let e =
-        verify_and_parse(&auth, &request(body.clone(), Some(good.clone()), "8.8.8.8")).unwrap_err();
+    let e = verify(&auth, &request(body.clone(), Some(good.clone()), "8.8.8.8")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Authentication);
     let wrong = basic_auth_header("idnow", "guess");
-    let e =
-        verify_and_parse(&auth, &request(body.clone(), Some(wrong), "213.95.145.7")).unwrap_err();
+    let e = verify(&auth, &request(body.clone(), Some(wrong), "213.95.145.7")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Authentication);
     assert!(!e.to_string().contains("guess") && !e.to_string().contains("hook-secret"));
-    assert!(verify_and_parse(&auth, &request(body, None, "213.95.145.7")).is_err());
+    assert!(verify(&auth, &request(body, None, "213.95.145.7")).is_err());
 }
 
 #[test]

@@ -82,21 +82,21 @@ impl Client {
     /// Builds a client from a validated configuration. Requests go through the process-wide
     /// `reqwest` client for the configuration's timeouts ([`kyc_http::shared_client`]), so
     /// building many clients is cheap.
-    pub fn new(config: &PostidentConfig) -> kyc_core::Result<Client> {
+    pub fn new(config: PostidentConfig) -> kyc_core::Result<Client> {
         config.validate()?;
         let http_client = kyc_http::shared_client(&config.http)?;
-        Client::build(config, http_client)
+        Client::build(&config, http_client)
     }
 
     /// Like [`Client::new`], but requests go through `http_client`: yours, with your CA, proxy
     /// or middleware. Its own timeouts apply; the retry limits still come from
     /// [`PostidentConfig::http`].
     pub fn with_http_client(
-        config: &PostidentConfig,
+        config: PostidentConfig,
         http_client: reqwest::Client,
     ) -> kyc_core::Result<Client> {
         config.validate()?;
-        Client::build(config, http_client)
+        Client::build(&config, http_client)
     }
 
     /// The client for a configuration that was validated.

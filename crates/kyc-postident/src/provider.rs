@@ -42,7 +42,7 @@ impl PostidentProvider {
     /// [`ErrorKind::Configuration`] naming the key at fault (for example encryption disabled
     /// against the production host).
     pub fn new(config: PostidentConfig) -> kyc_core::Result<Self> {
-        let client = Client::new(&config)?;
+        let client = Client::new(config.clone())?;
         Ok(PostidentProvider::around(client, config))
     }
 
@@ -54,7 +54,7 @@ impl PostidentProvider {
         config: PostidentConfig,
         http_client: reqwest::Client,
     ) -> kyc_core::Result<Self> {
-        let client = Client::with_http_client(&config, http_client)?;
+        let client = Client::with_http_client(config.clone(), http_client)?;
         Ok(PostidentProvider::around(client, config))
     }
 

@@ -96,7 +96,7 @@ async fn the_typed_client_takes_the_callers_client_too_and_the_default_goes_dire
     let case_id = created.case_ref.case_id.unwrap();
 
     let client =
-        Client::with_http_client(&common::config(&sandbox), proxied_client(&proxy_url)).unwrap();
+        Client::with_http_client(common::config(&sandbox), proxied_client(&proxy_url)).unwrap();
     let answer = client
         .get_case(&case_id, GetCaseOptions::default())
         .await
