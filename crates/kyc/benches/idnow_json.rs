@@ -2,15 +2,16 @@
 //! bytes (the least any reader of the JSON must do).
 //!
 //! The adapter side is exactly what `IdnowProvider::get_case` does with a 200 body (the
-//! private `client::parse_ident` plus `mapping::ident_to_case`), written with the crate's
-//! public items: JSON → `Value` (kept as `Case::raw`) → typed `wire::Ident` → `Case`.
+//! private `client::parse_ident` plus `mapping::ident_to_case`), through the public
+//! `normalize::case_from_json` that runs the same two: JSON → `Value` (kept as `Case::raw`) →
+//! typed `wire::Ident` read from that value by reference → `Case`.
 //!
 //! Run: `cargo bench -p kyc --bench idnow_json`; ratios: `python3 crates/kyc/benches/ratios.py`.
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use kyc::kyc_idnow::{mapping::ident_to_case, wire::Ident};
+use kyc::kyc_idnow::normalize::case_from_json;
 use std::hint::black_box;
 
 /// The fixtures measured: a plain success, a success with changed data, an aborted ident,
@@ -22,12 +23,10 @@ const FIXTURES: &[&str] = &[
     "sample_9_proof_of_address.json",
 ];
 
-/// The adapter's path from a `GET /identifications/{txn}` body to the neutral case.
+/// The adapter's path from a `GET /identifications/{txn}` body to the neutral case: the same
+/// reading (`parse_ident`, a result required) and mapping `IdnowProvider::get_case` runs.
 fn adapter(bytes: &[u8]) -> kyc::Case {
-    let raw: serde_json::Value = serde_json::from_slice(bytes).expect("valid JSON");
-    let ident: Ident = serde_json::from_value(raw.clone()).expect("an ident");
-    assert!(ident.result().is_some(), "fixture has a result");
-    ident_to_case(&ident, raw, Some("bench-txn"))
+    case_from_json(bytes).expect("an ident with a result")
 }
 
 fn bench(c: &mut Criterion) {
