@@ -143,6 +143,55 @@ async fn a_request_body_cannot_forge_lines_or_send_terminal_escapes() {
     assert_not_forged(&printed);
 }
 
+/// Behind a reverse proxy listed in `trusted_proxies`, the allowlist checks the address the
+/// proxy forwarded, not the proxy's own; without the header the proxy's address is checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_checked() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("postident.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}\n[postident.webhook]\nallowed_ips = [\"213.95.145.0/27\"]\n\
+             trusted_proxies = [\"127.0.0.1\"]\n",
+            sandbox.postident_config_toml(None)
+        ),
+    )
+    .unwrap();
+    let listener = Listener::start(&config, false).await;
+    let client = reqwest::Client::new();
+    let body = serde_json::json!({"caseId": "ABC123DEF456", "referenceId": "proxied"});
+    let mut statuses = Vec::new();
+    for forwarded in [Some("213.95.145.7"), None, Some("6.6.6.6")] {
+        let mut request = client.post(&listener.url).json(&body);
+        if let Some(address) = forwarded {
+            request = request.header("x-forwarded-for", address);
+        }
+        statuses.push(request.send().await.unwrap().status().as_u16());
+    }
+    let printed = listener
+        .wait_for(|p| p.lines().count() >= 3, Duration::from_secs(10))
+        .await;
+    assert_eq!(
+        statuses[0], 200,
+        "the provider's address, forwarded: {printed}"
+    );
+    assert_ne!(
+        statuses[1], 200,
+        "the proxy itself is not the provider: {printed}"
+    );
+    assert_ne!(statuses[2], 200, "a forwarded stranger: {printed}");
+    assert!(
+        printed.contains("rejected a webhook from 127.0.0.1"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("rejected a webhook from 6.6.6.6"),
+        "{printed}"
+    );
+}
+
 /// Posts each of `bodies` to the listener (each answered 200 or 400) and returns what it
 /// printed, checking that it printed exactly one line for each.
 async fn post_each(listener: &Listener, bodies: &[serde_json::Value]) -> String {

@@ -19,9 +19,12 @@ pub fn connect(config: &std::path::Path) -> CliResult<Box<dyn kyc::KycProvider>>
 }
 
 /// Loads the configuration file and connects to its provider, webhook verification included.
-pub fn connect_for_webhooks(config: &std::path::Path) -> CliResult<Box<dyn kyc::KycProvider>> {
+pub fn connect_for_webhooks(
+    config: &std::path::Path,
+) -> CliResult<(Box<dyn kyc::KycProvider>, kyc::webhook::IpAllowlist)> {
     let config = load(config)?;
-    Ok(kyc::connect(&config)?)
+    let trusted_proxies = config.trusted_proxies()?;
+    Ok((kyc::connect(&config)?, trusted_proxies))
 }
 
 fn load(path: &std::path::Path) -> CliResult<kyc::Config> {

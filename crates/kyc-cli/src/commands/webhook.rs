@@ -13,7 +13,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use bytes::Bytes;
 use clap::{Args, Subcommand};
-use kyc::webhook::{WebhookNotice, WebhookRequest};
+use kyc::webhook::{client_address, IpAllowlist, WebhookNotice, WebhookRequest};
 use kyc::{KycProvider, WebhookReceiver};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +48,14 @@ pub struct ListenArgs {
     resolve: bool,
 }
 
+/// The listener's state: which proxies to believe, and what happens to a verified notice.
+struct Listening {
+    /// The configured `webhook.trusted_proxies`: behind them, the client address comes from
+    /// their `Forwarded` / `X-Forwarded-For` headers (the allowlist checks that address).
+    trusted_proxies: IpAllowlist,
+    intake: Intake,
+}
+
 /// What happens to a verified notice.
 enum Intake {
     /// Printed only.
@@ -59,7 +67,8 @@ enum Intake {
 /// Runs `kyc webhook listen` until interrupted.
 pub async fn run(command: WebhookCommand) -> CliResult {
     let WebhookCommand::Listen(args) = command;
-    let provider: Arc<dyn KycProvider> = Arc::from(super::connect_for_webhooks(&args.config)?);
+    let (provider, trusted_proxies) = super::connect_for_webhooks(&args.config)?;
+    let provider: Arc<dyn KycProvider> = Arc::from(provider);
     let intake = if args.resolve {
         Intake::Resolve(WebhookReceiver::new(Arc::new(PrintResolved {
             inner: provider,
@@ -69,7 +78,10 @@ pub async fn run(command: WebhookCommand) -> CliResult {
     };
     let app = axum::Router::new()
         .fallback(axum::routing::post(receive))
-        .with_state(Arc::new(intake));
+        .with_state(Arc::new(Listening {
+            trusted_proxies,
+            intake,
+        }));
     let addr = SocketAddr::new(args.bind, args.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -88,13 +100,14 @@ pub async fn run(command: WebhookCommand) -> CliResult {
 }
 
 async fn receive(
-    State(intake): State<Arc<Intake>>,
+    State(listening): State<Arc<Listening>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
-    let request = WebhookRequest::new(headers, body, Some(peer.ip()));
-    let verified = match &*intake {
+    let client = client_address(peer.ip(), &headers, &listening.trusted_proxies);
+    let request = WebhookRequest::new(headers, body, Some(client));
+    let verified = match &listening.intake {
         Intake::VerifyOnly(provider) => provider.verify_webhook(&request),
         Intake::Resolve(receiver) => receiver.accept(&request),
     };
@@ -104,7 +117,7 @@ async fn receive(
             StatusCode::OK
         }
         Err(e) => {
-            line(format!("rejected a webhook from {}: {e}", peer.ip()));
+            line(format!("rejected a webhook from {client}: {e}"));
             match e.kind() {
                 kyc::ErrorKind::Authentication => StatusCode::UNAUTHORIZED,
                 _ => StatusCode::BAD_REQUEST,
