@@ -25,33 +25,9 @@ use std::hint::black_box;
 const CASES: usize = 1_000;
 const CLIENT_ID: &str = "SANDBOX01";
 
-const FIXTURES: &[&str] = &[
-    "guide-7.4.1-case-video-success.json",
-    "guide-7.4.2-status-video-success.json",
-    "constructed-basic-success-post-office.json",
-    "constructed-eid-declined-blocked.json",
-    "constructed-full-autoid-cancelled-video-success.json",
-    "constructed-new-thin.json",
-    "constructed-photo-incomplete.json",
-    "constructed-unknown-values.json",
-    "constructed-video-declined-expired.json",
-    "constructed-video-review-pending-fraud.json",
-];
-
 /// The decrypted list body: a JSON array of 1,000 case objects.
 fn list_json() -> Vec<u8> {
-    let templates: Vec<serde_json::Value> = FIXTURES
-        .iter()
-        .map(|f| serde_json::from_slice(&common::postident_fixture(f)).expect("fixture is JSON"))
-        .collect();
-    let cases: Vec<serde_json::Value> = (0..CASES)
-        .map(|i| {
-            let mut case = templates[i % templates.len()].clone();
-            case["caseId"] = serde_json::Value::String(format!("BENCH{i:07}"));
-            case
-        })
-        .collect();
-    serde_json::to_vec(&cases).expect("serialises")
+    common::postident_list_json("BENCH", CASES)
 }
 
 /// Parsing and mapping as `Client::list_cases` + `PostidentProvider::map` do it.

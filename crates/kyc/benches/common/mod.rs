@@ -28,6 +28,38 @@ fn read(path: PathBuf) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// The POSTIDENT case fixtures a list answer cycles through (guide samples and constructed
+/// cases, each a whole `/full` case result).
+pub const POSTIDENT_CASE_FIXTURES: &[&str] = &[
+    "guide-7.4.1-case-video-success.json",
+    "guide-7.4.2-status-video-success.json",
+    "constructed-basic-success-post-office.json",
+    "constructed-eid-declined-blocked.json",
+    "constructed-full-autoid-cancelled-video-success.json",
+    "constructed-new-thin.json",
+    "constructed-photo-incomplete.json",
+    "constructed-unknown-values.json",
+    "constructed-video-declined-expired.json",
+    "constructed-video-review-pending-fraud.json",
+];
+
+/// A decrypted POSTIDENT list answer: a JSON array of `cases` case objects cycling through
+/// [`POSTIDENT_CASE_FIXTURES`], each with its own caseId (`{prefix}{n:07}`).
+pub fn postident_list_json(prefix: &str, cases: usize) -> Vec<u8> {
+    let templates: Vec<serde_json::Value> = POSTIDENT_CASE_FIXTURES
+        .iter()
+        .map(|f| serde_json::from_slice(&postident_fixture(f)).expect("fixture is JSON"))
+        .collect();
+    let cases: Vec<serde_json::Value> = (0..cases)
+        .map(|i| {
+            let mut case = templates[i % templates.len()].clone();
+            case["caseId"] = serde_json::Value::String(format!("{prefix}{i:07}"));
+            case
+        })
+        .collect();
+    serde_json::to_vec(&cases).expect("serialises")
+}
+
 /// The RSA-3072 test key the POSTIDENT tests use (never a real key).
 pub fn test_key_pem() -> String {
     String::from_utf8(postident_fixture("test-only-rsa-3072.pkcs8.pem")).expect("PEM is text")
