@@ -16,6 +16,44 @@ pub const MAX_DOCUMENTS_PER_IDENT: usize = 25;
 /// The uploaded documents of one ident may total at most this many bytes (50 MB).
 pub const MAX_DOCUMENT_BYTES_PER_IDENT: u64 = 50 * 1024 * 1024;
 
+/// How many uploads a client remembers the size of (IDnow's document list has no sizes, so the
+/// 50 MB check adds up what this client sent). The oldest are forgotten first: a long-running
+/// process stays bounded, and an ident whose uploads are that far back is checked by IDnow
+/// alone.
+pub(crate) const REMEMBERED_UPLOADS: usize = 4_096;
+
+/// The sizes of the documents this client uploaded, per (transaction number, definition),
+/// bounded to [`REMEMBERED_UPLOADS`] entries.
+#[derive(Debug, Default)]
+pub(crate) struct UploadedSizes {
+    sizes: std::collections::HashMap<(String, String), u64>,
+    order: std::collections::VecDeque<(String, String)>,
+}
+
+impl UploadedSizes {
+    /// The bytes uploaded for `txn` under definitions other than `definition`.
+    fn others(&self, txn: &str, definition: &str) -> u64 {
+        self.sizes
+            .iter()
+            .filter(|((t, d), _)| t == txn && d != definition)
+            .map(|(_, size)| *size)
+            .sum()
+    }
+
+    /// Records an upload (a repeated one replaces the size), forgetting the oldest beyond the
+    /// bound.
+    fn record(&mut self, key: (String, String), size: u64) {
+        if self.sizes.insert(key.clone(), size).is_none() {
+            self.order.push_back(key);
+        }
+        while self.order.len() > REMEMBERED_UPLOADS {
+            if let Some(oldest) = self.order.pop_front() {
+                self.sizes.remove(&oldest);
+            }
+        }
+    }
+}
+
 impl Client {
     /// `POST /documentdefinitions` (412 when the account is not an eSigning customer).
     pub async fn create_document_definition(&self, definition: &DocumentDefinition) -> Result<()> {
@@ -98,12 +136,7 @@ impl Client {
         let others: u64 = self
             .uploaded
             .lock()
-            .map(|m| {
-                m.iter()
-                    .filter(|((t, d), _)| *t == key.0 && *d != key.1)
-                    .map(|(_, s)| *s)
-                    .sum()
-            })
+            .map(|m| m.others(&key.0, &key.1))
             .unwrap_or(0);
         if size + others > MAX_DOCUMENT_BYTES_PER_IDENT {
             return Err(violation(
@@ -141,7 +174,7 @@ impl Client {
         self.send_once("upload document", Method::POST, url, Payload::Pdf(pdf))
             .await?;
         if let Ok(mut m) = self.uploaded.lock() {
-            m.insert(key, size);
+            m.record(key, size);
         }
         Ok(())
     }
@@ -200,5 +233,36 @@ impl Client {
         validate_definition_identifier("document_definition", definition)?;
         let url = self.api_url(&["identifications", txn, "documents", definition, "signed"]);
         self.get_bytes("download signed document", url).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_upload_sizes_add_up_per_ident_and_stay_bounded() {
+        let mut sizes = UploadedSizes::default();
+        sizes.record(("txn-1".into(), "a".into()), 10);
+        sizes.record(("txn-1".into(), "b".into()), 20);
+        sizes.record(("txn-2".into(), "a".into()), 40);
+        assert_eq!(
+            sizes.others("txn-1", "a"),
+            20,
+            "its own definition is replaced"
+        );
+        assert_eq!(sizes.others("txn-1", "c"), 30);
+        sizes.record(("txn-1".into(), "b".into()), 5);
+        assert_eq!(
+            sizes.others("txn-1", "a"),
+            5,
+            "a repeated upload replaces the size"
+        );
+        for i in 0..REMEMBERED_UPLOADS {
+            sizes.record((format!("later-{i}"), "a".into()), 1);
+        }
+        assert_eq!(sizes.sizes.len(), REMEMBERED_UPLOADS);
+        assert_eq!(sizes.order.len(), REMEMBERED_UPLOADS);
+        assert_eq!(sizes.others("txn-1", "c"), 0, "the oldest were forgotten");
     }
 }

@@ -44,7 +44,6 @@ use kyc_core::telemetry;
 use kyc_core::{Error, Provider, Result, Secret};
 use kyc_http::{Idempotency, Transport};
 use reqwest::Method;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -58,7 +57,7 @@ pub struct Client {
     config: IdnowConfig,
     tokens: TokenCache,
     logins: AtomicU64,
-    uploaded: Mutex<HashMap<(String, String), u64>>,
+    uploaded: Mutex<esign::UploadedSizes>,
 }
 
 impl fmt::Debug for Client {
@@ -103,7 +102,7 @@ impl Client {
             config,
             tokens: TokenCache::new(),
             logins: AtomicU64::new(0),
-            uploaded: Mutex::new(HashMap::new()),
+            uploaded: Mutex::new(esign::UploadedSizes::default()),
         }
     }
 
