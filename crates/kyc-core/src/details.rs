@@ -223,25 +223,12 @@ pub struct DocumentReaderCheck {
     pub failed_checks: Vec<String>,
 }
 
-macro_rules! redacted_debug {
-    ($ty:ident { $($field:ident),* $(,)? }) => {
-        impl fmt::Debug for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($ty))
-                    $(.field(stringify!($field), &self.$field))*
-                    .finish()
-            }
-        }
-    };
-}
-
-redacted_debug!(ProofOfAddress {
-    provider_result,
-    verified,
-    data_changed,
-    documents
+crate::redacted_debug!(ProofOfAddress {
+    shown: [provider_result, verified, data_changed, documents],
 });
-redacted_debug!(AddressDocument { name, address });
+crate::redacted_debug!(AddressDocument {
+    shown: [name, address],
+});
 
 #[cfg(test)]
 mod tests {

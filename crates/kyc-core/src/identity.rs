@@ -398,59 +398,48 @@ setters!(VerifiedIdentity {
     exact with_secondary_documents => secondary_documents: Vec<VerifiedDocument>,
 });
 
-macro_rules! redacted_debug {
-    ($ty:ident { $($field:ident),* $(,)? }) => {
-        impl fmt::Debug for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($ty))
-                    $(.field(stringify!($field), &self.$field))*
-                    .finish()
-            }
-        }
-    };
-}
-
-redacted_debug!(VerifiedPerson {
-    title,
-    first_name,
-    last_name,
-    birth_name,
-    birth_date,
-    birth_place,
-    nationality,
-    gender
+crate::redacted_debug!(VerifiedPerson {
+    shown: [
+        title,
+        first_name,
+        last_name,
+        birth_name,
+        birth_date,
+        birth_place,
+        nationality,
+        gender
+    ],
 });
-redacted_debug!(VerifiedAddress {
-    street,
-    street_number,
-    appendix,
-    postal_code,
-    city,
-    country,
-    postal_check
+crate::redacted_debug!(VerifiedAddress {
+    shown: [
+        street,
+        street_number,
+        appendix,
+        postal_code,
+        city,
+        country,
+        postal_check
+    ],
 });
-redacted_debug!(VerifiedDocument {
-    kind,
-    provider_type,
-    number,
-    authority,
-    place_of_issue,
-    issued_on,
-    valid_until,
-    country,
-    chip_read,
-    licence_classes,
-    restrictions,
-    holder
+crate::redacted_debug!(VerifiedDocument {
+    shown: [
+        kind,
+        provider_type,
+        number,
+        authority,
+        place_of_issue,
+        issued_on,
+        valid_until,
+        country,
+        chip_read,
+        licence_classes,
+        restrictions,
+        holder
+    ],
 });
-redacted_debug!(VerifiedContact {
-    email,
-    mobile_phone
+crate::redacted_debug!(VerifiedContact {
+    shown: [email, mobile_phone],
 });
-redacted_debug!(VerifiedIdentity {
-    person,
-    address,
-    document,
-    secondary_documents,
-    contact
+crate::redacted_debug!(VerifiedIdentity {
+    shown: [person, address, document, secondary_documents, contact],
 });

@@ -3,7 +3,6 @@
 //! (`additionalDataVideo`).
 
 use super::enums::TanChannel;
-use super::redact::debug_redacted;
 use super::strict;
 use kyc_core::wire::lenient;
 use serde::Deserialize;
@@ -119,7 +118,7 @@ pub struct AdditionalDataEid {
     pub dkk: Option<String>,
 }
 
-debug_redacted!(AdditionalDataEid {
+kyc_core::redacted_debug!(AdditionalDataEid {
     shown: [],
     redacted: [dkk],
 });

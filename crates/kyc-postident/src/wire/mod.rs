@@ -11,7 +11,6 @@ mod additional;
 mod checked;
 mod enums;
 mod order;
-pub(crate) mod redact;
 mod result;
 mod strict;
 

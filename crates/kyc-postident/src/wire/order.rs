@@ -5,7 +5,6 @@
 //! deserialising accepts missing, `null` and empty values.
 
 use super::enums::{DocumentType, PreferredLanguage};
-use super::redact::debug_redacted;
 use super::strict::{self, absent};
 use kyc_core::wire::lenient;
 use serde::{Deserialize, Serialize};
@@ -59,7 +58,7 @@ pub struct CustomData {
     pub custom5: Option<String>,
 }
 
-debug_redacted!(CustomData {
+kyc_core::redacted_debug!(CustomData {
     shown: [],
     redacted: [custom1, custom2, custom3, custom4, custom5],
 });
@@ -184,7 +183,7 @@ pub struct AddressProvided {
     pub country: Option<String>,
 }
 
-debug_redacted!(AddressProvided {
+kyc_core::redacted_debug!(AddressProvided {
     shown: [country],
     redacted: [street_address, appendix, postal_code, city],
 });
@@ -214,7 +213,7 @@ pub struct ContactDataProvided {
     pub address: Option<AddressProvided>,
 }
 
-debug_redacted!(ContactDataProvided {
+kyc_core::redacted_debug!(ContactDataProvided {
     shown: [address],
     redacted: [title, first_name, last_name, mobile_phone, email],
 });
@@ -268,7 +267,7 @@ pub struct IdentificationDocumentProvided {
     pub country_of_document: Option<String>,
 }
 
-debug_redacted!(IdentificationDocumentProvided {
+kyc_core::redacted_debug!(IdentificationDocumentProvided {
     shown: [document_type, country_of_document, address],
     redacted: [
         number,
@@ -347,7 +346,7 @@ pub struct DrivingLicenceProvided {
     pub country_of_document: Option<String>,
 }
 
-debug_redacted!(DrivingLicenceProvided {
+kyc_core::redacted_debug!(DrivingLicenceProvided {
     shown: [driving_licence_classes, country_of_document],
     redacted: [
         number,

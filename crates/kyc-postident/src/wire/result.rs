@@ -11,7 +11,6 @@ use super::enums::{
     ValidationStatus, ValidationSubStatus,
 };
 use super::order::OrderData;
-use super::redact::debug_redacted;
 use super::strict;
 use chrono::{DateTime, FixedOffset};
 use kyc_core::wire::lenient;
@@ -448,7 +447,7 @@ pub struct AddressMatch {
     pub addressee_deceased: Option<bool>,
 }
 
-debug_redacted!(AddressMatch {
+kyc_core::redacted_debug!(AddressMatch {
     shown: [],
     redacted: [
         mail_redirection_domestic,
@@ -490,7 +489,7 @@ pub struct RecordResult {
     pub document_data: Option<String>,
 }
 
-debug_redacted!(RecordResult {
+kyc_core::redacted_debug!(RecordResult {
     shown: [
         record_id,
         belongs_to,

@@ -6,7 +6,7 @@
 //! are kyc-core's, under the short names the field attributes use; everything else (booleans,
 //! counts, lists) is read with [`kyc_core::wire::lenient`] directly.
 
-use super::redact::Present;
+use kyc_core::redact::Present;
 
 pub(crate) use kyc_core::wire::lenient::{strict_object as object, strict_string as text};
 
