@@ -57,8 +57,15 @@ pub fn check_error(error: &Error, body_kept: Option<&[u8]>) {
 /// The checks of a webhook notice.
 pub fn check_notice(notice: &WebhookNotice) {
     let _ = format!("{notice:?}");
-    if let Some(case) = &notice.case {
-        check_case(case);
+    // The case the body carries is read lazily: reading it must not panic either, and an error
+    // keeps the body.
+    match notice.case() {
+        Ok(Some(case)) => check_case(case),
+        Ok(None) => {}
+        Err(error) => {
+            let _ = format!("{error:?}");
+            assert!(error.raw_body().is_some(), "no raw body: {error}");
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use ipnet::IpNet;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::OnceLock;
 use subtle::ConstantTimeEq;
 
 /// An incoming webhook request as the caller's HTTP server received it.
@@ -74,8 +75,12 @@ pub enum WebhookEvent {
     Unknown(String),
 }
 
-/// A verified, parsed webhook. `#[non_exhaustive]`: built with [`WebhookNotice::new`] and
-/// [`WebhookNotice::with_case`].
+/// A verified, parsed webhook. `#[non_exhaustive]`: built with [`WebhookNotice::new`], then
+/// [`WebhookNotice::with_case`] or [`WebhookNotice::with_case_in_body`].
+///
+/// Verifying a webhook recognises the notice (provider, case, event) and nothing more: a case the
+/// body carries (IDnow sends the whole ident) is read from the body only when [`Self::case`] is
+/// first called, so answering a webhook does not pay for mapping a case nobody reads.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct WebhookNotice {
@@ -85,8 +90,18 @@ pub struct WebhookNotice {
     pub case_ref: CaseRef,
     /// What kind of notice it is.
     pub event: WebhookEvent,
-    /// The case as the notice carries it (IDnow sends the whole ident; POSTIDENT sends ids only).
-    pub case: Option<Box<Case>>,
+    carried: Option<CarriedCase>,
+}
+
+/// The case a notice carries: already read, or still in the body with the function that reads it.
+#[derive(Clone)]
+enum CarriedCase {
+    Read(Box<Case>),
+    InBody {
+        body: Bytes,
+        read: fn(&[u8]) -> Result<Case, Error>,
+        case: OnceLock<Box<Case>>,
+    },
 }
 
 impl WebhookNotice {
@@ -96,25 +111,81 @@ impl WebhookNotice {
             provider: case_ref.provider,
             case_ref,
             event,
-            case: None,
+            carried: None,
         }
     }
 
-    /// Sets the case as the notice carries it.
+    /// Sets the case as the notice carries it, already read.
     #[must_use]
     pub fn with_case(mut self, case: Case) -> Self {
-        self.case = Some(Box::new(case));
+        self.carried = Some(CarriedCase::Read(Box::new(case)));
         self
+    }
+
+    /// Says that the notice carries a case in `body`, which `read` turns into the case when it is
+    /// first asked for (and only then). `read` must be a pure function of the body.
+    #[must_use]
+    pub fn with_case_in_body(
+        mut self,
+        body: Bytes,
+        read: fn(&[u8]) -> Result<Case, Error>,
+    ) -> Self {
+        self.carried = Some(CarriedCase::InBody {
+            body,
+            read,
+            case: OnceLock::new(),
+        });
+        self
+    }
+
+    /// Whether the notice carries a case (IDnow sends the whole ident; POSTIDENT sends ids only).
+    pub fn carries_case(&self) -> bool {
+        self.carried.is_some()
+    }
+
+    /// The case the notice carries, read from the body on the first call: `Ok(None)` when it
+    /// carries none, an error (keeping the body) when the body does not read as a case although
+    /// its ids and event did.
+    pub fn case(&self) -> Result<Option<&Case>, Error> {
+        match &self.carried {
+            None => Ok(None),
+            Some(CarriedCase::Read(case)) => Ok(Some(case)),
+            Some(CarriedCase::InBody { body, read, case }) => match case.get() {
+                Some(case) => Ok(Some(case)),
+                None => {
+                    let read = Box::new(read(body)?);
+                    Ok(Some(case.get_or_init(|| read)))
+                }
+            },
+        }
+    }
+
+    /// Like [`Self::case`], by value (no copy when the case was already read).
+    pub fn into_case(self) -> Result<Option<Case>, Error> {
+        match self.carried {
+            None => Ok(None),
+            Some(CarriedCase::Read(case)) => Ok(Some(*case)),
+            Some(CarriedCase::InBody { body, read, case }) => match case.into_inner() {
+                Some(case) => Ok(Some(*case)),
+                None => read(&body).map(Some),
+            },
+        }
     }
 }
 
 impl fmt::Debug for WebhookNotice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let case = match &self.carried {
+            None => None,
+            Some(CarriedCase::Read(case)) => Some(Some(&**case)),
+            Some(CarriedCase::InBody { case, .. }) => Some(case.get().map(|c| &**c)),
+        };
         f.debug_struct("WebhookNotice")
             .field("provider", &self.provider)
             .field("case_ref", &self.case_ref)
             .field("event", &self.event)
-            .field("case", &self.case)
+            // `Some(None)`: carried in the body, not read yet.
+            .field("case", &case)
             .finish()
     }
 }

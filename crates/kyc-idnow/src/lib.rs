@@ -41,6 +41,8 @@ pub mod mapping;
 pub mod normalize;
 pub mod provider;
 pub mod status_mapping;
+#[cfg(test)]
+mod test_inputs;
 pub mod webhook;
 pub mod wire;
 pub mod xml;

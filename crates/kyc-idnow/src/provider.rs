@@ -513,9 +513,11 @@ impl KycProvider for IdnowProvider {
     /// reason and payload for ABORTED and CANCELED. Any other failure (a 503, a timeout) is
     /// returned as the error: a transient failure to read is not "no data".
     async fn resolve_webhook(&self, notice: &WebhookNotice) -> Result<Case> {
-        let from_notice = |e: Error| match &notice.case {
-            Some(c) => Ok((**c).clone()),
-            None => Err(e),
+        // A body whose ids read but whose ident does not is no better than "no data": the
+        // provider's answer is the error then.
+        let from_notice = |e: Error| match notice.case() {
+            Ok(Some(c)) => Ok(c.clone()),
+            Ok(None) | Err(_) => Err(e),
         };
         match self.read(&notice.case_ref).await {
             Ok(Read::Found(case)) => Ok(*case),

@@ -45,7 +45,7 @@ fn unknown_words_are_logged_escaped_and_cut() {
     let logs = logs_of(|| {
         let notice = kyc_idnow::webhook::parse_webhook_body(body.to_string().as_bytes()).unwrap();
         // The case keeps the word verbatim; only the log is cut.
-        assert_eq!(notice.case.unwrap().provider_status, word);
+        assert_eq!(notice.case().unwrap().unwrap().provider_status, word);
     });
     let lines: Vec<&str> = logs.lines().collect();
     assert!(lines.len() >= 2, "{logs}");

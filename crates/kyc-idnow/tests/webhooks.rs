@@ -38,7 +38,7 @@ fn the_webhook_types_are_told_apart() {
     ] {
         let notice = parse_webhook_body(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(notice.event, event, "{name}");
-        assert!(notice.case.is_some());
+        assert!(notice.case().unwrap().is_some());
         assert!(notice.case_ref.reference.is_some());
     }
     let fraud_pending = br#"{"identificationprocess":{"result":"FRAUD_SUSPICION_PENDING","transactionnumber":"t","id":"TST-AAAAA"}}"#;
@@ -50,7 +50,10 @@ fn the_webhook_types_are_told_apart() {
         br#"{"identificationprocess":{"transactionnumber":"t","id":"TST-AAAAA"},"userdata":{}}"#;
     let notice = parse_webhook_body(start).unwrap();
     assert_eq!(notice.event, WebhookEvent::Started);
-    assert_eq!(notice.case.unwrap().status, CaseStatus::InProgress);
+    assert_eq!(
+        notice.case().unwrap().unwrap().status,
+        CaseStatus::InProgress
+    );
 }
 
 #[test]
@@ -126,7 +129,11 @@ fn documented_ranges_per_environment() {
 }
 
 fn case(name: &str) -> kyc_core::Case {
-    *parse_webhook_body(&fixture(name)).unwrap().case.unwrap()
+    parse_webhook_body(&fixture(name))
+        .unwrap()
+        .into_case()
+        .unwrap()
+        .unwrap()
 }
 
 fn at(mut case: kyc_core::Case, time: &str) -> kyc_core::Case {
@@ -176,4 +183,27 @@ fn the_later_word_of_idnow_wins_a_cancellation_withdraws_a_success() {
     assert!(aborted.modified_at.is_none());
     assert!(!aborted.supersedes(&success));
     assert!(success.supersedes(&success.clone()));
+}
+
+#[test]
+fn the_case_a_webhook_carries_is_read_when_asked_and_an_unreadable_one_keeps_the_body() {
+    let mut ident: serde_json::Value =
+        serde_json::from_slice(&fixture("sample_2_success_data_changed.json")).unwrap();
+    if let Some(list) = ident.get("identifications").and_then(|l| l.get(0)) {
+        ident = list.clone();
+    }
+    // The ids and result read; the personal data section has a shape no ident has.
+    ident["userdata"] = serde_json::json!("not an object");
+    let body = serde_json::to_vec(&ident).unwrap();
+    let notice = parse_webhook_body(&body).unwrap();
+    assert_eq!(notice.event, WebhookEvent::Final);
+    assert_eq!(
+        notice.case_ref.reference.as_deref(),
+        ident["identificationprocess"]["transactionnumber"].as_str()
+    );
+    assert!(notice.carries_case());
+    let e = notice.case().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Provider);
+    assert!(e.to_string().starts_with("idnow: webhook body: "), "{e}");
+    assert_eq!(e.raw_body().unwrap().as_bytes(), &body[..]);
 }

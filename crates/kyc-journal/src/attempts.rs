@@ -103,7 +103,7 @@ impl EventKind {
 
 /// The event an IDnow webhook reports, or `None` when it carries no case.
 pub(crate) fn idnow_event(notice: &WebhookNotice) -> Option<EventRecord> {
-    let case = notice.case.as_deref()?;
+    let case = notice.case().ok().flatten()?;
     Some(event_of(case, EventKind::from_webhook(&notice.event)))
 }
 

@@ -74,6 +74,9 @@ impl Intake {
 impl WebhookSink for Intake {
     async fn receive(&self, request: WebhookRequest) -> kyc_core::Result<WebhookNotice> {
         let notice = self.provider.verify_webhook(&request)?;
+        // The case a body carries (IDnow) is read now: its attempt is recorded with the notice,
+        // and a body whose ids read but whose ident does not is refused before it is stored.
+        notice.case()?;
         let appended = self.journal.append(&notice, &request).await?;
         tracing::info!(
             case = %notice.case_ref,

@@ -221,8 +221,8 @@ impl Worker {
         if case.status == CaseStatus::Created && case.raw.is_null() {
             // The provider has no data yet (IDnow before it saves the first result); the
             // notice itself knows better.
-            if let Some(c) = notice.case {
-                case = *c;
+            if let Ok(Some(c)) = notice.into_case() {
+                case = c;
             }
         }
         let mut tx = pool

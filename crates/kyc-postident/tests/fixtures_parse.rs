@@ -224,7 +224,7 @@ fn guide_5_webhook_body() {
     assert_eq!(notice.case_ref.case_id.as_deref(), Some("YR9W91GEZK24"));
     assert_eq!(notice.case_ref.reference.as_deref(), Some("ref-4711"));
     assert_eq!(notice.event, WebhookEvent::StatusChanged);
-    assert!(notice.case.is_none(), "POSTIDENT webhooks carry ids only");
+    assert!(!notice.carries_case(), "POSTIDENT webhooks carry ids only");
 }
 
 #[test]

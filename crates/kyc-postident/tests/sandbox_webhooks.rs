@@ -98,7 +98,7 @@ async fn webhooks_are_verified_answered_and_resolved_to_the_current_case() {
             .expect("verified");
         assert_eq!(notice.case_ref.case_id.as_deref(), Some(case_id.as_str()));
         assert_eq!(notice.case_ref.reference.as_deref(), Some("hook-1"));
-        assert!(notice.case.is_none());
+        assert!(!notice.carries_case());
         let case = postident.resolve_webhook(&notice).await.unwrap();
         final_seen = matches!(case.status, CaseStatus::Approved { .. });
     }

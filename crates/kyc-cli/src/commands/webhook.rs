@@ -132,8 +132,9 @@ fn notice_line(notice: &WebhookNotice) -> String {
         json_word(&notice.event),
         notice.case_ref,
         notice
-            .case
-            .as_ref()
+            .case()
+            .ok()
+            .flatten()
             .map(|c| format!(" status {}", status_words(&c.status)))
             .unwrap_or_default()
     )

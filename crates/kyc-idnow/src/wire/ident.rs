@@ -138,18 +138,10 @@ impl Field {
     }
 }
 
-impl fmt::Debug for Field {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |o: &Option<String>| if o.is_some() { "[redacted]" } else { "-" };
-        f.debug_struct("Field")
-            .field("status", &self.status)
-            .field("value", &shown(&self.value))
-            .field("original", &shown(&self.original))
-            .field("reviewstatus", &self.reviewstatus)
-            .field("identification", &shown(&self.identification))
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(Field {
+    shown: [status, reviewstatus],
+    redacted: [value, original, identification],
+});
 
 impl<'de> Deserialize<'de> for Field {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
