@@ -181,10 +181,7 @@ async fn upload_list_and_download_signed() {
 
 #[tokio::test]
 async fn more_than_25_documents_or_50_mb_are_refused_before_sending() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let txn = common::txn("limits");
-    client.create_ident(&txn, &qes_request()).await.unwrap();
+    let (_sb, client, txn) = common::sandbox_with_ident("limits", &qes_request()).await;
     let names: Vec<String> = (0..26).map(|i| format!("doc{i}")).collect();
     let docs: Vec<(&str, Bytes)> = names.iter().map(|n| (n.as_str(), pdf(n))).collect();
     let e = client.upload_documents(&txn, &docs).await.unwrap_err();

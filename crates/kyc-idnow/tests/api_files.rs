@@ -73,13 +73,8 @@ async fn the_zip_streams_to_disk_and_its_xml_signature_verifies() {
 
 #[tokio::test]
 async fn files_before_the_result_are_404() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let txn = common::txn("nofiles");
-    client
-        .create_ident(&txn, &CreateIdentRequest::default())
-        .await
-        .unwrap();
+    let nothing = CreateIdentRequest::default();
+    let (_sb, client, txn) = common::sandbox_with_ident("nofiles", &nothing).await;
     assert_eq!(
         client.download_pdf(&txn).await.unwrap_err().kind(),
         ErrorKind::NotFound

@@ -6,11 +6,18 @@ use crate::common;
 
 use kyc_core::ErrorKind;
 use kyc_idnow::wire::{CopyIdentRequest, CreateIdentRequest, IdentResult};
-use kyc_idnow::{CreateOutcome, IdentListFilter};
-use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, UserStart, SECOND_COMPANY};
+use kyc_idnow::{Client, CreateOutcome, IdentListFilter};
+use kyc_sandbox::idnow::{FaultKind, Outcome, UserStart, SECOND_COMPANY};
 
 fn erika() -> CreateIdentRequest {
     common::fixture_json("create_ident_request.json")
+}
+
+/// [`common::sandbox_with_ident`] for [`erika`], the ident ended with `SUCCESS`.
+async fn successful_ident(prefix: &str) -> (kyc_sandbox::Sandbox, Client, String) {
+    let (sb, client, txn) = common::sandbox_with_ident(prefix, &erika()).await;
+    common::set_success(&sb, &txn);
+    (sb, client, txn)
 }
 
 #[tokio::test]
@@ -31,10 +38,7 @@ async fn create_then_update_then_conflict_once_finished() {
         matches!(updated, CreateOutcome::Updated { .. }),
         "{updated:?}"
     );
-    let company = sb.idnow().company_id().to_string();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::set_success(&sb, &txn);
     let e = client.create_ident(&txn, &erika()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Conflict);
     assert_eq!(e.http_status(), Some(409));
@@ -95,10 +99,7 @@ async fn get_before_start_is_404_and_after_a_result_is_the_ident() {
     let e = client.get_ident(&txn).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.cause_code(), Some("OBJECT_NOT_FOUND"));
-    let company = sb.idnow().company_id().to_string();
-    sb.idnow()
-        .user_start(&company, &txn, &UserStart::default())
-        .unwrap();
+    common::user_start(&sb, &txn);
     // No data while the user is in the flow either ("until the user has completed the
     // identification process"): the 404 names the IdentID, by transaction number or by id.
     for e in [
@@ -110,9 +111,7 @@ async fn get_before_start_is_404_and_after_a_result_is_the_ident() {
         assert!(key.starts_with(&format!("Ident {ident_id} ")), "{key}");
         assert!(e.hint().unwrap().contains("no data"), "{e}");
     }
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::set_success(&sb, &txn);
     let fetched = client.get_ident(&txn).await.unwrap();
     assert_eq!(fetched.ident.result(), Some(&IdentResult::Success));
     assert_eq!(
@@ -172,16 +171,10 @@ async fn lists_by_state() {
 
 #[tokio::test]
 async fn delete_only_finished_idents() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("del");
-    client.create_ident(&txn, &erika()).await.unwrap();
+    let (sb, client, txn) = common::sandbox_with_ident("del", &erika()).await;
     let e = client.delete_ident(&txn).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::set_success(&sb, &txn);
     client.delete_ident(&txn).await.unwrap();
     assert_eq!(
         client.get_ident(&txn).await.unwrap_err().kind(),
@@ -196,16 +189,10 @@ async fn delete_only_finished_idents() {
 
 #[tokio::test]
 async fn archive_and_archive_twice() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("arch");
-    client.create_ident(&txn, &erika()).await.unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (sb, client, txn) = successful_ident("arch").await;
     client.archive_ident(&txn).await.unwrap();
-    assert!(sb.idnow().ident(&company, &txn).unwrap().archived);
+    let company = sb.idnow().company_id();
+    assert!(sb.idnow().ident(company, &txn).unwrap().archived);
     assert!(
         client.archive_ident(&txn).await.is_err(),
         "already archived"
@@ -214,46 +201,21 @@ async fn archive_and_archive_twice() {
 
 #[tokio::test]
 async fn copy_to_a_permitted_company_and_403_otherwise() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("copy");
-    client.create_ident(&txn, &erika()).await.unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (sb, client, txn) = successful_ident("copy").await;
+    let copy_to = |company: &str, target: &str| CopyIdentRequest {
+        target_companyid: company.into(),
+        target_transactionnumber: target.into(),
+    };
     let target = common::txn("copied");
-    client
-        .copy_ident(
-            &txn,
-            &CopyIdentRequest {
-                target_companyid: SECOND_COMPANY.into(),
-                target_transactionnumber: target.clone(),
-            },
-        )
-        .await
-        .unwrap();
+    let to_second = copy_to(SECOND_COMPANY, &target);
+    client.copy_ident(&txn, &to_second).await.unwrap();
     assert!(sb.idnow().ident(SECOND_COMPANY, &target).is_some());
+    let elsewhere = copy_to("elsewhere", &common::txn("x"));
+    let e = client.copy_ident(&txn, &elsewhere).await.unwrap_err();
+    common::assert_error(&e, ErrorKind::Authentication, Some(403));
+    let from_unknown = copy_to(SECOND_COMPANY, &common::txn("y"));
     let e = client
-        .copy_ident(
-            &txn,
-            &CopyIdentRequest {
-                target_companyid: "elsewhere".into(),
-                target_transactionnumber: common::txn("x"),
-            },
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Authentication);
-    assert_eq!(e.http_status(), Some(403));
-    let e = client
-        .copy_ident(
-            "unknown-txn-1",
-            &CopyIdentRequest {
-                target_companyid: SECOND_COMPANY.into(),
-                target_transactionnumber: common::txn("y"),
-            },
-        )
+        .copy_ident("unknown-txn-1", &from_unknown)
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
@@ -261,14 +223,11 @@ async fn copy_to_a_permitted_company_and_403_otherwise() {
 
 #[tokio::test]
 async fn binding_key_404_then_present() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("bk");
-    client.create_ident(&txn, &erika()).await.unwrap();
+    let (sb, client, txn) = common::sandbox_with_ident("bk", &erika()).await;
+    let company = sb.idnow().company_id();
     sb.idnow()
         .user_start(
-            &company,
+            company,
             &txn,
             &UserStart {
                 binding_key: Some("device-key-1".into()),
@@ -276,16 +235,12 @@ async fn binding_key_404_then_present() {
             },
         )
         .unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::set_success(&sb, &txn);
     let key = client.binding_key(&txn).await.unwrap();
     assert_eq!(key.expose(), "device-key-1");
     let other = common::txn("bk2");
     client.create_ident(&other, &erika()).await.unwrap();
-    sb.idnow()
-        .set_result(&company, &other, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    common::set_success(&sb, &other);
     assert_eq!(
         client.binding_key(&other).await.unwrap_err().kind(),
         ErrorKind::NotFound
@@ -294,14 +249,7 @@ async fn binding_key_404_then_present() {
 
 #[tokio::test]
 async fn transient_faults_are_retried_for_gets() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("flaky");
-    client.create_ident(&txn, &erika()).await.unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (sb, client, txn) = successful_ident("flaky").await;
     for kind in [
         FaultKind::Status { status: 503 },
         FaultKind::ConnectionReset,
@@ -309,17 +257,13 @@ async fn transient_faults_are_retried_for_gets() {
             retry_after_secs: 0,
         },
     ] {
-        let mut f = Fault::new(kind.clone(), 1);
-        f.method = Some("GET".into());
-        sb.idnow().inject_fault(f);
+        common::fail_next(&sb, "GET", kind.clone(), 1);
         client
             .get_ident(&txn)
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
     }
-    let mut f = Fault::new(FaultKind::Status { status: 502 }, 10);
-    f.method = Some("GET".into());
-    sb.idnow().inject_fault(f);
+    common::fail_next(&sb, "GET", FaultKind::Status { status: 502 }, 10);
     let e = client.get_ident(&txn).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transient);
     assert!(e.is_retryable());
@@ -328,18 +272,9 @@ async fn transient_faults_are_retried_for_gets() {
 
 #[tokio::test]
 async fn a_malformed_or_empty_body_is_a_provider_error_keeping_the_body() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("malformed");
-    client.create_ident(&txn, &erika()).await.unwrap();
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (sb, client, txn) = successful_ident("malformed").await;
     for kind in [FaultKind::MalformedJson, FaultKind::EmptyBody] {
-        let mut f = Fault::new(kind.clone(), 1);
-        f.method = Some("GET".into());
-        sb.idnow().inject_fault(f);
+        common::fail_next(&sb, "GET", kind.clone(), 1);
         let e = client.get_ident(&txn).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Provider, "{kind:?}");
         assert!(e.raw_body().is_some(), "{kind:?}");
@@ -351,9 +286,8 @@ async fn a_401_after_the_re_login_is_reported_not_looped() {
     let sb = common::sandbox(1.0).await;
     let client = common::client(&sb);
     client.login().await.unwrap();
-    let mut f = Fault::new(FaultKind::Status { status: 401 }, 2);
-    f.path_contains = Some("/identifications/".into());
-    sb.idnow().inject_fault(f);
+    let unauthorized = FaultKind::Status { status: 401 };
+    common::fail_next_at(&sb, "/identifications/", unauthorized, 2);
     let e = client
         .create_ident(&common::txn("loop"), &erika())
         .await
@@ -364,19 +298,13 @@ async fn a_401_after_the_re_login_is_reported_not_looped() {
 
 #[tokio::test]
 async fn the_xml_result_maps_like_the_json_result() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("xmljson");
-    client.create_ident(&txn, &erika()).await.unwrap();
-    sb.idnow()
-        .user_start(&company, &txn, &UserStart::default())
-        .unwrap();
+    let (sb, client, txn) = common::sandbox_with_ident("xmljson", &erika()).await;
+    common::user_start(&sb, &txn);
     let mut outcome = Outcome::new("SUCCESS_DATA_CHANGED", None);
     outcome
         .changes
         .insert("lastname".into(), "MUSTERFRAU".into());
-    sb.idnow().set_result(&company, &txn, &outcome).unwrap();
+    common::set_result(&sb, &txn, &outcome);
     let json = client.get_ident(&txn).await.unwrap();
     let xml = client.get_xml_result(&txn).await.unwrap();
     let from_json = kyc_idnow::mapping::ident_to_case(&json.ident, json.raw.clone(), None);
@@ -393,19 +321,14 @@ async fn the_xml_result_maps_like_the_json_result() {
 async fn an_aborted_attempt_is_retryable_with_its_reason() {
     let sb = common::sandbox_without_autostart(1.0).await;
     let provider = common::provider(&sb);
-    let company = sb.idnow().company_id().to_string();
     let txn = common::txn("abort");
     let mut new_case = kyc_core::NewCase::new(txn.clone());
     new_case.person.first_name = Some("Erika".into());
     let handle = kyc_core::KycProvider::create_case(&provider, &new_case)
         .await
         .unwrap();
-    sb.idnow()
-        .user_start(&company, &txn, &UserStart::default())
-        .unwrap();
-    sb.idnow()
-        .user_abort(&company, &txn, Some("USER_CANCELLATION_PRIVACY_CONCERNS"))
-        .unwrap();
+    common::user_start(&sb, &txn);
+    common::user_abort(&sb, &txn, Some("USER_CANCELLATION_PRIVACY_CONCERNS"));
     let case = kyc_core::KycProvider::get_case(&provider, &handle.case_ref)
         .await
         .unwrap();

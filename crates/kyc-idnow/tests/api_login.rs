@@ -6,7 +6,7 @@ use crate::common;
 use kyc_core::ErrorKind;
 use kyc_idnow::wire::CreateIdentRequest;
 use kyc_idnow::{Client, IdnowConfig};
-use kyc_sandbox::idnow::{Fault, FaultKind};
+use kyc_sandbox::idnow::FaultKind;
 use std::sync::Arc;
 
 #[tokio::test]
@@ -82,14 +82,10 @@ async fn an_unknown_shortname_is_rejected() {
 #[tokio::test]
 async fn login_500_is_retried_then_reported_as_transient() {
     let sb = common::sandbox(1.0).await;
-    let mut fault = Fault::new(FaultKind::Status { status: 500 }, 1);
-    fault.path_contains = Some("/login".into());
-    sb.idnow().inject_fault(fault);
+    common::fail_next_at(&sb, "/login", FaultKind::Status { status: 500 }, 1);
     let client = common::client(&sb);
     client.login().await.expect("one 500 is retried");
-    let mut fault = Fault::new(FaultKind::Status { status: 500 }, 10);
-    fault.path_contains = Some("/login".into());
-    sb.idnow().inject_fault(fault);
+    common::fail_next_at(&sb, "/login", FaultKind::Status { status: 500 }, 10);
     let e = client.login().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transient);
     assert_eq!(e.http_status(), Some(500));
@@ -99,24 +95,15 @@ async fn login_500_is_retried_then_reported_as_transient() {
 
 #[tokio::test]
 async fn plain_http_is_refused_except_on_loopback() {
-    let config = IdnowConfig::new(
-        url::Url::parse("http://gateway.idnow.de").unwrap(),
-        "democompany",
-        "key",
-    );
-    assert_eq!(
-        Client::new(config).unwrap_err().kind(),
-        ErrorKind::Configuration
-    );
-    let config = IdnowConfig::new(
-        url::Url::parse("https://gateway.idnow.de").unwrap(),
-        "",
-        "key",
-    );
-    assert_eq!(
-        Client::new(config).unwrap_err().kind(),
-        ErrorKind::Configuration
-    );
+    // Plain HTTP to a remote host, and an empty company id.
+    for (base_url, company) in [
+        ("http://gateway.idnow.de", "democompany"),
+        ("https://gateway.idnow.de", ""),
+    ] {
+        let config = IdnowConfig::new(url::Url::parse(base_url).unwrap(), company, "key");
+        let e = Client::new(config).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Configuration, "{base_url} {company:?}");
+    }
     let config = IdnowConfig::new(url::Url::parse("http://127.0.0.1:9").unwrap(), "x", "key");
     assert!(Client::new(config).is_ok());
 }

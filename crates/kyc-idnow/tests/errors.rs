@@ -90,10 +90,8 @@ async fn a_create_that_got_no_answer_says_it_is_safe_to_repeat() {
     config.http.max_retries = 0;
     let client = Client::new(config).unwrap();
     client.login().await.unwrap();
-    let mut fault =
-        kyc_sandbox::idnow::Fault::new(kyc_sandbox::idnow::FaultKind::ConnectionReset, 1);
-    fault.path_contains = Some("/start".into());
-    sb.idnow().inject_fault(fault);
+    let reset = kyc_sandbox::idnow::FaultKind::ConnectionReset;
+    common::fail_next_at(&sb, "/start", reset, 1);
     let e = client
         .create_ident(&common::txn("reset"), &CreateIdentRequest::default())
         .await

@@ -9,7 +9,6 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 use kyc_core::{KycProvider, NewCase};
 use kyc_idnow::{Client, IdnowProvider};
-use kyc_sandbox::idnow::Outcome;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -90,16 +89,13 @@ async fn every_request_goes_through_the_callers_client() {
     let (proxy_url, proxy) = start_proxy().await;
     let client = Client::with_http_client(common::config(&sb), through(&proxy_url))
         .expect("client with the caller's reqwest client");
-    let company = sb.idnow().company_id().to_string();
     let txn = common::txn("own-client");
 
     client
         .create_ident(&txn, &Default::default())
         .await
         .expect("create through the proxy");
-    sb.idnow()
-        .set_result(&company, &txn, &Outcome::new("SUCCESS", None))
-        .expect("result");
+    common::set_success(&sb, &txn);
     let fetched = client.get_ident(&txn).await.expect("get through the proxy");
     assert_eq!(
         fetched.ident.process().transactionnumber.as_deref(),

@@ -21,16 +21,29 @@ impl Write for Captured {
     }
 }
 
-fn logs_of(f: impl FnOnce()) -> String {
+impl Captured {
+    /// What was logged so far.
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+/// A subscriber that writes plain log lines (no colours) into the returned buffer.
+fn capturing_subscriber() -> (impl tracing::Subscriber + Send + Sync, Captured) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    (subscriber, captured)
+}
+
+/// What `f` logs.
+fn logs_of(f: impl FnOnce()) -> String {
+    let (subscriber, captured) = capturing_subscriber();
     tracing::subscriber::with_default(subscriber, f);
-    let bytes = captured.0.lock().unwrap().clone();
-    String::from_utf8(bytes).unwrap()
+    captured.text()
 }
 
 #[test]
@@ -70,25 +83,20 @@ async fn create_says_what_idnow_will_assume_or_not_get_without_logging_values() 
     let mut new_case = kyc_core::NewCase::new(&reference);
     new_case.contact.mobile_phone = Some("0151 23411232".into());
     new_case.person.birth_name = Some("Gabler".into());
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
+    let (subscriber, captured) = capturing_subscriber();
     let guard = tracing::subscriber::set_default(subscriber);
     provider.create_case(&new_case).await.unwrap();
     drop(guard);
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("IDnow assumes +49"), "{logs}");
-    assert!(
-        logs.contains("birthname and title are not in IDnow's Create Ident table"),
-        "{logs}"
-    );
-    assert!(
-        !logs.contains("23411232") && !logs.contains("Gabler"),
-        "{logs}"
-    );
+    let logs = captured.text();
+    for said in [
+        "IDnow assumes +49",
+        "birthname and title are not in IDnow's Create Ident table",
+    ] {
+        assert!(logs.contains(said), "{logs}");
+    }
+    for value in ["23411232", "Gabler"] {
+        assert!(!logs.contains(value), "{logs}");
+    }
     // IDnow (here the sandbox) dials the number with +49.
     let snapshot = sb
         .idnow()

@@ -8,11 +8,11 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use kyc_core::webhook::{BasicCredentials, IpAllowlist, WebhookAuth, WebhookEvent, WebhookRequest};
 use kyc_core::{
-    ArtifactKind, CaseFilter, CaseRef, CaseStatus, Country, ErrorKind, Gender, KycProvider,
-    NewCase, Provider, ReasonCategory,
+    ArtifactKind, CaseFilter, CaseHandle, CaseRef, CaseStatus, Country, ErrorKind, Gender,
+    KycProvider, NewCase, Provider, ReasonCategory,
 };
 use kyc_idnow::IdnowProvider;
-use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, WebhookTarget};
+use kyc_sandbox::idnow::{FaultKind, Outcome, WebhookTarget};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -27,6 +27,26 @@ fn new_case(reference: &str, first_name: &str) -> NewCase {
     c.contact.email = Some("erika@example.com".into());
     c.custom_fields = vec!["customer-42".into()];
     c
+}
+
+/// Creates a case for Erika with the reference `prefix-…`: the reference and the handle.
+async fn create_for_erika(provider: &IdnowProvider, prefix: &str) -> (String, CaseHandle) {
+    let reference = common::txn(prefix);
+    let new_case = new_case(&reference, "Erika");
+    let handle = provider.create_case(&new_case).await.unwrap();
+    (reference, handle)
+}
+
+/// Creates a case for Erika with the reference `prefix-…` that IDnow then ends with
+/// `SUCCESS`: the reference and the handle.
+async fn successful_case_for_erika(
+    sb: &kyc_sandbox::Sandbox,
+    provider: &IdnowProvider,
+    prefix: &str,
+) -> (String, CaseHandle) {
+    let (reference, handle) = create_for_erika(provider, prefix).await;
+    common::set_success(sb, &reference);
+    (reference, handle)
 }
 
 async fn wait_for(
@@ -133,11 +153,7 @@ async fn fraud_and_canceled_robot_scenarios() {
 async fn get_case_before_the_user_starts_reports_created() {
     let sb = common::sandbox_without_autostart(1.0).await;
     let provider = common::provider(&sb);
-    let reference = common::txn("created");
-    let handle = provider
-        .create_case(&new_case(&reference, "Erika"))
-        .await
-        .unwrap();
+    let (reference, handle) = create_for_erika(&provider, "created").await;
     let case = provider.get_case(&handle.case_ref).await.unwrap();
     assert_eq!(case.status, CaseStatus::Created);
     assert_eq!(case.provider_status, kyc_idnow::mapping::NO_DATA_YET);
@@ -177,28 +193,7 @@ async fn get_case_before_the_user_starts_reports_created() {
 
 #[tokio::test]
 async fn in_the_flow_get_has_no_data_and_webhooks_still_say_in_progress_or_retryable() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let mut inbox = webhooks_to_listener(&sb, None).await;
-    let company = sb.idnow().company_id().to_string();
-    let provider = common::provider(&sb);
-    let reference = common::txn("flow");
-    let handle = provider
-        .create_case(&new_case(&reference, "Erika"))
-        .await
-        .unwrap();
-    async fn next_notice(
-        provider: &IdnowProvider,
-        inbox: &mut mpsc::UnboundedReceiver<WebhookRequest>,
-    ) -> kyc_core::webhook::WebhookNotice {
-        let request = tokio::time::timeout(std::time::Duration::from_secs(5), inbox.recv())
-            .await
-            .expect("a webhook in time")
-            .expect("inbox open");
-        provider.verify_webhook(&request).unwrap()
-    }
-    sb.idnow()
-        .user_start(&company, &reference, &Default::default())
-        .unwrap();
+    let (sb, mut inbox, provider, reference, handle) = user_in_the_flow(1.0, "flow").await;
     let start = next_notice(&provider, &mut inbox).await;
     assert_eq!(start.event, WebhookEvent::Started);
     // IDnow has no data while the user is in the flow; the stateless read says so.
@@ -211,20 +206,12 @@ async fn in_the_flow_get_has_no_data_and_webhooks_still_say_in_progress_or_retry
     assert_eq!(resolved.provider_status, "START");
 
     // Aborted: GET has data again, and the notice resolves with its reason.
-    sb.idnow()
-        .user_abort(
-            &company,
-            &reference,
-            Some("USER_CANCELLATION_DOCUMENT_EXPIRED"),
-        )
-        .unwrap();
+    common::user_abort(&sb, &reference, Some("USER_CANCELLATION_DOCUMENT_EXPIRED"));
     let aborted = next_notice(&provider, &mut inbox).await;
     assert_eq!(aborted.event, WebhookEvent::Aborted);
     // The user starts again before the ABORTED notice is resolved: GET has no data, the
     // notice's own case (with reason and payload) is the answer.
-    sb.idnow()
-        .user_start(&company, &reference, &Default::default())
-        .unwrap();
+    common::user_start(&sb, &reference);
     let resolved = provider.resolve_webhook(&aborted).await.unwrap();
     assert_eq!(resolved.status, CaseStatus::Retryable);
     assert_eq!(
@@ -242,15 +229,7 @@ async fn in_the_flow_get_has_no_data_and_webhooks_still_say_in_progress_or_retry
 async fn a_transient_failure_to_read_is_an_error_not_the_webhook_body() {
     let sb = common::sandbox(1.0).await;
     let provider = common::provider(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let reference = common::txn("resolve-503");
-    provider
-        .create_case(&new_case(&reference, "Erika"))
-        .await
-        .unwrap();
-    sb.idnow()
-        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (reference, _) = successful_case_for_erika(&sb, &provider, "resolve-503").await;
     // A START notice redelivered for a finished ident, while IDnow's GET answers 503.
     let start = kyc_idnow::webhook::parse_webhook_body(
         format!(
@@ -259,9 +238,7 @@ async fn a_transient_failure_to_read_is_an_error_not_the_webhook_body() {
         .as_bytes(),
     )
     .unwrap();
-    let mut fault = Fault::new(FaultKind::Status { status: 503 }, 10);
-    fault.method = Some("GET".into());
-    sb.idnow().inject_fault(fault);
+    common::fail_next(&sb, "GET", FaultKind::Status { status: 503 }, 10);
     let e = provider.resolve_webhook(&start).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert_eq!(e.http_status(), Some(503));
@@ -279,15 +256,7 @@ async fn a_transient_failure_to_read_is_an_error_not_the_webhook_body() {
 async fn a_case_ref_with_only_the_ident_id_works() {
     let sb = common::sandbox_without_autostart(1.0).await;
     let provider = common::provider(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let reference = common::txn("only-id");
-    let handle = provider
-        .create_case(&new_case(&reference, "Erika"))
-        .await
-        .unwrap();
-    sb.idnow()
-        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (reference, handle) = successful_case_for_erika(&sb, &provider, "only-id").await;
     let by_id = CaseRef::by_case_id(Provider::Idnow, handle.case_ref.case_id.clone().unwrap());
     let case = provider.get_case(&by_id).await.unwrap();
     assert!(matches!(case.status, CaseStatus::Approved { .. }));
@@ -392,27 +361,12 @@ async fn create_validates_before_sending() {
 async fn list_and_archive() {
     let sb = common::sandbox_without_autostart(1.0).await;
     let provider = common::provider(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let done = provider
-        .create_case(&new_case(&common::txn("l1"), "Erika"))
-        .await
-        .unwrap();
-    let pending = provider
-        .create_case(&new_case(&common::txn("l2"), "Erika"))
-        .await
-        .unwrap();
+    let (_, done) = create_for_erika(&provider, "l1").await;
+    let (_, pending) = create_for_erika(&provider, "l2").await;
     let txn_done = done.case_ref.reference.clone().unwrap();
     let txn_pending = pending.case_ref.reference.clone().unwrap();
-    sb.idnow()
-        .set_result(&company, &txn_done, &Outcome::new("SUCCESS", None))
-        .unwrap();
-    sb.idnow()
-        .set_result(
-            &company,
-            &txn_pending,
-            &Outcome::new("REVIEW_PENDING", None),
-        )
-        .unwrap();
+    common::set_success(&sb, &txn_done);
+    common::set_result(&sb, &txn_pending, &Outcome::new("REVIEW_PENDING", None));
     let finished = provider.list_cases(&CaseFilter::default()).await.unwrap();
     assert!(
         !finished.partial,
@@ -503,7 +457,7 @@ async fn receive(
 async fn webhooks_to_listener(
     sb: &kyc_sandbox::Sandbox,
     basic_auth: Option<(&str, &str)>,
-) -> mpsc::UnboundedReceiver<WebhookRequest> {
+) -> Received {
     let (tx, rx) = mpsc::unbounded_channel();
     let app = axum::Router::new()
         .route("/hook", axum::routing::post(receive))
@@ -530,6 +484,49 @@ async fn webhooks_to_listener(
     rx
 }
 
+/// What the local webhook listener receives.
+type Received = mpsc::UnboundedReceiver<WebhookRequest>;
+
+/// A case for Erika (reference `prefix-…`) whose user has just opened the identification, in
+/// a sandbox whose robot waits for the user (time `scale` times faster) and whose webhooks go
+/// to a local listener: the sandbox, what the listener receives, the adapter, the reference
+/// and the case's handle.
+async fn user_in_the_flow(
+    scale: f64,
+    prefix: &str,
+) -> (
+    kyc_sandbox::Sandbox,
+    Received,
+    IdnowProvider,
+    String,
+    CaseHandle,
+) {
+    let sb = common::sandbox_without_autostart(scale).await;
+    let inbox = webhooks_to_listener(&sb, None).await;
+    let provider = common::provider(&sb);
+    let (reference, handle) = create_for_erika(&provider, prefix).await;
+    common::user_start(&sb, &reference);
+    (sb, inbox, provider, reference, handle)
+}
+
+/// The next request the listener received, waiting at most `secs` seconds for it.
+async fn next_request(inbox: &mut Received, secs: u64) -> WebhookRequest {
+    tokio::time::timeout(std::time::Duration::from_secs(secs), inbox.recv())
+        .await
+        .expect("a webhook in time")
+        .expect("inbox open")
+}
+
+/// The next webhook the listener received (waiting at most 5 seconds), verified by `provider`.
+async fn next_notice(
+    provider: &IdnowProvider,
+    inbox: &mut Received,
+) -> kyc_core::webhook::WebhookNotice {
+    provider
+        .verify_webhook(&next_request(inbox, 5).await)
+        .unwrap()
+}
+
 #[tokio::test]
 async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
     let sb = common::sandbox(1000.0).await;
@@ -550,10 +547,7 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
     let mut events = Vec::new();
     let mut stored: Option<kyc_core::Case> = None;
     while !events.contains(&WebhookEvent::Final) {
-        let request = tokio::time::timeout(std::time::Duration::from_secs(20), inbox.recv())
-            .await
-            .unwrap()
-            .unwrap();
+        let request = next_request(&mut inbox, 20).await;
         let notice = provider.verify_webhook(&request).unwrap();
         assert_eq!(
             notice.case_ref.reference.as_deref(),
@@ -586,10 +580,7 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
             &Outcome::new("FRAUD_SUSPICION_CONFIRMED", Some("WARNING_FRAUD_OTHER")),
         )
         .unwrap();
-    let request = tokio::time::timeout(std::time::Duration::from_secs(20), inbox.recv())
-        .await
-        .unwrap()
-        .unwrap();
+    let request = next_request(&mut inbox, 20).await;
     let notice = provider.verify_webhook(&request).unwrap();
     assert_eq!(notice.event, WebhookEvent::Final);
     let reviewed = provider.resolve_webhook(&notice).await.unwrap();
@@ -600,25 +591,10 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
 #[tokio::test]
 async fn an_inactive_user_is_aborted_and_the_case_can_be_resumed() {
     // Time scale 6,000: IDnow's thirty minutes of inactivity take 300 ms.
-    let sb = common::sandbox_without_autostart(6_000.0).await;
-    let mut inbox = webhooks_to_listener(&sb, None).await;
-    let company = sb.idnow().company_id().to_string();
-    let provider = common::provider(&sb);
-    let reference = common::txn("idle");
-    let handle = provider
-        .create_case(&new_case(&reference, "Erika"))
-        .await
-        .unwrap();
-    sb.idnow()
-        .user_start(&company, &reference, &Default::default())
-        .unwrap();
+    let (sb, mut inbox, provider, reference, handle) = user_in_the_flow(6_000.0, "idle").await;
     let mut events = Vec::new();
     let aborted = loop {
-        let request = tokio::time::timeout(std::time::Duration::from_secs(5), inbox.recv())
-            .await
-            .expect("a webhook in time")
-            .unwrap();
-        let notice = provider.verify_webhook(&request).unwrap();
+        let notice = next_notice(&provider, &mut inbox).await;
         events.push(notice.event.clone());
         if notice.event == WebhookEvent::Aborted {
             break notice;
@@ -635,9 +611,7 @@ async fn an_inactive_user_is_aborted_and_the_case_can_be_resumed() {
         CaseStatus::Retryable
     );
     // The same IdentID can be started again.
-    sb.idnow()
-        .user_start(&company, &reference, &Default::default())
-        .unwrap();
+    common::user_start(&sb, &reference);
 }
 
 #[tokio::test]
@@ -650,15 +624,7 @@ async fn an_ident_past_its_lifetime_is_not_found() {
     options.idnow.ident_lifetime = Some(std::time::Duration::from_secs(60));
     let sb = kyc_sandbox::Sandbox::start(options).await.unwrap();
     let provider = common::provider(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let reference = common::txn("lifetime");
-    let handle = provider
-        .create_case(&new_case(&reference, "Erika"))
-        .await
-        .unwrap();
-    sb.idnow()
-        .set_result(&company, &reference, &Outcome::new("SUCCESS", None))
-        .unwrap();
+    let (reference, handle) = successful_case_for_erika(&sb, &provider, "lifetime").await;
     assert!(provider.get_case(&handle.case_ref).await.is_ok());
     tokio::time::sleep(std::time::Duration::from_millis(900)).await;
     // Deleted: neither by reference nor by IdentID, and not "created" either.

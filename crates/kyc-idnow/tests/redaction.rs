@@ -16,10 +16,6 @@ const AGENT: &str = "Agent Kasimir Brombeerhain";
 
 #[tokio::test]
 async fn debug_of_fetched_idents_shows_no_personal_data() {
-    let sb = common::sandbox_without_autostart(1.0).await;
-    let client = common::client(&sb);
-    let company = sb.idnow().company_id().to_string();
-    let txn = common::txn("redact");
     let request = CreateIdentRequest {
         firstname: Some(FIRST_NAME.into()),
         lastname: Some(LAST_NAME.into()),
@@ -28,13 +24,11 @@ async fn debug_of_fetched_idents_shows_no_personal_data() {
         email: Some(EMAIL.into()),
         ..CreateIdentRequest::default()
     };
-    client.create_ident(&txn, &request).await.expect("create");
+    let (sb, client, txn) = common::sandbox_with_ident("redact", &request).await;
     let mut outcome = Outcome::new("SUCCESS", None);
     outcome.agent_name = Some(AGENT.into());
     outcome.document_type = Some("DRIVERS_LICENSE".into());
-    sb.idnow()
-        .set_result(&company, &txn, &outcome)
-        .expect("result");
+    common::set_result(&sb, &txn, &outcome);
 
     let fetched = client.get_ident(&txn).await.expect("get");
     // IDnow reports names as printed on the document (upper case): compare ignoring case.

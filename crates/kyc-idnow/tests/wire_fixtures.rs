@@ -144,7 +144,7 @@ fn thin_aborted_payload_parses() {
 
 #[test]
 fn not_started_sample_is_an_error_body() {
-    let e: ErrorBody = serde_json::from_slice(&fixture("sample_4_not_started_404.json")).unwrap();
+    let e: ErrorBody = fixture_json("sample_4_not_started_404.json");
     assert_eq!(e.errors[0].cause.as_deref(), Some("OBJECT_NOT_FOUND"));
     assert_eq!(e.errors[0].id.as_deref(), Some("12669681"));
 }
@@ -237,32 +237,25 @@ fn thin_canceled_webhook_and_field_status_examples() {
     assert_eq!(w.result(), Some(&IdentResult::Canceled));
     assert!(w.attachments.is_none() && w.identificationdocument.is_none());
 
-    let u: UserData = serde_json::from_slice(&fixture(
-        "field_status_example_6_changed_twice.repaired.json",
-    ))
-    .unwrap();
+    let u: UserData = fixture_json("field_status_example_6_changed_twice.repaired.json");
     let b = u.birthday.unwrap();
     assert_eq!(b.reviewstatus, Some(FieldStatus::Change));
     assert_eq!(b.identification.as_deref(), Some("1983-05-21"));
-    let u: UserData = serde_json::from_slice(&fixture(
-        "field_status_example_7_title_after_review.repaired.json",
-    ))
-    .unwrap();
+    let u: UserData = fixture_json("field_status_example_7_title_after_review.repaired.json");
     assert_eq!(u.title.unwrap().reviewstatus, Some(FieldStatus::New));
     for name in [
         "field_status_example_2_new_nationality.repaired.json",
         "field_status_example_4_changed_birthday.repaired.json",
         "field_status_example_5_aborted_birthday.repaired.json",
     ] {
-        let u: UserData = serde_json::from_slice(&fixture(name)).unwrap();
+        let u: UserData = fixture_json(name);
         assert!(u.nationality.is_some() || u.birthday.is_some(), "{name}");
     }
 }
 
 #[test]
 fn sections_driverlicenses_attachments_additionaldocuments() {
-    let d: IdentificationDocument =
-        serde_json::from_slice(&fixture("driverlicenses_section.repaired.json")).unwrap();
+    let d: IdentificationDocument = fixture_json("driverlicenses_section.repaired.json");
     let l = d.driverlicenses.unwrap();
     assert_eq!(l.len(), 16);
     let m = l
@@ -276,10 +269,9 @@ fn sections_driverlicenses_attachments_additionaldocuments() {
         Some(LicenseDateReadout::ReferenceGerman)
     );
 
-    let i: Ident = serde_json::from_slice(&fixture("attachments_section.repaired.json")).unwrap();
+    let i: Ident = fixture_json("attachments_section.repaired.json");
     assert_eq!(i.attachments.unwrap().0.len(), 9);
-    let i: Ident =
-        serde_json::from_slice(&fixture("additionaldocuments_section.repaired.json")).unwrap();
+    let i: Ident = fixture_json("additionaldocuments_section.repaired.json");
     assert_eq!(i.additionaldocuments.unwrap().len(), 1);
 }
 
@@ -340,12 +332,11 @@ fn error_bodies_of_every_endpoint_parse() {
 
 #[test]
 fn api_bodies_parse() {
-    let l: serde_json::Value = serde_json::from_slice(&fixture("login_200.json")).unwrap();
+    let l: serde_json::Value = fixture_json("login_200.json");
     assert!(l["authToken"].as_str().unwrap().len() > 20);
-    let c: CreateIdentResponse = serde_json::from_slice(&fixture("create_ident_201.json")).unwrap();
+    let c: CreateIdentResponse = fixture_json("create_ident_201.json");
     assert_eq!(c.id.as_deref(), Some("TST-SYDYA"));
-    let c: CreateIdentResponse =
-        serde_json::from_slice(&fixture("create_demo_ident_201.json")).unwrap();
+    let c: CreateIdentResponse = fixture_json("create_demo_ident_201.json");
     assert_eq!(c.id.as_deref(), Some("TST-FXWFG"));
     for name in [
         "create_ident_request.json",
@@ -353,17 +344,14 @@ fn api_bodies_parse() {
         "create_ident_request_qes_namirial.json",
         "create_ident_request_qes_idnow_tsp.json",
     ] {
-        let r: CreateIdentRequest = serde_json::from_slice(&fixture(name)).unwrap();
+        let r: CreateIdentRequest = fixture_json(name);
         assert!(r.firstname.is_some(), "{name}");
     }
-    let q: CreateIdentRequest =
-        serde_json::from_slice(&fixture("create_ident_request_qes_namirial.json")).unwrap();
+    let q: CreateIdentRequest = fixture_json("create_ident_request_qes_namirial.json");
     assert_eq!(q.preferred_lang.as_deref(), Some("en"));
-    let copy: CopyIdentRequest =
-        serde_json::from_slice(&fixture("copy_ident_request.json")).unwrap();
+    let copy: CopyIdentRequest = fixture_json("copy_ident_request.json");
     assert_eq!(copy.target_companyid, "democompany");
-    let defs: Vec<DocumentDefinition> =
-        serde_json::from_slice(&fixture("document_definitions_list_200.json")).unwrap();
+    let defs: Vec<DocumentDefinition> = fixture_json("document_definitions_list_200.json");
     assert_eq!(defs.len(), 3);
     assert_eq!(defs[2].identifier.as_deref(), Some("agb_contract"));
     assert_eq!(defs[0].view_policy, Some(ViewPolicy::Default));
@@ -373,25 +361,22 @@ fn api_bodies_parse() {
         "document_definition_delete_request.json",
         "document_definition_single_200.json",
     ] {
-        let d: DocumentDefinition = serde_json::from_slice(&fixture(name)).unwrap();
+        let d: DocumentDefinition = fixture_json(name);
         assert_eq!(d.identifier.as_deref(), Some("doc"), "{name}");
         assert_eq!(d.mime_type.as_deref(), Some("application/pdf"), "{name}");
     }
-    let docs: Vec<SigningDocument> =
-        serde_json::from_slice(&fixture("documents_list_200.json")).unwrap();
+    let docs: Vec<SigningDocument> = fixture_json("documents_list_200.json");
     assert_eq!(docs[1].display_hash.as_deref(), Some("e7b3-acb6-9263"));
-    let d: SigningDocument =
-        serde_json::from_slice(&fixture("document_single_200_uploaded.json")).unwrap();
+    let d: SigningDocument = fixture_json("document_single_200_uploaded.json");
     assert_eq!(d.status, Some(SigningDocumentStatus::Uploaded));
     assert_eq!(
         d.document_definition.unwrap().view_policy,
         Some(ViewPolicy::Scroll)
     );
-    let d: SigningDocument =
-        serde_json::from_slice(&fixture("document_single_200_need_upload.json")).unwrap();
+    let d: SigningDocument = fixture_json("document_single_200_need_upload.json");
     assert_eq!(d.status, Some(SigningDocumentStatus::NeedUpload));
     assert_eq!(d.hash, None);
-    let b: serde_json::Value = serde_json::from_slice(&fixture("binding_key_200.json")).unwrap();
+    let b: serde_json::Value = fixture_json("binding_key_200.json");
     assert!(b["bindingKey"].is_string());
 }
 
@@ -501,15 +486,11 @@ fn broken_xml_is_an_error_not_a_panic() {
 fn debug_output_never_shows_personal_data() {
     let i = ident("sample_9_proof_of_address.json");
     let shown = format!("{i:?}");
-    for secret in [
-        "ERIKA",
-        "MUSTERMANN",
-        "1964-08-12",
-        "hello@democompany.org",
-        "+441753109660",
-        "C01X00T47",
-        "HIGH STREET",
-    ] {
+    let phone = "+441753109660";
+    for secret in crate::common::SAMPLE_9_PERSONAL_VALUES
+        .iter()
+        .chain([&phone])
+    {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
     }
 }

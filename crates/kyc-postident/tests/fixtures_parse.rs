@@ -456,18 +456,18 @@ fn post_office_success_with_lenient_values() {
             .as_ref()
             .is_some_and(|t| matches!(t, RecordType::Unknown(_)) && t.as_str() == "hologramvideo")
     }));
-    let bad = case
-        .artifacts
-        .iter()
-        .find(|a| a.name == "BASIC0000001_idimage_2.jpg")
-        .unwrap();
-    assert!(matches!(bad.source, ArtifactSource::Download { .. }));
-    let good = case
-        .artifacts
-        .iter()
-        .find(|a| a.name == "BASIC0000001_idfrontside.jpg")
-        .unwrap();
-    assert!(matches!(good.source, ArtifactSource::Inline { .. }));
+    let source = |name: &str| {
+        &case
+            .artifacts
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap()
+            .source
+    };
+    let bad = source("BASIC0000001_idimage_2.jpg");
+    assert!(matches!(bad, ArtifactSource::Download { .. }));
+    let good = source("BASIC0000001_idfrontside.jpg");
+    assert!(matches!(good, ArtifactSource::Inline { .. }));
 }
 
 #[test]

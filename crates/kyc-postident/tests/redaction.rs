@@ -3,9 +3,8 @@
 
 use crate::common;
 
-use kyc_core::KycProvider;
 use kyc_postident::{GetCaseOptions, ListQuery, PostidentError};
-use kyc_sandbox::postident::{Method, Outcome};
+use kyc_sandbox::postident::Method;
 
 /// Values of `common::new_case` and of the sandbox's identified person.
 const PERSONAL: &[&str] = &["Erika", "Mustermann", "Heidestr", "51147", "1964", "erika@"];
@@ -20,18 +19,11 @@ fn assert_no_personal_value(shown: &str) {
 async fn answers_of_the_typed_client_print_no_personal_value() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let handle = postident
-        .create_case(&common::new_case("redact-1"))
-        .await
-        .unwrap();
-    let case_id = handle.case_ref.case_id.unwrap();
-    sandbox
-        .postident()
-        .complete(&case_id, Method::Video, &Outcome::Success)
-        .unwrap();
+    let handle = common::closed_case(&sandbox, &postident, "redact-1", Method::Video).await;
+    let case_id = common::case_id(&handle);
 
-    let case = postident
-        .client()
+    let client = postident.client();
+    let case = client
         .get_case(&case_id, GetCaseOptions::everything())
         .await
         .unwrap();
@@ -44,11 +36,7 @@ async fn answers_of_the_typed_client_print_no_personal_value() {
     assert!(shown.contains(&case_id), "names the case: {shown}");
     assert_no_personal_value(&shown);
 
-    let list = postident
-        .client()
-        .list_cases(&ListQuery::default())
-        .await
-        .unwrap();
+    let list = client.list_cases(&ListQuery::default()).await.unwrap();
     assert_eq!(list.cases.len(), 1);
     assert_no_personal_value(&format!("{list:?}"));
 }

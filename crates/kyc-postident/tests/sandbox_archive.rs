@@ -5,7 +5,7 @@ use crate::common;
 
 use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider};
 use kyc_postident::client::ARCHIVE_BATCH_LIMIT;
-use kyc_sandbox::postident::{Fault, FaultKind, Method, Outcome, PostidentOptions};
+use kyc_sandbox::postident::{FaultKind, Method, Outcome};
 
 #[tokio::test]
 async fn each_case_not_archived_says_truthfully_why() {
@@ -13,33 +13,13 @@ async fn each_case_not_archived_says_truthfully_why() {
     // the others apart by reading their status: already archived, not closed, unknown.
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let create = |reference: &'static str| {
-        let postident = postident.clone();
-        async move {
-            postident
-                .create_case(&common::new_case(reference))
-                .await
-                .unwrap()
-                .case_ref
-        }
-    };
-    let closed = create("arch-closed").await;
-    let open = create("arch-open").await;
-    let running = create("arch-running").await;
+    let closed = common::create(&postident, "arch-closed").await.case_ref;
+    let open = common::create(&postident, "arch-open").await.case_ref;
+    let running = common::create(&postident, "arch-running").await.case_ref;
     let unknown = common::unknown_case();
-    let p = sandbox.postident();
-    p.complete(
-        closed.case_id.as_deref().unwrap(),
-        Method::Basic,
-        &Outcome::Success,
-    )
-    .unwrap();
-    p.complete(
-        running.case_id.as_deref().unwrap(),
-        Method::Video,
-        &Outcome::Start,
-    )
-    .unwrap();
+    let id = |case: &CaseRef| case.case_id.clone().unwrap();
+    common::complete(&sandbox, &id(&closed), Method::Basic, &Outcome::Success);
+    common::complete(&sandbox, &id(&running), Method::Video, &Outcome::Start);
     let outcome = postident
         .archive_cases(&[
             closed.clone(),
@@ -58,23 +38,17 @@ async fn each_case_not_archived_says_truthfully_why() {
             .map(|(_, why)| why.clone())
             .unwrap_or_else(|| panic!("{c} not reported: {outcome:?}"))
     };
-    assert!(reason(&open).starts_with("not closed"), "{}", reason(&open));
-    assert!(reason(&open).contains("\"new\""), "{}", reason(&open));
-    assert!(
-        reason(&running).starts_with("not closed"),
-        "{}",
-        reason(&running)
-    );
-    assert!(
-        reason(&running).contains("in progress"),
-        "{}",
-        reason(&running)
-    );
-    assert!(
-        reason(&unknown).starts_with("unknown case"),
-        "{}",
-        reason(&unknown)
-    );
+    for (case, starts, and_says) in [
+        (&open, "not closed", Some("\"new\"")),
+        (&running, "not closed", Some("in progress")),
+        (&unknown, "unknown case", None),
+    ] {
+        let why = reason(case);
+        assert!(why.starts_with(starts), "{why}");
+        if let Some(says) = and_says {
+            assert!(why.contains(says), "{why}");
+        }
+    }
     assert!(postident.get_case(&closed).await.unwrap().archived);
     assert!(!postident.get_case(&open).await.unwrap().archived);
 
@@ -99,18 +73,10 @@ async fn each_case_not_archived_says_truthfully_why() {
 #[tokio::test]
 async fn a_case_whose_status_cannot_be_read_is_reported_as_not_updated() {
     let sandbox = common::sandbox().await;
-    let mut config = common::config(&sandbox);
-    config.http.max_retries = 0;
-    let postident = kyc_postident::PostidentProvider::new(config).unwrap();
-    let open = postident
-        .create_case(&common::new_case("arch-dark"))
-        .await
-        .unwrap()
-        .case_ref;
+    let postident = common::provider_where(&sandbox, |c| c.http.max_retries = 0);
+    let open = common::create(&postident, "arch-dark").await.case_ref;
     // The archive PATCH goes through; the status read that would tell why fails.
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 1).for_method("GET"));
+    common::fail_next(&sandbox, "GET", FaultKind::Status { status: 503 }, 1);
     let outcome = postident
         .archive_cases(std::slice::from_ref(&open))
         .await
@@ -126,16 +92,9 @@ async fn a_case_whose_status_cannot_be_read_is_reported_as_not_updated() {
 async fn more_than_10000_ids_are_sent_in_several_requests() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let real = postident
-        .create_case(&common::new_case("arch-big"))
-        .await
-        .unwrap()
-        .case_ref;
-    let real_id = real.case_id.clone().unwrap();
-    sandbox
-        .postident()
-        .complete(&real_id, Method::Video, &Outcome::Success)
-        .unwrap();
+    let real = common::create(&postident, "arch-big").await;
+    let real_id = common::case_id(&real);
+    common::complete(&sandbox, &real_id, Method::Video, &Outcome::Success);
     let mut ids: Vec<String> = (0..ARCHIVE_BATCH_LIMIT)
         .map(|i| format!("UNKNOWN{i:05}"))
         .collect();
@@ -159,17 +118,12 @@ async fn more_than_10000_ids_are_sent_in_several_requests() {
 async fn a_request_above_the_accounts_limit_is_a_400_invalid_input() {
     // The sandbox account accepts 3 ids per request here, so our batches of up to 10,000 go
     // over it: the same answer POSTIDENT gives above 10,000.
-    let sandbox = common::sandbox_with(PostidentOptions {
-        archive_limit: 3,
-        ..Default::default()
-    })
-    .await;
+    let sandbox = common::sandbox_with(|o| o.archive_limit = 3).await;
     let postident = common::provider(&sandbox);
     let ids: Vec<String> = (0..5).map(|i| format!("CASE{i}")).collect();
     let e = postident.client().archive_cases(&ids).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::InvalidInput);
-    assert_eq!(e.http_status(), Some(400));
-    assert!(e.raw_body().unwrap().to_string_lossy().contains("at most"));
+    common::assert_error(&e, ErrorKind::InvalidInput, Some(400));
+    assert!(common::raw_body_contains(&e, "at most"));
 }
 
 #[tokio::test]
@@ -193,14 +147,8 @@ async fn archiving_needs_case_ids() {
 #[tokio::test]
 async fn wrong_credentials_on_archive_are_401() {
     let sandbox = common::sandbox().await;
-    let mut config = common::config(&sandbox);
-    config.username = "someone-else".into();
-    let postident = kyc_postident::PostidentProvider::new(config).unwrap();
-    let e = postident
-        .client()
-        .archive_cases(&["ABC".to_string()])
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Authentication);
-    assert_eq!(e.http_status(), Some(401));
+    let postident = common::provider_where(&sandbox, |c| c.username = "someone-else".into());
+    let ids = ["ABC".to_string()];
+    let e = postident.client().archive_cases(&ids).await.unwrap_err();
+    common::assert_error(&e, ErrorKind::Authentication, Some(401));
 }

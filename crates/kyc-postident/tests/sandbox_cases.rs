@@ -8,7 +8,7 @@ use kyc_core::{ArtifactKind, ArtifactSource, CaseRef, CaseStatus, ErrorKind, Kyc
 use kyc_postident::crypto::PrivateKey;
 use kyc_postident::wire::{IdentStatus, IdentificationMethod};
 use kyc_postident::{GetCaseOptions, PostidentProvider};
-use kyc_sandbox::postident::{Fault, FaultKind, Method, Outcome};
+use kyc_sandbox::postident::{FaultKind, Method, Outcome};
 use kyc_sandbox::Sandbox;
 
 /// A case with two identifications: an incomplete autoid attempt, then a successful video.
@@ -17,23 +17,13 @@ async fn finished_case(
     postident: &PostidentProvider,
     reference: &str,
 ) -> String {
-    let handle = postident
-        .create_case(&common::new_case(reference))
-        .await
-        .unwrap();
-    let case_id = handle.case_ref.case_id.unwrap();
-    let p = sandbox.postident();
-    p.complete(
-        &case_id,
-        Method::Autoid,
-        &Outcome::Incomplete {
-            sub_status: Some(81),
-            sub_status_reason: Some(807),
-        },
-    )
-    .unwrap();
-    p.complete(&case_id, Method::Video, &Outcome::Success)
-        .unwrap();
+    let incomplete = Outcome::Incomplete {
+        sub_status: Some(81),
+        sub_status_reason: Some(807),
+    };
+    let case_id = common::case_id(&common::create(postident, reference).await);
+    common::complete(sandbox, &case_id, Method::Autoid, &incomplete);
+    common::complete(sandbox, &case_id, Method::Video, &Outcome::Success);
     case_id
 }
 
@@ -191,15 +181,9 @@ async fn result_pdf_and_binary_data_are_included_only_when_asked() {
 async fn an_unknown_case_is_not_found() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let e = postident
-        .get_case(&CaseRef::by_case_id(
-            kyc_core::Provider::Postident,
-            "NOSUCHCASE01",
-        ))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::NotFound);
-    assert_eq!(e.http_status(), Some(404));
+    let unknown = CaseRef::by_case_id(kyc_core::Provider::Postident, "NOSUCHCASE01");
+    let e = postident.get_case(&unknown).await.unwrap_err();
+    common::assert_error(&e, ErrorKind::NotFound, Some(404));
     assert!(e.raw_body().is_some());
     // Looking a POSTIDENT case up needs the caseId.
     let e = postident
@@ -213,24 +197,16 @@ async fn an_unknown_case_is_not_found() {
 #[tokio::test]
 async fn a_wrong_data_password_is_refused_by_postident() {
     let sandbox = common::sandbox().await;
-    let mut config = common::config(&sandbox);
-    config.encryption = kyc_postident::Encryption::Enabled {
-        private_key: common::fixed_key(),
-        data_password: kyc_core::Secret::new("not-the-data-password"),
-    };
-    let postident = PostidentProvider::new(config).unwrap();
-    let created = common::provider(&sandbox)
-        .create_case(&common::new_case("hash-1"))
-        .await
-        .unwrap();
+    let postident = common::provider_where(&sandbox, |c| {
+        c.encryption = kyc_postident::Encryption::Enabled {
+            private_key: common::fixed_key(),
+            data_password: kyc_core::Secret::new("not-the-data-password"),
+        }
+    });
+    let created = common::create(&common::provider(&sandbox), "hash-1").await;
     let e = postident.get_case(&created.case_ref).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::InvalidInput);
-    assert_eq!(e.http_status(), Some(400));
-    assert!(e
-        .raw_body()
-        .unwrap()
-        .to_string_lossy()
-        .contains("x-scr-keyhash"));
+    common::assert_error(&e, ErrorKind::InvalidInput, Some(400));
+    assert!(common::raw_body_contains(&e, "x-scr-keyhash"));
     assert!(!format!("{e} {e:?}").contains("not-the-data-password"));
 }
 
@@ -238,50 +214,38 @@ async fn a_wrong_data_password_is_refused_by_postident() {
 async fn reads_are_retried_on_5xx_and_reset_connections_then_give_up() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let created = postident
-        .create_case(&common::new_case("5xx-1"))
-        .await
-        .unwrap();
-    let p = sandbox.postident();
-    p.inject_fault(Fault::new(FaultKind::Status { status: 502 }, 1).for_method("GET"));
-    p.inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("GET"));
+    let created = common::create(&postident, "5xx-1").await;
+    common::fail_next(&sandbox, "GET", FaultKind::Status { status: 502 }, 1);
+    common::fail_next(&sandbox, "GET", FaultKind::ConnectionReset, 1);
     let case = postident.get_case(&created.case_ref).await.unwrap();
     assert_eq!(case.status, CaseStatus::Created);
 
-    p.inject_fault(Fault::new(FaultKind::Status { status: 503 }, 10).for_method("GET"));
+    common::fail_next(&sandbox, "GET", FaultKind::Status { status: 503 }, 10);
     let e = postident.get_case(&created.case_ref).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Transient);
-    assert_eq!(e.http_status(), Some(503));
+    common::assert_error(&e, ErrorKind::Transient, Some(503));
     assert!(e.is_retryable());
-    p.clear_faults();
+    sandbox.postident().clear_faults();
 }
 
 #[tokio::test]
 async fn malformed_and_empty_bodies_are_errors_that_keep_the_body() {
     let sandbox = common::sandbox().await;
-    let created = common::provider(&sandbox)
-        .create_case(&common::new_case("bad-1"))
-        .await
-        .unwrap();
-    let p = sandbox.postident();
+    let created = common::create(&common::provider(&sandbox), "bad-1").await;
+    let case = &created.case_ref;
     // Without encryption: a body that is not JSON is a provider error with the raw body.
-    let plain = PostidentProvider::new(common::plain_config(&sandbox)).unwrap();
-    p.inject_fault(Fault::new(FaultKind::MalformedJson, 1).for_method("GET"));
-    let e = plain.get_case(&created.case_ref).await.unwrap_err();
+    let plain = common::plain_provider(&sandbox);
+    let e = common::read_failing(&sandbox, &plain, case, FaultKind::MalformedJson).await;
     assert_eq!(e.kind(), ErrorKind::Provider);
     assert!(e.to_string().contains("not valid JSON"), "{e}");
-    assert!(e.raw_body().unwrap().to_string_lossy().contains("SANDBOX"));
-    p.inject_fault(Fault::new(FaultKind::EmptyBody, 1).for_method("GET"));
-    let e = plain.get_case(&created.case_ref).await.unwrap_err();
+    assert!(common::raw_body_contains(&e, "SANDBOX"));
+    let e = common::read_failing(&sandbox, &plain, case, FaultKind::EmptyBody).await;
     assert_eq!(e.kind(), ErrorKind::Provider);
     // With encryption: an unencrypted or empty body cannot be decrypted.
     let encrypted = common::provider(&sandbox);
-    p.inject_fault(Fault::new(FaultKind::MalformedJson, 1).for_method("GET"));
-    let e = encrypted.get_case(&created.case_ref).await.unwrap_err();
+    let e = common::read_failing(&sandbox, &encrypted, case, FaultKind::MalformedJson).await;
     assert_eq!(e.kind(), ErrorKind::Decryption);
     assert!(e.raw_body().is_some());
-    p.inject_fault(Fault::new(FaultKind::EmptyBody, 1).for_method("GET"));
-    let e = encrypted.get_case(&created.case_ref).await.unwrap_err();
+    let e = common::read_failing(&sandbox, &encrypted, case, FaultKind::EmptyBody).await;
     assert_eq!(e.kind(), ErrorKind::Decryption);
     assert!(e.to_string().contains("corrupt"), "{e}");
 }
@@ -290,14 +254,9 @@ async fn malformed_and_empty_bodies_are_errors_that_keep_the_body() {
 async fn a_truncated_jwe_is_corrupt() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let created = postident
-        .create_case(&common::new_case("trunc-1"))
-        .await
-        .unwrap();
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::TruncatedJwe, 1).for_method("GET"));
-    let e = postident.get_case(&created.case_ref).await.unwrap_err();
+    let created = common::create(&postident, "trunc-1").await;
+    let case = &created.case_ref;
+    let e = common::read_failing(&sandbox, &postident, case, FaultKind::TruncatedJwe).await;
     assert_eq!(e.kind(), ErrorKind::Decryption);
     assert!(e.to_string().contains("corrupt"), "{e}");
     assert!(e.raw_body().is_some());
@@ -310,15 +269,9 @@ async fn a_result_encrypted_to_another_key_is_a_wrong_key_error() {
     let other_headers = other
         .scr_headers(&kyc_core::Secret::new(sandbox.postident().data_password()))
         .unwrap();
-    let relay =
-        common::key_rewriting_relay(&sandbox, common::KeyRewrite::OtherKey(other_headers)).await;
-    let mut config = common::config(&sandbox);
-    config.base_url = relay;
-    let postident = PostidentProvider::new(config).unwrap();
-    let created = postident
-        .create_case(&common::new_case("key-1"))
-        .await
-        .unwrap();
+    let postident =
+        common::provider_behind_relay(&sandbox, common::KeyRewrite::OtherKey(other_headers)).await;
+    let created = common::create(&postident, "key-1").await;
     let e = postident.get_case(&created.case_ref).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decryption);
     assert!(e.to_string().contains("different public key"), "{e}");
@@ -331,14 +284,8 @@ async fn a_result_encrypted_to_another_key_is_a_wrong_key_error() {
 #[tokio::test]
 async fn a_plain_body_where_encryption_was_requested_is_its_own_error() {
     let sandbox = common::sandbox().await;
-    let relay = common::key_rewriting_relay(&sandbox, common::KeyRewrite::Strip).await;
-    let mut config = common::config(&sandbox);
-    config.base_url = relay;
-    let postident = PostidentProvider::new(config).unwrap();
-    let created = postident
-        .create_case(&common::new_case("plain-1"))
-        .await
-        .unwrap();
+    let postident = common::provider_behind_relay(&sandbox, common::KeyRewrite::Strip).await;
+    let created = common::create(&postident, "plain-1").await;
     let e = postident.get_case(&created.case_ref).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decryption);
     assert!(e.to_string().contains("plain JSON"), "{e}");
@@ -348,16 +295,9 @@ async fn a_plain_body_where_encryption_was_requested_is_its_own_error() {
 #[tokio::test]
 async fn every_documented_content_encryption_is_decrypted() {
     for enc in ["A128GCM", "A256GCM", "A128CBC-HS256", "A256CBC-HS512"] {
-        let sandbox = common::sandbox_with(kyc_sandbox::postident::PostidentOptions {
-            jwe_enc: enc.into(),
-            ..Default::default()
-        })
-        .await;
+        let sandbox = common::sandbox_with(|o| o.jwe_enc = enc.into()).await;
         let postident = common::provider(&sandbox);
-        let created = postident
-            .create_case(&common::new_case("enc-1"))
-            .await
-            .unwrap();
+        let created = common::create(&postident, "enc-1").await;
         let case = postident.get_case(&created.case_ref).await.unwrap();
         assert_eq!(case.status, CaseStatus::Created, "{enc}");
     }
@@ -365,16 +305,9 @@ async fn every_documented_content_encryption_is_decrypted() {
 
 #[tokio::test]
 async fn production_style_accounts_refuse_plain_requests() {
-    let sandbox = common::sandbox_with(kyc_sandbox::postident::PostidentOptions {
-        encryption_required: true,
-        ..Default::default()
-    })
-    .await;
-    let created = common::provider(&sandbox)
-        .create_case(&common::new_case("req-1"))
-        .await
-        .unwrap();
-    let plain = PostidentProvider::new(common::plain_config(&sandbox)).unwrap();
+    let sandbox = common::sandbox_with(|o| o.encryption_required = true).await;
+    let created = common::create(&common::provider(&sandbox), "req-1").await;
+    let plain = common::plain_provider(&sandbox);
     let e = plain.get_case(&created.case_ref).await.unwrap_err();
     assert_eq!(e.http_status(), Some(400));
     let encrypted = common::provider(&sandbox);
@@ -384,24 +317,20 @@ async fn production_style_accounts_refuse_plain_requests() {
 #[tokio::test]
 async fn slow_and_cut_off_answers_are_retried_for_reads() {
     let sandbox = common::sandbox().await;
-    let mut config = common::config(&sandbox);
-    config.http.request_timeout = std::time::Duration::from_millis(300);
-    let postident = PostidentProvider::new(config).unwrap();
-    let created = postident
-        .create_case(&common::new_case("slow-1"))
-        .await
-        .unwrap();
-    let p = sandbox.postident();
-    p.inject_fault(Fault::new(FaultKind::Delay { delay_ms: 1_000 }, 1).for_method("GET"));
-    p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("GET"));
+    let postident = common::provider_where(&sandbox, |c| {
+        c.http.request_timeout = std::time::Duration::from_millis(300)
+    });
+    let created = common::create(&postident, "slow-1").await;
+    let slow = FaultKind::Delay { delay_ms: 1_000 };
+    common::fail_next(&sandbox, "GET", slow.clone(), 1);
+    common::fail_next(&sandbox, "GET", FaultKind::TruncatedBody, 1);
     let case = postident.get_case(&created.case_ref).await.unwrap();
     assert_eq!(case.status, CaseStatus::Created);
     // Every attempt times out: a transient error, no answer body.
-    p.inject_fault(Fault::new(FaultKind::Delay { delay_ms: 1_000 }, 3).for_method("GET"));
+    common::fail_next(&sandbox, "GET", slow, 3);
     let e = postident.get_case(&created.case_ref).await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Transient);
+    common::assert_error(&e, ErrorKind::Transient, None);
     assert!(e.to_string().contains("timeout"), "{e}");
-    assert_eq!(e.http_status(), None);
 }
 
 #[tokio::test]

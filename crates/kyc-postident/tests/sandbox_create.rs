@@ -5,8 +5,8 @@ use crate::common;
 
 use kyc_core::{ErrorKind, KycProvider, Language, Provider};
 use kyc_postident::wire::{CreateCaseRequest, DocumentType};
-use kyc_postident::{PostidentConfig, PostidentProvider};
-use kyc_sandbox::postident::{Fault, FaultKind};
+use kyc_postident::PostidentConfig;
+use kyc_sandbox::postident::FaultKind;
 
 #[tokio::test]
 async fn create_returns_the_user_url_app_links_and_expiry() {
@@ -53,19 +53,12 @@ async fn create_returns_the_user_url_app_links_and_expiry() {
         order["processData"]["callbackUrlSuccess"]["iOSUrl"],
         "clientapp://ok"
     );
-    assert_eq!(
-        order["contactDataProvided"]["address"]["streetAddress"],
-        "Heidestr. 17"
-    );
-    assert_eq!(order["contactDataProvided"]["address"]["country"], "DEU");
-    assert_eq!(
-        order["identificationDocumentProvided"]["birthDate"],
-        "1964-08-12"
-    );
-    assert_eq!(
-        order["identificationDocumentProvided"]["nationality"],
-        "DEU"
-    );
+    let address = &order["contactDataProvided"]["address"];
+    assert_eq!(address["streetAddress"], "Heidestr. 17");
+    assert_eq!(address["country"], "DEU");
+    let document = &order["identificationDocumentProvided"];
+    assert_eq!(document["birthDate"], "1964-08-12");
+    assert_eq!(document["nationality"], "DEU");
     assert_eq!(order["customData"]["custom2"], "campaign A");
 
     // The new case reads back as Created.
@@ -86,21 +79,14 @@ async fn the_typed_client_sends_document_and_driving_licence_data() {
     let created = postident.client().create_case(&request).await.unwrap();
     let case_id = created.case_id.unwrap();
     let echoed = sandbox.postident().case_json(&case_id).unwrap();
-    assert_eq!(
-        echoed["orderData"]["identificationDocumentProvided"]["type"],
-        "2"
-    );
-    assert_eq!(
-        echoed["orderData"]["identificationDocumentProvided"]["number"],
-        "C01X00T47"
-    );
+    let document = &echoed["orderData"]["identificationDocumentProvided"];
+    assert_eq!(document["type"], "2");
+    assert_eq!(document["number"], "C01X00T47");
     assert!(created.web_start.unwrap().case_url.is_some());
     // An empty request is accepted too (POSTIDENT defaults the referenceId to the caseId).
-    let bare = postident
-        .client()
-        .create_case(&CreateCaseRequest::default())
-        .await
-        .unwrap();
+    let client = postident.client();
+    let bare = client.create_case(&CreateCaseRequest::default()).await;
+    let bare = bare.unwrap();
     assert!(bare.case_id.is_some());
 }
 
@@ -124,45 +110,24 @@ async fn invalid_input_is_refused_before_any_request() {
 async fn duplicate_reference_is_a_conflict_with_status_and_body() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    postident
-        .create_case(&common::new_case("dup-1"))
-        .await
-        .unwrap();
-    let e = postident
-        .create_case(&common::new_case("dup-1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Conflict);
-    assert_eq!(e.http_status(), Some(409));
+    let e = common::create_twice(&postident, "dup-1").await;
+    common::assert_error(&e, ErrorKind::Conflict, Some(409));
     assert_eq!(e.provider(), Some(Provider::Postident));
-    assert!(e
-        .raw_body()
-        .unwrap()
-        .to_string_lossy()
-        .contains("referenceId"));
+    assert!(common::raw_body_contains(&e, "referenceId"));
 }
 
 #[tokio::test]
 async fn wrong_credentials_are_an_authentication_error() {
     let sandbox = common::sandbox().await;
-    let mut config: PostidentConfig = common::config(&sandbox);
-    config.password = kyc_core::Secret::new("guessed-password");
-    let postident = PostidentProvider::new(config).unwrap();
-    let e = postident
-        .create_case(&common::new_case("auth-1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Authentication);
-    assert_eq!(e.http_status(), Some(401));
+    let postident = common::provider_where(&sandbox, |c: &mut PostidentConfig| {
+        c.password = kyc_core::Secret::new("guessed-password")
+    });
+    let e = common::create_fails(&postident, "auth-1").await;
+    common::assert_error(&e, ErrorKind::Authentication, Some(401));
     assert!(!format!("{e} {e:?}").contains("guessed-password"));
     // An unknown clientId answers 401 as well (result guide 7.7).
-    let mut config = common::config(&sandbox);
-    config.client_id = "NOSUCHCLIENT".into();
-    let e = PostidentProvider::new(config)
-        .unwrap()
-        .create_case(&common::new_case("auth-2"))
-        .await
-        .unwrap_err();
+    let postident = common::provider_where(&sandbox, |c| c.client_id = "NOSUCHCLIENT".into());
+    let e = common::create_fails(&postident, "auth-2").await;
     assert_eq!(e.http_status(), Some(401));
 }
 
@@ -171,15 +136,9 @@ async fn a_5xx_on_create_is_not_retried_blindly() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
     // The fault answers the first POST; a retry would reach the sandbox and create a case.
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 1).for_method("POST"));
-    let e = postident
-        .create_case(&common::new_case("retry-1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Transient);
-    assert_eq!(e.http_status(), Some(503));
+    common::fail_next(&sandbox, "POST", FaultKind::Status { status: 503 }, 1);
+    let e = common::create_fails(&postident, "retry-1").await;
+    common::assert_error(&e, ErrorKind::Transient, Some(503));
     assert!(e.raw_body().is_some());
     assert!(e.is_retryable(), "the caller may retry, after checking");
     assert!(
@@ -188,10 +147,7 @@ async fn a_5xx_on_create_is_not_retried_blindly() {
     );
     // A connection reset after sending is not retried either.
     common::reset_next_create(&sandbox);
-    let e = postident
-        .create_case(&common::new_case("retry-2"))
-        .await
-        .unwrap_err();
+    let e = common::create_fails(&postident, "retry-2").await;
     assert_eq!(e.kind(), ErrorKind::Transient);
     assert!(sandbox.postident().case_ids().is_empty());
 }
@@ -200,13 +156,9 @@ async fn a_5xx_on_create_is_not_retried_blindly() {
 async fn a_throttled_create_is_retried_after_retry_after() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    sandbox.postident().inject_fault(
-        Fault::new(FaultKind::TooManyRequests { retry_after: 0 }, 1).for_method("POST"),
-    );
-    let handle = postident
-        .create_case(&common::new_case("throttle-1"))
-        .await
-        .unwrap();
+    let throttled = FaultKind::TooManyRequests { retry_after: 0 };
+    common::fail_next(&sandbox, "POST", throttled, 1);
+    let handle = common::create(&postident, "throttle-1").await;
     assert!(handle.case_ref.case_id.is_some());
 }
 

@@ -5,7 +5,7 @@
 use crate::common;
 
 use kyc_core::{ErrorKind, KycProvider, Secret};
-use kyc_postident::{Encryption, PostidentProvider};
+use kyc_postident::Encryption;
 
 /// The part of an error's `Display` before the `(HTTP nnn ...)` suffix.
 fn headline(e: &kyc_core::Error) -> String {
@@ -19,17 +19,14 @@ fn headline(e: &kyc_core::Error) -> String {
 #[tokio::test]
 async fn a_wrong_data_password_keeps_postidents_explanation_and_points_at_the_key() {
     let sandbox = common::sandbox().await;
-    let created = common::provider(&sandbox)
-        .create_case(&common::new_case("err-key"))
-        .await
-        .unwrap();
-    let mut config = common::config(&sandbox);
-    config.encryption = Encryption::Enabled {
-        private_key: common::fixed_key(),
-        data_password: Secret::new("not-the-data-password"),
-    };
-    let e = PostidentProvider::new(config)
-        .unwrap()
+    let created = common::create(&common::provider(&sandbox), "err-key").await;
+    let wrong_password = common::provider_where(&sandbox, |c| {
+        c.encryption = Encryption::Enabled {
+            private_key: common::fixed_key(),
+            data_password: Secret::new("not-the-data-password"),
+        }
+    });
+    let e = wrong_password
         .get_case(&created.case_ref)
         .await
         .unwrap_err();
@@ -55,15 +52,8 @@ async fn a_wrong_data_password_keeps_postidents_explanation_and_points_at_the_ke
 async fn wrong_credentials_an_unknown_case_and_a_duplicate_reference_read_differently() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    postident
-        .create_case(&common::new_case("err-dup"))
-        .await
-        .unwrap();
 
-    let duplicate = postident
-        .create_case(&common::new_case("err-dup"))
-        .await
-        .unwrap_err();
+    let duplicate = common::create_twice(&postident, "err-dup").await;
     assert_eq!(duplicate.kind(), ErrorKind::Conflict);
     assert!(
         headline(&duplicate).contains("referenceId is already used"),
@@ -72,10 +62,8 @@ async fn wrong_credentials_an_unknown_case_and_a_duplicate_reference_read_differ
     let hint = duplicate.hint().unwrap();
     assert!(hint.contains("\"err-dup\""), "names the reference: {hint}");
 
-    let unknown = postident
-        .get_case(&common::unknown_case())
-        .await
-        .unwrap_err();
+    let unknown_case = common::unknown_case();
+    let unknown = postident.get_case(&unknown_case).await.unwrap_err();
     assert_eq!(unknown.kind(), ErrorKind::NotFound);
     assert!(
         headline(&unknown).contains("does not know this caseId"),
@@ -83,13 +71,10 @@ async fn wrong_credentials_an_unknown_case_and_a_duplicate_reference_read_differ
     );
     assert!(unknown.hint().unwrap().contains("caseId"));
 
-    let mut config = common::config(&sandbox);
-    config.password = Secret::new("wrong-password");
-    let refused = PostidentProvider::new(config)
-        .unwrap()
-        .get_case(&common::unknown_case())
-        .await
-        .unwrap_err();
+    let wrong_password = common::provider_where(&sandbox, |c| {
+        c.password = Secret::new("wrong-password");
+    });
+    let refused = wrong_password.get_case(&unknown_case).await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::Authentication);
     assert!(
         headline(&refused).contains("did not accept the credentials"),
@@ -121,10 +106,7 @@ async fn a_create_without_an_answer_names_the_url_and_says_whether_a_case_may_ex
 
     // The connection is cut after the request arrived: a case may exist.
     common::reset_next_create(&sandbox);
-    let e = postident
-        .create_case(&common::new_case("err-cut"))
-        .await
-        .unwrap_err();
+    let e = common::create_fails(&postident, "err-cut").await;
     assert_eq!(e.kind(), ErrorKind::Transient);
     let shown = e.to_string();
     let cases_url = sandbox.postident().cases_url();
@@ -139,11 +121,8 @@ async fn a_create_without_an_answer_names_the_url_and_says_whether_a_case_may_ex
     // Nothing listens: nothing can have been created.
     let (mut config, port) = common::unreachable_config(&sandbox);
     config.http.max_retries = 0;
-    let e = PostidentProvider::new(config)
-        .unwrap()
-        .create_case(&common::new_case("err-down"))
-        .await
-        .unwrap_err();
+    let unreachable = common::provider_with(config);
+    let e = common::create_fails(&unreachable, "err-down").await;
     let shown = e.to_string();
     assert!(shown.contains(&format!("127.0.0.1:{port}")), "{shown}");
     assert!(e.hint().unwrap().contains("no case was created"), "{e}");

@@ -4,8 +4,7 @@
 
 use crate::common;
 
-use kyc_core::{FailureStage, KycProvider};
-use kyc_postident::PostidentProvider;
+use kyc_core::FailureStage;
 
 #[tokio::test]
 async fn a_create_cut_off_after_sending_may_have_created_a_case_and_is_sent_once() {
@@ -13,10 +12,7 @@ async fn a_create_cut_off_after_sending_may_have_created_a_case_and_is_sent_once
     let postident = common::provider(&sandbox);
     common::reset_next_create(&sandbox);
     let before = sandbox.postident().create_request_count();
-    let e = postident
-        .create_case(&common::new_case("stage-1"))
-        .await
-        .unwrap_err();
+    let e = common::create_fails(&postident, "stage-1").await;
     let stage = e.stage().expect("a transport failure has a stage");
     assert!(stage.may_have_been_sent(), "{stage:?}");
     assert!(e.may_have_been_sent());
@@ -34,11 +30,7 @@ async fn a_create_cut_off_after_sending_may_have_created_a_case_and_is_sent_once
 async fn a_create_that_could_not_connect_was_not_sent() {
     let sandbox = common::sandbox().await;
     let (config, _) = common::unreachable_config(&sandbox);
-    let e = PostidentProvider::new(config)
-        .unwrap()
-        .create_case(&common::new_case("stage-2"))
-        .await
-        .unwrap_err();
+    let e = common::create_fails(&common::provider_with(config), "stage-2").await;
     assert_eq!(e.stage(), Some(FailureStage::Connect));
     assert!(!e.may_have_been_sent());
 }

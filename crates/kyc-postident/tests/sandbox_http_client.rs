@@ -26,15 +26,7 @@ async fn forward(State(proxy): State<Proxy>, request: Request) -> Response {
     let mut headers = parts.headers.clone();
     headers.remove("host");
     headers.remove("proxy-connection");
-    let answer = proxy
-        .direct
-        .request(parts.method, target)
-        .headers(headers)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    common::relayed(answer).await
+    common::pass_on(&proxy.direct, parts.method, target, headers, body).await
 }
 
 /// Starts the proxy; returns its URL and its request counter.

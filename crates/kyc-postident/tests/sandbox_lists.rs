@@ -9,24 +9,27 @@ use kyc_core::{CaseFilter, CaseStatus, ErrorKind, KycProvider};
 use kyc_postident::client::ListQuery;
 use kyc_postident::wire::CaseProgress;
 use kyc_postident::PostidentProvider;
-use kyc_sandbox::postident::{Fault, FaultKind, Method, Outcome, PostidentOptions};
+use kyc_sandbox::postident::{FaultKind, Method, Outcome};
 use kyc_sandbox::Sandbox;
 use std::collections::BTreeSet;
+
+/// A sandbox (keep it: dropping it stops it), the adapter for it, and one case per state
+/// there: new, in progress (video started), closed (video success); the caseIds in that order.
+async fn sandbox_with_three_cases() -> (Sandbox, PostidentProvider, [String; 3]) {
+    let sandbox = common::sandbox().await;
+    let postident = common::provider(&sandbox);
+    let ids = three_cases(&sandbox, &postident).await;
+    (sandbox, postident, ids)
+}
 
 /// Creates one case per state: new, in progress (video started), closed (video success).
 async fn three_cases(sandbox: &Sandbox, postident: &PostidentProvider) -> [String; 3] {
     let mut ids = Vec::new();
     for reference in ["list-new", "list-running", "list-closed"] {
-        let h = postident
-            .create_case(&common::new_case(reference))
-            .await
-            .unwrap();
-        ids.push(h.case_ref.case_id.unwrap());
+        ids.push(common::case_id(&common::create(postident, reference).await));
     }
-    let p = sandbox.postident();
-    p.complete(&ids[1], Method::Video, &Outcome::Start).unwrap();
-    p.complete(&ids[2], Method::Video, &Outcome::Success)
-        .unwrap();
+    common::complete(sandbox, &ids[1], Method::Video, &Outcome::Start);
+    common::complete(sandbox, &ids[2], Method::Video, &Outcome::Success);
     [ids[0].clone(), ids[1].clone(), ids[2].clone()]
 }
 
@@ -35,6 +38,11 @@ fn ids(list: &kyc_postident::CaseListResponse) -> BTreeSet<String> {
         .iter()
         .filter_map(|c| c.result.case_id.clone())
         .collect()
+}
+
+/// The caseIds the typed client lists for `query`.
+async fn listed(client: &kyc_postident::Client, query: &ListQuery) -> BTreeSet<String> {
+    ids(&client.list_cases(query).await.unwrap())
 }
 
 fn set(items: &[&String]) -> BTreeSet<String> {
@@ -47,9 +55,7 @@ fn in_zone(t: DateTime<Utc>, hours: i32) -> DateTime<FixedOffset> {
 
 #[tokio::test]
 async fn status_flags_select_new_running_and_closed_cases() {
-    let sandbox = common::sandbox().await;
-    let postident = common::provider(&sandbox);
-    let [new, running, closed] = three_cases(&sandbox, &postident).await;
+    let (_sandbox, postident, [new, running, closed]) = sandbox_with_three_cases().await;
     let client = postident.client();
 
     let default = client.list_cases(&ListQuery::default()).await.unwrap();
@@ -65,10 +71,7 @@ async fn status_flags_select_new_running_and_closed_cases() {
         closed: false,
         ..Default::default()
     };
-    assert_eq!(
-        ids(&client.list_cases(&only_new).await.unwrap()),
-        set(&[&new])
-    );
+    assert_eq!(listed(client, &only_new).await, set(&[&new]));
     let only_running = ListQuery {
         in_progress: true,
         closed: false,
@@ -90,17 +93,12 @@ async fn status_flags_select_new_running_and_closed_cases() {
         in_progress: true,
         ..Default::default()
     };
-    assert_eq!(
-        ids(&client.list_cases(&all).await.unwrap()),
-        set(&[&new, &running, &closed])
-    );
+    assert_eq!(listed(client, &all).await, set(&[&new, &running, &closed]));
 }
 
 #[tokio::test]
 async fn the_four_list_paths() {
-    let sandbox = common::sandbox().await;
-    let postident = common::provider(&sandbox);
-    let [_, _, closed] = three_cases(&sandbox, &postident).await;
+    let (_sandbox, postident, [_, _, closed]) = sandbox_with_three_cases().await;
     let client = postident.client();
     for (full, status_only) in [(false, false), (true, false), (false, true), (true, true)] {
         let query = ListQuery {
@@ -129,9 +127,7 @@ async fn the_four_list_paths() {
 
 #[tokio::test]
 async fn date_filters_are_sent_with_their_offset_encoded() {
-    let sandbox = common::sandbox().await;
-    let postident = common::provider(&sandbox);
-    let [new, running, closed] = three_cases(&sandbox, &postident).await;
+    let (_sandbox, postident, [new, running, closed]) = sandbox_with_three_cases().await;
     let client = postident.client();
     let now = Utc::now();
     let every = |q: ListQuery| ListQuery {
@@ -146,45 +142,30 @@ async fn date_filters_are_sent_with_their_offset_encoded() {
         ..Default::default()
     });
     assert_eq!(
-        ids(&client.list_cases(&since_an_hour).await.unwrap()),
+        listed(client, &since_an_hour).await,
         set(&[&new, &running, &closed])
     );
     let from_the_future = every(ListQuery {
         created_from: Some(in_zone(now + ChronoDuration::hours(1), 2)),
         ..Default::default()
     });
-    assert!(client
-        .list_cases(&from_the_future)
-        .await
-        .unwrap()
-        .cases
-        .is_empty());
+    assert!(listed(client, &from_the_future).await.is_empty());
     let closed_recently = ListQuery {
         closed_from: Some(in_zone(now - ChronoDuration::minutes(10), 2)),
         closed_until: Some(in_zone(now + ChronoDuration::minutes(10), 2)),
         ..Default::default()
     };
-    assert_eq!(
-        ids(&client.list_cases(&closed_recently).await.unwrap()),
-        set(&[&closed])
-    );
+    assert_eq!(listed(client, &closed_recently).await, set(&[&closed]));
     let closed_long_ago = ListQuery {
         closed_until: Some(in_zone(now - ChronoDuration::days(1), 2)),
         ..Default::default()
     };
-    assert!(client
-        .list_cases(&closed_long_ago)
-        .await
-        .unwrap()
-        .cases
-        .is_empty());
+    assert!(listed(client, &closed_long_ago).await.is_empty());
 }
 
 #[tokio::test]
 async fn max_results_limits_status_lists() {
-    let sandbox = common::sandbox().await;
-    let postident = common::provider(&sandbox);
-    three_cases(&sandbox, &postident).await;
+    let (_sandbox, postident, _) = sandbox_with_three_cases().await;
     let query = ListQuery {
         status_only: true,
         new: true,
@@ -192,7 +173,8 @@ async fn max_results_limits_status_lists() {
         max_results: Some(2),
         ..Default::default()
     };
-    let list = postident.client().list_cases(&query).await.unwrap();
+    let client = postident.client();
+    let list = client.list_cases(&query).await.unwrap();
     assert_eq!(list.cases.len(), 2);
     assert!(list.partial, "three cases match, two came");
     // For data lists maxResults is undocumented; the client cuts the answer itself, and says
@@ -201,7 +183,7 @@ async fn max_results_limits_status_lists() {
         status_only: false,
         ..query
     };
-    let list = postident.client().list_cases(&data).await.unwrap();
+    let list = client.list_cases(&data).await.unwrap();
     assert_eq!(list.cases.len(), 2);
     assert!(list.partial);
     // Enough room: not partial.
@@ -209,7 +191,7 @@ async fn max_results_limits_status_lists() {
         max_results: Some(3),
         ..data
     };
-    assert!(!postident.client().list_cases(&roomy).await.unwrap().partial);
+    assert!(!client.list_cases(&roomy).await.unwrap().partial);
 }
 
 #[tokio::test]
@@ -231,42 +213,27 @@ async fn neutral_max_results_smaller_than_the_matches_is_a_partial_list() {
 async fn closed_cases(sandbox: &Sandbox, postident: &PostidentProvider, n: usize) -> Vec<String> {
     let mut out = Vec::new();
     for i in 0..n {
-        let h = postident
-            .create_case(&common::new_case(&format!("walk-{i}")))
-            .await
-            .unwrap();
-        let id = h.case_ref.case_id.unwrap();
-        sandbox
-            .postident()
-            .complete(&id, Method::Eid, &Outcome::Success)
-            .unwrap();
-        out.push(id);
+        let closed =
+            common::closed_case(sandbox, postident, &format!("walk-{i}"), Method::Eid).await;
+        out.push(common::case_id(&closed));
     }
     out
 }
 
 #[tokio::test]
 async fn partial_delivery_is_reported_and_the_walk_archives_its_way_through() {
-    let sandbox = common::sandbox_with(PostidentOptions {
-        list_limit: 2,
-        ..Default::default()
-    })
-    .await;
+    let sandbox = common::sandbox_with(|o| o.list_limit = 2).await;
     let postident = common::provider(&sandbox);
     let created = closed_cases(&sandbox, &postident, 5).await;
-    let first = postident
-        .client()
-        .list_cases(&ListQuery::default())
-        .await
-        .unwrap();
+    let client = postident.client();
+    let first = client.list_cases(&ListQuery::default()).await.unwrap();
     assert_eq!(first.cases.len(), 2);
     assert!(first.partial, "X-PARTIAL-DELIVERY: true");
     let neutral = postident.list_cases(&CaseFilter::default()).await.unwrap();
     assert!(neutral.partial);
 
     let mut seen = Vec::new();
-    let summary = postident
-        .client()
+    let summary = client
         .list_all_archiving_each_page(&ListQuery::default(), |page| {
             seen.extend(page.into_iter().filter_map(|c| c.result.case_id));
             async { Ok(()) }
@@ -279,24 +246,14 @@ async fn partial_delivery_is_reported_and_the_walk_archives_its_way_through() {
     let seen: BTreeSet<_> = seen.into_iter().collect();
     assert_eq!(seen, created.iter().cloned().collect());
     assert_eq!(summary.archived.len(), 5, "it archives what it read");
-    let after = postident
-        .client()
-        .list_cases(&ListQuery::default())
-        .await
-        .unwrap();
+    let after = client.list_cases(&ListQuery::default()).await.unwrap();
     assert!(after.cases.is_empty());
     let archived = ListQuery {
         archived: true,
         ..Default::default()
     };
     assert_eq!(
-        postident
-            .client()
-            .list_cases(&archived)
-            .await
-            .unwrap()
-            .cases
-            .len(),
+        client.list_cases(&archived).await.unwrap().cases.len(),
         2,
         "archived cases are still listed with archived=true (one page)"
     );
@@ -304,49 +261,34 @@ async fn partial_delivery_is_reported_and_the_walk_archives_its_way_through() {
 
 #[tokio::test]
 async fn the_walk_stops_before_archiving_a_page_the_caller_could_not_store() {
-    let sandbox = common::sandbox_with(PostidentOptions {
-        list_limit: 2,
-        ..Default::default()
-    })
-    .await;
+    let sandbox = common::sandbox_with(|o| o.list_limit = 2).await;
     let postident = common::provider(&sandbox);
     closed_cases(&sandbox, &postident, 3).await;
-    let e = postident
-        .client()
+    let client = postident.client();
+    let e = client
         .list_all_archiving_each_page(&ListQuery::default(), |_page| async {
             Err(kyc_core::Error::new(ErrorKind::Transient, "database down"))
         })
         .await
         .unwrap_err();
     assert_eq!(e.message(), "database down");
-    let still_there = postident
-        .client()
-        .list_cases(&ListQuery::default())
-        .await
-        .unwrap();
+    let still_there = client.list_cases(&ListQuery::default()).await.unwrap();
     assert_eq!(still_there.cases.len(), 2, "nothing was archived");
 }
 
 #[tokio::test]
 async fn the_walk_refuses_archived_lists_and_stops_when_nothing_can_be_archived() {
-    let sandbox = common::sandbox_with(PostidentOptions {
-        list_limit: 2,
-        ..Default::default()
-    })
-    .await;
+    let sandbox = common::sandbox_with(|o| o.list_limit = 2).await;
     let postident = common::provider(&sandbox);
     for i in 0..3 {
-        postident
-            .create_case(&common::new_case(&format!("open-{i}")))
-            .await
-            .unwrap();
+        common::create(&postident, &format!("open-{i}")).await;
     }
     let archived = ListQuery {
         archived: true,
         ..Default::default()
     };
-    let e = postident
-        .client()
+    let client = postident.client();
+    let e = client
         .list_all_archiving_each_page(&archived, |_| async { Ok(()) })
         .await
         .unwrap_err();
@@ -356,8 +298,7 @@ async fn the_walk_refuses_archived_lists_and_stops_when_nothing_can_be_archived(
         closed: false,
         ..Default::default()
     };
-    let summary = postident
-        .client()
+    let summary = client
         .list_all_archiving_each_page(&new_only, |_| async { Ok(()) })
         .await
         .unwrap();
@@ -371,9 +312,7 @@ async fn the_walk_refuses_archived_lists_and_stops_when_nothing_can_be_archived(
 
 #[tokio::test]
 async fn the_neutral_filter_maps_to_postident_flags() {
-    let sandbox = common::sandbox().await;
-    let postident = common::provider(&sandbox);
-    let [new, running, closed] = three_cases(&sandbox, &postident).await;
+    let (sandbox, postident, [new, running, closed]) = sandbox_with_three_cases().await;
     let ids = |list: &kyc_core::CaseList| -> BTreeSet<String> {
         list.cases
             .iter()
@@ -393,17 +332,11 @@ async fn the_neutral_filter_maps_to_postident_flags() {
         .unwrap();
     assert_eq!(ids(&everything), set(&[&new, &running, &closed]));
     // Retryable only: in-progress cases whose attempt ended without a decision.
-    sandbox
-        .postident()
-        .complete(
-            &running,
-            Method::Video,
-            &Outcome::Incomplete {
-                sub_status: None,
-                sub_status_reason: None,
-            },
-        )
-        .unwrap();
+    let incomplete = Outcome::Incomplete {
+        sub_status: None,
+        sub_status_reason: None,
+    };
+    common::complete(&sandbox, &running, Method::Video, &incomplete);
     let retryable = CaseFilter::default()
         .with_retryable(true)
         .with_finished(false);
@@ -418,27 +351,16 @@ async fn the_neutral_filter_maps_to_postident_flags() {
 async fn list_errors_keep_status_and_body() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let p = sandbox.postident();
-    p.inject_fault(Fault::new(FaultKind::Status { status: 500 }, 1).for_method("GET"));
-    assert!(
-        postident
-            .client()
-            .list_cases(&ListQuery::default())
-            .await
-            .is_ok(),
-        "retried"
-    );
-    p.inject_fault(Fault::new(FaultKind::Status { status: 500 }, 10).for_method("GET"));
-    let e = postident
-        .client()
-        .list_cases(&ListQuery::default())
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Transient);
-    assert_eq!(e.http_status(), Some(500));
-    p.clear_faults();
-    let plain = PostidentProvider::new(common::plain_config(&sandbox)).unwrap();
-    p.inject_fault(Fault::new(FaultKind::MalformedJson, 1).for_method("GET"));
+    let client = postident.client();
+    let default_list = ListQuery::default();
+    common::fail_next(&sandbox, "GET", FaultKind::Status { status: 500 }, 1);
+    assert!(client.list_cases(&default_list).await.is_ok(), "retried");
+    common::fail_next(&sandbox, "GET", FaultKind::Status { status: 500 }, 10);
+    let e = client.list_cases(&default_list).await.unwrap_err();
+    common::assert_error(&e, ErrorKind::Transient, Some(500));
+    sandbox.postident().clear_faults();
+    let plain = common::plain_provider(&sandbox);
+    common::fail_next(&sandbox, "GET", FaultKind::MalformedJson, 1);
     let e = plain.list_cases(&CaseFilter::default()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Provider);
     assert!(e.raw_body().is_some());

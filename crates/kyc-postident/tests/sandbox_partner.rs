@@ -59,10 +59,7 @@ async fn a_partner_creates_and_follows_cases_but_reads_no_result_data() {
         "the client's own webhook is not the partner's"
     );
 
-    sandbox
-        .postident()
-        .complete(&id, Method::Video, &Outcome::Fraud)
-        .unwrap();
+    common::complete(&sandbox, &id, Method::Video, &Outcome::Fraud);
     let case = partner.get_case(&handle.case_ref).await.unwrap();
     assert_eq!(case.status, CaseStatus::Declined);
     assert_eq!(case.reasons[0].code, "11");
@@ -100,10 +97,7 @@ async fn a_partner_creates_and_follows_cases_but_reads_no_result_data() {
 async fn partner_credentials_configured_as_client_get_a_403_with_a_hint() {
     let sandbox = common::sandbox().await;
     let partner = partner(&sandbox);
-    let handle = partner
-        .create_case(&common::new_case("partner-2"))
-        .await
-        .unwrap();
+    let handle = common::create(&partner, "partner-2").await;
     // The same credentials without `role = partner` ask for result data: POSTIDENT refuses.
     let config = partner_credentials(&sandbox, Encryption::Disabled);
     let misconfigured = PostidentProvider::new(config).unwrap();

@@ -7,7 +7,7 @@ use crate::common;
 
 use kyc_core::{CaseStatus, DocumentKind, FieldCheck, KycProvider, NewCase, ReasonCategory};
 use kyc_sandbox::postident::IdentStatus;
-use kyc_sandbox::postident::{Method, Outcome, PostidentOptions, RegulatoryClass, Transition};
+use kyc_sandbox::postident::{Method, Outcome, RegulatoryClass, Transition};
 
 /// A case with names and contact data only: no birth data, so no
 /// `identificationDocumentProvided` is sent, only `contactDataProvided`.
@@ -23,10 +23,8 @@ fn contact_only(reference: &str) -> NewCase {
 async fn an_eid_with_a_changed_last_name_reports_the_change_and_the_original() {
     let sandbox = common::sandbox().await;
     let postident = common::provider(&sandbox);
-    let handle = postident
-        .create_case(&contact_only("eid-changed"))
-        .await
-        .unwrap();
+    let new_case = contact_only("eid-changed");
+    let handle = postident.create_case(&new_case).await.unwrap();
     let id = handle.case_ref.case_id.clone().unwrap();
     let raw = sandbox.postident().case_json(&id).unwrap();
     assert!(
@@ -62,18 +60,7 @@ async fn video_post_office_and_eid_circumstances_and_the_accounting_data() {
         ("d-basic", Method::Basic),
         ("d-eid", Method::Eid),
     ] {
-        let h = postident
-            .create_case(&common::new_case(reference))
-            .await
-            .unwrap();
-        sandbox
-            .postident()
-            .complete(
-                h.case_ref.case_id.as_deref().unwrap(),
-                method,
-                &Outcome::Success,
-            )
-            .unwrap();
+        let h = common::closed_case(&sandbox, &postident, reference, method).await;
         ids.push(postident.get_case(&h.case_ref).await.unwrap());
     }
     let [video, basic, eid] = ids.as_slice() else {
@@ -126,10 +113,9 @@ async fn video_post_office_and_eid_circumstances_and_the_accounting_data() {
 
 #[tokio::test]
 async fn a_driving_licence_and_the_postal_check_come_through() {
-    let sandbox = common::sandbox_with(PostidentOptions {
-        regulatory_class: RegulatoryClass::Mobility,
-        address_check: true,
-        ..Default::default()
+    let sandbox = common::sandbox_with(|o| {
+        o.regulatory_class = RegulatoryClass::Mobility;
+        o.address_check = true;
     })
     .await;
     let postident = common::provider(&sandbox);
@@ -140,14 +126,12 @@ async fn a_driving_licence_and_the_postal_check_come_through() {
             .with_number("B072RRE2I55"),
     );
     let h = postident.create_case(&new_case).await.unwrap();
-    sandbox
-        .postident()
-        .complete(
-            h.case_ref.case_id.as_deref().unwrap(),
-            Method::Photo,
-            &Outcome::Success,
-        )
-        .unwrap();
+    common::complete(
+        &sandbox,
+        &common::case_id(&h),
+        Method::Photo,
+        &Outcome::Success,
+    );
     let case = postident.get_case(&h.case_ref).await.unwrap();
     let identity = case.identity.as_ref().unwrap();
     let [licence] = identity.secondary_documents.as_slice() else {
@@ -161,46 +145,28 @@ async fn a_driving_licence_and_the_postal_check_come_through() {
         licence.holder.as_ref().unwrap().last_name.value(),
         Some("Mustermann")
     );
-    let check = identity
-        .address
-        .as_ref()
-        .unwrap()
-        .postal_check
-        .as_ref()
-        .unwrap();
+    let address = identity.address.as_ref().unwrap();
+    let check = address.postal_check.as_ref().unwrap();
     assert_eq!(check.undeliverable, Some(false));
     assert_eq!(check.addressee_deceased, Some(false));
 }
 
 #[tokio::test]
 async fn a_case_url_started_too_often_is_expired_with_its_code() {
-    let sandbox = common::sandbox_with(PostidentOptions {
-        case_start_limit: Some(1),
-        ..Default::default()
-    })
-    .await;
+    let sandbox = common::sandbox_with(|o| o.case_start_limit = Some(1)).await;
     let postident = common::provider(&sandbox);
-    let h = postident
-        .create_case(&common::new_case("too-often"))
-        .await
-        .unwrap();
-    let id = h.case_ref.case_id.clone().unwrap();
+    let h = common::create(&postident, "too-often").await;
+    let id = common::case_id(&h);
     let incomplete = Outcome::Incomplete {
         sub_status: None,
         sub_status_reason: None,
     };
-    sandbox
-        .postident()
-        .complete(&id, Method::Video, &incomplete)
-        .unwrap();
+    common::complete(&sandbox, &id, Method::Video, &incomplete);
     assert_eq!(
         postident.get_case(&h.case_ref).await.unwrap().status,
         CaseStatus::Retryable
     );
-    sandbox
-        .postident()
-        .complete(&id, Method::Video, &Outcome::Success)
-        .unwrap();
+    common::complete(&sandbox, &id, Method::Video, &Outcome::Success);
     let case = postident.get_case(&h.case_ref).await.unwrap();
     assert_eq!(case.status, CaseStatus::Expired);
     assert!(case.status.is_final());

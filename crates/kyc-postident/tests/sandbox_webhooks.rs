@@ -11,7 +11,7 @@ use kyc_core::webhook::{
 use kyc_core::{CaseStatus, ErrorKind, KycProvider};
 use kyc_postident::webhook::{default_allowlist, DOCUMENTED_SOURCE_IPS};
 use kyc_postident::PostidentProvider;
-use kyc_sandbox::postident::{Method, Outcome, PostidentOptions, WebhookCredentials};
+use kyc_sandbox::postident::{Method, Outcome, WebhookCredentials};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,56 +37,62 @@ async fn receive(
     status
 }
 
-async fn receiver(
-    postident: Arc<PostidentProvider>,
-) -> (
-    url::Url,
-    mpsc::UnboundedReceiver<Result<WebhookNotice, kyc_core::Error>>,
-) {
+/// What the receiver verified (or refused), in the order it came.
+type Receiver = mpsc::UnboundedReceiver<Result<WebhookNotice, kyc_core::Error>>;
+
+async fn receiver(postident: Arc<PostidentProvider>) -> (url::Url, Receiver) {
     let (tx, rx) = mpsc::unbounded_channel();
     let app = axum::Router::new()
         .route("/postident/hook", axum::routing::post(receive))
         .with_state((postident, tx));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await;
-    });
+    let addr = common::serve_with_peer_addresses(app).await;
     (format!("http://{addr}/postident/hook").parse().unwrap(), rx)
 }
 
-fn sandbox_options() -> PostidentOptions {
-    PostidentOptions {
-        webhook_credentials: Some(WebhookCredentials {
+/// A sandbox that sends its webhooks with Basic credentials `postident` / `hook-secret`.
+async fn sandbox_sending_credentials() -> kyc_sandbox::Sandbox {
+    common::sandbox_with(|o| {
+        o.webhook_credentials = Some(WebhookCredentials {
             username: "postident".into(),
             password: "hook-secret".into(),
-        }),
-        ..Default::default()
-    }
+        })
+    })
+    .await
+}
+
+/// The adapter checking webhooks with `auth`, and the receiver it verifies them in: its URL
+/// and the notices it verified (or refused).
+async fn provider_receiving_webhooks(
+    sandbox: &kyc_sandbox::Sandbox,
+    auth: WebhookAuth,
+) -> (Arc<PostidentProvider>, url::Url, Receiver) {
+    let postident = Arc::new(common::provider_where(sandbox, |c| c.webhook = auth));
+    let (hook_url, notices) = receiver(postident.clone()).await;
+    (postident, hook_url, notices)
+}
+
+/// Creates a case whose webhooks go to `hook_url`.
+async fn create_with_webhook(
+    postident: &PostidentProvider,
+    reference: &str,
+    hook_url: url::Url,
+) -> kyc_core::CaseHandle {
+    let mut new_case = common::new_case(reference);
+    new_case.webhook_url = Some(hook_url);
+    postident.create_case(&new_case).await.unwrap()
 }
 
 #[tokio::test]
 async fn webhooks_are_verified_answered_and_resolved_to_the_current_case() {
-    let sandbox = common::sandbox_with(sandbox_options()).await;
-    let mut config = common::config(&sandbox);
-    config.webhook = WebhookAuth {
+    let sandbox = sandbox_sending_credentials().await;
+    let auth = WebhookAuth {
         basic: Some(BasicCredentials::new("postident", "hook-secret")),
         allowlist: Some(IpAllowlist::parse(&["127.0.0.1"]).unwrap()),
     };
-    let postident = Arc::new(PostidentProvider::new(config).unwrap());
-    let (hook_url, mut notices) = receiver(postident.clone()).await;
-    let mut new_case = common::new_case("hook-1");
-    new_case.webhook_url = Some(hook_url);
-    let handle = postident.create_case(&new_case).await.unwrap();
-    let case_id = handle.case_ref.case_id.clone().unwrap();
-    sandbox
-        .postident()
-        .complete(&case_id, Method::Video, &Outcome::Success)
-        .unwrap();
+    let (postident, hook_url, mut notices) = provider_receiving_webhooks(&sandbox, auth).await;
+    let handle = create_with_webhook(&postident, "hook-1", hook_url).await;
+    let case_id = common::case_id(&handle);
+    common::complete(&sandbox, &case_id, Method::Video, &Outcome::Success);
 
     // Notices come for the preliminary and the final result; resolve each (order not trusted).
     let mut final_seen = false;
@@ -117,25 +123,19 @@ async fn webhooks_are_verified_answered_and_resolved_to_the_current_case() {
 
 #[tokio::test]
 async fn a_webhook_with_wrong_credentials_is_refused_and_retried_by_postident() {
-    let sandbox = common::sandbox_with(sandbox_options()).await;
-    let mut config = common::config(&sandbox);
-    config.webhook = WebhookAuth {
+    let sandbox = sandbox_sending_credentials().await;
+    let auth = WebhookAuth {
         basic: Some(BasicCredentials::new("postident", "another-secret")),
         allowlist: None,
     };
-    let postident = Arc::new(PostidentProvider::new(config).unwrap());
-    let (hook_url, mut notices) = receiver(postident.clone()).await;
-    let mut new_case = common::new_case("hook-2");
-    new_case.webhook_url = Some(hook_url);
-    let handle = postident.create_case(&new_case).await.unwrap();
-    sandbox
-        .postident()
-        .complete(
-            handle.case_ref.case_id.as_deref().unwrap(),
-            Method::Eid,
-            &Outcome::Success,
-        )
-        .unwrap();
+    let (postident, hook_url, mut notices) = provider_receiving_webhooks(&sandbox, auth).await;
+    let handle = create_with_webhook(&postident, "hook-2", hook_url).await;
+    common::complete(
+        &sandbox,
+        &common::case_id(&handle),
+        Method::Eid,
+        &Outcome::Success,
+    );
     let refused = tokio::time::timeout(Duration::from_secs(10), notices.recv())
         .await
         .unwrap()

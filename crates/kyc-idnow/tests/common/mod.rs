@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use kyc_idnow::{Client, IdnowConfig, IdnowProvider};
+use kyc_sandbox::idnow::{Fault, FaultKind, Outcome, UserStart};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,16 @@ pub fn fixture(name: &str) -> Vec<u8> {
 pub fn fixture_json<T: serde::de::DeserializeOwned>(name: &str) -> T {
     serde_json::from_slice(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
+
+/// Personal values of `sample_9_proof_of_address.json` that no `Debug` output may show.
+pub const SAMPLE_9_PERSONAL_VALUES: &[&str] = &[
+    "ERIKA",
+    "MUSTERMANN",
+    "1964-08-12",
+    "hello@democompany.org",
+    "C01X00T47",
+    "HIGH STREET",
+];
 
 /// Starts a sandbox whose documented delays run `scale` times faster.
 pub async fn sandbox(scale: f64) -> Sandbox {
@@ -67,17 +78,80 @@ pub fn provider(sandbox: &Sandbox) -> IdnowProvider {
     IdnowProvider::new(config(sandbox)).expect("provider")
 }
 
+/// A sandbox whose robot waits for the user, a client for its default company, and an ident
+/// created there with `request` under a fresh transaction number `prefix-…` (returned).
+pub async fn sandbox_with_ident(
+    prefix: &str,
+    request: &kyc_idnow::wire::CreateIdentRequest,
+) -> (Sandbox, Client, String) {
+    let sb = sandbox_without_autostart(1.0).await;
+    let client = client(&sb);
+    let txn = txn(prefix);
+    client
+        .create_ident(&txn, request)
+        .await
+        .expect("ident created");
+    (sb, client, txn)
+}
+
 /// Plays the user's side of `txn` in the sandbox's default company: starts the
 /// identification, then ends it with `outcome`.
-pub fn start_and_finish(sandbox: &Sandbox, txn: &str, outcome: &kyc_sandbox::idnow::Outcome) {
+pub fn start_and_finish(sandbox: &Sandbox, txn: &str, outcome: &Outcome) {
+    user_start(sandbox, txn);
+    set_result(sandbox, txn, outcome);
+}
+
+/// The user opens the identification of `txn` in the sandbox's default company.
+pub fn user_start(sandbox: &Sandbox, txn: &str) {
     let idnow = sandbox.idnow();
-    let company = idnow.company_id();
     idnow
-        .user_start(company, txn, &kyc_sandbox::idnow::UserStart::default())
+        .user_start(idnow.company_id(), txn, &UserStart::default())
         .expect("user starts");
+}
+
+/// The user leaves the identification of `txn` in the sandbox's default company (with the
+/// abort reason they chose, if any).
+pub fn user_abort(sandbox: &Sandbox, txn: &str, reason: Option<&str>) {
+    let idnow = sandbox.idnow();
     idnow
-        .set_result(company, txn, outcome)
+        .user_abort(idnow.company_id(), txn, reason)
+        .expect("user aborts");
+}
+
+/// Ends the identification of `txn` in the sandbox's default company with `outcome` (started
+/// or not), as IDnow records a result.
+pub fn set_result(sandbox: &Sandbox, txn: &str, outcome: &Outcome) {
+    let idnow = sandbox.idnow();
+    idnow
+        .set_result(idnow.company_id(), txn, outcome)
         .expect("identification ends");
+}
+
+/// Ends the identification of `txn` in the sandbox's default company with `SUCCESS`.
+pub fn set_success(sandbox: &Sandbox, txn: &str) {
+    set_result(sandbox, txn, &Outcome::new("SUCCESS", None));
+}
+
+/// Queues a fault for the sandbox's next `count` answers to `method` requests (`GET`, ...).
+pub fn fail_next(sandbox: &Sandbox, method: &str, kind: FaultKind, count: u32) {
+    let mut fault = Fault::new(kind, count);
+    fault.method = Some(method.into());
+    sandbox.idnow().inject_fault(fault);
+}
+
+/// Queues a fault for the sandbox's next `count` answers to requests whose path contains
+/// `path` (`/login`, ...).
+pub fn fail_next_at(sandbox: &Sandbox, path: &str, kind: FaultKind, count: u32) {
+    let mut fault = Fault::new(kind, count);
+    fault.path_contains = Some(path.into());
+    sandbox.idnow().inject_fault(fault);
+}
+
+/// Asserts an error's kind and the HTTP status it came with (`None`: no answer).
+#[track_caller]
+pub fn assert_error(e: &kyc_core::Error, kind: kyc_core::ErrorKind, http_status: Option<u16>) {
+    assert_eq!(e.kind(), kind, "{e}");
+    assert_eq!(e.http_status(), http_status, "{e}");
 }
 
 /// A fresh transaction number.

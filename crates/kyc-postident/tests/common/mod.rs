@@ -2,9 +2,10 @@
 //! adapter against it over real HTTP on the loopback.
 #![allow(dead_code)]
 
-use kyc_core::{CaseRef, Country, HttpOptions, NewCase, Provider, Secret};
+use kyc_core::{CaseHandle, CaseRef, Country, ErrorKind, HttpOptions, KycProvider, NewCase};
+use kyc_core::{Provider, Secret};
 use kyc_postident::{Encryption, PostidentConfig, PostidentProvider, PrivateKey};
-use kyc_sandbox::postident::{Fault, FaultKind, PostidentOptions};
+use kyc_sandbox::postident::{Fault, FaultKind, Method, Outcome, PostidentOptions};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,8 +17,11 @@ pub fn fixed_key() -> PrivateKey {
     PrivateKey::from_pkcs8_pem(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-/// A sandbox with the given POSTIDENT options (time runs 10,000 times faster).
-pub async fn sandbox_with(postident: PostidentOptions) -> Sandbox {
+/// A sandbox whose POSTIDENT options are the defaults as `change` leaves them (time runs
+/// 10,000 times faster), e.g. `sandbox_with(|o| o.list_limit = 2)`.
+pub async fn sandbox_with(change: impl FnOnce(&mut PostidentOptions)) -> Sandbox {
+    let mut postident = PostidentOptions::default();
+    change(&mut postident);
     Sandbox::start(SandboxOptions {
         time_scale: 10_000.0,
         postident,
@@ -29,7 +33,7 @@ pub async fn sandbox_with(postident: PostidentOptions) -> Sandbox {
 
 /// A sandbox with default options.
 pub async fn sandbox() -> Sandbox {
-    sandbox_with(PostidentOptions::default()).await
+    sandbox_with(|_| {}).await
 }
 
 /// Fast HTTP options for tests (short backoff).
@@ -72,6 +76,109 @@ pub fn provider(sandbox: &Sandbox) -> PostidentProvider {
     PostidentProvider::new(config(sandbox)).expect("valid config")
 }
 
+/// The adapter for a configuration a test changed.
+pub fn provider_with(config: PostidentConfig) -> PostidentProvider {
+    PostidentProvider::new(config).expect("valid config")
+}
+
+/// The adapter for the sandbox's default account with `change` made to its configuration,
+/// e.g. `provider_where(&sandbox, |c| c.password = Secret::new("wrong"))`.
+pub fn provider_where(
+    sandbox: &Sandbox,
+    change: impl FnOnce(&mut PostidentConfig),
+) -> PostidentProvider {
+    let mut config = config(sandbox);
+    change(&mut config);
+    provider_with(config)
+}
+
+/// The adapter for the sandbox's default account without encryption.
+pub fn plain_provider(sandbox: &Sandbox) -> PostidentProvider {
+    provider_with(plain_config(sandbox))
+}
+
+/// Creates [`new_case`]`(reference)` through the adapter; the create must succeed.
+pub async fn create(postident: &PostidentProvider, reference: &str) -> CaseHandle {
+    postident
+        .create_case(&new_case(reference))
+        .await
+        .expect("the case is created")
+}
+
+/// Creates [`new_case`]`(reference)` through the adapter; the create must fail: its error.
+pub async fn create_fails(postident: &PostidentProvider, reference: &str) -> kyc_core::Error {
+    postident
+        .create_case(&new_case(reference))
+        .await
+        .expect_err("the create fails")
+}
+
+/// Creates [`new_case`]`(reference)` twice: the second create's error.
+pub async fn create_twice(postident: &PostidentProvider, reference: &str) -> kyc_core::Error {
+    create(postident, reference).await;
+    create_fails(postident, reference).await
+}
+
+/// The caseId POSTIDENT gave a case the adapter created.
+pub fn case_id(handle: &CaseHandle) -> String {
+    handle.case_ref.case_id.clone().expect("a caseId")
+}
+
+/// Plays `outcome` of `method` for the case in the sandbox, as the user page's buttons do.
+pub fn complete(sandbox: &Sandbox, case_id: &str, method: Method, outcome: &Outcome) {
+    sandbox
+        .postident()
+        .complete(case_id, method, outcome)
+        .expect("the sandbox plays the outcome");
+}
+
+/// Creates [`new_case`]`(reference)` and lets its `method` identification succeed in the
+/// sandbox: a closed case.
+pub async fn closed_case(
+    sandbox: &Sandbox,
+    postident: &PostidentProvider,
+    reference: &str,
+    method: Method,
+) -> CaseHandle {
+    let handle = create(postident, reference).await;
+    complete(sandbox, &case_id(&handle), method, &Outcome::Success);
+    handle
+}
+
+/// Queues a fault for the sandbox's next `count` answers to `method` (`GET`, `POST`, ...).
+pub fn fail_next(sandbox: &Sandbox, method: &str, kind: FaultKind, count: u32) {
+    sandbox
+        .postident()
+        .inject_fault(Fault::new(kind, count).for_method(method));
+}
+
+/// Reads the case while the sandbox answers the next GET with `fault`; the read must fail.
+pub async fn read_failing(
+    sandbox: &Sandbox,
+    postident: &PostidentProvider,
+    case: &CaseRef,
+    fault: FaultKind,
+) -> kyc_core::Error {
+    fail_next(sandbox, "GET", fault, 1);
+    postident
+        .get_case(case)
+        .await
+        .expect_err("the read meets the fault")
+}
+
+/// Asserts an error's kind and the HTTP status it came with (`None`: no answer).
+#[track_caller]
+pub fn assert_error(e: &kyc_core::Error, kind: ErrorKind, http_status: Option<u16>) {
+    assert_eq!(e.kind(), kind, "{e}");
+    assert_eq!(e.http_status(), http_status, "{e}");
+}
+
+/// Whether the error kept the answer's body and it contains `text`.
+pub fn raw_body_contains(e: &kyc_core::Error, text: &str) -> bool {
+    e.raw_body()
+        .is_some_and(|body| body.to_string_lossy().contains(text))
+}
+
 /// A complete new case.
 pub fn new_case(reference: &str) -> NewCase {
     let mut c = NewCase::new(reference);
@@ -102,9 +209,7 @@ pub fn unknown_case() -> CaseRef {
 /// Cuts the connection of the next create after it arrived (the fault answers before the
 /// sandbox's handler counts the create): a case may exist, as far as the adapter can tell.
 pub fn reset_next_create(sandbox: &Sandbox) {
-    sandbox
-        .postident()
-        .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
+    fail_next(sandbox, "POST", FaultKind::ConnectionReset, 1);
 }
 
 /// The sandbox's configuration pointed at a loopback port nothing listens on; returns it and
@@ -131,6 +236,18 @@ pub async fn serve(app: axum::Router) -> std::net::SocketAddr {
     addr
 }
 
+/// Serves `app` on a loopback port with each request's peer address at hand
+/// (`ConnectInfo<SocketAddr>`); returns its address.
+pub async fn serve_with_peer_addresses(app: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
 /// What a relay or proxy hands back of the answer it got: status, body, and the headers the
 /// adapter reads.
 pub async fn relayed(answer: reqwest::Response) -> axum::response::Response {
@@ -144,6 +261,32 @@ pub async fn relayed(answer: reqwest::Response) -> axum::response::Response {
         }
     }
     response
+}
+
+/// Sends a request on with `http` (method, target, headers, body as given) and hands back
+/// what was answered, as a relay or proxy does.
+pub async fn pass_on(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    target: impl reqwest::IntoUrl,
+    headers: reqwest::header::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    let answer = http
+        .request(method, target)
+        .headers(headers)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    relayed(answer).await
+}
+
+/// The adapter for the sandbox's default account, talking to it through a
+/// [`key_rewriting_relay`].
+pub async fn provider_behind_relay(sandbox: &Sandbox, rewrite: KeyRewrite) -> PostidentProvider {
+    let relay = key_rewriting_relay(sandbox, rewrite).await;
+    provider_where(sandbox, |c| c.base_url = relay)
 }
 
 /// How the relay changes the `x-scr-*` headers on their way to the sandbox.
@@ -188,15 +331,7 @@ pub async fn key_rewriting_relay(sandbox: &Sandbox, rewrite: KeyRewrite) -> url:
         } else {
             headers.remove("x-scr-alg");
         }
-        let answer = relay
-            .http
-            .request(parts.method, url)
-            .headers(headers)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        relayed(answer).await
+        pass_on(&relay.http, parts.method, url, headers, body).await
     }
 
     let relay = Relay {
