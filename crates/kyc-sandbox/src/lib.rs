@@ -48,6 +48,37 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+/// Writes a `Debug` impl that shows the listed fields in order, as `derive(Debug)` would,
+/// except that a field marked `(secret)` shows as `"[redacted]"` and an `Option` field marked
+/// `(secret_if_set)` as `Some("[redacted]")` or `None`. A trailing `..` ends the output with
+/// `..` (`finish_non_exhaustive`) for types with fields left out.
+macro_rules! redacted_debug {
+    ($ty:ident { $($field:ident $(($how:ident))?),* $(,)? }) => {
+        redacted_debug!(@impl $ty, finish, $($field $(($how))?),*);
+    };
+    ($ty:ident { $($field:ident $(($how:ident))?,)* .. }) => {
+        redacted_debug!(@impl $ty, finish_non_exhaustive, $($field $(($how))?),*);
+    };
+    (@impl $ty:ident, $finish:ident, $($field:ident $(($how:ident))?),*) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($field), redacted_debug!(@value self, $field $($how)?)))*
+                    .$finish()
+            }
+        }
+    };
+    (@value $s:tt, $field:ident) => {
+        &$s.$field
+    };
+    (@value $s:tt, $field:ident secret) => {
+        &"[redacted]"
+    };
+    (@value $s:tt, $field:ident secret_if_set) => {
+        &$s.$field.as_ref().map(|_| "[redacted]")
+    };
+}
+
 pub mod clock;
 pub mod faults;
 pub mod idnow;
