@@ -301,24 +301,21 @@ impl Sandbox {
         let (postident_router, postident) = postident::build(&options.postident, clock, &base_url);
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
-        let mut idnow_root = None;
-        if let Some((l, local)) = idnow_listener {
-            idnow_root = Some(reachable_url(local, public.as_ref()));
-            // Also under the prefix, so that paths the pages write (`/idnow/__control/...`)
-            // work on this port too.
-            let app = axum::Router::new()
-                .nest("/idnow", idnow_router.clone())
-                .merge(idnow_router.clone());
-            tasks.push(serve(l, app, stopped.clone()));
-        }
-        let mut postident_root = None;
-        if let Some((l, local)) = postident_listener {
-            postident_root = Some(reachable_url(local, public.as_ref()));
-            let app = axum::Router::new()
-                .nest("/postident", postident_router.clone())
-                .merge(postident_router.clone());
-            tasks.push(serve(l, app, stopped.clone()));
-        }
+        // Serves one simulator at the root of its own listener, when it has one, and under its
+        // prefix too, so that paths the pages write (`/idnow/__control/...`) work on that port.
+        let mut serve_alone = |bound: Option<(tokio::net::TcpListener, SocketAddr)>,
+                               prefix: &str,
+                               router: &axum::Router| {
+            bound.map(|(l, local)| {
+                let app = axum::Router::new()
+                    .nest(prefix, router.clone())
+                    .merge(router.clone());
+                tasks.push(serve(l, app, stopped.clone()));
+                reachable_url(local, public.as_ref())
+            })
+        };
+        let idnow_root = serve_alone(idnow_listener, "/idnow", &idnow_router);
+        let postident_root = serve_alone(postident_listener, "/postident", &postident_router);
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)
             .nest("/postident", postident_router)
