@@ -458,22 +458,15 @@ fn check_outcome(outcome: &Outcome) -> Result<(), ControlError> {
             )));
         }
     }
-    if let Some(poa) = &outcome.poa_result {
-        if !POA_RESULTS.contains(&poa.to_ascii_uppercase().as_str()) {
-            return Err(ControlError::InvalidInput(format!(
-                "poaresult is one of {}",
-                POA_RESULTS.join(", ")
-            )));
-        }
-    }
-    if let Some(kind) = &outcome.document_type {
-        if !DOCUMENT_TYPES.contains(&kind.to_ascii_uppercase().as_str()) {
-            return Err(ControlError::InvalidInput(format!(
-                "documenttype is one of {}",
-                DOCUMENT_TYPES.join(", ")
-            )));
-        }
-    }
+    // Words compared in upper case: `name` must be one of `allowed` when given.
+    let one_of = |name: &str, value: &Option<String>, allowed: &[&str]| match value {
+        Some(v) if !allowed.contains(&v.to_ascii_uppercase().as_str()) => Err(
+            ControlError::InvalidInput(format!("{name} is one of {}", allowed.join(", "))),
+        ),
+        _ => Ok(()),
+    };
+    one_of("poaresult", &outcome.poa_result, POA_RESULTS)?;
+    one_of("documenttype", &outcome.document_type, DOCUMENT_TYPES)?;
     for field in &outcome.redact {
         if !REDACTABLE.contains(&field.as_str()) {
             return Err(ControlError::InvalidInput(format!(
