@@ -141,6 +141,52 @@ fn default_retry_after() -> u64 {
     1
 }
 
+/// Writes the conversions between a provider's `FaultKind` and [`Effect`] from one list of
+/// variant pairs, `KindVariant {..} <=> EffectVariant {..}`, each side written so that it reads
+/// both as a pattern and as a value (`Delay { delay_ms } <=> Delay { millis: delay_ms }`). It
+/// writes `From<FaultKind> for Effect` and `From<Effect> for FaultKind`; with `unsupported: {
+/// EffectVariant => "why", .. }` after the list, `TryFrom<Effect>` instead, which refuses those
+/// effects with [`UnsupportedKind`].
+macro_rules! effect_conversions {
+    ($kind:ident { $($k:ident $({ $($kf:tt)* })? <=> $e:ident $({ $($ef:tt)* })?),* $(,)? }
+     unsupported: { $($u:ident => $why:expr),* $(,)? }) => {
+        $crate::faults::effect_conversions!(@to_effect $kind { $($k $({ $($kf)* })? <=> $e $({ $($ef)* })?),* });
+        impl TryFrom<$crate::faults::Effect> for $kind {
+            type Error = $crate::faults::UnsupportedKind;
+
+            fn try_from(effect: $crate::faults::Effect) -> Result<$kind, Self::Error> {
+                use $crate::faults::{Effect, UnsupportedKind};
+                Ok(match effect {
+                    $(Effect::$e $({ $($ef)* })? => $kind::$k $({ $($kf)* })?,)*
+                    $(Effect::$u => return Err(UnsupportedKind($why)),)*
+                })
+            }
+        }
+    };
+    ($kind:ident { $($k:ident $({ $($kf:tt)* })? <=> $e:ident $({ $($ef:tt)* })?),* $(,)? }) => {
+        $crate::faults::effect_conversions!(@to_effect $kind { $($k $({ $($kf)* })? <=> $e $({ $($ef)* })?),* });
+        impl From<$crate::faults::Effect> for $kind {
+            fn from(effect: $crate::faults::Effect) -> $kind {
+                use $crate::faults::Effect;
+                match effect {
+                    $(Effect::$e $({ $($ef)* })? => $kind::$k $({ $($kf)* })?,)*
+                }
+            }
+        }
+    };
+    (@to_effect $kind:ident { $($k:ident $({ $($kf:tt)* })? <=> $e:ident $({ $($ef:tt)* })?),* }) => {
+        impl From<$kind> for $crate::faults::Effect {
+            fn from(kind: $kind) -> $crate::faults::Effect {
+                use $crate::faults::Effect;
+                match kind {
+                    $($kind::$k $({ $($kf)* })? => Effect::$e $({ $($ef)* })?,)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use effect_conversions;
+
 /// A kind the provider does not simulate (e.g. `truncated_jwe` on IDnow).
 #[derive(Debug)]
 pub(crate) struct UnsupportedKind(pub &'static str);

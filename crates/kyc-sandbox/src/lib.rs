@@ -48,6 +48,37 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+/// Writes a `Debug` impl that shows the listed fields in order, as `derive(Debug)` would,
+/// except that a field marked `(secret)` shows as `"[redacted]"` and an `Option` field marked
+/// `(secret_if_set)` as `Some("[redacted]")` or `None`. A trailing `..` ends the output with
+/// `..` (`finish_non_exhaustive`) for types with fields left out.
+macro_rules! redacted_debug {
+    ($ty:ident { $($field:ident $(($how:ident))?),* $(,)? }) => {
+        redacted_debug!(@impl $ty, finish, $($field $(($how))?),*);
+    };
+    ($ty:ident { $($field:ident $(($how:ident))?,)* .. }) => {
+        redacted_debug!(@impl $ty, finish_non_exhaustive, $($field $(($how))?),*);
+    };
+    (@impl $ty:ident, $finish:ident, $($field:ident $(($how:ident))?),*) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($field), redacted_debug!(@value self, $field $($how)?)))*
+                    .$finish()
+            }
+        }
+    };
+    (@value $s:tt, $field:ident) => {
+        &$s.$field
+    };
+    (@value $s:tt, $field:ident secret) => {
+        &"[redacted]"
+    };
+    (@value $s:tt, $field:ident secret_if_set) => {
+        &$s.$field.as_ref().map(|_| "[redacted]")
+    };
+}
+
 pub mod clock;
 pub mod faults;
 pub mod idnow;
@@ -270,24 +301,21 @@ impl Sandbox {
         let (postident_router, postident) = postident::build(&options.postident, clock, &base_url);
         let (stop, stopped) = watch::channel(false);
         let mut tasks = Vec::new();
-        let mut idnow_root = None;
-        if let Some((l, local)) = idnow_listener {
-            idnow_root = Some(reachable_url(local, public.as_ref()));
-            // Also under the prefix, so that paths the pages write (`/idnow/__control/...`)
-            // work on this port too.
-            let app = axum::Router::new()
-                .nest("/idnow", idnow_router.clone())
-                .merge(idnow_router.clone());
-            tasks.push(serve(l, app, stopped.clone()));
-        }
-        let mut postident_root = None;
-        if let Some((l, local)) = postident_listener {
-            postident_root = Some(reachable_url(local, public.as_ref()));
-            let app = axum::Router::new()
-                .nest("/postident", postident_router.clone())
-                .merge(postident_router.clone());
-            tasks.push(serve(l, app, stopped.clone()));
-        }
+        // Serves one simulator at the root of its own listener, when it has one, and under its
+        // prefix too, so that paths the pages write (`/idnow/__control/...`) work on that port.
+        let mut serve_alone = |bound: Option<(tokio::net::TcpListener, SocketAddr)>,
+                               prefix: &str,
+                               router: &axum::Router| {
+            bound.map(|(l, local)| {
+                let app = axum::Router::new()
+                    .nest(prefix, router.clone())
+                    .merge(router.clone());
+                tasks.push(serve(l, app, stopped.clone()));
+                reachable_url(local, public.as_ref())
+            })
+        };
+        let idnow_root = serve_alone(idnow_listener, "/idnow", &idnow_router);
+        let postident_root = serve_alone(postident_listener, "/postident", &postident_router);
         let app = axum::Router::new()
             .nest("/idnow", idnow_router)
             .nest("/postident", postident_router)

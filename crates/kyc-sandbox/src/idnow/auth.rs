@@ -1,11 +1,14 @@
 //! Company login (`POST /api/v1/{company}/login`) and the `X-API-LOGIN-TOKEN` check with the
 //! documented 60-minute idle expiry (scaled by the sandbox clock).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use base64::Engine;
@@ -75,19 +78,58 @@ fn new_token(company: &str) -> String {
     format!("{header}.{payload}.{}", engine.encode(random))
 }
 
-/// Checks `X-API-LOGIN-TOKEN` for `company` and refreshes its idle timer.
-/// [`authorize`] for a route about one ident: the token first, then the transaction number of
-/// the URL.
-pub(crate) fn authorize_ident(
-    shared: &Shared,
-    company: &str,
-    txn: &str,
-    headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    authorize(shared, company, headers)?;
-    super::validation::check_transaction_number(txn)
+/// What an API handler of one company starts from: the shared state, the URL's `{company}`,
+/// `{txn}` and `{definition}` segments (empty on routes without them) and the request headers.
+/// Extracting it checks nothing; the handler authorizes ([`ApiCall::authorize`],
+/// [`ApiCall::authorize_ident`]) where that check is due among its others.
+pub(crate) struct ApiCall {
+    pub shared: Arc<Shared>,
+    pub company: String,
+    pub txn: String,
+    pub definition: String,
+    pub headers: HeaderMap,
 }
 
+impl FromRequestParts<Arc<Shared>> for ApiCall {
+    type Rejection = PathRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        shared: &Arc<Shared>,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(mut segments) =
+            Path::<HashMap<String, String>>::from_request_parts(parts, shared).await?;
+        let mut segment = |name: &str| segments.remove(name).unwrap_or_default();
+        Ok(ApiCall {
+            shared: shared.clone(),
+            company: segment("company"),
+            txn: segment("txn"),
+            definition: segment("definition"),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl ApiCall {
+    /// [`authorize`] for the URL's company.
+    pub fn authorize(&self) -> Result<(), ApiError> {
+        authorize(&self.shared, &self.company, &self.headers)
+    }
+
+    /// [`authorize`] for a route about one ident: the token first, then the transaction number
+    /// of the URL.
+    pub fn authorize_ident(&self) -> Result<(), ApiError> {
+        self.authorize()?;
+        super::validation::check_transaction_number(&self.txn)
+    }
+
+    /// The shared state, `{company}` and `{txn}`, for a handler that works on them.
+    pub fn into_parts(self) -> (Arc<Shared>, String, String) {
+        (self.shared, self.company, self.txn)
+    }
+}
+
+/// Checks `X-API-LOGIN-TOKEN` for `company` and refreshes its idle timer.
 pub(crate) fn authorize(
     shared: &Shared,
     company: &str,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api_error::{error_id, json_response, ApiError};
 use super::Shared;
-use crate::faults::{Effect, FaultQueue, FaultTarget, ResetStyle, UnsupportedKind};
+use crate::faults::{Effect, FaultQueue, FaultTarget, ResetStyle};
 
 /// A fault for the next `count` matching IDnow API responses.
 pub type Fault = crate::faults::Fault<FaultKind>;
@@ -43,44 +43,17 @@ pub enum FaultKind {
     EmptyBody,
 }
 
-impl From<FaultKind> for Effect {
-    fn from(kind: FaultKind) -> Effect {
-        match kind {
-            FaultKind::Status { status } => Effect::Status { status },
-            FaultKind::TooManyRequests { retry_after_secs } => {
-                Effect::TooManyRequests { retry_after_secs }
-            }
-            FaultKind::Delay { millis } => Effect::Delay { millis },
-            FaultKind::ConnectionReset => Effect::ConnectionReset,
-            FaultKind::TruncatedBody => Effect::TruncatedBody,
-            FaultKind::MalformedJson => Effect::MalformedJson,
-            FaultKind::EmptyBody => Effect::EmptyBody,
-        }
-    }
-}
-
-impl TryFrom<Effect> for FaultKind {
-    type Error = UnsupportedKind;
-
-    fn try_from(effect: Effect) -> Result<FaultKind, UnsupportedKind> {
-        Ok(match effect {
-            Effect::Status { status } => FaultKind::Status { status },
-            Effect::TooManyRequests { retry_after_secs } => {
-                FaultKind::TooManyRequests { retry_after_secs }
-            }
-            Effect::Delay { millis } => FaultKind::Delay { millis },
-            Effect::ConnectionReset => FaultKind::ConnectionReset,
-            Effect::TruncatedBody => FaultKind::TruncatedBody,
-            Effect::MalformedJson => FaultKind::MalformedJson,
-            Effect::EmptyBody => FaultKind::EmptyBody,
-            Effect::TruncatedJwe => {
-                return Err(UnsupportedKind(
-                    "truncated_jwe is a POSTIDENT fault: IDnow answers are not encrypted",
-                ))
-            }
-        })
-    }
-}
+crate::faults::effect_conversions!(FaultKind {
+    Status { status } <=> Status { status },
+    TooManyRequests { retry_after_secs } <=> TooManyRequests { retry_after_secs },
+    Delay { millis } <=> Delay { millis },
+    ConnectionReset <=> ConnectionReset,
+    TruncatedBody <=> TruncatedBody,
+    MalformedJson <=> MalformedJson,
+    EmptyBody <=> EmptyBody,
+} unsupported: {
+    TruncatedJwe => "truncated_jwe is a POSTIDENT fault: IDnow answers are not encrypted",
+});
 
 impl FaultTarget for Shared {
     type Kind = FaultKind;

@@ -46,18 +46,11 @@ pub struct UserStart {
     pub nfc: Option<bool>,
 }
 
-impl std::fmt::Debug for UserStart {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserStart")
-            .field("channel", &self.channel)
-            .field(
-                "binding_key",
-                &self.binding_key.as_ref().map(|_| "[redacted]"),
-            )
-            .field("nfc", &self.nfc)
-            .finish()
-    }
-}
+redacted_debug!(UserStart {
+    channel,
+    binding_key(secret_if_set),
+    nfc,
+});
 
 /// A result set by the agent, the reviewer or the robot.
 #[derive(Clone, Default, Deserialize, Serialize)]
@@ -137,22 +130,16 @@ pub struct IdentSnapshot {
     pub body: Option<serde_json::Value>,
 }
 
-impl std::fmt::Debug for IdentSnapshot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IdentSnapshot")
-            .field("ident_id", &self.ident_id)
-            .field("status", &self.status)
-            .field("reason", &self.reason)
-            .field("attempts", &self.attempts)
-            .field("archived", &self.archived)
-            .field(
-                "mobile_number_dialled",
-                &self.mobile_number_dialled.as_ref().map(|_| "[redacted]"),
-            )
-            .field("version", &self.version)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(IdentSnapshot {
+    ident_id,
+    status,
+    reason,
+    attempts,
+    archived,
+    mobile_number_dialled(secret_if_set),
+    version,
+    ..
+});
 
 pub(crate) fn now() -> chrono::DateTime<FixedOffset> {
     Utc::now().fixed_offset()
@@ -471,22 +458,15 @@ fn check_outcome(outcome: &Outcome) -> Result<(), ControlError> {
             )));
         }
     }
-    if let Some(poa) = &outcome.poa_result {
-        if !POA_RESULTS.contains(&poa.to_ascii_uppercase().as_str()) {
-            return Err(ControlError::InvalidInput(format!(
-                "poaresult is one of {}",
-                POA_RESULTS.join(", ")
-            )));
-        }
-    }
-    if let Some(kind) = &outcome.document_type {
-        if !DOCUMENT_TYPES.contains(&kind.to_ascii_uppercase().as_str()) {
-            return Err(ControlError::InvalidInput(format!(
-                "documenttype is one of {}",
-                DOCUMENT_TYPES.join(", ")
-            )));
-        }
-    }
+    // Words compared in upper case: `name` must be one of `allowed` when given.
+    let one_of = |name: &str, value: &Option<String>, allowed: &[&str]| match value {
+        Some(v) if !allowed.contains(&v.to_ascii_uppercase().as_str()) => Err(
+            ControlError::InvalidInput(format!("{name} is one of {}", allowed.join(", "))),
+        ),
+        _ => Ok(()),
+    };
+    one_of("poaresult", &outcome.poa_result, POA_RESULTS)?;
+    one_of("documenttype", &outcome.document_type, DOCUMENT_TYPES)?;
     for field in &outcome.redact {
         if !REDACTABLE.contains(&field.as_str()) {
             return Err(ControlError::InvalidInput(format!(

@@ -73,18 +73,14 @@ pub struct CompanySetup {
     pub extra_create_fields: Vec<String>,
 }
 
-impl std::fmt::Debug for CompanySetup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CompanySetup")
-            .field("company_id", &self.company_id)
-            .field("api_key", &"[redacted]")
-            .field("esigning", &self.esigning)
-            .field("copy_targets", &self.copy_targets)
-            .field("archive_enabled", &self.archive_enabled)
-            .field("extra_create_fields", &self.extra_create_fields)
-            .finish()
-    }
-}
+redacted_debug!(CompanySetup {
+    company_id,
+    api_key(secret),
+    esigning,
+    copy_targets,
+    archive_enabled,
+    extra_create_fields,
+});
 
 /// Options of the IDnow simulator. Durations are documented provider time; the sandbox's
 /// [`Clock`] scales them.

@@ -1,19 +1,15 @@
 //! QES/eSign: document definitions (create, update, delete, list, get), uploading a document to
 //! sign, listing and reading an ident's documents, downloading the signed document.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::api_error::{json_response, ApiError};
-use super::auth::{authorize, authorize_ident};
+use super::auth::ApiCall;
 use super::result_files;
 use super::state::{Company, DocumentDefinition, Ident, Store, UploadedDocument};
-use super::Shared;
 
 type ApiResult = Result<Response, ApiError>;
 
@@ -48,11 +44,7 @@ fn no_definition() -> ApiError {
 /// Where the definition `identifier` (exact spelling) stands in the company's list; 404 when
 /// there is none.
 fn definition_index(company: &Company, identifier: &str) -> Result<usize, ApiError> {
-    company
-        .definitions
-        .iter()
-        .position(|d| d.identifier == identifier)
-        .ok_or_else(no_definition)
+    find_definition(&company.definitions, identifier).map(|(i, _)| i)
 }
 
 fn is_identifier(text: &str) -> bool {
@@ -177,100 +169,100 @@ fn place(
 }
 
 /// `POST /api/v1/{company}/documentdefinitions` -> 201 empty.
-pub(crate) async fn create_definition(
-    State(shared): State<Arc<Shared>>,
-    Path(company): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    let mut store = shared.store();
-    let c = esign_company(&mut store, &company)?;
-    let (definition, sort_order) = parse_definition(&body, None)?;
-    if c.definitions
-        .iter()
-        .any(|d| d.identifier.eq_ignore_ascii_case(&definition.identifier))
-    {
-        return Err(ApiError::bad_request(
-            "identifier",
-            format!(
-                "A documentDefinition '{}' exists already",
-                definition.identifier
-            ),
-        ));
-    }
-    place(&mut c.definitions, definition, sort_order);
-    Ok(StatusCode::CREATED.into_response())
+pub(crate) async fn create_definition(call: ApiCall, body: Bytes) -> ApiResult {
+    in_esign_company(&call, |c| {
+        let (definition, sort_order) = parse_definition(&body, None)?;
+        if c.definitions
+            .iter()
+            .any(|d| d.identifier.eq_ignore_ascii_case(&definition.identifier))
+        {
+            return Err(ApiError::bad_request(
+                "identifier",
+                format!(
+                    "A documentDefinition '{}' exists already",
+                    definition.identifier
+                ),
+            ));
+        }
+        place(&mut c.definitions, definition, sort_order);
+        Ok(StatusCode::CREATED.into_response())
+    })
 }
 
 /// `POST /api/v1/{company}/documentdefinitions/{identifier}` -> 200 empty, 404 unknown.
-pub(crate) async fn update_definition(
-    State(shared): State<Arc<Shared>>,
-    Path((company, identifier)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    let mut store = shared.store();
-    let c = esign_company(&mut store, &company)?;
-    let index = definition_index(c, &identifier)?;
-    let (mut definition, sort_order) = parse_definition(&body, Some(&identifier))?;
-    // The identifier is the URL's; a different one in the body does not rename it.
-    definition.identifier = identifier;
-    c.definitions.remove(index);
-    let sort_order = sort_order.or(Some(index + 1)).filter(|n| *n >= 1);
-    place(&mut c.definitions, definition, sort_order);
-    Ok(StatusCode::OK.into_response())
+pub(crate) async fn update_definition(call: ApiCall, body: Bytes) -> ApiResult {
+    in_esign_company(&call, |c| {
+        let identifier = &call.definition;
+        let index = definition_index(c, identifier)?;
+        let (mut definition, sort_order) = parse_definition(&body, Some(identifier))?;
+        // The identifier is the URL's; a different one in the body does not rename it.
+        definition.identifier.clone_from(identifier);
+        c.definitions.remove(index);
+        let sort_order = sort_order.or(Some(index + 1)).filter(|n| *n >= 1);
+        place(&mut c.definitions, definition, sort_order);
+        Ok(StatusCode::OK.into_response())
+    })
 }
 
 /// `DELETE /api/v1/{company}/documentdefinitions/{identifier}` -> 200 empty, 404 unknown.
-pub(crate) async fn delete_definition(
-    State(shared): State<Arc<Shared>>,
-    Path((company, identifier)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    let mut store = shared.store();
-    let c = esign_company(&mut store, &company)?;
-    let index = definition_index(c, &identifier)?;
-    c.definitions.remove(index);
-    Ok(StatusCode::OK.into_response())
+pub(crate) async fn delete_definition(call: ApiCall) -> ApiResult {
+    in_esign_company(&call, |c| {
+        let index = definition_index(c, &call.definition)?;
+        c.definitions.remove(index);
+        Ok(StatusCode::OK.into_response())
+    })
 }
 
 /// `GET /api/v1/{company}/documentdefinitions` -> array in sortOrder.
-pub(crate) async fn list_definitions(
-    State(shared): State<Arc<Shared>>,
-    Path(company): Path<String>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    let mut store = shared.store();
-    let c = esign_company(&mut store, &company)?;
-    let list: Vec<Value> = c
-        .definitions
-        .iter()
-        .enumerate()
-        .map(|(i, d)| definition_json(d, i))
-        .collect();
-    Ok(json_response(StatusCode::OK, &Value::Array(list)))
+pub(crate) async fn list_definitions(call: ApiCall) -> ApiResult {
+    in_esign_company(&call, |c| {
+        let list: Vec<Value> = c
+            .definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| definition_json(d, i))
+            .collect();
+        Ok(json_response(StatusCode::OK, &Value::Array(list)))
+    })
 }
 
 /// `GET /api/v1/{company}/documentdefinitions/{identifier}`.
-pub(crate) async fn get_definition(
-    State(shared): State<Arc<Shared>>,
-    Path((company, identifier)): Path<(String, String)>,
-    headers: HeaderMap,
+pub(crate) async fn get_definition(call: ApiCall) -> ApiResult {
+    in_esign_company(&call, |c| {
+        let (i, d) = find_definition(&c.definitions, &call.definition)?;
+        Ok(json_response(StatusCode::OK, &definition_json(d, i)))
+    })
+}
+
+/// Authorizes the call, then runs `f` on its eSign company with the store locked.
+fn in_esign_company(call: &ApiCall, f: impl FnOnce(&mut Company) -> ApiResult) -> ApiResult {
+    call.authorize()?;
+    let mut store = call.shared.store();
+    f(esign_company(&mut store, &call.company)?)
+}
+
+/// Authorizes the call for its ident, then runs `f` on the company's document definitions and
+/// the ident ([`esign_ident`]) with the store locked.
+fn in_esign_ident(
+    call: &ApiCall,
+    f: impl FnOnce(&[DocumentDefinition], &mut Ident) -> ApiResult,
 ) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
-    let mut store = shared.store();
-    let c = esign_company(&mut store, &company)?;
-    let (i, d) = c
-        .definitions
+    call.authorize_ident()?;
+    let mut store = call.shared.store();
+    let (definitions, ident) = esign_ident(&mut store, &call.company, &call.txn)?;
+    f(&definitions, ident)
+}
+
+/// The definition `identifier` (exact spelling) and its position; 404 when there is none.
+fn find_definition<'a>(
+    definitions: &'a [DocumentDefinition],
+    identifier: &str,
+) -> Result<(usize, &'a DocumentDefinition), ApiError> {
+    definitions
         .iter()
         .enumerate()
         .find(|(_, d)| d.identifier == identifier)
-        .ok_or_else(no_definition)?;
-    Ok(json_response(StatusCode::OK, &definition_json(d, i)))
+        .ok_or_else(no_definition)
 }
 
 /// Company (eSign, with at least one definition) and the ident, or the documented errors.
@@ -331,14 +323,10 @@ fn document_json(ident: &Ident, definition: &DocumentDefinition, position: usize
 }
 
 /// `POST /api/v1/{company}/identifications/{txn}/documents/{identifier}/data` (application/pdf).
-pub(crate) async fn upload(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn, identifier)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
-    let content_type = headers
+pub(crate) async fn upload(call: ApiCall, body: Bytes) -> ApiResult {
+    call.authorize_ident()?;
+    let content_type = call
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
@@ -357,8 +345,9 @@ pub(crate) async fn upload(
             "The document is not a PDF",
         ));
     }
-    let mut store = shared.store();
-    let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
+    let identifier = call.definition;
+    let mut store = call.shared.store();
+    let (definitions, ident) = esign_ident(&mut store, &call.company, &call.txn)?;
     if !definitions.iter().any(|d| d.identifier == identifier) {
         return Err(ApiError::precondition_failed(format!(
             "No document definition '{identifier}' exists"
@@ -405,37 +394,23 @@ pub(crate) async fn upload(
 }
 
 /// `GET /api/v1/{company}/identifications/{txn}/documents`.
-pub(crate) async fn list_documents(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
-    let mut store = shared.store();
-    let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
-    let list: Vec<Value> = definitions
-        .iter()
-        .enumerate()
-        .map(|(i, d)| document_json(ident, d, i))
-        .collect();
-    Ok(json_response(StatusCode::OK, &Value::Array(list)))
+pub(crate) async fn list_documents(call: ApiCall) -> ApiResult {
+    in_esign_ident(&call, |definitions, ident| {
+        let list: Vec<Value> = definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| document_json(ident, d, i))
+            .collect();
+        Ok(json_response(StatusCode::OK, &Value::Array(list)))
+    })
 }
 
 /// `GET /api/v1/{company}/identifications/{txn}/documents/{identifier}`.
-pub(crate) async fn get_document(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn, identifier)): Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
-    let mut store = shared.store();
-    let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
-    let (i, d) = definitions
-        .iter()
-        .enumerate()
-        .find(|(_, d)| d.identifier == identifier)
-        .ok_or_else(no_definition)?;
-    Ok(json_response(StatusCode::OK, &document_json(ident, d, i)))
+pub(crate) async fn get_document(call: ApiCall) -> ApiResult {
+    in_esign_ident(&call, |definitions, ident| {
+        let (i, d) = find_definition(definitions, &call.definition)?;
+        Ok(json_response(StatusCode::OK, &document_json(ident, d, i)))
+    })
 }
 
 /// The signed version of an uploaded document (a small PDF naming the original's hash).
@@ -457,30 +432,22 @@ pub(crate) fn signed_pdf(ident: &Ident, identifier: &str) -> Vec<u8> {
 }
 
 /// `GET /api/v1/{company}/identifications/{txn}/documents/{identifier}/signed`.
-pub(crate) async fn signed_document(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn, identifier)): Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
-    let mut store = shared.store();
-    let (definitions, ident) = esign_ident(&mut store, &company, &txn)?;
-    if !definitions.iter().any(|d| d.identifier == identifier) {
-        return Err(
-            ApiError::not_found("identifier").with_message("Unable to find document definition")
-        );
-    }
-    if !ident.documents_signed || !ident.documents.contains_key(&identifier) {
-        return Err(ApiError::bad_request(
-            "document",
-            "Document has not yet been signed",
-        ));
-    }
-    let bytes = signed_pdf(ident, &identifier);
-    let mut response = (StatusCode::OK, bytes).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    Ok(response)
+pub(crate) async fn signed_document(call: ApiCall) -> ApiResult {
+    in_esign_ident(&call, |definitions, ident| {
+        let identifier = &call.definition;
+        if !definitions.iter().any(|d| &d.identifier == identifier) {
+            return Err(ApiError::not_found("identifier")
+                .with_message("Unable to find document definition"));
+        }
+        if !ident.documents_signed || !ident.documents.contains_key(identifier) {
+            return Err(ApiError::bad_request(
+                "document",
+                "Document has not yet been signed",
+            ));
+        }
+        Ok(result_files::file_response(
+            "application/pdf",
+            signed_pdf(ident, identifier),
+        ))
+    })
 }

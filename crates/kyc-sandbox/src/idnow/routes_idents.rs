@@ -2,18 +2,17 @@
 //! state, delete, archive, copy, binding key, and the gateway health check.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::Query;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::api_error::{json_response, ApiError};
-use super::auth::{authorize, authorize_ident, authorize_start};
+use super::auth::{authorize_start, ApiCall};
 use super::ident_json;
-use super::result_files;
+use super::result_files::{self, file_response};
 use super::state::{Ident, Status, Store};
 use super::validation::{check_transaction_number, parse_create_body};
 use super::Shared;
@@ -22,12 +21,7 @@ type ApiResult = Result<Response, ApiError>;
 
 /// `GET /system_check` -> 200 `SYSTEM_CHECK_OK`.
 pub(crate) async fn system_check() -> Response {
-    let mut response = (StatusCode::OK, "SYSTEM_CHECK_OK").into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=UTF-8"),
-    );
-    response
+    file_response("text/plain; charset=UTF-8", b"SYSTEM_CHECK_OK".to_vec())
 }
 
 fn new_ident_id(shared: &Shared, taken: &HashMap<String, (String, String)>) -> String {
@@ -43,13 +37,9 @@ fn new_ident_id(shared: &Shared, taken: &HashMap<String, (String, String)>) -> S
 }
 
 /// `POST /api/v1/{company}/identifications/{txn}/start`.
-pub(crate) async fn start(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    authorize_start(&shared, &company, &headers)?;
+pub(crate) async fn start(call: ApiCall, body: Bytes) -> ApiResult {
+    authorize_start(&call.shared, &call.company, &call.headers)?;
+    let (shared, company, txn) = call.into_parts();
     check_transaction_number(&txn)?;
     let (strict_names, extra_fields) = shared
         .store()
@@ -173,12 +163,9 @@ fn has_data(shared: &Shared, ident: &Ident) -> bool {
 
 /// `GET /api/v1/{company}/identifications/{txn or IdentID}` and the `.pdf`, `.xml`, `.zip`
 /// variants.
-pub(crate) async fn get_ident(
-    State(shared): State<Arc<Shared>>,
-    Path((company, raw)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
+pub(crate) async fn get_ident(call: ApiCall) -> ApiResult {
+    call.authorize()?;
+    let (shared, company, raw) = call.into_parts();
     let (txn, file) = split_suffix(&raw);
     check_transaction_number(txn)?;
     let store = shared.store();
@@ -210,14 +197,6 @@ pub(crate) async fn get_ident(
         ResultFile::Xml => file_response("application/xml; charset=UTF-8", files.xml),
         ResultFile::Zip => file_response("application/zip", files.zip(ident, &definitions)),
     })
-}
-
-fn file_response(content_type: &'static str, bytes: Vec<u8>) -> Response {
-    let mut response = (StatusCode::OK, bytes).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
 }
 
 /// The result files of one ident.
@@ -297,13 +276,9 @@ impl ResultFiles {
 /// `GET /api/v1/{company}/identifications?pending=true|aborted=true|canceled=true|successful=true`.
 /// `pending=true` lists REVIEW_PENDING idents, as the document says ("all idents that are in the
 /// `REVIEW_PENDING` (i.e. awaiting manual review) state").
-pub(crate) async fn list(
-    State(shared): State<Arc<Shared>>,
-    Path(company): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize(&shared, &company, &headers)?;
+pub(crate) async fn list(call: ApiCall, Query(query): Query<HashMap<String, String>>) -> ApiResult {
+    call.authorize()?;
+    let (shared, company, _) = call.into_parts();
     let flag = |name: &str| {
         query
             .get(name)
@@ -348,12 +323,9 @@ fn not_finished(ident: &Ident) -> ApiError {
 }
 
 /// `DELETE /api/v1/{company}/identifications/{txn}`: 200 empty when finished, 404 otherwise.
-pub(crate) async fn delete(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
+pub(crate) async fn delete(call: ApiCall) -> ApiResult {
+    call.authorize_ident()?;
+    let (shared, company, txn) = call.into_parts();
     let mut store = shared.store();
     let ident = store.ident(&company, &txn).ok_or_else(|| no_data(None))?;
     if !ident.status.is_finished() {
@@ -368,12 +340,9 @@ pub(crate) async fn delete(
 }
 
 /// `POST /api/v1/{company}/identifications/{txn}/archive`.
-pub(crate) async fn archive(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
+pub(crate) async fn archive(call: ApiCall) -> ApiResult {
+    call.authorize_ident()?;
+    let (shared, company, txn) = call.into_parts();
     let mut store = shared.store();
     let enabled = store
         .companies
@@ -403,13 +372,9 @@ pub(crate) async fn archive(
 
 /// `POST /api/v1/{company}/identifications/{txn}/copy` with
 /// `{"target_companyid", "target_transactionnumber"}`.
-pub(crate) async fn copy(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
+pub(crate) async fn copy(call: ApiCall, body: Bytes) -> ApiResult {
+    call.authorize_ident()?;
+    let (shared, company, txn) = call.into_parts();
     let value: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| ApiError::unparseable_json(format!("Could not parse the JSON body: {e}")))?;
     let field = |name: &str| -> Result<String, ApiError> {
@@ -478,12 +443,9 @@ pub(crate) async fn copy(
 }
 
 /// `GET /api/v1/{company}/identifications/{txn}/bindingKey`.
-pub(crate) async fn binding_key(
-    State(shared): State<Arc<Shared>>,
-    Path((company, txn)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> ApiResult {
-    authorize_ident(&shared, &company, &txn, &headers)?;
+pub(crate) async fn binding_key(call: ApiCall) -> ApiResult {
+    call.authorize_ident()?;
+    let (shared, company, txn) = call.into_parts();
     let store = shared.store();
     let ident = store.ident(&company, &txn);
     let Some(ident) = ident.filter(|i| i.status != Status::Created) else {

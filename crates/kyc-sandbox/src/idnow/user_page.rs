@@ -130,6 +130,19 @@ fn options(reasons: &[&str]) -> String {
         .collect()
 }
 
+/// A labelled `reason` select (`{label} reason`) with one option per reason, and a space.
+fn reason_select(label: &str, id: &str, reasons: &[&str]) -> String {
+    format!(
+        "<label>{label} reason <select name=\"reason\" id=\"{id}\">{}</select></label> ",
+        options(reasons)
+    )
+}
+
+/// A submit button.
+fn button(id: &str, text: &str) -> String {
+    format!("<button id=\"{id}\" type=\"submit\">{text}</button>")
+}
+
 fn page(shared: &Shared, company: &str, key: &str, query: &HashMap<String, String>) -> Response {
     let store = shared.store();
     let Some(ident) = store.ident(company, key) else {
@@ -180,85 +193,103 @@ fn render(shared: &Shared, ident: &Ident, error: Option<&str>) -> String {
         .map(|e| format!("<p class=\"error\" id=\"error\">{}</p>", escape(e)))
         .unwrap_or_default();
     let hidden = format!("<input type=\"hidden\" name=\"redirect\" value=\"{back}\">");
+    // A form posting to the control API's `name` endpoint with the redirect back here, a hidden
+    // `result` when given, then `fields` (the inputs and the button).
+    let form = |name: &str, result: Option<&str>, fields: &str| {
+        let result = result
+            .map(|r| format!("<input type=\"hidden\" name=\"result\" value=\"{r}\">"))
+            .unwrap_or_default();
+        format!(
+            "<form method=\"post\" action=\"{}\">{hidden}{result}{fields}</form>",
+            action(name)
+        )
+    };
+    let result_form = |result: &str, fields: &str| form("result", Some(result), fields);
     let mut forms = String::new();
     let in_flow = ident.status == Status::Started;
     let may_start = ident.status.user_may_start();
     if may_start {
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}\
-             <button id=\"start\" type=\"submit\">Start identification</button></form>",
-            action("start")
+        forms.push_str(&form(
+            "start",
+            None,
+            &button("start", "Start identification"),
         ));
     }
     if in_flow || may_start {
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"SUCCESS\">\
-             <button id=\"success\" type=\"submit\">Finish: success</button></form>",
-            action("result")
+        forms.push_str(&result_form(
+            "SUCCESS",
+            &button("success", "Finish: success"),
         ));
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"SUCCESS_DATA_CHANGED\">\
-             <label>Changed field <select name=\"change_field\">\
-             <option value=\"lastname\">lastname</option><option value=\"firstname\">firstname</option><option value=\"birthday\">birthday</option>\
-             <option value=\"birthplace\">birthplace</option><option value=\"nationality\">nationality</option><option value=\"street\">street</option>\
-             <option value=\"city\">city</option><option value=\"zipcode\">zipcode</option></select></label> \
-             <label>New value <input name=\"change_value\" id=\"change_value\"></label> \
-             <button id=\"success_data_changed\" type=\"submit\">Finish: success, data changed</button></form>",
-            action("result")
+        forms.push_str(&result_form(
+            "SUCCESS_DATA_CHANGED",
+            &format!(
+                "<label>Changed field <select name=\"change_field\">{}</select></label> \
+                 <label>New value <input name=\"change_value\" id=\"change_value\"></label> {}",
+                options(&[
+                    "lastname",
+                    "firstname",
+                    "birthday",
+                    "birthplace",
+                    "nationality",
+                    "street",
+                    "city",
+                    "zipcode",
+                ]),
+                button("success_data_changed", "Finish: success, data changed"),
+            ),
         ));
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"REVIEW_PENDING\">\
-             <button id=\"review_pending\" type=\"submit\">Finish: review pending</button></form>",
-            action("result")
+        forms.push_str(&result_form(
+            "REVIEW_PENDING",
+            &button("review_pending", "Finish: review pending"),
         ));
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"CHECK_PENDING\">\
-             <button id=\"check_pending\" type=\"submit\">Finish: check pending</button></form>",
-            action("result")
+        forms.push_str(&result_form(
+            "CHECK_PENDING",
+            &button("check_pending", "Finish: check pending"),
         ));
     }
     if in_flow || may_start || ident.status.is_pending() {
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"FRAUD_SUSPICION_CONFIRMED\">\
-             <label>Fraud reason <select name=\"reason\" id=\"fraud_reason\">{}</select></label> \
-             <button id=\"fraud\" type=\"submit\">Fraud confirmed</button></form>",
-            action("result"),
-            options(FRAUD_REASONS)
+        forms.push_str(&result_form(
+            "FRAUD_SUSPICION_CONFIRMED",
+            &(reason_select("Fraud", "fraud_reason", FRAUD_REASONS)
+                + &button("fraud", "Fraud confirmed")),
         ));
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"CANCELED\">\
-             <label>Cancel reason <select name=\"reason\" id=\"cancel_reason\">{}</select></label> \
-             <button id=\"cancel\" type=\"submit\">Agent cancels</button></form>",
-            action("result"),
-            options(CANCEL_REASONS)
+        forms.push_str(&result_form(
+            "CANCELED",
+            &(reason_select("Cancel", "cancel_reason", CANCEL_REASONS)
+                + &button("cancel", "Agent cancels")),
         ));
     }
     if ident.status.is_pending() {
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}<input type=\"hidden\" name=\"result\" value=\"SUCCESS\">\
-             <button id=\"review_success\" type=\"submit\">Review: success</button></form>",
-            action("result")
+        forms.push_str(&result_form(
+            "SUCCESS",
+            &button("review_success", "Review: success"),
         ));
     }
     if in_flow {
-        forms.push_str(&format!(
-            "<form method=\"post\" action=\"{}\">{hidden}\
-             <label>Abort reason <select name=\"reason\" id=\"abort_reason\">{}</select></label> \
-             <button id=\"abort\" type=\"submit\">Abort</button></form>",
-            action("abort"),
-            options(ABORT_REASONS)
+        forms.push_str(&form(
+            "abort",
+            None,
+            &(reason_select("Abort", "abort_reason", ABORT_REASONS) + &button("abort", "Abort")),
         ));
     }
     if ident.status.is_finished() {
-        forms.push_str(&format!(
-            "<p>The identification is finished. A supervisor may still re-review it:</p>\
-             <form method=\"post\" action=\"{}\">{hidden}\
-             <select name=\"result\" id=\"review_result\"><option value=\"SUCCESS\">SUCCESS</option>\
-             <option value=\"SUCCESS_DATA_CHANGED\">SUCCESS_DATA_CHANGED</option><option value=\"FRAUD_SUSPICION_CONFIRMED\">FRAUD_SUSPICION_CONFIRMED</option>\
-             <option value=\"CANCELED\">CANCELED</option></select> \
-             <input name=\"reason\" placeholder=\"reason code\"> \
-             <button id=\"review\" type=\"submit\">Re-review</button></form>",
-            action("review")
+        forms.push_str(
+            "<p>The identification is finished. A supervisor may still re-review it:</p>",
+        );
+        forms.push_str(&form(
+            "review",
+            None,
+            &format!(
+                "<select name=\"result\" id=\"review_result\">{}</select> \
+                 <input name=\"reason\" placeholder=\"reason code\"> {}",
+                options(&[
+                    "SUCCESS",
+                    "SUCCESS_DATA_CHANGED",
+                    "FRAUD_SUSPICION_CONFIRMED",
+                    "CANCELED",
+                ]),
+                button("review", "Re-review"),
+            ),
         ));
     }
     format!(

@@ -77,19 +77,16 @@ pub struct WebhookDelivery {
     pub body: serde_json::Value,
 }
 
-impl std::fmt::Debug for WebhookDelivery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebhookDelivery")
-            .field("id", &self.id)
-            .field("ident_id", &self.ident_id)
-            .field("webhook_type", &self.webhook_type)
-            .field("result", &self.result)
-            .field("attempts", &self.attempts)
-            .field("statuses", &self.statuses)
-            .field("outcome", &self.outcome)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(WebhookDelivery {
+    id,
+    ident_id,
+    webhook_type,
+    result,
+    attempts,
+    statuses,
+    outcome,
+    ..
+});
 
 /// Queues a webhook (first attempt in order of queuing).
 pub(crate) fn enqueue(shared: &Arc<Shared>, job: Job) {

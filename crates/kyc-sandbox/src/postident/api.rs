@@ -68,6 +68,11 @@ impl ApiError {
     }
 }
 
+/// Runs a handler's `body` and answers its error, if any, with [`ApiError::respond`].
+fn respond(shared: &Shared, body: impl FnOnce() -> Result<Response, ApiError>) -> Response {
+    body().unwrap_or_else(|e| e.respond(shared))
+}
+
 /// An error answer with the sandbox's body shape; `headers` are added (e.g. `Retry-After`).
 pub(crate) fn error_response(
     shared: &Shared,
@@ -95,41 +100,31 @@ pub(crate) fn error_response(
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let cases = "/api/scr/v1/{client_id}/cases";
-    Router::new()
-        .route(cases, list_view(Detail::Primary).post(create))
-        .route(
-            &format!("{cases}/"),
-            list_view(Detail::Primary).post(create),
-        )
-        .route(&format!("{cases}/full"), list_view(Detail::Full))
-        .route(&format!("{cases}/full/"), list_view(Detail::Full))
-        .route(&format!("{cases}/status"), list_view(Detail::Status))
-        .route(&format!("{cases}/status/"), list_view(Detail::Status))
-        .route(
-            &format!("{cases}/status/full"),
-            list_view(Detail::StatusFull),
-        )
-        .route(
-            &format!("{cases}/status/full/"),
-            list_view(Detail::StatusFull),
-        )
-        .route(&format!("{cases}/archive"), patch(archive))
-        .route(&format!("{cases}/archive/"), patch(archive))
-        .route(&format!("{cases}/{{case_id}}"), case_view(Detail::Primary))
-        .route(&format!("{cases}/{{case_id}}/"), case_view(Detail::Primary))
-        .route(
-            &format!("{cases}/{{case_id}}/full"),
-            case_view(Detail::Full),
-        )
-        .route(
-            &format!("{cases}/{{case_id}}/status"),
-            case_view(Detail::Status),
-        )
-        .route(
-            &format!("{cases}/{{case_id}}/status/full"),
+    // Path after `.../cases`, its handler, and whether it is served with a trailing `/` too.
+    let routes: [(&str, MethodRouter<Arc<Shared>>, bool); 9] = [
+        ("", list_view(Detail::Primary).post(create), true),
+        ("/full", list_view(Detail::Full), true),
+        ("/status", list_view(Detail::Status), true),
+        ("/status/full", list_view(Detail::StatusFull), true),
+        ("/archive", patch(archive), true),
+        ("/{case_id}", case_view(Detail::Primary), true),
+        ("/{case_id}/full", case_view(Detail::Full), false),
+        ("/{case_id}/status", case_view(Detail::Status), false),
+        (
+            "/{case_id}/status/full",
             case_view(Detail::StatusFull),
-        )
+            false,
+        ),
+    ];
+    let mut router = Router::new();
+    for (suffix, handler, with_slash) in routes {
+        let path = format!("/api/scr/v1/{{client_id}}/cases{suffix}");
+        if with_slash {
+            router = router.route(&format!("{path}/"), handler.clone());
+        }
+        router = router.route(&path, handler);
+    }
+    router
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             crate::faults::inject::<Shared>,
@@ -307,7 +302,7 @@ async fn get_case(
     headers: HeaderMap,
     detail: Detail,
 ) -> Response {
-    let result = (|| {
+    respond(&shared, || {
         let (caller, key) = authorize_read(&shared, &client_id, &headers, detail)?;
         let q = query_map(raw);
         let include_pdf = bool_param(&q, "includeResultPdf", false)?;
@@ -323,8 +318,7 @@ async fn get_case(
             render::case(&shared, case, detail.view(include_pdf, include_binary))
         };
         answer(&shared, key, &value, None)
-    })();
-    result.unwrap_or_else(|e| e.respond(&shared))
+    })
 }
 
 /// The list filters of section 7.5.
@@ -406,7 +400,7 @@ async fn list(
     headers: HeaderMap,
     detail: Detail,
 ) -> Response {
-    let result = (|| {
+    respond(&shared, || {
         let (caller, key) = authorize_read(&shared, &client_id, &headers, detail)?;
         let filter = Filter::parse(&query_map(raw))?;
         super::control::expire_due_cases(&shared);
@@ -437,8 +431,7 @@ async fn list(
         };
         let extra = partial.then_some(("x-partial-delivery", "true"));
         answer(&shared, key, &Value::Array(items), extra)
-    })();
-    result.unwrap_or_else(|e| e.respond(&shared))
+    })
 }
 
 async fn archive(
@@ -447,7 +440,7 @@ async fn archive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let result = (|| {
+    respond(&shared, || {
         let caller = authorize(&shared, &client_id, &headers)?;
         if caller.partner.is_some() {
             return Err(ApiError::partner_forbidden("archiving"));
@@ -507,8 +500,7 @@ async fn archive(
             }
         }
         Ok((StatusCode::OK, axum::Json(Value::Array(out))).into_response())
-    })();
-    result.unwrap_or_else(|e| e.respond(&shared))
+    })
 }
 
 async fn create(
@@ -518,13 +510,12 @@ async fn create(
     body: Bytes,
 ) -> Response {
     shared.create_requests.fetch_add(1, Ordering::SeqCst);
-    let result = (|| {
+    respond(&shared, || {
         let caller = authorize(&shared, &client_id, &headers)?;
         let value: Value = serde_json::from_slice(&body)
             .map_err(|e| ApiError::bad_request(format!("body: not valid JSON ({e})")))?;
         let created =
             super::create::create_case(&shared, &client_id, &value, caller.partner.as_deref())?;
-        Ok::<_, ApiError>((StatusCode::CREATED, axum::Json(created)).into_response())
-    })();
-    result.unwrap_or_else(|e| e.respond(&shared))
+        Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+    })
 }

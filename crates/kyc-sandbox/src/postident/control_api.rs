@@ -145,12 +145,10 @@ async fn post_transition(
     Path(case_id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let result =
-        parse_json::<Transition>(&body).and_then(|t| apply_transition(&shared, None, &case_id, &t));
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    parse_json::<Transition>(&body)
+        .and_then(|t| apply_transition(&shared, None, &case_id, &t))
+        .map(Json)
+        .into_response()
 }
 
 /// Accepts JSON `{"method": "video", "outcome": "success"}` or, from the user page's HTML forms,
@@ -194,10 +192,7 @@ async fn post_outcome(
         }
         return Redirect::to(page.as_str()).into_response();
     }
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    result.map(Json).into_response()
 }
 
 fn form_outcome(form: &BTreeMap<String, String>) -> Result<(Method, Outcome), ControlError> {
@@ -235,10 +230,9 @@ fn form_outcome(form: &BTreeMap<String, String>) -> Result<(Method, Outcome), Co
 }
 
 async fn post_expire(State(shared): State<Arc<Shared>>, Path(case_id): Path<String>) -> Response {
-    match expire_now(&shared, None, &case_id) {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => e.into_response(),
-    }
+    expire_now(&shared, None, &case_id)
+        .map(Json)
+        .into_response()
 }
 
 async fn post_webhook(State(shared): State<Arc<Shared>>, Path(case_id): Path<String>) -> Response {

@@ -25,6 +25,24 @@ impl Check {
         self.errors.push(format!("{field}: {rule}"));
     }
 
+    /// The value at `key` read by `as_type` (absent or null: None; of another type: `rule`
+    /// fails).
+    fn typed<'v, T: ?Sized>(
+        &mut self,
+        parent: &'v Map<String, Value>,
+        key: &str,
+        path: &str,
+        as_type: fn(&'v Value) -> Option<&'v T>,
+        rule: &str,
+    ) -> Option<&'v T> {
+        let value = parent.get(key).filter(|v| !v.is_null())?;
+        let typed = as_type(value);
+        if typed.is_none() {
+            self.fail(path, rule);
+        }
+        typed
+    }
+
     /// The object at `key` (absent or null: None; not an object: error).
     fn object<'v>(
         &mut self,
@@ -32,14 +50,7 @@ impl Check {
         key: &str,
         path: &str,
     ) -> Option<&'v Map<String, Value>> {
-        match parent.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(m)) => Some(m),
-            Some(_) => {
-                self.fail(path, "must be a JSON object");
-                None
-            }
-        }
+        self.typed(parent, key, path, Value::as_object, "must be a JSON object")
     }
 
     /// The string at `key`; numbers are not accepted.
@@ -49,14 +60,7 @@ impl Check {
         key: &str,
         path: &str,
     ) -> Option<&'v str> {
-        match parent.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s),
-            Some(_) => {
-                self.fail(path, "must be a string");
-                None
-            }
-        }
+        self.typed(parent, key, path, Value::as_str, "must be a string")
     }
 
     fn max_chars(&mut self, parent: &Map<String, Value>, key: &str, path: &str, max: usize) {
@@ -141,6 +145,17 @@ impl Check {
         self.max_chars(a, "postalCode", &p("postalCode"), 11);
         self.max_chars(a, "city", &p("city"), 55);
         self.country(a, "country", &p("country"), false);
+    }
+
+    /// The free-text fields `texts` of an identity document at `path`, then its birth, issue
+    /// and expiry dates.
+    fn texts_and_dates(&mut self, document: &Map<String, Value>, path: &str, texts: &[&str]) {
+        for k in texts {
+            self.any_string(document, k, &format!("{path}.{k}"));
+        }
+        for k in ["birthDate", "dateIssued", "dateOfExpiry"] {
+            self.date(document, k, &format!("{path}.{k}"));
+        }
     }
 
     fn document_type(&mut self, parent: &Map<String, Value>, path: &str) {
@@ -250,19 +265,18 @@ fn validate(body: &Value) -> Result<(), ApiError> {
     ) {
         let p = |k: &str| format!("identificationDocumentProvided.{k}");
         c.document_type(d, &p("type"));
-        for k in [
-            "number",
-            "firstName",
-            "lastName",
-            "birthName",
-            "birthPlace",
-            "placeOfIssue",
-        ] {
-            c.any_string(d, k, &p(k));
-        }
-        for k in ["birthDate", "dateIssued", "dateOfExpiry"] {
-            c.date(d, k, &p(k));
-        }
+        c.texts_and_dates(
+            d,
+            "identificationDocumentProvided",
+            &[
+                "number",
+                "firstName",
+                "lastName",
+                "birthName",
+                "birthPlace",
+                "placeOfIssue",
+            ],
+        );
         c.country(d, "nationality", &p("nationality"), true);
         c.country(d, "countryOfDocument", &p("countryOfDocument"), false);
         c.max_chars(d, "authority", &p("authority"), 100);
@@ -272,18 +286,17 @@ fn validate(body: &Value) -> Result<(), ApiError> {
     if let Some(d) = c.object(root, "drivingLicenceProvided", "drivingLicenceProvided") {
         let p = |k: &str| format!("drivingLicenceProvided.{k}");
         c.max_chars(d, "number", &p("number"), 20);
-        for k in [
-            "firstName",
-            "lastName",
-            "birthPlace",
-            "restrictions",
-            "authority",
-        ] {
-            c.any_string(d, k, &p(k));
-        }
-        for k in ["birthDate", "dateIssued", "dateOfExpiry"] {
-            c.date(d, k, &p(k));
-        }
+        c.texts_and_dates(
+            d,
+            "drivingLicenceProvided",
+            &[
+                "firstName",
+                "lastName",
+                "birthPlace",
+                "restrictions",
+                "authority",
+            ],
+        );
         c.country(d, "countryOfDocument", &p("countryOfDocument"), false);
         match d.get("drivingLicenceClasses") {
             None | Some(Value::Null) => {}

@@ -44,39 +44,16 @@ pub enum FaultKind {
     EmptyBody,
 }
 
-impl From<FaultKind> for Effect {
-    fn from(kind: FaultKind) -> Effect {
-        match kind {
-            FaultKind::Status { status } => Effect::Status { status },
-            FaultKind::TooManyRequests { retry_after } => Effect::TooManyRequests {
-                retry_after_secs: retry_after,
-            },
-            FaultKind::Delay { delay_ms } => Effect::Delay { millis: delay_ms },
-            FaultKind::ConnectionReset => Effect::ConnectionReset,
-            FaultKind::TruncatedBody => Effect::TruncatedBody,
-            FaultKind::MalformedJson => Effect::MalformedJson,
-            FaultKind::TruncatedJwe => Effect::TruncatedJwe,
-            FaultKind::EmptyBody => Effect::EmptyBody,
-        }
-    }
-}
-
-impl From<Effect> for FaultKind {
-    fn from(effect: Effect) -> FaultKind {
-        match effect {
-            Effect::Status { status } => FaultKind::Status { status },
-            Effect::TooManyRequests { retry_after_secs } => FaultKind::TooManyRequests {
-                retry_after: retry_after_secs,
-            },
-            Effect::Delay { millis } => FaultKind::Delay { delay_ms: millis },
-            Effect::ConnectionReset => FaultKind::ConnectionReset,
-            Effect::TruncatedBody => FaultKind::TruncatedBody,
-            Effect::MalformedJson => FaultKind::MalformedJson,
-            Effect::TruncatedJwe => FaultKind::TruncatedJwe,
-            Effect::EmptyBody => FaultKind::EmptyBody,
-        }
-    }
-}
+crate::faults::effect_conversions!(FaultKind {
+    Status { status } <=> Status { status },
+    TooManyRequests { retry_after } <=> TooManyRequests { retry_after_secs: retry_after },
+    Delay { delay_ms } <=> Delay { millis: delay_ms },
+    ConnectionReset <=> ConnectionReset,
+    TruncatedBody <=> TruncatedBody,
+    MalformedJson <=> MalformedJson,
+    TruncatedJwe <=> TruncatedJwe,
+    EmptyBody <=> EmptyBody,
+});
 
 impl FaultTarget for Shared {
     type Kind = FaultKind;

@@ -135,15 +135,7 @@ pub(crate) fn apply(
         }
     }
 
-    let idx = match existing {
-        Some(idx) => idx,
-        None => {
-            let seq = case.identifications.len() as u32;
-            case.identifications
-                .push(new_identification(t.method, now, seq));
-            idx_last(case)
-        }
-    };
+    let idx = existing.unwrap_or_else(|| add_identification(case, t.method, now));
     let class = shared.options.regulatory_class;
     let order = case.order.clone();
     let case_id = case.case_id.clone();
@@ -203,8 +195,22 @@ pub(crate) fn apply(
     Ok(due(shared, case, ident, documented.status_type))
 }
 
-fn idx_last(case: &Case) -> usize {
+/// Starts a new identification of `method` in the case; returns its index.
+fn add_identification(case: &mut Case, method: Method, now: Timestamp) -> usize {
+    let seq = case.identifications.len() as u32;
+    case.identifications
+        .push(new_identification(method, now, seq));
     case.identifications.len() - 1
+}
+
+/// Declines an identification with subStatus 12 "Operation valid time frame exceeded (case
+/// ID)": the guide's code for an expired case id and for a case URL started too often.
+fn decline_case_id_expired(ident: &mut Identification, now: Timestamp) {
+    ident.status = IdentStatus::Declined;
+    ident.sub_status = Some((12, "Operation valid time frame exceeded (case ID)"));
+    ident.sub_status_reason = None;
+    ident.modified = now;
+    ident.identification_time = Some(now);
 }
 
 /// Closed when an identification is final or every configured method is cancelled.
@@ -268,19 +274,11 @@ pub(crate) fn expire(shared: &Shared, case: &mut Case, now: Timestamp) -> Vec<Du
             })
             .or_else(|| shared.options.methods.first().copied())
             .unwrap_or(Method::Video);
-        let seq = case.identifications.len() as u32;
-        case.identifications
-            .push(new_identification(method, now, seq));
-        open.push(idx_last(case));
+        open.push(add_identification(case, method, now));
     }
     let mut hooks = Vec::new();
     for idx in open {
-        let ident = &mut case.identifications[idx];
-        ident.status = IdentStatus::Declined;
-        ident.sub_status = Some((12, "Operation valid time frame exceeded (case ID)"));
-        ident.sub_status_reason = None;
-        ident.modified = now;
-        ident.identification_time = Some(now);
+        decline_case_id_expired(&mut case.identifications[idx], now);
     }
     recompute_case_state(shared, case, now);
     if let Some(primary) = case.primary() {
@@ -300,21 +298,8 @@ fn decline_started_too_often(
     existing: Option<usize>,
     now: Timestamp,
 ) -> Option<DueWebhook> {
-    let idx = match existing {
-        Some(idx) => idx,
-        None => {
-            let seq = case.identifications.len() as u32;
-            case.identifications
-                .push(new_identification(method, now, seq));
-            idx_last(case)
-        }
-    };
-    let ident = &mut case.identifications[idx];
-    ident.status = IdentStatus::Declined;
-    ident.sub_status = Some((12, "Operation valid time frame exceeded (case ID)"));
-    ident.sub_status_reason = None;
-    ident.modified = now;
-    ident.identification_time = Some(now);
+    let idx = existing.unwrap_or_else(|| add_identification(case, method, now));
+    decline_case_id_expired(&mut case.identifications[idx], now);
     recompute_case_state(shared, case, now);
     let ident = &case.identifications[idx];
     due(shared, case, ident, Some(StatusType::Final))

@@ -84,16 +84,12 @@ pub struct PostidentAccount {
     pub data_password: String,
 }
 
-impl fmt::Debug for PostidentAccount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostidentAccount")
-            .field("client_id", &self.client_id)
-            .field("username", &self.username)
-            .field("password", &"[redacted]")
-            .field("data_password", &"[redacted]")
-            .finish()
-    }
-}
+redacted_debug!(PostidentAccount {
+    client_id,
+    username,
+    password(secret),
+    data_password(secret),
+});
 
 /// A partner of a client account (result guide section 9): it creates cases for the client's
 /// clientId with its own credentials, receives webhooks at `webHookUrlPartner`, and reads the
@@ -110,16 +106,12 @@ pub struct PostidentPartner {
     pub data_password: String,
 }
 
-impl fmt::Debug for PostidentPartner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostidentPartner")
-            .field("client_id", &self.client_id)
-            .field("username", &self.username)
-            .field("password", &"[redacted]")
-            .field("data_password", &"[redacted]")
-            .finish()
-    }
-}
+redacted_debug!(PostidentPartner {
+    client_id,
+    username,
+    password(secret),
+    data_password(secret),
+});
 
 impl Default for PostidentPartner {
     /// The default account's partner: [`DEFAULT_PARTNER_USERNAME`],
@@ -143,14 +135,10 @@ pub struct WebhookCredentials {
     pub password: String,
 }
 
-impl fmt::Debug for WebhookCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebhookCredentials")
-            .field("username", &self.username)
-            .field("password", &"[redacted]")
-            .finish()
-    }
-}
+redacted_debug!(WebhookCredentials {
+    username,
+    password(secret),
+});
 
 /// Options of the POSTIDENT simulator. The behaviour flags apply to every account.
 #[derive(Clone)]
@@ -247,37 +235,30 @@ impl Default for PostidentOptions {
     }
 }
 
-impl fmt::Debug for PostidentOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PostidentOptions")
-            .field("client_id", &self.client_id)
-            .field("username", &self.username)
-            .field("password", &"[redacted]")
-            .field("data_password", &"[redacted]")
-            .field("extra_accounts", &self.extra_accounts)
-            .field("partners", &self.partners)
-            .field("methods", &self.methods)
-            .field("regulatory_class", &self.regulatory_class)
-            .field("encryption_required", &self.encryption_required)
-            .field("jwe_enc", &self.jwe_enc)
-            .field("case_validity", &self.case_validity)
-            .field("result_pdf", &self.result_pdf)
-            .field("webhook_status_types", &self.webhook_status_types)
-            .field(
-                "webhook_includes_reference_id",
-                &self.webhook_includes_reference_id,
-            )
-            .field("webhook_credentials", &self.webhook_credentials)
-            .field("webhook_timeout", &self.webhook_timeout)
-            .field("webhook_retry_delays", &self.webhook_retry_delays)
-            .field("list_limit", &self.list_limit)
-            .field("archive_limit", &self.archive_limit)
-            .field("utc_offset", &self.utc_offset)
-            .field("case_start_limit", &self.case_start_limit)
-            .field("address_check", &self.address_check)
-            .finish()
-    }
-}
+redacted_debug!(PostidentOptions {
+    client_id,
+    username,
+    password(secret),
+    data_password(secret),
+    extra_accounts,
+    partners,
+    methods,
+    regulatory_class,
+    encryption_required,
+    jwe_enc,
+    case_validity,
+    result_pdf,
+    webhook_status_types,
+    webhook_includes_reference_id,
+    webhook_credentials,
+    webhook_timeout,
+    webhook_retry_delays,
+    list_limit,
+    archive_limit,
+    utc_offset,
+    case_start_limit,
+    address_check,
+});
 
 /// Handle to the running POSTIDENT simulator: URLs, credentials and in-process controls that
 /// mirror the HTTP control API.
