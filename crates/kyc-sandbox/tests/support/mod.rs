@@ -19,3 +19,19 @@ pub fn with_fields(mut base: Value, extra: Value) -> Value {
     }
     base
 }
+
+/// Sends `request` and returns the response, whatever its status (fails the test only when
+/// nothing came back).
+pub async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.unwrap()
+}
+
+/// Sends `request` and reads the answer as JSON, whatever its status.
+pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    send(request).await.json().await.unwrap()
+}
+
+/// Sends `request` and reads the answer as text, whatever its status.
+pub async fn text_of(request: reqwest::RequestBuilder) -> String {
+    send(request).await.text().await.unwrap()
+}
