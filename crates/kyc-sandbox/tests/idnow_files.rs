@@ -24,8 +24,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 #[tokio::test]
 async fn files_are_404_before_the_user_finished() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "files-early", erika()).await;
+    let (env, token, _) = start_with_ident("files-early").await;
     for suffix in [".pdf", ".xml", ".zip"] {
         let response = env
             .get(&token, &format!("/identifications/files-early{suffix}"))

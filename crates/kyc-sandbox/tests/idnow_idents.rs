@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 
 #[tokio::test]
 async fn create_answers_201_with_an_ident_id_then_200_on_update() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "Txn-Create-1", erika()).await;
+    let (env, token, id) = start_with_ident("Txn-Create-1").await;
     let (prefix, letters) = id.split_once('-').unwrap();
     assert_eq!(prefix, "TST");
     assert!(letters.len() == 5 && letters.chars().all(|c| c.is_ascii_uppercase()));
@@ -24,8 +23,7 @@ async fn create_answers_201_with_an_ident_id_then_200_on_update() {
 
 #[tokio::test]
 async fn get_before_the_user_starts_is_404_object_not_found() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "not-started", erika()).await;
+    let (env, token, id) = start_with_ident("not-started").await;
     let response = env.get(&token, "/identifications/not-started").await;
     let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert_eq!(
@@ -80,8 +78,7 @@ async fn the_old_start_answer_while_in_the_flow_is_an_option() {
 
 #[tokio::test]
 async fn an_ident_can_be_read_by_its_ident_id() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "by-id-1", erika()).await;
+    let (env, token, id) = start_with_ident("by-id-1").await;
     // Before data exists, the 404 names the IdentID either way.
     let response = env.get(&token, &format!("/identifications/{id}")).await;
     assert_eq!(response.status(), 404);
@@ -340,8 +337,7 @@ async fn get_after_success_is_shaped_like_the_documented_samples() {
 
 #[tokio::test]
 async fn data_changed_reports_change_with_original() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "changed-1", erika()).await;
+    let (env, token, _) = start_with_ident("changed-1").await;
     let result = json!({"result": "SUCCESS_DATA_CHANGED", "changes": {"lastname": "Mustermann", "birthday": "1964-08-12"}});
     env.act_ok("changed-1", "result", result).await;
     let ident: Value = env.get_json(&token, "/identifications/changed-1").await;
@@ -427,8 +423,7 @@ async fn list_filters_by_state_and_defaults_to_successful() {
 
 #[tokio::test]
 async fn delete_only_finished_idents_and_never_reuse_the_number() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "del-1", erika()).await;
+    let (env, token, id) = start_with_ident("del-1").await;
     let response = env.delete(&token, "/identifications/del-1").await;
     let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert!(error["key"]
@@ -452,8 +447,7 @@ async fn delete_only_finished_idents_and_never_reuse_the_number() {
 
 #[tokio::test]
 async fn archive_once_and_archived_idents_leave_the_list() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "arch-1", erika()).await;
+    let (env, token, _) = start_with_ident("arch-1").await;
     let archive = || env.post(&token, "/identifications/arch-1/archive", None);
     assert_eq!(archive().await.status(), 404);
     env.play_result("arch-1", "SUCCESS").await;
@@ -519,8 +513,7 @@ async fn copy_to_a_permitted_company_and_refuse_others() {
 
 #[tokio::test]
 async fn binding_key_is_404_without_one_and_served_when_the_sdk_sent_one() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "bind-1", erika()).await;
+    let (env, token, id) = start_with_ident("bind-1").await;
     env.create_ok(&token, "bind-2", erika()).await;
     env.act_ok("bind-1", "start", json!({})).await;
     env.play_result("bind-1", "SUCCESS").await;
@@ -559,8 +552,7 @@ async fn an_empty_transaction_number_is_missing_transaction_token_and_wrong_urls
 
 #[tokio::test]
 async fn proof_of_address_and_driver_licence_readouts() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "poa-1", erika()).await;
+    let (env, token, _) = start_with_ident("poa-1").await;
     let result = json!({"result": "SUCCESS", "poaresult": "SUCCESS", "documenttype": "DRIVERS_LICENSE",
                "redact": ["number"]});
     env.act_ok("poa-1", "result", result).await;

@@ -35,8 +35,7 @@ fn form_action(html: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn both_user_url_forms_show_the_ident() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "page-1", erika()).await;
+    let (env, _, id) = start_with_ident("page-1").await;
     let idnow = env.sandbox.idnow();
     for url in [
         idnow.user_url(DEFAULT_COMPANY, "page-1"),
@@ -177,8 +176,7 @@ async fn headless_chromium_finishes_an_ident_through_the_page() {
         );
         return;
     };
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "chromium-1", erika()).await;
+    let (env, _, _) = start_with_ident("chromium-1").await;
     let url = env.sandbox.idnow().user_url(DEFAULT_COMPANY, "chromium-1");
     open_in_chromium(&binary, format!("{url}#click=start")).await;
     env.wait_for_status("chromium-1", "START").await;

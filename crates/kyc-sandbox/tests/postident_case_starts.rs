@@ -102,8 +102,7 @@ async fn another_method_counts_too_and_no_limit_never_declines() {
 
 #[tokio::test]
 async fn the_default_limit_is_ten_starts() {
-    let sb = start(PostidentOptions::default()).await;
-    let case_id = create_id(&sb, "starts-4").await;
+    let (sb, case_id) = sandbox_with_case("starts-4").await;
     for _ in 0..10 {
         let (_, case) = play(&sb, &case_id, "basic", "incomplete").await;
         assert_eq!(case["caseStatus"]["status"], "in progress");

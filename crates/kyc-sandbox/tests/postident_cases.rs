@@ -234,8 +234,7 @@ async fn unknown_case_is_404_on_every_single_case_path() {
 
 #[tokio::test]
 async fn a_new_case_has_status_new_and_no_identification() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "NEW-1").await;
+    let (sb, id) = sandbox_with_case("NEW-1").await;
     let (status, _, case) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(status, 200);
     assert_eq!(case["caseId"], id.as_str());
@@ -258,8 +257,7 @@ async fn a_new_case_has_status_new_and_no_identification() {
 
 #[tokio::test]
 async fn a_successful_video_case_reads_like_the_guides_sample() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "VID-1").await;
+    let (sb, id) = sandbox_with_case("VID-1").await;
     let (code, _) = play(&sb, &id, "video", "success").await;
     assert_eq!(code, 200);
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;
@@ -313,8 +311,7 @@ async fn a_successful_video_case_reads_like_the_guides_sample() {
 
 #[tokio::test]
 async fn result_pdf_and_binary_data_need_both_parameters() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "PDF-1").await;
+    let (sb, id) = sandbox_with_case("PDF-1").await;
     play(&sb, &id, "video", "success").await;
 
     let result_record = |case: &Value| -> Option<Value> {
@@ -364,8 +361,7 @@ async fn result_pdf_and_binary_data_need_both_parameters() {
 
 #[tokio::test]
 async fn status_endpoints_return_only_status_data() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "ST-1").await;
+    let (sb, id) = sandbox_with_case("ST-1").await;
     play(&sb, &id, "video", "fraud").await;
     let (_, _, st) = get_json(&sb, &format!("/{id}/status")).await;
     let mut keys: Vec<&String> = st.as_object().unwrap().keys().collect();
@@ -404,8 +400,7 @@ async fn status_endpoints_return_only_status_data() {
 
 #[tokio::test]
 async fn full_shows_every_identification_and_primary_the_most_progressed() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "MULTI-1").await;
+    let (sb, id) = sandbox_with_case("MULTI-1").await;
     outcome(
         &sb,
         &id,

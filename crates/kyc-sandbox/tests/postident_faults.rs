@@ -82,8 +82,7 @@ async fn connection_reset_closes_without_an_answer_and_only_for_the_chosen_metho
 
 #[tokio::test]
 async fn truncated_body_breaks_off_mid_answer() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "TRUNC-1").await;
+    let (sb, id) = sandbox_with_case("TRUNC-1").await;
     inject(&sb, json!({"kind": "truncated_body"})).await;
     let fresh = reqwest::Client::new();
     let r = send(authed(&sb, fresh.get(url(&sb, &format!("/{id}"))))).await;
@@ -96,8 +95,7 @@ async fn truncated_body_breaks_off_mid_answer() {
 
 #[tokio::test]
 async fn malformed_and_empty_bodies() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "BAD-1").await;
+    let (sb, id) = sandbox_with_case("BAD-1").await;
     inject(&sb, json!({"kind": "malformed_json"})).await;
     inject(&sb, json!({"kind": "empty_body"})).await;
     let r = authed_get(&sb, &format!("/{id}")).await;

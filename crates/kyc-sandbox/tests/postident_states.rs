@@ -83,8 +83,7 @@ async fn documented_spot_checks_from_the_guide() {
 
 #[tokio::test]
 async fn undocumented_codes_are_refused_unless_asked_for() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "UNDOC").await;
+    let (sb, id) = sandbox_with_case("UNDOC").await;
     for body in [
         json!({"method": "basic", "status": "cancelled"}),
         json!({"method": "video", "status": "declined", "subStatus": 11, "subStatusReason": 815}),
@@ -116,8 +115,7 @@ async fn undocumented_codes_are_refused_unless_asked_for() {
 
 #[tokio::test]
 async fn a_closed_case_cannot_be_restarted() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "CLOSED").await;
+    let (sb, id) = sandbox_with_case("CLOSED").await;
     play(&sb, &id, "eid", "success").await;
     let (code, _) = transition(&sb, &id, json!({"method": "video", "status": "started"})).await;
     assert_eq!(code, 409);
@@ -134,8 +132,7 @@ async fn a_closed_case_cannot_be_restarted() {
 
 #[tokio::test]
 async fn incomplete_identifications_can_be_resumed_to_success() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "RESUME").await;
+    let (sb, id) = sandbox_with_case("RESUME").await;
     let (_, c) = outcome(&sb, &id, json!({"method": "video", "outcome": "incomplete", "subStatus": 97, "subStatusReason": 972})).await;
     assert_eq!(c["caseStatus"]["status"], "in progress");
     assert_eq!(primary_status(&c)["status"], "incomplete");
@@ -299,8 +296,7 @@ async fn photo_records_carry_validation_statuses() {
 
 #[tokio::test]
 async fn data_changed_marks_the_changed_fields() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "CHG-1").await;
+    let (sb, id) = sandbox_with_case("CHG-1").await;
     let (_, c) = play(&sb, &id, "video", "data_changed").await;
     assert_eq!(primary_status(&c)["status"], "success");
     assert_eq!(
@@ -329,8 +325,7 @@ async fn data_changed_marks_the_changed_fields() {
 
 #[tokio::test]
 async fn eid_results_lack_the_fields_the_chip_does_not_hold() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "EID-1").await;
+    let (sb, id) = sandbox_with_case("EID-1").await;
     let (_, c) = play(&sb, &id, "eid", "success").await;
     let doc = &c["primaryIdent"]["identificationDocument"];
     for absent in ["number", "dateIssued", "authority"] {
@@ -418,14 +413,11 @@ async fn the_regulatory_class_limits_fields_and_images() {
         out.sort();
         out
     };
+    let binary = "?includeBinaryData=true";
+    let binary_and_pdf = "?includeBinaryData=true&includeResultPdf=true";
     // GwG (the default): all fields, user face and document images for video.
-    let c = identified_case(
-        PostidentOptions::default(),
-        sample_order("GWG"),
-        Method::Video,
-        "?includeBinaryData=true",
-    )
-    .await;
+    let gwg = PostidentOptions::default();
+    let c = identified_case(gwg, sample_order("GWG"), Method::Video, binary).await;
     assert!(c["primaryIdent"]["identificationDocument"]["birthPlace"].is_object());
     assert_eq!(
         binary_types(&c),
@@ -433,13 +425,8 @@ async fn the_regulatory_class_limits_fields_and_images() {
     );
 
     // TKG: no nationality, birth name or place; document images but no user face.
-    let c = identified_case(
-        of_class(RegulatoryClass::Tkg),
-        sample_order("TKG"),
-        Method::Video,
-        "?includeBinaryData=true",
-    )
-    .await;
+    let tkg = of_class(RegulatoryClass::Tkg);
+    let c = identified_case(tkg, sample_order("TKG"), Method::Video, binary).await;
     let doc = &c["primaryIdent"]["identificationDocument"];
     for absent in ["nationality", "birthPlace", "birthName"] {
         assert!(doc.get(absent).is_none(), "{absent}");
@@ -451,13 +438,8 @@ async fn the_regulatory_class_limits_fields_and_images() {
     );
 
     // Standard: no document number and no images at all; the PDF is still delivered.
-    let c = identified_case(
-        of_class(RegulatoryClass::Standard),
-        sample_order("STD"),
-        Method::Video,
-        "?includeBinaryData=true&includeResultPdf=true",
-    )
-    .await;
+    let standard = of_class(RegulatoryClass::Standard);
+    let c = identified_case(standard, sample_order("STD"), Method::Video, binary_and_pdf).await;
     assert!(c["primaryIdent"]["identificationDocument"]
         .get("number")
         .is_none());
@@ -466,12 +448,7 @@ async fn the_regulatory_class_limits_fields_and_images() {
     // Mobility, photo with a driving licence: the driving licence images only.
     let mut order = sample_order("MOB");
     order["drivingLicenceProvided"] = json!({"number": "B072RRE2I55"});
-    let c = identified_case(
-        of_class(RegulatoryClass::Mobility),
-        order,
-        Method::Photo,
-        "?includeBinaryData=true",
-    )
-    .await;
+    let mobility = of_class(RegulatoryClass::Mobility);
+    let c = identified_case(mobility, order, Method::Photo, binary).await;
     assert_eq!(binary_types(&c), ["dlbackside", "dlfrontside"]);
 }

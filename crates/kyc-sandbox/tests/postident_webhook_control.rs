@@ -73,8 +73,7 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
 
 #[tokio::test]
 async fn a_webhook_into_the_control_api_is_refused() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "LOOP-0").await;
+    let (sb, id) = sandbox_with_case("LOOP-0").await;
     let own = sb.postident().control_url();
     let localhost = own.as_str().replace("127.0.0.1", "localhost");
     for target in [

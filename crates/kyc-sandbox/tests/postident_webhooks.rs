@@ -10,9 +10,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn each_status_change_with_a_status_type_posts_case_and_reference_id() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-1", &rx.url)).await;
+    let (rx, sb, id) = case_with_webhook_receiver(PostidentOptions::default(), "HOOK-1").await;
     // video: started (no type), review pending (preliminary), success (final).
     play(&sb, &id, "video", "success").await;
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
@@ -39,14 +37,12 @@ async fn each_status_change_with_a_status_type_posts_case_and_reference_id() {
 
 #[tokio::test]
 async fn only_the_configured_status_types_trigger_and_the_reference_can_be_left_out() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions {
+    let options = PostidentOptions {
         webhook_status_types: vec![StatusType::Final],
         webhook_includes_reference_id: false,
         ..PostidentOptions::default()
-    })
-    .await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-2", &rx.url)).await;
+    };
+    let (rx, sb, id) = case_with_webhook_receiver(options, "HOOK-2").await;
     play(&sb, &id, "basic", "review").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
@@ -61,9 +57,7 @@ async fn only_the_configured_status_types_trigger_and_the_reference_can_be_left_
 
 #[tokio::test]
 async fn cancellation_and_expiry_trigger_webhooks_too() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-3", &rx.url)).await;
+    let (rx, sb, id) = case_with_webhook_receiver(PostidentOptions::default(), "HOOK-3").await;
     play(&sb, &id, "autoid", "cancel").await;
     rx.wait_for(1, Duration::from_secs(5)).await;
     sb.postident().expire_now(&id).unwrap();
@@ -77,16 +71,14 @@ async fn cancellation_and_expiry_trigger_webhooks_too() {
 
 #[tokio::test]
 async fn deliveries_carry_basic_auth_when_configured() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions {
+    let options = PostidentOptions {
         webhook_credentials: Some(WebhookCredentials {
             username: "hook-user".into(),
             password: "hook-pass".into(),
         }),
         ..PostidentOptions::default()
-    })
-    .await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-4", &rx.url)).await;
+    };
+    let (rx, sb, id) = case_with_webhook_receiver(options, "HOOK-4").await;
     play(&sb, &id, "eid", "success").await;
     let got = rx.wait_for(1, Duration::from_secs(5)).await;
     // base64("hook-user:hook-pass")
@@ -177,9 +169,7 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
 
 #[tokio::test]
 async fn the_control_api_can_deliver_the_same_webhook_again() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-8", &rx.url)).await;
+    let (rx, sb, id) = case_with_webhook_receiver(PostidentOptions::default(), "HOOK-8").await;
     play(&sb, &id, "eid", "success").await;
     rx.wait_for(1, Duration::from_secs(5)).await;
     let r = control_post(&sb, &format!("/cases/{id}/webhook")).await;

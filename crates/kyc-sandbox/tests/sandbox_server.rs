@@ -23,6 +23,11 @@ async fn standalone() -> Sandbox {
     .expect("sandbox starts")
 }
 
+/// The default company's IDnow API (`{GATEWAYHOST}/api/v1/sandboxco`) under an IDnow root URL.
+fn default_company_api(idnow_root: &str) -> String {
+    format!("{idnow_root}/api/v1/sandboxco")
+}
+
 fn root(url: Option<&url::Url>) -> String {
     url.expect("own listener")
         .as_str()
@@ -39,12 +44,7 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
     let http = reqwest::Client::new();
 
     // IDnow: {GATEWAYHOST}/api/v1/{CUSTOMER}/login.
-    let token = login_over_http(
-        &http,
-        &format!("{idnow}/api/v1/sandboxco"),
-        "sandbox-api-key",
-    )
-    .await;
+    let token = login_over_http(&http, &default_company_api(&idnow), "sandbox-api-key").await;
 
     // POSTIDENT: {host}/api/scr/v1/{clientId}/cases (guide 7.2.3).
     let list_cases = |root: &str| {
@@ -61,14 +61,8 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
 
     // A user page opened on the own port works there: its buttons' paths exist on it too.
     let txn = "own-port-1";
-    let created = create_ident(
-        &http,
-        &format!("{idnow}/api/v1/sandboxco"),
-        &token,
-        txn,
-        serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"}),
-    )
-    .await;
+    let erika = serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"});
+    let created = create_ident(&http, &default_company_api(&idnow), &token, txn, erika).await;
     assert!(created.status().is_success(), "{}", created.status());
     let page = text_of(http.get(format!("{idnow}/go/sandboxco/identifications/{txn}"))).await;
     let action = page
@@ -91,12 +85,8 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
         .as_str()
         .trim_end_matches('/')
         .to_string();
-    login_over_http(
-        &http,
-        &format!("{base}/idnow/api/v1/sandboxco"),
-        "sandbox-api-key",
-    )
-    .await;
+    let combined_api = default_company_api(&format!("{base}/idnow"));
+    login_over_http(&http, &combined_api, "sandbox-api-key").await;
     assert_eq!(sandbox.idnow().login_count(), 2);
 }
 
@@ -188,12 +178,7 @@ async fn listening_beyond_the_loopback_needs_an_explicit_option() {
     let idnow = root(sandbox.idnow_root_url());
     assert!(idnow.starts_with("http://127.0.0.1:"), "{idnow}");
     let http = reqwest::Client::new();
-    let login = login_request(
-        &http,
-        &format!("{idnow}/api/v1/sandboxco"),
-        "sandbox-api-key",
-    )
-    .await;
+    let login = login_request(&http, &default_company_api(&idnow), "sandbox-api-key").await;
     assert_eq!(login.status(), 200);
 }
 

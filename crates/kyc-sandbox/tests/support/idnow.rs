@@ -31,6 +31,14 @@ pub async fn start_logged_in() -> (Env, String) {
     (env, token)
 }
 
+/// A sandbox at time scale 1, a login token of the default company and an ident `txn` of
+/// [`erika`] created over HTTP: (env, token, IdentID).
+pub async fn start_with_ident(txn: &str) -> (Env, String, String) {
+    let (env, token) = start_logged_in().await;
+    let id = env.create_ok(&token, txn, erika()).await;
+    (env, token, id)
+}
+
 /// A sandbox at `time_scale` whose default company sends its webhooks to a new [`receiver`]
 /// (answering 200), and a login token.
 pub async fn start_with_webhooks(time_scale: f64) -> (Env, Receiver, String) {

@@ -168,11 +168,32 @@ pub async fn create_id(sb: &Sandbox, reference: &str) -> String {
     create_case_id(sb, &sample_order(reference)).await
 }
 
+/// A sandbox with the default options and one case of [`sample_order`] `reference`, created
+/// over HTTP: (sandbox, caseId).
+pub async fn sandbox_with_case(reference: &str) -> (Sandbox, String) {
+    let sb = start(PostidentOptions::default()).await;
+    let case_id = create_id(&sb, reference).await;
+    (sb, case_id)
+}
+
 /// [`sample_order`] with `processData.webHookUrl` set to `hook`.
 pub fn order_with_hook(reference: &str, hook: &str) -> Value {
     let mut order = sample_order(reference);
     order["processData"]["webHookUrl"] = json!(hook);
     order
+}
+
+/// A webhook receiver that answers 200 at once, a sandbox with `options`, and a case of
+/// [`order_with_hook`] `reference` whose webhooks go to that receiver: (receiver, sandbox,
+/// caseId).
+pub async fn case_with_webhook_receiver(
+    options: PostidentOptions,
+    reference: &str,
+) -> (Receiver, Sandbox, String) {
+    let receiver = Receiver::start(200, Duration::ZERO).await;
+    let sb = start(options).await;
+    let case_id = create_case_id(&sb, &order_with_hook(reference, &receiver.url)).await;
+    (receiver, sb, case_id)
 }
 
 /// Applies a transition through the HTTP control API; returns (status, body).
