@@ -191,7 +191,7 @@ impl Env {
         id
     }
 
-    /// `GET {api of company}{path}` with `token`, for a company other than the default one.
+    /// `GET {api of company}{path}` with `token` ([`Env::get`] is this for the default company).
     pub async fn get_as(&self, company: &str, token: &str, path: &str) -> reqwest::Response {
         send(
             self.http

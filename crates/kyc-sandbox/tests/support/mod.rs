@@ -1,8 +1,9 @@
 //! The one test-support module of the sandbox's integration tests: what more than one test file
 //! needs. Per provider: [`idnow`] (an `Env` that logs in and calls the API over HTTP, a webhook
 //! receiver), [`postident`] (raw reqwest helpers, a webhook receiver, RSA keys) and [`browser`]
-//! (headless Chromium through chromedriver). Tests are black-box: nothing here calls sandbox
-//! internals.
+//! (headless Chromium through chromedriver); here, what any request needs ([`send`], [`json_of`],
+//! [`text_of`]: a reqwest request sent, its answer read whatever the status). Tests are
+//! black-box: nothing here calls sandbox internals.
 
 #![allow(dead_code)]
 
