@@ -8,6 +8,7 @@
 //! `CI` is set: then a missing browser fails the test.
 
 use crate::support::browser::{processes_using_profile, Browser};
+use crate::support::postident::primary_status;
 use crate::support::{idnow, postident, with_fields};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
@@ -16,6 +17,13 @@ async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions::default())
         .await
         .expect("sandbox starts")
+}
+
+/// A browser and a sandbox with the default options; `None` (the test returns) when the browser
+/// is not installed.
+async fn browser_and_sandbox() -> Option<(Browser, Sandbox)> {
+    let browser = Browser::start_or_skip().await?;
+    Some((browser, sandbox().await))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,6 +85,40 @@ fn create_postident_case(sandbox: &Sandbox, reference: &str) -> (String, String)
     (case_id, user_url)
 }
 
+/// Creates a POSTIDENT case (see [`create_postident_case`]) and opens its user page; returns the
+/// caseId.
+async fn open_new_postident_case(browser: &Browser, sandbox: &Sandbox, reference: &str) -> String {
+    let (case_id, user_url) = create_postident_case(sandbox, reference);
+    browser.open(&user_url).await;
+    case_id
+}
+
+/// Clicks `button` on a POSTIDENT user page, waits until the page shows the case closed and
+/// returns the case as the sandbox holds it.
+async fn press_until_closed(
+    browser: &Browser,
+    sandbox: &Sandbox,
+    case_id: &str,
+    button: &str,
+) -> Value {
+    browser.click(button).await;
+    browser.wait_for_text("#case-status", "closed").await;
+    postident_case(sandbox, case_id)
+}
+
+/// Creates a case, opens its user page, clicks `button` there and waits until the page shows the
+/// case closed; returns the case as the sandbox holds it.
+async fn close_new_postident_case_with(
+    browser: &Browser,
+    sandbox: &Sandbox,
+    reference: &str,
+    button: &str,
+) -> Value {
+    let case_id = open_new_postident_case(browser, sandbox, reference).await;
+    press_until_closed(browser, sandbox, &case_id, button).await
+}
+
+/// The case as the sandbox holds it.
 fn postident_case(sandbox: &Sandbox, case_id: &str) -> Value {
     sandbox
         .postident()
@@ -84,17 +126,11 @@ fn postident_case(sandbox: &Sandbox, case_id: &str) -> Value {
         .expect("the sandbox knows the case")
 }
 
-/// `primaryIdent.identificationStatus` of a case, e.g. `{"status": "success", ...}`.
-fn primary_status(case: &Value) -> &Value {
-    &case["primaryIdent"]["identificationStatus"]
-}
-
 #[tokio::test]
 async fn postident_page_shows_the_case_and_video_success_closes_it() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
     let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-1");
     assert_eq!(user_url, sandbox.postident().user_url(&case_id).as_str());
 
@@ -120,12 +156,10 @@ async fn postident_page_shows_the_case_and_video_success_closes_it() {
     let shot = browser.screenshot("postident-user-page.png").await;
     eprintln!("POSTIDENT user page screenshot: {}", shot.display());
 
-    browser.click("#video-success").await;
-    browser.wait_for_text("#case-status", "closed").await;
+    let case = press_until_closed(&browser, &sandbox, &case_id, "#video-success").await;
     assert!(browser.has("#closed").await, "a closed case says so");
     assert!(!browser.has("button").await, "and offers no more buttons");
 
-    let case = postident_case(&sandbox, &case_id);
     assert_eq!(case["caseStatus"]["status"], "closed");
     assert_eq!(primary_status(&case)["status"], "success");
     assert_eq!(case["primaryIdent"]["identificationMethod"], "video");
@@ -134,16 +168,12 @@ async fn postident_page_shows_the_case_and_video_success_closes_it() {
 
 #[tokio::test]
 async fn postident_every_method_success_button_identifies_the_user() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
     for method in ["autoid", "basic", "eid", "photo", "video"] {
-        let (case_id, user_url) = create_postident_case(&sandbox, &format!("METHOD-{method}"));
-        browser.open(&user_url).await;
-        browser.click(&format!("#{method}-success")).await;
-        browser.wait_for_text("#case-status", "closed").await;
-        let case = postident_case(&sandbox, &case_id);
+        let (reference, button) = (format!("METHOD-{method}"), format!("#{method}-success"));
+        let case = close_new_postident_case_with(&browser, &sandbox, &reference, &button).await;
         assert_eq!(case["caseStatus"]["status"], "closed", "{method}");
         assert_eq!(primary_status(&case)["status"], "success", "{method}");
         assert_eq!(
@@ -156,16 +186,11 @@ async fn postident_every_method_success_button_identifies_the_user() {
 
 #[tokio::test]
 async fn postident_data_changed_button_reports_the_changed_address() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
-    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-CHG");
-    browser.open(&user_url).await;
-    browser.click("#basic-data_changed").await;
-    browser.wait_for_text("#case-status", "closed").await;
-
-    let case = postident_case(&sandbox, &case_id);
+    let button = "#basic-data_changed";
+    let case = close_new_postident_case_with(&browser, &sandbox, "BROWSER-CHG", button).await;
     assert_eq!(primary_status(&case)["status"], "success");
     assert_eq!(
         case["contactData"]["address"]["streetAddress"]["status"],
@@ -176,17 +201,13 @@ async fn postident_data_changed_button_reports_the_changed_address() {
 
 #[tokio::test]
 async fn postident_fraud_button_declines_the_case() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
-    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-FRAUD");
-    browser.open(&user_url).await;
-    browser.click("#autoid-fraud").await;
-    browser.wait_for_text("#case-status", "closed").await;
+    let button = "#autoid-fraud";
+    let case = close_new_postident_case_with(&browser, &sandbox, "BROWSER-FRAUD", button).await;
     assert_eq!(browser.text("#primary").await, "autoid declined");
 
-    let case = postident_case(&sandbox, &case_id);
     assert_eq!(case["caseStatus"]["status"], "closed");
     let status = primary_status(&case);
     assert_eq!(status["status"], "declined");
@@ -200,12 +221,10 @@ async fn postident_fraud_button_declines_the_case() {
 
 #[tokio::test]
 async fn postident_incomplete_with_a_chosen_reason_keeps_the_case_open() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
-    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-ABORT");
-    browser.open(&user_url).await;
+    let case_id = open_new_postident_case(&browser, &sandbox, "BROWSER-ABORT").await;
     // The user's video is too blurry: insufficient video quality (52), pixelated/blurry (520).
     browser.select("#video-subStatus", "52").await;
     browser.select("#video-subStatusReason", "520").await;
@@ -231,24 +250,17 @@ async fn postident_cancel_button_cancels_autoid_and_closes_a_case_with_no_method
         return;
     };
     let sandbox = Sandbox::start(SandboxOptions {
-        postident: kyc_sandbox::postident::PostidentOptions {
-            methods: vec![kyc_sandbox::postident::Method::Autoid],
-            ..Default::default()
-        },
+        postident: postident::only_methods(&[kyc_sandbox::postident::Method::Autoid]),
         ..SandboxOptions::default()
     })
     .await
     .expect("sandbox starts");
-    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-CANCEL");
-    browser.open(&user_url).await;
+    let case_id = open_new_postident_case(&browser, &sandbox, "BROWSER-CANCEL").await;
     assert!(
         !browser.has("#method-video").await,
         "only autoid configured"
     );
-    browser.click("#autoid-cancel").await;
-    browser.wait_for_text("#case-status", "closed").await;
-
-    let case = postident_case(&sandbox, &case_id);
+    let case = press_until_closed(&browser, &sandbox, &case_id, "#autoid-cancel").await;
     assert_eq!(case["caseStatus"]["status"], "closed");
     let status = primary_status(&case);
     assert_eq!(status["status"], "cancelled");
@@ -301,36 +313,46 @@ async fn create_idnow_ident_with(
     .await
 }
 
-/// (status word, reason) of an ident as the sandbox holds it.
-fn idnow_state(sandbox: &Sandbox, transaction_number: &str) -> (String, Option<String>) {
-    let ident = sandbox
+/// An ident as the sandbox holds it.
+fn idnow_ident(sandbox: &Sandbox, transaction_number: &str) -> kyc_sandbox::idnow::IdentSnapshot {
+    sandbox
         .idnow()
         .ident(sandbox.idnow().company_id(), transaction_number)
-        .expect("the sandbox knows the ident");
+        .expect("the sandbox knows the ident")
+}
+
+/// (status word, reason) of an ident as the sandbox holds it.
+fn idnow_state(sandbox: &Sandbox, transaction_number: &str) -> (String, Option<String>) {
+    let ident = idnow_ident(sandbox, transaction_number);
     (ident.status, ident.reason)
 }
 
-/// Opens the user URL of `transaction_number` and checks the page shows the ident, unstarted.
-async fn open_idnow_page(browser: &Browser, sandbox: &Sandbox, txn: &str, ident_id: &str) {
-    let idnow = sandbox.idnow();
-    browser.open(&idnow.user_url(idnow.company_id(), txn)).await;
+/// Checks that the open page shows the ident `ident_id`, unstarted.
+async fn assert_unstarted_idnow_page(browser: &Browser, ident_id: &str) {
     assert_eq!(browser.text("#ident_id").await, ident_id);
     assert_eq!(browser.text("#status").await, "CREATED");
 }
 
+/// Creates an ident (see [`create_idnow_ident`]), opens its user URL and checks the page shows
+/// it, unstarted.
+async fn open_new_idnow_ident(browser: &Browser, sandbox: &Sandbox, txn: &str) {
+    let ident_id = create_idnow_ident(sandbox, txn).await;
+    let idnow = sandbox.idnow();
+    browser.open(&idnow.user_url(idnow.company_id(), txn)).await;
+    assert_unstarted_idnow_page(browser, &ident_id).await;
+}
+
 #[tokio::test]
 async fn idnow_page_shows_what_is_asked_and_success_finishes_the_ident() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
     let ident_id = create_idnow_ident(&sandbox, "browser-success").await;
     // The short user URL by IdentID shows the same page.
     browser
         .open(&sandbox.idnow().user_url_by_ident_id(&ident_id))
         .await;
-    assert_eq!(browser.text("#ident_id").await, ident_id);
-    assert_eq!(browser.text("#status").await, "CREATED");
+    assert_unstarted_idnow_page(&browser, &ident_id).await;
     let body = browser.text("body").await;
     for asked in [
         "What IDnow asks",
@@ -360,10 +382,7 @@ async fn idnow_page_shows_what_is_asked_and_success_finishes_the_ident() {
         idnow_state(&sandbox, "browser-success"),
         ("SUCCESS".to_owned(), None)
     );
-    let ident = sandbox
-        .idnow()
-        .ident(sandbox.idnow().company_id(), "browser-success")
-        .expect("ident");
+    let ident = idnow_ident(&sandbox, "browser-success");
     let result = ident.body.expect("a finished ident has a result body");
     assert_eq!(result["identificationprocess"]["result"], "SUCCESS");
     browser.close().await;
@@ -371,12 +390,10 @@ async fn idnow_page_shows_what_is_asked_and_success_finishes_the_ident() {
 
 #[tokio::test]
 async fn idnow_data_changed_button_records_the_changed_field() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
-    let ident_id = create_idnow_ident(&sandbox, "browser-changed").await;
-    open_idnow_page(&browser, &sandbox, "browser-changed", &ident_id).await;
+    open_new_idnow_ident(&browser, &sandbox, "browser-changed").await;
     browser
         .select("select[name=change_field]", "lastname")
         .await;
@@ -388,10 +405,8 @@ async fn idnow_data_changed_button_records_the_changed_field() {
 
     let (status, _) = idnow_state(&sandbox, "browser-changed");
     assert_eq!(status, "SUCCESS_DATA_CHANGED");
-    let body = sandbox
-        .idnow()
-        .ident(sandbox.idnow().company_id(), "browser-changed")
-        .and_then(|i| i.body)
+    let body = idnow_ident(&sandbox, "browser-changed")
+        .body
         .expect("result body");
     let lastname = &body["userdata"]["lastname"];
     assert_eq!(lastname["status"], "CHANGE", "{lastname}");
@@ -407,12 +422,10 @@ async fn idnow_data_changed_button_records_the_changed_field() {
 /// Opens a new ident's page, chooses `reason` in `#{button}_reason`, presses `#{button}` and
 /// checks that the page and the sandbox show `status` with that reason.
 async fn decide_with_reason(txn: &str, button: &str, reason: &str, status: &str) {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
-    let ident_id = create_idnow_ident(&sandbox, txn).await;
-    open_idnow_page(&browser, &sandbox, txn, &ident_id).await;
+    open_new_idnow_ident(&browser, &sandbox, txn).await;
     browser.select(&format!("#{button}_reason"), reason).await;
     browser.click(&format!("#{button}")).await;
     browser.wait_for_text("#status", status).await;
@@ -437,12 +450,10 @@ async fn idnow_fraud_button_confirms_fraud_with_the_chosen_reason() {
 
 #[tokio::test]
 async fn idnow_abort_button_aborts_a_started_ident_with_the_chosen_reason() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
-    let ident_id = create_idnow_ident(&sandbox, "browser-abort").await;
-    open_idnow_page(&browser, &sandbox, "browser-abort", &ident_id).await;
+    open_new_idnow_ident(&browser, &sandbox, "browser-abort").await;
     assert!(
         !browser.has("#abort").await,
         "only a started ident can be aborted"
@@ -497,41 +508,49 @@ fn overview_cell(provider: &str, case_id: &str, column: &str) -> String {
     format!("#{provider}-cases tr[data-case-id='{case_id}'] td.{column}")
 }
 
+/// Waits until one cell of a case's row on the overview page shows `expected`.
+async fn wait_for_overview_cell(
+    browser: &Browser,
+    provider: &str,
+    case_id: &str,
+    column: &str,
+    expected: &str,
+) {
+    let cell = overview_cell(provider, case_id, column);
+    browser.wait_for_text(&cell, expected).await;
+}
+
+/// Checks cells of a case's row on the overview page: each `(column, expected text)`.
+async fn assert_overview_row(
+    browser: &Browser,
+    provider: &str,
+    case_id: &str,
+    cells: &[(&str, &str)],
+) {
+    for (column, expected) in cells {
+        let text = browser
+            .text(&overview_cell(provider, case_id, column))
+            .await;
+        assert_eq!(text, *expected, "{provider} {case_id} {column}");
+    }
+}
+
 #[tokio::test]
 async fn overview_page_shows_both_providers_cases_and_follows_them_live() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
     let ident_id = create_idnow_ident(&sandbox, "overview-1").await;
     let case_id =
         create_postident_case_over_http(&sandbox, postident_order("OVERVIEW-1", json!({}))).await;
 
     browser.open(sandbox.overview_url().as_str()).await;
-    browser
-        .wait_for_text(&overview_cell("idnow", &ident_id, "status"), "CREATED")
-        .await;
-    assert_eq!(
-        browser
-            .text(&overview_cell("idnow", &ident_id, "reference"))
-            .await,
-        "overview-1"
-    );
-    assert_eq!(
-        browser
-            .text(&overview_cell("idnow", &ident_id, "attempts"))
-            .await,
-        "0"
-    );
-    browser
-        .wait_for_text(&overview_cell("postident", &case_id, "status"), "new")
-        .await;
-    assert_eq!(
-        browser
-            .text(&overview_cell("postident", &case_id, "reference"))
-            .await,
-        "OVERVIEW-1"
-    );
+    wait_for_overview_cell(&browser, "idnow", &ident_id, "status", "CREATED").await;
+    let idnow_row = [("reference", "overview-1"), ("attempts", "0")];
+    assert_overview_row(&browser, "idnow", &ident_id, &idnow_row).await;
+    wait_for_overview_cell(&browser, "postident", &case_id, "status", "new").await;
+    let postident_row = [("reference", "OVERVIEW-1")];
+    assert_overview_row(&browser, "postident", &case_id, &postident_row).await;
     let shot = browser.screenshot("overview-page.png").await;
     eprintln!("overview page screenshot: {}", shot.display());
 
@@ -555,9 +574,7 @@ async fn overview_page_shows_both_providers_cases_and_follows_them_live() {
         .await
         .expect("control request");
     assert!(played.status().is_success(), "{}", played.status());
-    browser
-        .wait_for_text(&overview_cell("idnow", &ident_id, "status"), "SUCCESS")
-        .await;
+    wait_for_overview_cell(&browser, "idnow", &ident_id, "status", "SUCCESS").await;
     let same_document = browser
         .client()
         .execute("return window.kycSameDocument === true;", vec![])
@@ -575,30 +592,17 @@ async fn overview_page_shows_both_providers_cases_and_follows_them_live() {
     browser.click("#autoid-success").await;
     browser.wait_for_text("#case-status", "closed").await;
     browser.open(sandbox.overview_url().as_str()).await;
-    browser
-        .wait_for_text(&overview_cell("postident", &case_id, "status"), "closed")
-        .await;
-    assert_eq!(
-        browser
-            .text(&overview_cell("postident", &case_id, "identification"))
-            .await,
-        "success"
-    );
-    assert_eq!(
-        browser
-            .text(&overview_cell("postident", &case_id, "attempts"))
-            .await,
-        "1"
-    );
+    wait_for_overview_cell(&browser, "postident", &case_id, "status", "closed").await;
+    let postident_row = [("identification", "success"), ("attempts", "1")];
+    assert_overview_row(&browser, "postident", &case_id, &postident_row).await;
     browser.close().await;
 }
 
 #[tokio::test]
 async fn overview_page_shows_markup_in_case_data_as_text() {
-    let Some(browser) = Browser::start_or_skip().await else {
+    let Some((browser, sandbox)) = browser_and_sandbox().await else {
         return;
     };
-    let sandbox = sandbox().await;
     let script = "<script>window.kycInjected = 1</script>";
     let image = "<img src=x onerror=\"window.kycInjected = 2\">";
     let ident_id =
@@ -610,18 +614,10 @@ async fn overview_page_shows_markup_in_case_data_as_text() {
     .await;
 
     browser.open(sandbox.overview_url().as_str()).await;
-    browser
-        .wait_for_text(&overview_cell("idnow", &ident_id, "custom"), script)
-        .await;
-    browser
-        .wait_for_text(&overview_cell("postident", &case_id, "custom"), image)
-        .await;
-    assert_eq!(
-        browser
-            .text(&overview_cell("postident", &case_id, "reference"))
-            .await,
-        "<b>bold</b>"
-    );
+    wait_for_overview_cell(&browser, "idnow", &ident_id, "custom", script).await;
+    wait_for_overview_cell(&browser, "postident", &case_id, "custom", image).await;
+    let postident_row = [("reference", "<b>bold</b>")];
+    assert_overview_row(&browser, "postident", &case_id, &postident_row).await;
     let injected = browser
         .client()
         .execute(

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::support::idnow::*;
+use crate::support::send;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
 use serde_json::{json, Value};
 
@@ -19,15 +20,7 @@ async fn login_returns_a_token_that_opens_the_api_and_is_counted() {
     assert_eq!(env.sandbox.idnow().login_count(), 1);
     assert_eq!(env.sandbox.idnow().login_count_for(DEFAULT_COMPANY), 1);
     env.login().await;
-    let counters: Value = env
-        .http
-        .get(format!("{}/counters", env.control()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let counters = env.control_json("/counters").await;
     assert_eq!(counters["logins"], 2);
     assert_eq!(counters["loginsByCompany"][DEFAULT_COMPANY], 2);
 }
@@ -39,13 +32,7 @@ async fn wrong_api_key_or_unknown_company_is_401_invalid_login_token() {
         (DEFAULT_COMPANY, "wrong"),
         ("nosuchcompany", "sandbox-api-key"),
     ] {
-        let response = env
-            .http
-            .post(format!("{}/login", env.api(company)))
-            .json(&json!({ "apiKey": key }))
-            .send()
-            .await
-            .unwrap();
+        let response = env.try_login(company, key).await;
         expect_error(response, 401, "INVALID_LOGIN_TOKEN").await;
     }
     assert_eq!(env.sandbox.idnow().login_count(), 0);
@@ -54,12 +41,8 @@ async fn wrong_api_key_or_unknown_company_is_401_invalid_login_token() {
 #[tokio::test]
 async fn missing_or_unknown_token_is_401_invalid_login_token() {
     let env = start(1.0).await;
-    let response = env
-        .http
-        .get(format!("{}/identifications/x", env.api(DEFAULT_COMPANY)))
-        .send()
-        .await
-        .unwrap();
+    let url = format!("{}/identifications/x", env.api(DEFAULT_COMPANY));
+    let response = send(env.http.get(url)).await;
     expect_error(response, 401, "INVALID_LOGIN_TOKEN").await;
     let response = env.get("not-a-token", "/identifications/x").await;
     let error = expect_error(response, 401, "INVALID_LOGIN_TOKEN").await;
@@ -89,8 +72,7 @@ async fn an_idle_token_expires_after_sixty_scaled_minutes_and_use_keeps_it_alive
     let response = env.get(&idle, "/identifications").await;
     expect_error(response, 401, "TOKEN_EXPIRED").await;
     // An expired token stays unusable; a fresh login works again.
-    let response = env.get(&idle, "/identifications").await;
-    assert_eq!(response.status(), 401);
+    assert_eq!(env.get(&idle, "/identifications").await.status(), 401);
     let fresh = env.login().await;
     assert_eq!(env.get(&fresh, "/identifications").await.status(), 200);
 }
@@ -99,13 +81,7 @@ async fn an_idle_token_expires_after_sixty_scaled_minutes_and_use_keeps_it_alive
 async fn control_api_expires_all_tokens() {
     let (env, token) = start_logged_in().await;
     assert_eq!(env.get(&token, "/identifications").await.status(), 200);
-    let response = env
-        .http
-        .post(format!("{}/tokens/expire", env.control()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    assert_eq!(env.control_post("/tokens/expire", None).await.status(), 200);
     let response = env.get(&token, "/identifications").await;
     expect_error(response, 401, "TOKEN_EXPIRED").await;
     // The in-process twin does the same.
@@ -117,28 +93,13 @@ async fn control_api_expires_all_tokens() {
 #[tokio::test]
 async fn create_also_accepts_the_api_key_header_of_older_documentation() {
     let env = start(1.0).await;
-    let response = env
-        .http
-        .post(format!(
-            "{}/identifications/older-1/start",
-            env.api(DEFAULT_COMPANY)
-        ))
-        .header("X-API-KEY", env.sandbox.idnow().api_key())
-        .json(&json!({"firstname": "Erika"}))
-        .send()
-        .await
-        .unwrap();
+    let create_with_api_key = |txn: &str, api_key: &str, body: Value| {
+        let url = format!("{}/identifications/{txn}/start", env.api(DEFAULT_COMPANY));
+        send(env.http.post(url).header("X-API-KEY", api_key).json(&body))
+    };
+    let api_key = env.sandbox.idnow().api_key();
+    let response = create_with_api_key("older-1", api_key, json!({"firstname": "Erika"})).await;
     assert_eq!(response.status(), 201);
-    let response = env
-        .http
-        .post(format!(
-            "{}/identifications/older-2/start",
-            env.api(DEFAULT_COMPANY)
-        ))
-        .header("X-API-KEY", "wrong")
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let response = create_with_api_key("older-2", "wrong", json!({})).await;
     assert_eq!(response.status(), 401);
 }

@@ -2,11 +2,24 @@
 //! document, with the documented 400/404/412 answers.
 
 use crate::support::idnow::*;
+use crate::support::with_fields;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
 use serde_json::{json, Value};
 
 const CONTRACT: &[u8] =
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// A document definition of a required PDF, as `POST .../documentdefinitions` takes it.
+fn pdf_definition(name: &str, identifier: &str) -> Value {
+    json!({"name": name, "identifier": identifier, "optional": false, "mimeType": "application/pdf"})
+}
+
+/// Defines a required PDF document for the default company.
+async fn define_pdf(env: &Env, token: &str, name: &str, identifier: &str) -> reqwest::Response {
+    let definition = pdf_definition(name, identifier);
+    env.post(token, "/documentdefinitions", Some(definition))
+        .await
+}
 
 async fn upload(
     env: &Env,
@@ -32,14 +45,10 @@ async fn upload(
 async fn a_company_without_esigning_gets_412() {
     let env = start(1.0).await;
     let token = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
+    let definition = Some(pdf_definition("doc", "doc"));
     let response = env
-        .http
-        .post(format!("{}/documentdefinitions", env.api(SECOND_COMPANY)))
-        .header("X-API-LOGIN-TOKEN", &token)
-        .json(&json!({"name": "doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))
-        .send()
-        .await
-        .unwrap();
+        .post_as(SECOND_COMPANY, &token, "/documentdefinitions", definition)
+        .await;
     let error = expect_error(response, 412, "PRECONDITION_FAILED").await;
     assert_eq!(
         error["message"],
@@ -50,20 +59,15 @@ async fn a_company_without_esigning_gets_412() {
 #[tokio::test]
 async fn document_definitions_crud() {
     let (env, token) = start_logged_in().await;
-    let create = |body: Value| env.post(&token, "/documentdefinitions", Some(body));
-    let response = create(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"})).await;
+    let response = define_pdf(&env, &token, "Doc", "doc").await;
     assert_eq!(response.status(), 201);
     assert!(response.bytes().await.unwrap().is_empty());
-    create(json!({"name": "AGB eSign", "identifier": "gtu", "optional": false, "mimeType": "application/pdf"})).await;
-    let bad = create(
-        json!({"name": "x", "identifier": "bäd", "optional": false, "mimeType": "application/pdf"}),
-    )
-    .await;
+    define_pdf(&env, &token, "AGB eSign", "gtu").await;
+    let bad = define_pdf(&env, &token, "x", "bäd").await;
     assert_eq!(bad.status(), 400);
     assert_eq!(first_error(bad).await["key"], "identifier");
-    let bad =
-        create(json!({"name": "x", "identifier": "x", "optional": false, "mimeType": "image/png"}))
-            .await;
+    let png = with_fields(pdf_definition("x", "x"), json!({"mimeType": "image/png"}));
+    let bad = env.post(&token, "/documentdefinitions", Some(png)).await;
     assert_eq!(first_error(bad).await["key"], "mimeType");
     let list: Value = env.get_json(&token, "/documentdefinitions").await;
     assert_eq!(
@@ -73,12 +77,9 @@ async fn document_definitions_crud() {
             {"optional": false, "name": "AGB eSign", "identifier": "gtu", "mimeType": "application/pdf", "sortOrder": 2, "viewPolicy": "DEFAULT"}
         ])
     );
+    let update = with_fields(pdf_definition("Contract2", "gtu"), json!({"sortOrder": 1}));
     let response = env
-        .post(
-            &token,
-            "/documentdefinitions/gtu",
-            Some(json!({"optional": false, "name": "Contract2", "identifier": "gtu", "mimeType": "application/pdf", "sortOrder": 1})),
-        )
+        .post(&token, "/documentdefinitions/gtu", Some(update))
         .await;
     assert_eq!(response.status(), 200);
     let single: Value = env.get_json(&token, "/documentdefinitions/gtu").await;
@@ -89,18 +90,10 @@ async fn document_definitions_crud() {
     let error = first_error(missing).await;
     assert_eq!(error["key"], "identifier");
     assert_eq!(error["message"], "no matching documentDefinition found");
-    assert_eq!(
-        env.delete(&token, "/documentdefinitions/gtu")
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        env.delete(&token, "/documentdefinitions/gtu")
-            .await
-            .status(),
-        404
-    );
+    let response = env.delete(&token, "/documentdefinitions/gtu").await;
+    assert_eq!(response.status(), 200);
+    let response = env.delete(&token, "/documentdefinitions/gtu").await;
+    assert_eq!(response.status(), 404);
 }
 
 #[tokio::test]
@@ -115,7 +108,7 @@ async fn upload_needs_a_definition_and_a_pdf() {
     let response = upload(&env, &token, "sign-0", "doc", "application/pdf").await;
     assert_eq!(response.status(), 412, "no document definition exists");
     assert_eq!(first_error(response).await["cause"], "PRECONDITION_FAILED");
-    env.post(&token, "/documentdefinitions", Some(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))).await;
+    define_pdf(&env, &token, "Doc", "doc").await;
     let response = upload(&env, &token, "sign-0", "doc", "application/octet-stream").await;
     assert_eq!(response.status(), 400);
     let response = upload(&env, &token, "sign-0", "other", "application/pdf").await;
@@ -128,7 +121,7 @@ async fn upload_needs_a_definition_and_a_pdf() {
 async fn documents_are_listed_with_hash_then_signed_on_success() {
     let (env, token) = start_logged_in().await;
     for (name, id) in [("Doc", "doc"), ("Contract2", "contract2")] {
-        env.post(&token, "/documentdefinitions", Some(json!({"name": name, "identifier": id, "optional": false, "mimeType": "application/pdf"}))).await;
+        define_pdf(&env, &token, name, id).await;
     }
     env.create_ok(
         &token,
@@ -141,12 +134,8 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
         .create(&token, "sign-bad", json!({"firstname": "Érika"}))
         .await;
     assert_eq!(response.status(), 400);
-    assert_eq!(
-        upload(&env, &token, "sign-1", "doc", "application/pdf")
-            .await
-            .status(),
-        200
-    );
+    let response = upload(&env, &token, "sign-1", "doc", "application/pdf").await;
+    assert_eq!(response.status(), 200);
     let docs: Value = env
         .get_json(&token, "/identifications/sign-1/documents")
         .await;
@@ -175,8 +164,7 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
         .get(&token, "/identifications/sign-1/documents/nope/signed")
         .await;
     assert_eq!(unknown.status(), 404);
-    env.act_ok("sign-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("sign-1", "SUCCESS").await;
     let doc: Value = env
         .get_json(&token, "/identifications/sign-1/documents/doc")
         .await;
@@ -202,7 +190,7 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
 #[tokio::test]
 async fn qes_idents_need_first_and_last_name() {
     let (env, token) = start_logged_in().await;
-    env.post(&token, "/documentdefinitions", Some(json!({"name": "Doc", "identifier": "doc", "optional": false, "mimeType": "application/pdf"}))).await;
+    define_pdf(&env, &token, "Doc", "doc").await;
     let response = env
         .create(&token, "qes-1", json!({"firstname": "Erika"}))
         .await;

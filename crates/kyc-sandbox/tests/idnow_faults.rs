@@ -4,20 +4,16 @@
 use std::time::Duration;
 
 use crate::support::idnow::*;
+use crate::support::send;
 use kyc_sandbox::idnow::{Fault, FaultKind};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn status_faults_hit_the_next_n_responses_then_stop() {
     let (env, token) = start_logged_in().await;
-    let response = env
-        .http
-        .post(format!("{}/faults", env.control()))
-        .json(&json!({"kind": "status", "status": 502, "count": 2, "path_contains": "/identifications"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
+    let fault =
+        json!({"kind": "status", "status": 502, "count": 2, "path_contains": "/identifications"});
+    assert_eq!(env.control_post("/faults", Some(fault)).await.status(), 201);
     for _ in 0..2 {
         let response = env.get(&token, "/identifications").await;
         expect_error(response, 502, "INTERNAL_SERVER_ERROR").await;
@@ -33,20 +29,9 @@ async fn faults_only_match_their_path_and_method() {
         path_contains: Some("/login".into()),
         ..Fault::new(FaultKind::Status { status: 500 }, 1)
     });
-    let response = env
-        .http
-        .get(format!("{}/system_check", env.base()))
-        .send()
-        .await
-        .unwrap();
+    let response = send(env.http.get(format!("{}/system_check", env.base()))).await;
     assert_eq!(response.status(), 200, "other paths are untouched");
-    let response = env
-        .http
-        .post(format!("{}/login", env.api("sandboxco")))
-        .json(&json!({"apiKey": "sandbox-api-key"}))
-        .send()
-        .await
-        .unwrap();
+    let response = env.try_login("sandboxco", "sandbox-api-key").await;
     assert_eq!(response.status(), 500);
     env.login().await;
 }
@@ -84,9 +69,7 @@ async fn delay_makes_a_client_timeout_fire() {
 #[tokio::test]
 async fn connection_reset_and_truncated_body_fail_the_read() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "fault-1", erika()).await;
-    env.act_ok("fault-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.create_succeeded(&token, "fault-1").await;
     env.sandbox
         .idnow()
         .inject_fault(Fault::new(FaultKind::ConnectionReset, 1));
@@ -107,10 +90,8 @@ async fn connection_reset_and_truncated_body_fail_the_read() {
     let response = env.get(&token, "/identifications/fault-1").await;
     assert_eq!(response.status(), 200);
     assert!(response.bytes().await.is_err(), "the body ends early");
-    assert_eq!(
-        env.get(&token, "/identifications/fault-1").await.status(),
-        200
-    );
+    let response = env.get(&token, "/identifications/fault-1").await;
+    assert_eq!(response.status(), 200);
 }
 
 #[tokio::test]
@@ -132,13 +113,7 @@ async fn malformed_and_empty_bodies_do_not_parse() {
     env.sandbox
         .idnow()
         .inject_fault(Fault::new(FaultKind::EmptyBody, 5));
-    let response = env
-        .http
-        .delete(format!("{}/faults", env.control()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    assert_eq!(env.control_delete("/faults").await.status(), 200);
     let list: Value = env.get_json(&token, "/identifications").await;
     assert!(list["identifications"].is_array());
 }
@@ -146,24 +121,10 @@ async fn malformed_and_empty_bodies_do_not_parse() {
 #[tokio::test]
 async fn fault_json_takes_either_spelling_lists_the_canonical_one_and_refuses_truncated_jwe() {
     let env = start(1.0).await;
-    let faults = format!("{}/faults", env.control());
-    let response = env
-        .http
-        .post(&faults)
-        .json(&json!({"kind": "too_many_requests", "retryAfter": 7, "pathContains": "/identifications"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let listed: Value = env
-        .http
-        .get(&faults)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let fault =
+        json!({"kind": "too_many_requests", "retryAfter": 7, "pathContains": "/identifications"});
+    assert_eq!(env.control_post("/faults", Some(fault)).await.status(), 201);
+    let listed = env.control_json("/faults").await;
     assert_eq!(
         listed["faults"],
         json!([{"kind": "too_many_requests", "retry_after_secs": 7, "count": 1,
@@ -171,11 +132,7 @@ async fn fault_json_takes_either_spelling_lists_the_canonical_one_and_refuses_tr
     );
     // IDnow answers are never encrypted: a truncated JWE is a POSTIDENT fault only.
     let response = env
-        .http
-        .post(&faults)
-        .json(&json!({"kind": "truncated_jwe"}))
-        .send()
-        .await
-        .unwrap();
+        .control_post("/faults", Some(json!({"kind": "truncated_jwe"})))
+        .await;
     assert_eq!(response.status(), 400);
 }

@@ -4,6 +4,7 @@
 use std::io::Read;
 
 use crate::support::idnow::*;
+use crate::support::send;
 use openssl::hash::MessageDigest;
 use openssl::pkey::PKey;
 use openssl::sign::Verifier;
@@ -23,8 +24,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 
 #[tokio::test]
 async fn files_are_404_before_the_user_finished() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "files-early", erika()).await;
+    let (env, token, _) = start_with_ident("files-early").await;
     for suffix in [".pdf", ".xml", ".zip"] {
         let response = env
             .get(&token, &format!("/identifications/files-early{suffix}"))
@@ -32,31 +32,20 @@ async fn files_are_404_before_the_user_finished() {
         expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     }
     env.act_ok("files-early", "start", json!({})).await;
-    assert_eq!(
-        env.get(&token, "/identifications/files-early.zip")
-            .await
-            .status(),
-        404
-    );
+    let response = env.get(&token, "/identifications/files-early.zip").await;
+    assert_eq!(response.status(), 404);
 }
 
 #[tokio::test]
 async fn zip_holds_every_attachment_as_a_real_file_and_the_signature_verifies() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "files-1", erika()).await;
-    env.act_ok("files-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.create_succeeded(&token, "files-1").await;
     let ident: Value = env.get_json(&token, "/identifications/files-1").await;
     let attachments = ident["attachments"].as_object().unwrap().clone();
-    let href = ident["identificationprocess"]["href"].as_str().unwrap();
+    let href = process(&ident)["href"].as_str().unwrap();
     // href is relative to the gateway: fetch it as is.
-    let response = env
-        .http
-        .get(format!("{}{href}", env.base()))
-        .header("X-API-LOGIN-TOKEN", &token)
-        .send()
-        .await
-        .unwrap();
+    let url = format!("{}{href}", env.base());
+    let response = send(env.http.get(url).header("X-API-LOGIN-TOKEN", &token)).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/zip");
     let files = unzip(&response.bytes().await.unwrap());
@@ -109,8 +98,7 @@ async fn zip_holds_every_attachment_as_a_real_file_and_the_signature_verifies() 
 #[tokio::test]
 async fn aborted_idents_have_pdf_xml_and_signature_only() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "files-aborted", erika()).await;
-    env.act_ok("files-aborted", "start", json!({})).await;
+    env.create_started(&token, "files-aborted").await;
     env.act_ok("files-aborted", "abort", json!({})).await;
     let ident: Value = env.get_json(&token, "/identifications/files-aborted").await;
     assert_eq!(
@@ -118,11 +106,8 @@ async fn aborted_idents_have_pdf_xml_and_signature_only() {
         json!({"pdf": "files-aborted.pdf", "xml": "files-aborted.xml", "xmlsig": "files-aborted.xml.sig"})
     );
     let zip = env
-        .get(&token, "/identifications/files-aborted.zip")
-        .await
-        .bytes()
-        .await
-        .unwrap();
+        .get_bytes(&token, "/identifications/files-aborted.zip")
+        .await;
     let mut names: Vec<String> = unzip(&zip).into_iter().map(|(n, _)| n).collect();
     names.sort();
     assert_eq!(

@@ -2,13 +2,13 @@
 //! health check, each with its documented status codes and error bodies.
 
 use crate::support::idnow::*;
+use crate::support::send;
 use kyc_sandbox::idnow::{DEFAULT_COMPANY, SECOND_API_KEY, SECOND_COMPANY};
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn create_answers_201_with_an_ident_id_then_200_on_update() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "Txn-Create-1", erika()).await;
+    let (env, token, id) = start_with_ident("Txn-Create-1").await;
     let (prefix, letters) = id.split_once('-').unwrap();
     assert_eq!(prefix, "TST");
     assert!(letters.len() == 5 && letters.chars().all(|c| c.is_ascii_uppercase()));
@@ -23,8 +23,7 @@ async fn create_answers_201_with_an_ident_id_then_200_on_update() {
 
 #[tokio::test]
 async fn get_before_the_user_starts_is_404_object_not_found() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "not-started", erika()).await;
+    let (env, token, id) = start_with_ident("not-started").await;
     let response = env.get(&token, "/identifications/not-started").await;
     let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert_eq!(
@@ -38,8 +37,7 @@ async fn get_before_the_user_starts_is_404_object_not_found() {
 #[tokio::test]
 async fn get_while_the_user_is_in_the_flow_is_404_then_the_result() {
     let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "in-flow", erika()).await;
-    env.act_ok("in-flow", "start", json!({})).await;
+    let id = env.create_started(&token, "in-flow").await;
     // "no data ... until the user has completed the identification process"
     let response = env.get(&token, "/identifications/in-flow").await;
     let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
@@ -48,22 +46,16 @@ async fn get_while_the_user_is_in_the_flow_is_404_then_the_result() {
         format!("Ident {id} - No identification request found matching the provided parameters")
     );
     // An ended attempt has data: ABORTED answers 200, as the document's sample 3.
-    env.act_ok(
-        "in-flow",
-        "abort",
-        json!({"reason": "USER_CANCELLATION_IDENTIFY_LATER"}),
-    )
-    .await;
+    let abort = json!({"reason": "USER_CANCELLATION_IDENTIFY_LATER"});
+    env.act_ok("in-flow", "abort", abort).await;
     let response = env.get(&token, "/identifications/in-flow").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["identificationprocess"]["result"], "ABORTED");
+    assert_eq!(process(&body)["result"], "ABORTED");
     // The next attempt: no data again while the user is in the flow.
     env.act_ok("in-flow", "start", json!({})).await;
-    assert_eq!(
-        env.get(&token, "/identifications/in-flow").await.status(),
-        404
-    );
+    let response = env.get(&token, "/identifications/in-flow").await;
+    assert_eq!(response.status(), 404);
 }
 
 #[tokio::test]
@@ -75,22 +67,18 @@ async fn the_old_start_answer_while_in_the_flow_is_an_option() {
     let env = start_with(1.0, options).await;
     let token = env.login().await;
     env.create_ok(&token, "start-200", erika()).await;
-    assert_eq!(
-        env.get(&token, "/identifications/start-200").await.status(),
-        404,
-        "still no data before the start"
-    );
+    let response = env.get(&token, "/identifications/start-200").await;
+    assert_eq!(response.status(), 404, "still no data before the start");
     env.act_ok("start-200", "start", json!({})).await;
     let response = env.get(&token, "/identifications/start-200").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["identificationprocess"]["result"], "START");
+    assert_eq!(process(&body)["result"], "START");
 }
 
 #[tokio::test]
 async fn an_ident_can_be_read_by_its_ident_id() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "by-id-1", erika()).await;
+    let (env, token, id) = start_with_ident("by-id-1").await;
     // Before data exists, the 404 names the IdentID either way.
     let response = env.get(&token, &format!("/identifications/{id}")).await;
     assert_eq!(response.status(), 404);
@@ -98,26 +86,18 @@ async fn an_ident_can_be_read_by_its_ident_id() {
         .as_str()
         .unwrap()
         .starts_with(&format!("Ident {id} ")));
-    env.act_ok("by-id-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("by-id-1", "SUCCESS").await;
     let by_id: Value = env
         .get_json(&token, &format!("/identifications/{id}"))
         .await;
     let by_txn: Value = env.get_json(&token, "/identifications/by-id-1").await;
     assert_eq!(by_id, by_txn);
-    assert_eq!(
-        by_id["identificationprocess"]["transactionnumber"],
-        "by-id-1"
-    );
+    assert_eq!(process(&by_id)["transactionnumber"], "by-id-1");
     // Another company's IdentID is not found through this company.
     let other = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
     let response = env
-        .http
-        .get(format!("{}/identifications/{id}", env.api(SECOND_COMPANY)))
-        .header("X-API-LOGIN-TOKEN", &other)
-        .send()
-        .await
-        .unwrap();
+        .get_as(SECOND_COMPANY, &other, &format!("/identifications/{id}"))
+        .await;
     assert_eq!(response.status(), 404);
 }
 
@@ -125,20 +105,11 @@ async fn an_ident_can_be_read_by_its_ident_id() {
 async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more() {
     let env = start(1.0).await;
     let token = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
+    let second_api = env.api(SECOND_COMPANY);
     for field in ["birthname", "title", "preferredLang"] {
-        let mut body = erika();
-        body[field] = json!("x");
-        let response = env
-            .http
-            .post(format!(
-                "{}/identifications/undoc-{field}/start",
-                env.api(SECOND_COMPANY)
-            ))
-            .header("X-API-LOGIN-TOKEN", &token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let txn = format!("undoc-{field}");
+        let body = erika_with(field, json!("x"));
+        let response = create_ident(&env.http, &second_api, &token, &txn, body).await;
         assert_eq!(response.status(), 400, "{field}");
         let error = first_error(response).await;
         assert_eq!(error["cause"], "UNRECOGNIZED_FIELD", "{field}");
@@ -146,11 +117,9 @@ async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more
     }
     // The default company signs with the Namirial TSP: it takes preferredLang, not the others.
     let token = env.login().await;
-    let mut body = erika();
-    body["preferredLang"] = json!("en");
+    let body = erika_with("preferredLang", json!("en"));
     env.create_ok(&token, "namirial-1", body).await;
-    let mut body = erika();
-    body["title"] = json!("Dr.");
+    let body = erika_with("title", json!("Dr."));
     assert_eq!(env.create(&token, "namirial-2", body).await.status(), 400);
     // An account set up for them (e.g. QES with the Namirial TSP for preferredLang).
     let mut options = kyc_sandbox::idnow::IdnowOptions::default();
@@ -163,8 +132,7 @@ async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more
     body["title"] = json!("Dr.");
     body["preferredLang"] = json!("en");
     env.create_ok(&token, "extras-1", body).await;
-    env.act_ok("extras-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("extras-1", "SUCCESS").await;
     let ident: Value = env.get_json(&token, "/identifications/extras-1").await;
     assert_eq!(ident["userdata"]["birthname"]["status"], "MATCH");
     assert_eq!(ident["userdata"]["title"]["value"], "DR.");
@@ -173,28 +141,17 @@ async fn create_accepts_only_the_documented_fields_unless_the_account_takes_more
 #[tokio::test]
 async fn control_characters_are_refused_and_the_xml_result_stays_well_formed() {
     let (env, token) = start_logged_in().await;
-    let mut body = erika();
-    body["custom3"] = json!("line\u{0}break\u{1b}[31m");
+    let body = erika_with("custom3", json!("line\u{0}break\u{1b}[31m"));
     let response = env.create(&token, "ctrl-1", body).await;
     let error = expect_error(response, 400, "BAD_REQUEST").await;
     assert_eq!(error["key"], "custom3");
     // Markup and a changed value with a control character (the control API does not validate
     // `changes`) still give well-formed XML.
-    let mut body = erika();
-    body["custom1"] = json!("<b>&\"quoted\"</b>");
+    let body = erika_with("custom1", json!("<b>&\"quoted\"</b>"));
     env.create_ok(&token, "ctrl-2", body).await;
-    env.act_ok(
-        "ctrl-2",
-        "result",
-        json!({"result": "SUCCESS", "changes": {"city": "MÜN\u{7}CHEN\nOST"}}),
-    )
-    .await;
-    let xml = env
-        .get(&token, "/identifications/ctrl-2.xml")
-        .await
-        .bytes()
-        .await
-        .unwrap();
+    let result = json!({"result": "SUCCESS", "changes": {"city": "MÜN\u{7}CHEN\nOST"}});
+    env.act_ok("ctrl-2", "result", result).await;
+    let xml = env.get_bytes(&token, "/identifications/ctrl-2.xml").await;
     assert_well_formed(&xml);
     let text = String::from_utf8_lossy(&xml);
     assert!(
@@ -247,8 +204,7 @@ fn assert_well_formed(xml: &[u8]) {
 #[tokio::test]
 async fn a_mobile_number_without_country_code_is_dialled_with_plus_49() {
     let (env, token) = start_logged_in().await;
-    let mut body = erika();
-    body["mobilephone"] = json!("0151 23411232");
+    let body = erika_with("mobilephone", json!("0151 23411232"));
     env.create_ok(&token, "mobile-1", body).await;
     let snapshot = env
         .sandbox
@@ -259,8 +215,7 @@ async fn a_mobile_number_without_country_code_is_dialled_with_plus_49() {
         snapshot.mobile_number_dialled.as_deref(),
         Some("+4915123411232")
     );
-    env.act_ok("mobile-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("mobile-1", "SUCCESS").await;
     let ident: Value = env.get_json(&token, "/identifications/mobile-1").await;
     assert_eq!(
         ident["contactdata"]["mobilephone"], "0151 23411232",
@@ -324,9 +279,7 @@ async fn bad_fields_are_400_with_the_offending_key() {
 #[tokio::test]
 async fn a_finished_ident_cannot_be_updated_409_existing_identification() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "finished-1", erika()).await;
-    env.act_ok("finished-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.create_succeeded(&token, "finished-1").await;
     let response = env.create(&token, "FINISHED-1", erika()).await;
     expect_error(response, 409, "EXISTING_IDENTIFICATION").await;
 }
@@ -338,12 +291,11 @@ async fn get_after_success_is_shaped_like_the_documented_samples() {
     body["custom2"] = json!("my ref");
     let id = env.create_ok(&token, "shape-1", body).await;
     env.act_ok("shape-1", "start", json!({"type": "APP"})).await;
-    env.act_ok("shape-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("shape-1", "SUCCESS").await;
     let response = env.get(&token, "/identifications/shape-1").await;
     assert_eq!(response.status(), 200);
     let ident: Value = response.json().await.unwrap();
-    let process = &ident["identificationprocess"];
+    let process = process(&ident);
     assert_eq!(process["result"], "SUCCESS");
     assert_eq!(process["id"], id.as_str());
     assert_eq!(process["companyid"], DEFAULT_COMPANY);
@@ -385,20 +337,12 @@ async fn get_after_success_is_shaped_like_the_documented_samples() {
 
 #[tokio::test]
 async fn data_changed_reports_change_with_original() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "changed-1", erika()).await;
-    env.act_ok(
-        "changed-1",
-        "result",
-        json!({"result": "SUCCESS_DATA_CHANGED", "changes": {"lastname": "Mustermann", "birthday": "1964-08-12"}}),
-    )
-    .await;
+    let (env, token, _) = start_with_ident("changed-1").await;
+    let result = json!({"result": "SUCCESS_DATA_CHANGED", "changes": {"lastname": "Mustermann", "birthday": "1964-08-12"}});
+    env.act_ok("changed-1", "result", result).await;
     let ident: Value = env.get_json(&token, "/identifications/changed-1").await;
-    assert_eq!(
-        ident["identificationprocess"]["result"],
-        "SUCCESS_DATA_CHANGED"
-    );
-    assert_eq!(ident["identificationprocess"]["identchanges"], true);
+    assert_eq!(process(&ident)["result"], "SUCCESS_DATA_CHANGED");
+    assert_eq!(process(&ident)["identchanges"], true);
     assert_eq!(
         ident["userdata"]["lastname"],
         json!({"status": "CHANGE", "value": "MUSTERMANN", "original": "Musterman"})
@@ -453,7 +397,7 @@ async fn list_filters_by_state_and_defaults_to_successful() {
                 .expect("wrapped in identifications")
                 .iter()
                 .map(|i| {
-                    i["identificationprocess"]["transactionnumber"]
+                    process(i)["transactionnumber"]
                         .as_str()
                         .unwrap()
                         .to_string()
@@ -469,6 +413,7 @@ async fn list_filters_by_state_and_defaults_to_successful() {
         ["l-changed", "l-fraud", "l-success"]
     );
     // "pending = true ... will return a list of all idents that are in the REVIEW_PENDING
+
     // (i.e. awaiting manual review) state": not CHECK_PENDING.
     assert_eq!(listed("?pending=true").await, ["l-review"]);
     assert_eq!(listed("?aborted=true").await, ["l-aborted"]);
@@ -478,8 +423,7 @@ async fn list_filters_by_state_and_defaults_to_successful() {
 
 #[tokio::test]
 async fn delete_only_finished_idents_and_never_reuse_the_number() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "del-1", erika()).await;
+    let (env, token, id) = start_with_ident("del-1").await;
     let response = env.delete(&token, "/identifications/del-1").await;
     let error = expect_error(response, 404, "OBJECT_NOT_FOUND").await;
     assert!(error["key"]
@@ -487,15 +431,12 @@ async fn delete_only_finished_idents_and_never_reuse_the_number() {
         .unwrap()
         .starts_with(&format!("Ident {id} / IdentRequest")));
     assert!(error["key"].as_str().unwrap().ends_with("not yet finished"));
-    env.act_ok("del-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("del-1", "SUCCESS").await;
     let response = env.delete(&token, "/identifications/del-1").await;
     assert_eq!(response.status(), 200);
     assert!(response.bytes().await.unwrap().is_empty());
-    assert_eq!(
-        env.get(&token, "/identifications/del-1").await.status(),
-        404
-    );
+    let response = env.get(&token, "/identifications/del-1").await;
+    assert_eq!(response.status(), 404);
     let response = env.create(&token, "DEL-1", erika()).await;
     assert_eq!(
         response.status(),
@@ -506,33 +447,17 @@ async fn delete_only_finished_idents_and_never_reuse_the_number() {
 
 #[tokio::test]
 async fn archive_once_and_archived_idents_leave_the_list() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "arch-1", erika()).await;
-    assert_eq!(
-        env.post(&token, "/identifications/arch-1/archive", None)
-            .await
-            .status(),
-        404
-    );
-    env.act_ok("arch-1", "result", json!({"result": "SUCCESS"}))
-        .await;
-    assert_eq!(
-        env.post(&token, "/identifications/arch-1/archive", None)
-            .await
-            .status(),
-        200
-    );
-    let again = env
-        .post(&token, "/identifications/arch-1/archive", None)
-        .await;
-    expect_error(again, 400, "BAD_REQUEST").await;
+    let (env, token, _) = start_with_ident("arch-1").await;
+    let archive = || env.post(&token, "/identifications/arch-1/archive", None);
+    assert_eq!(archive().await.status(), 404);
+    env.play_result("arch-1", "SUCCESS").await;
+    assert_eq!(archive().await.status(), 200);
+    expect_error(archive().await, 400, "BAD_REQUEST").await;
     let list: Value = env.get_json(&token, "/identifications").await;
     assert_eq!(list["identifications"], json!([]));
     // The archived ident itself can still be read.
-    assert_eq!(
-        env.get(&token, "/identifications/arch-1").await.status(),
-        200
-    );
+    let response = env.get(&token, "/identifications/arch-1").await;
+    assert_eq!(response.status(), 200);
     assert!(
         env.sandbox
             .idnow()
@@ -545,9 +470,7 @@ async fn archive_once_and_archived_idents_leave_the_list() {
 #[tokio::test]
 async fn copy_to_a_permitted_company_and_refuse_others() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "copy-src", erika()).await;
-    env.act_ok("copy-src", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.create_succeeded(&token, "copy-src").await;
     let response = env
         .post(
             &token,
@@ -562,21 +485,14 @@ async fn copy_to_a_permitted_company_and_refuse_others() {
     let new_id = body["id"].as_str().unwrap().to_string();
     let other = env.login_as(SECOND_COMPANY, SECOND_API_KEY).await;
     let copied: Value = env
-        .http
-        .get(format!(
-            "{}/identifications/copied-1",
-            env.api(SECOND_COMPANY)
-        ))
-        .header("X-API-LOGIN-TOKEN", &other)
-        .send()
+        .get_as(SECOND_COMPANY, &other, "/identifications/copied-1")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(copied["identificationprocess"]["result"], "SUCCESS");
-    assert_eq!(copied["identificationprocess"]["id"], new_id.as_str());
-    assert_eq!(copied["identificationprocess"]["companyid"], SECOND_COMPANY);
+    assert_eq!(process(&copied)["result"], "SUCCESS");
+    assert_eq!(process(&copied)["id"], new_id.as_str());
+    assert_eq!(process(&copied)["companyid"], SECOND_COMPANY);
     let forbidden = env
         .post(
             &token,
@@ -597,25 +513,18 @@ async fn copy_to_a_permitted_company_and_refuse_others() {
 
 #[tokio::test]
 async fn binding_key_is_404_without_one_and_served_when_the_sdk_sent_one() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "bind-1", erika()).await;
+    let (env, token, id) = start_with_ident("bind-1").await;
     env.create_ok(&token, "bind-2", erika()).await;
     env.act_ok("bind-1", "start", json!({})).await;
-    env.act_ok("bind-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("bind-1", "SUCCESS").await;
     let response = env.get(&token, "/identifications/bind-1/bindingKey").await;
     assert_eq!(response.status(), 404);
     let error = first_error(response).await;
     assert_eq!(error["key"], "id");
     assert!(error["message"].as_str().unwrap().ends_with(&id));
-    env.act_ok(
-        "bind-2",
-        "start",
-        json!({"bindingKey": "eyJ4NWMiOl.sandbox.key"}),
-    )
-    .await;
-    env.act_ok("bind-2", "result", json!({"result": "SUCCESS"}))
-        .await;
+    let start = json!({"bindingKey": "eyJ4NWMiOl.sandbox.key"});
+    env.act_ok("bind-2", "start", start).await;
+    env.play_result("bind-2", "SUCCESS").await;
     let body: Value = env
         .get_json(&token, "/identifications/bind-2/bindingKey")
         .await;
@@ -625,12 +534,7 @@ async fn binding_key_is_404_without_one_and_served_when_the_sdk_sent_one() {
 #[tokio::test]
 async fn system_check_answers_system_check_ok() {
     let env = start(1.0).await;
-    let response = env
-        .http
-        .get(format!("{}/system_check", env.base()))
-        .send()
-        .await
-        .unwrap();
+    let response = send(env.http.get(format!("{}/system_check", env.base()))).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "SYSTEM_CHECK_OK");
 }
@@ -648,17 +552,12 @@ async fn an_empty_transaction_number_is_missing_transaction_token_and_wrong_urls
 
 #[tokio::test]
 async fn proof_of_address_and_driver_licence_readouts() {
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "poa-1", erika()).await;
-    env.act_ok(
-        "poa-1",
-        "result",
-        json!({"result": "SUCCESS", "poaresult": "SUCCESS", "documenttype": "DRIVERS_LICENSE",
-               "redact": ["number"]}),
-    )
-    .await;
+    let (env, token, _) = start_with_ident("poa-1").await;
+    let result = json!({"result": "SUCCESS", "poaresult": "SUCCESS", "documenttype": "DRIVERS_LICENSE",
+               "redact": ["number"]});
+    env.act_ok("poa-1", "result", result).await;
     let ident: Value = env.get_json(&token, "/identifications/poa-1").await;
-    assert_eq!(ident["identificationprocess"]["poaresult"], "SUCCESS");
+    assert_eq!(process(&ident)["poaresult"], "SUCCESS");
     assert_eq!(
         ident["additionaldocuments"][0]["documentname"],
         "UTILITY_BILL"
@@ -678,12 +577,8 @@ async fn proof_of_address_and_driver_licence_readouts() {
     assert!(licences
         .iter()
         .any(|l| l["validFromReadout"] == "REFERENCE_GERMAN"));
-    let xml = env
-        .get(&token, "/identifications/poa-1.xml")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let xml = env.get_bytes(&token, "/identifications/poa-1.xml").await;
+    let xml = String::from_utf8_lossy(&xml);
     assert!(xml.contains("<poaresult>SUCCESS</poaresult>"));
     assert!(xml.contains("<additionaldocuments>"));
     assert!(xml.contains("<documentname>UTILITY_BILL</documentname>"));
@@ -692,12 +587,7 @@ async fn proof_of_address_and_driver_licence_readouts() {
         json!({"status": "REDACTION"})
     );
     assert!(xml.contains("<number status=\"REDACTION\"/>"));
-    let bad = env
-        .act(
-            "poa-1",
-            "review",
-            json!({"result": "SUCCESS", "poaresult": "MAYBE"}),
-        )
-        .await;
+    let review = json!({"result": "SUCCESS", "poaresult": "MAYBE"});
+    let bad = env.act("poa-1", "review", review).await;
     assert_eq!(bad.status(), 400);
 }

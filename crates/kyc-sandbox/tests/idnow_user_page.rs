@@ -2,19 +2,27 @@
 //! ident through the control API.
 
 use crate::support::idnow::*;
+use crate::support::send;
 use kyc_sandbox::idnow::DEFAULT_COMPANY;
-use serde_json::{json, Value};
 
+/// The sandbox's root URL, without a trailing slash: form actions and redirects are relative
+/// to it.
+fn sandbox_root(env: &Env) -> String {
+    env.sandbox
+        .base_url()
+        .as_str()
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Submits a form like a browser: urlencoded `POST {root}{action}`, not following redirects.
 async fn post_form(env: &Env, action: &str, form: &[(&str, &str)]) -> reqwest::Response {
-    env.http
-        .post(format!(
-            "{}{action}",
-            env.sandbox.base_url().as_str().trim_end_matches('/')
-        ))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    send(
+        env.http
+            .post(format!("{}{action}", sandbox_root(env)))
+            .form(form),
+    )
+    .await
 }
 
 fn form_action(html: &str, id: &str) -> String {
@@ -27,8 +35,7 @@ fn form_action(html: &str, id: &str) -> String {
 
 #[tokio::test]
 async fn both_user_url_forms_show_the_ident() {
-    let (env, token) = start_logged_in().await;
-    let id = env.create_ok(&token, "page-1", erika()).await;
+    let (env, _, id) = start_with_ident("page-1").await;
     let idnow = env.sandbox.idnow();
     for url in [
         idnow.user_url(DEFAULT_COMPANY, "page-1"),
@@ -38,7 +45,7 @@ async fn both_user_url_forms_show_the_ident() {
             idnow.user_url_base()
         ),
     ] {
-        let response = env.http.get(&url).send().await.unwrap();
+        let response = send(env.http.get(&url)).await;
         assert_eq!(response.status(), 200, "{url}");
         let html = response.text().await.unwrap();
         assert!(html.contains(&id));
@@ -46,12 +53,7 @@ async fn both_user_url_forms_show_the_ident() {
         assert!(html.contains("id=\"start\""));
         assert!(html.contains("Musterman"));
     }
-    let response = env
-        .http
-        .get(idnow.user_url_by_ident_id("TST-NOPEX"))
-        .send()
-        .await
-        .unwrap();
+    let response = send(env.http.get(idnow.user_url_by_ident_id("TST-NOPEX"))).await;
     assert_eq!(response.status(), 404);
 }
 
@@ -86,7 +88,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
     .await;
     let aborted = hooks.next().await.body;
     assert_eq!(
-        aborted["identificationprocess"]["reason"],
+        process(&aborted)["reason"],
         "USER_CANCELLATION_PRIVACY_CONCERNS"
     );
     let html = env.page(&page_url).await;
@@ -102,10 +104,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
     .await;
     assert_eq!(hooks.next_result().await, "START");
     let done = hooks.next().await.body;
-    assert_eq!(
-        done["identificationprocess"]["result"],
-        "SUCCESS_DATA_CHANGED"
-    );
+    assert_eq!(process(&done)["result"], "SUCCESS_DATA_CHANGED");
     assert_eq!(done["userdata"]["lastname"]["value"], "MUSTERMANN");
     let html = env.page(&page_url).await;
     assert!(html.contains("id=\"status\">SUCCESS_DATA_CHANGED<"));
@@ -118,9 +117,7 @@ async fn the_page_buttons_drive_start_abort_and_success() {
 #[tokio::test]
 async fn a_refused_form_action_comes_back_with_the_error_on_the_page() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "page-3", erika()).await;
-    env.act_ok("page-3", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.create_succeeded(&token, "page-3").await;
     let response = post_form(
         &env,
         "/idnow/__control/companies/sandboxco/identifications/page-3/start",
@@ -130,31 +127,11 @@ async fn a_refused_form_action_comes_back_with_the_error_on_the_page() {
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert!(location.contains("?error="));
-    let html = env
-        .http
-        .get(format!(
-            "{}{location}",
-            env.sandbox.base_url().as_str().trim_end_matches('/')
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = env.page(&format!("{}{location}", sandbox_root(&env))).await;
     assert!(html.contains("id=\"error\""));
-    let snapshot: Value = env
-        .http
-        .get(format!(
-            "{}/companies/sandboxco/identifications/page-3",
-            env.control()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let snapshot = env
+        .control_json("/companies/sandboxco/identifications/page-3")
+        .await;
     assert_eq!(snapshot["status"], "SUCCESS");
 }
 
@@ -199,8 +176,7 @@ async fn headless_chromium_finishes_an_ident_through_the_page() {
         );
         return;
     };
-    let (env, token) = start_logged_in().await;
-    env.create_ok(&token, "chromium-1", erika()).await;
+    let (env, _, _) = start_with_ident("chromium-1").await;
     let url = env.sandbox.idnow().user_url(DEFAULT_COMPANY, "chromium-1");
     open_in_chromium(&binary, format!("{url}#click=start")).await;
     env.wait_for_status("chromium-1", "START").await;

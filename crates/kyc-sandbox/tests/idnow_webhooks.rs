@@ -11,55 +11,42 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn happypath_robot_sends_start_then_final_success() {
     let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
-    let mut body = erika();
-    body["firstname"] = json!("X-MANUALTEST-HAPPYPATH");
+    let body = erika_with("firstname", json!("X-MANUALTEST-HAPPYPATH"));
     let id = env.create_ok(&token, "robot-happy", body).await;
     let start = hooks.next().await;
-    assert_eq!(start.body["identificationprocess"]["result"], "START");
-    assert_eq!(start.body["identificationprocess"]["id"], id.as_str());
+    assert_eq!(process(&start.body)["result"], "START");
+    assert_eq!(process(&start.body)["id"], id.as_str());
     let last = hooks.next().await;
-    let process = &last.body["identificationprocess"];
+    let process = process(&last.body);
     assert_eq!(process["result"], "SUCCESS");
     assert_eq!(process["agentname"], "TROBOT");
     // The webhook body is the GET ident JSON.
     let fetched: Value = env.get_json(&token, "/identifications/robot-happy").await;
     assert_eq!(fetched, last.body);
-    let types: Vec<String> = env
-        .sandbox
-        .idnow()
-        .webhook_deliveries()
-        .iter()
-        .map(|d| d.webhook_type.clone())
-        .collect();
-    assert_eq!(types, ["START", "FINAL"]);
+    assert_eq!(env.webhook_types(), ["START", "FINAL"]);
 }
 
 #[tokio::test]
 async fn fraudident_robot_confirms_fraud_with_the_documented_reason() {
     let env = start(1000.0).await;
     let token = env.login().await;
-    let mut body = erika();
-    body["lastname"] = json!("X-MANUALTEST-FRAUDIDENT");
+    let body = erika_with("lastname", json!("X-MANUALTEST-FRAUDIDENT"));
     env.create_ok(&token, "robot-fraud", body).await;
     env.wait_for_status("robot-fraud", "FRAUD_SUSPICION_CONFIRMED")
         .await;
     let ident: Value = env.get_json(&token, "/identifications/robot-fraud").await;
-    assert_eq!(
-        ident["identificationprocess"]["reason"],
-        "WARNING_FAKED_MANIPULATED_ID"
-    );
+    assert_eq!(process(&ident)["reason"], "WARNING_FAKED_MANIPULATED_ID");
 }
 
 #[tokio::test]
 async fn canceled_robot_in_a_custom_field_cancels_with_other_error_and_thin_body() {
     let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
-    let mut body = erika();
-    body["custom3"] = json!("X-MANUALTEST-CANCELED");
+    let body = erika_with("custom3", json!("X-MANUALTEST-CANCELED"));
     env.create_ok(&token, "robot-cancel", body).await;
     assert_eq!(hooks.next_result().await, "START");
     let canceled = hooks.next().await.body;
-    assert_eq!(canceled["identificationprocess"]["result"], "CANCELED");
-    assert_eq!(canceled["identificationprocess"]["reason"], "OTHER_ERROR");
+    assert_eq!(process(&canceled)["result"], "CANCELED");
+    assert_eq!(process(&canceled)["reason"], "OTHER_ERROR");
     assert!(canceled.get("attachments").is_none());
     assert!(canceled.get("identificationdocument").is_none());
     assert_eq!(
@@ -81,18 +68,10 @@ async fn robot_waits_for_the_user_when_autostart_is_off() {
     };
     let env = start_with(1000.0, options).await;
     let token = env.login().await;
-    let mut body = erika();
-    body["firstname"] = json!("X-MANUALTEST-HAPPYPATH");
+    let body = erika_with("firstname", json!("X-MANUALTEST-HAPPYPATH"));
     env.create_ok(&token, "robot-wait", body).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        env.sandbox
-            .idnow()
-            .ident(DEFAULT_COMPANY, "robot-wait")
-            .unwrap()
-            .status,
-        "CREATED"
-    );
+    assert_eq!(env.status_of("robot-wait"), "CREATED");
     env.act_ok("robot-wait", "start", json!({})).await;
     env.wait_for_status("robot-wait", "SUCCESS").await;
 }
@@ -100,35 +79,21 @@ async fn robot_waits_for_the_user_when_autostart_is_off() {
 #[tokio::test]
 async fn realtime_then_final_with_previous_result_then_a_re_review() {
     let (env, mut hooks, token) = start_with_webhooks(1.0).await;
-    env.create_ok(&token, "review-1", erika()).await;
-    env.act_ok("review-1", "start", json!({})).await;
+    env.create_started(&token, "review-1").await;
     assert_eq!(hooks.next_result().await, "START");
-    env.act_ok("review-1", "result", json!({"result": "REVIEW_PENDING"}))
-        .await;
+    env.play_result("review-1", "REVIEW_PENDING").await;
     let realtime = hooks.next().await.body;
-    assert_eq!(
-        realtime["identificationprocess"]["result"],
-        "REVIEW_PENDING"
-    );
+    assert_eq!(process(&realtime)["result"], "REVIEW_PENDING");
     assert!(
         realtime.get("attachments").is_some(),
         "preliminary results carry data"
     );
-    env.act_ok(
-        "review-1",
-        "result",
-        json!({"result": "FRAUD_SUSPICION_CONFIRMED", "reason": "WARNING_MANIPULATED_DATA"}),
-    )
-    .await;
+    let result =
+        json!({"result": "FRAUD_SUSPICION_CONFIRMED", "reason": "WARNING_MANIPULATED_DATA"});
+    env.act_ok("review-1", "result", result).await;
     let final_hook = hooks.next().await.body;
-    assert_eq!(
-        final_hook["identificationprocess"]["result"],
-        "FRAUD_SUSPICION_CONFIRMED"
-    );
-    assert_eq!(
-        final_hook["identificationprocess"]["previousresult"],
-        "REVIEW_PENDING"
-    );
+    assert_eq!(process(&final_hook)["result"], "FRAUD_SUSPICION_CONFIRMED");
+    assert_eq!(process(&final_hook)["previousresult"], "REVIEW_PENDING");
     // Setting a result on a finished ident is refused; a supervisor re-review changes it.
     let refused = env
         .act("review-1", "result", json!({"result": "SUCCESS"}))
@@ -137,51 +102,35 @@ async fn realtime_then_final_with_previous_result_then_a_re_review() {
     env.act_ok("review-1", "review", json!({"result": "SUCCESS"}))
         .await;
     let rereview = hooks.next().await.body;
-    assert_eq!(rereview["identificationprocess"]["result"], "SUCCESS");
+    assert_eq!(process(&rereview)["result"], "SUCCESS");
     assert_eq!(rereview["userdata"]["firstname"]["reviewstatus"], "MATCH");
-    let types: Vec<String> = env
-        .sandbox
-        .idnow()
-        .webhook_deliveries()
-        .iter()
-        .map(|d| d.webhook_type.clone())
-        .collect();
-    assert_eq!(types, ["START", "REALTIME", "FINAL", "FINAL"]);
+    assert_eq!(env.webhook_types(), ["START", "REALTIME", "FINAL", "FINAL"]);
 }
 
 #[tokio::test]
 async fn abort_sends_aborted_with_the_reason_and_the_same_ident_can_be_resumed() {
     let (env, mut hooks, token) = start_with_webhooks(1.0).await;
-    let id = env.create_ok(&token, "abort-1", erika()).await;
-    env.act_ok("abort-1", "start", json!({})).await;
+    let id = env.create_started(&token, "abort-1").await;
     hooks.next().await;
-    env.act_ok(
-        "abort-1",
-        "abort",
-        json!({"reason": "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE"}),
-    )
-    .await;
+    let abort = json!({"reason": "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE"});
+    env.act_ok("abort-1", "abort", abort).await;
     let aborted = hooks.next().await.body;
-    assert_eq!(aborted["identificationprocess"]["result"], "ABORTED");
+    assert_eq!(process(&aborted)["result"], "ABORTED");
     assert_eq!(
-        aborted["identificationprocess"]["reason"],
+        process(&aborted)["reason"],
         "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE"
     );
-    assert_eq!(
-        aborted["identificationprocess"]["identificationtime"],
-        Value::Null
-    );
+    assert_eq!(process(&aborted)["identificationtime"], Value::Null);
     assert_eq!(aborted["identificationdocument"], json!({}));
     assert_eq!(
         aborted["userdata"]["birthday"],
         json!({"status": "ORIGINAL", "original": "1987-05-23"})
     );
-    env.act_ok("abort-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("abort-1", "SUCCESS").await;
     assert_eq!(hooks.next_result().await, "START");
     let success = hooks.next().await.body;
-    assert_eq!(success["identificationprocess"]["result"], "SUCCESS");
-    assert_eq!(success["identificationprocess"]["id"], id.as_str());
+    assert_eq!(process(&success)["result"], "SUCCESS");
+    assert_eq!(process(&success)["id"], id.as_str());
     assert_eq!(
         env.sandbox
             .idnow()
@@ -206,7 +155,7 @@ async fn check_pending_webhook_has_a_thin_body() {
         .unwrap();
     assert_eq!(hooks.next_result().await, "START");
     let check = hooks.next().await.body;
-    assert_eq!(check["identificationprocess"]["result"], "CHECK_PENDING");
+    assert_eq!(process(&check)["result"], "CHECK_PENDING");
     assert!(check.get("attachments").is_none());
     assert!(check.get("identificationdocument").is_none());
     assert!(check["userdata"]["firstname"].get("value").is_none());
@@ -222,8 +171,7 @@ async fn webhooks_carry_basic_auth_when_configured() {
     let mut hooks = receiver(&[]).await;
     configure_webhook(&env, &hooks.url, Some(("hookuser", "hook-secret"))).await;
     let token = env.login().await;
-    env.create_ok(&token, "auth-hook", erika()).await;
-    env.act_ok("auth-hook", "start", json!({})).await;
+    env.create_started(&token, "auth-hook").await;
     let hook = hooks.next().await;
     let expected = format!(
         "Basic {}",
@@ -239,12 +187,9 @@ async fn webhooks_carry_basic_auth_when_configured() {
 #[tokio::test]
 async fn failed_deliveries_are_retried_with_doubling_delays_on_3xx_4xx_5xx() {
     // Time scale 100: the documented 1 s, 2 s, 4 s retries take 10, 20, 40 ms.
-    let env = start(100.0).await;
-    let mut hooks = receiver(&[500, 302, 404]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
-    env.create_ok(&token, "retry-1", erika()).await;
-    env.act_ok("retry-1", "start", json!({})).await;
+    let (env, mut hooks, token) =
+        start_with_webhook_answers(100.0, IdnowOptions::default(), &[500, 302, 404]).await;
+    env.create_started(&token, "retry-1").await;
     let first = Instant::now();
     let mut arrivals = vec![Duration::ZERO];
     hooks.next().await;
@@ -273,18 +218,13 @@ async fn failed_deliveries_are_retried_with_doubling_delays_on_3xx_4xx_5xx() {
 #[tokio::test]
 async fn an_outdated_retry_is_dropped_after_the_ident_changed() {
     // Time scale 2: the first retry waits 500 ms, long enough to finish the ident meanwhile.
-    let env = start(2.0).await;
-    let mut hooks = receiver(&[200, 500]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
-    env.create_ok(&token, "outdated-1", erika()).await;
-    env.act_ok("outdated-1", "start", json!({})).await;
+    let (env, mut hooks, token) =
+        start_with_webhook_answers(2.0, IdnowOptions::default(), &[200, 500]).await;
+    env.create_started(&token, "outdated-1").await;
     assert_eq!(hooks.next_result().await, "START");
-    env.act_ok("outdated-1", "result", json!({"result": "REVIEW_PENDING"}))
-        .await;
+    env.play_result("outdated-1", "REVIEW_PENDING").await;
     assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
-    env.act_ok("outdated-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("outdated-1", "SUCCESS").await;
     assert_eq!(hooks.next_result().await, "SUCCESS");
     tokio::time::sleep(Duration::from_millis(800)).await;
     let deliveries = env.sandbox.idnow().webhook_deliveries();
@@ -294,18 +234,9 @@ async fn an_outdated_retry_is_dropped_after_the_ident_changed() {
     assert_eq!(deliveries[2].outcome, DeliveryOutcome::Delivered);
     assert!(hooks.rx.try_recv().is_err(), "no REALTIME after FINAL");
     // The log is readable over HTTP too.
-    let log: Value = env
-        .http
-        .get(format!(
-            "{}/webhooks?transactionnumber=outdated-1",
-            env.control()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log = env
+        .control_json("/webhooks?transactionnumber=outdated-1")
+        .await;
     assert_eq!(log["deliveries"][1]["outcome"], "dropped_outdated");
 }
 
@@ -316,12 +247,8 @@ async fn retries_give_up_after_the_maximum_retry_time() {
         ..IdnowOptions::default()
     };
     // 1 + 2 + 4 documented seconds fit into 10; the next (8 s) would not.
-    let env = start_with(1000.0, options).await;
-    let hooks = receiver(&[503; 10]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
-    env.create_ok(&token, "giveup-1", erika()).await;
-    env.act_ok("giveup-1", "start", json!({})).await;
+    let (env, _hooks, token) = start_with_webhook_answers(1000.0, options, &[503; 10]).await;
+    env.create_started(&token, "giveup-1").await;
     for _ in 0..100 {
         let deliveries = env.sandbox.idnow().webhook_deliveries();
         if deliveries
@@ -339,61 +266,42 @@ async fn retries_give_up_after_the_maximum_retry_time() {
 #[tokio::test]
 async fn older_robot_scenarios_go_through_review() {
     let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
-    let mut body = erika();
-    body["custom5"] = json!("X-AUTOTEST-CHANGEALLREVIEW");
+    let body = erika_with("custom5", json!("X-AUTOTEST-CHANGEALLREVIEW"));
     env.create_ok(&token, "robot-review", body).await;
     assert_eq!(hooks.next_result().await, "START");
     assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
     let done = hooks.next().await.body;
-    assert_eq!(
-        done["identificationprocess"]["result"],
-        "SUCCESS_DATA_CHANGED"
-    );
-    assert_eq!(
-        done["identificationprocess"]["previousresult"],
-        "REVIEW_PENDING"
-    );
-    assert_eq!(done["identificationprocess"]["reviewchanges"], true);
+    assert_eq!(process(&done)["result"], "SUCCESS_DATA_CHANGED");
+    assert_eq!(process(&done)["previousresult"], "REVIEW_PENDING");
+    assert_eq!(process(&done)["reviewchanges"], true);
     assert_eq!(
         done["userdata"]["lastname"],
         json!({"status": "CHANGE", "value": "MUSTERMANN", "original": "Musterman",
                "reviewstatus": "CHANGE", "identification": "MUSTERMAN"})
     );
-    let mut body = erika();
-    body["firstname"] = json!("x-manualtest-fraudok");
+    let body = erika_with("firstname", json!("x-manualtest-fraudok"));
     env.create_ok(&token, "robot-fraudok", body).await;
     assert_eq!(hooks.next_result().await, "START");
     let pending = hooks.next().await.body;
-    assert_eq!(
-        pending["identificationprocess"]["result"],
-        "FRAUD_SUSPICION_PENDING"
-    );
+    assert_eq!(process(&pending)["result"], "FRAUD_SUSPICION_PENDING");
     let done = hooks.next().await.body;
-    assert_eq!(done["identificationprocess"]["result"], "SUCCESS");
-    assert_eq!(
-        done["identificationprocess"]["previousresult"],
-        "FRAUD_SUSPICION_PENDING"
-    );
+    assert_eq!(process(&done)["result"], "SUCCESS");
+    assert_eq!(process(&done)["previousresult"], "FRAUD_SUSPICION_PENDING");
 }
 
 #[tokio::test]
 async fn an_old_webhook_can_be_redelivered_out_of_order() {
     let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "redeliver-1", erika()).await;
-    env.act_ok("redeliver-1", "result", json!({"result": "REVIEW_PENDING"}))
-        .await;
-    env.act_ok("redeliver-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("redeliver-1", "REVIEW_PENDING").await;
+    env.play_result("redeliver-1", "SUCCESS").await;
     for expected in ["START", "REVIEW_PENDING", "SUCCESS"] {
         assert_eq!(hooks.next_result().await, expected);
     }
     let realtime = env.sandbox.idnow().webhook_deliveries()[1].id;
     let response = env
-        .http
-        .post(format!("{}/webhooks/{realtime}/redeliver", env.control()))
-        .send()
-        .await
-        .unwrap();
+        .control_post(&format!("/webhooks/{realtime}/redeliver"), None)
+        .await;
     assert_eq!(response.status(), 202);
     assert_eq!(
         hooks.next_result().await,
@@ -412,20 +320,12 @@ async fn a_webhook_into_a_control_api_is_refused() {
         format!("{}/webhooks/1/redeliver", env.control()),
         format!("{}/__CONTROL/faults", env.sandbox.base_url()),
         // The same path percent-encoded, refused as the POSTIDENT half refuses it (a proxy in
+
         // front of the sandbox may decode it).
         format!("{}/webhooks/1/redeliver", env.control()).replace("__control", "%5F%5Fcontrol"),
         format!("{}/webhooks/1/redeliver", env.control()).replace("__control", "__%63ontrol"),
     ] {
-        let response = env
-            .http
-            .put(format!(
-                "{}/companies/{DEFAULT_COMPANY}/webhook",
-                env.control()
-            ))
-            .json(&json!({ "url": url }))
-            .send()
-            .await
-            .unwrap();
+        let response = env.put_webhook(json!({ "url": url })).await;
         assert_eq!(response.status(), 400, "{url}");
         let body: Value = response.json().await.unwrap();
         assert!(
@@ -449,26 +349,16 @@ async fn a_webhook_into_a_control_api_is_refused() {
 #[tokio::test]
 async fn removing_the_webhook_stops_pending_deliveries() {
     // Time scale 2: the first retry would come after 500 ms.
-    let env = start(2.0).await;
-    let mut hooks = receiver(&[500; 20]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
-    env.create_ok(&token, "unhook-1", erika()).await;
-    env.act_ok("unhook-1", "start", json!({})).await;
+    let (env, mut hooks, token) =
+        start_with_webhook_answers(2.0, IdnowOptions::default(), &[500; 20]).await;
+    env.create_started(&token, "unhook-1").await;
     hooks.next().await;
     let response = env
-        .http
-        .delete(format!(
-            "{}/companies/{DEFAULT_COMPANY}/webhook",
-            env.control()
-        ))
-        .send()
-        .await
-        .unwrap();
+        .control_delete(&format!("/companies/{DEFAULT_COMPANY}/webhook"))
+        .await;
     assert_eq!(response.status(), 200);
     // A change after the removal is not sent at all.
-    env.act_ok("unhook-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("unhook-1", "SUCCESS").await;
     tokio::time::sleep(Duration::from_millis(900)).await;
     let deliveries = env.sandbox.idnow().webhook_deliveries();
     assert_eq!(deliveries.len(), 1, "nothing queued without a webhook");
@@ -483,17 +373,13 @@ async fn removing_the_webhook_stops_pending_deliveries() {
 #[tokio::test]
 async fn an_inactive_user_is_aborted_after_thirty_minutes() {
     // Time scale 6,000: thirty documented minutes take 300 ms.
-    let env = start(6_000.0).await;
-    let mut hooks = receiver(&[]).await;
-    configure_webhook(&env, &hooks.url, None).await;
-    let token = env.login().await;
-    env.create_ok(&token, "idle-1", erika()).await;
-    env.act_ok("idle-1", "start", json!({})).await;
+    let (env, mut hooks, token) = start_with_webhooks(6_000.0).await;
+    env.create_started(&token, "idle-1").await;
     assert_eq!(hooks.next_result().await, "START");
     let started = Instant::now();
     let aborted = hooks.next().await;
     assert!(started.elapsed() >= Duration::from_millis(250));
-    let process = &aborted.body["identificationprocess"];
+    let process = process(&aborted.body);
     assert_eq!(process["result"], "ABORTED");
     assert!(process.get("reason").is_none(), "the user chose no reason");
     let response = env.get(&token, "/identifications/idle-1").await;
@@ -501,17 +387,11 @@ async fn an_inactive_user_is_aborted_after_thirty_minutes() {
     // The same ident can be resumed; a user who finishes in time is not aborted.
     env.act_ok("idle-1", "start", json!({})).await;
     assert_eq!(hooks.next_result().await, "START");
-    env.act_ok("idle-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("idle-1", "SUCCESS").await;
     assert_eq!(hooks.next_result().await, "SUCCESS");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(hooks.rx.try_recv().is_err(), "no abort after the result");
-    let snapshot = env
-        .sandbox
-        .idnow()
-        .ident(DEFAULT_COMPANY, "idle-1")
-        .unwrap();
-    assert_eq!(snapshot.status, "SUCCESS");
+    assert_eq!(env.status_of("idle-1"), "SUCCESS");
 }
 
 #[tokio::test]
@@ -523,15 +403,9 @@ async fn an_ident_is_deleted_at_the_end_of_its_lifetime() {
     // Time scale 100: the 60 documented seconds take 600 ms.
     let env = start_with(100.0, options).await;
     let token = env.login().await;
-    let id = env.create_ok(&token, "lifetime-1", erika()).await;
-    env.act_ok("lifetime-1", "result", json!({"result": "SUCCESS"}))
-        .await;
-    assert_eq!(
-        env.get(&token, "/identifications/lifetime-1")
-            .await
-            .status(),
-        200
-    );
+    let id = env.create_succeeded(&token, "lifetime-1").await;
+    let response = env.get(&token, "/identifications/lifetime-1").await;
+    assert_eq!(response.status(), 200);
     tokio::time::sleep(Duration::from_millis(900)).await;
     assert!(env
         .sandbox
@@ -547,40 +421,29 @@ async fn an_ident_is_deleted_at_the_end_of_its_lifetime() {
     let response = env.get(&token, &format!("/identifications/{id}")).await;
     assert_eq!(response.status(), 404);
     // The transaction number stays used.
-    assert_eq!(
-        env.create(&token, "lifetime-1", erika()).await.status(),
-        409
-    );
+    let response = env.create(&token, "lifetime-1", erika()).await;
+    assert_eq!(response.status(), 409);
 }
 
 #[tokio::test]
 async fn a_decision_withdrawn_or_re_reviewed_reports_a_later_time() {
     let (env, mut hooks, token) = start_with_webhooks(1.0).await;
     env.create_ok(&token, "withdraw-1", erika()).await;
-    env.act_ok("withdraw-1", "result", json!({"result": "SUCCESS"}))
-        .await;
+    env.play_result("withdraw-1", "SUCCESS").await;
     assert_eq!(hooks.next_result().await, "START");
     let success = hooks.next().await.body;
     // At once, within the same second: the later word still reports a later time.
-    env.act_ok(
-        "withdraw-1",
-        "review",
-        json!({"result": "CANCELED", "reason": "IDENT_OTHER"}),
-    )
-    .await;
+    let review = json!({"result": "CANCELED", "reason": "IDENT_OTHER"});
+    env.act_ok("withdraw-1", "review", review).await;
     let canceled = hooks.next().await.body;
-    assert_eq!(canceled["identificationprocess"]["result"], "CANCELED");
+    assert_eq!(process(&canceled)["result"], "CANCELED");
     assert!(
         canceled["userdata"]["lastname"].get("value").is_none(),
         "personal data is withdrawn with the decision: ORIGINAL only"
     );
     let time = |b: &Value| {
-        chrono::DateTime::parse_from_rfc3339(
-            b["identificationprocess"]["identificationtime"]
-                .as_str()
-                .unwrap(),
-        )
-        .unwrap()
+        chrono::DateTime::parse_from_rfc3339(process(b)["identificationtime"].as_str().unwrap())
+            .unwrap()
     };
     assert!(time(&canceled) > time(&success));
     // The cancelled ident can be tried again.

@@ -7,17 +7,19 @@ use std::time::Duration;
 
 use crate::support::postident::*;
 use kyc_sandbox::postident::PostidentOptions;
-use serde_json::{json, Value};
+use serde_json::json;
 
+/// The options of an account whose case URLs may be started `limit` times (`None`: no limit).
+fn start_limit(limit: Option<u32>) -> PostidentOptions {
+    PostidentOptions {
+        case_start_limit: limit,
+        ..Default::default()
+    }
+}
+
+/// How often the case URL of `case_id` was started, as the control API's case list says.
 async fn starts_of(sb: &kyc_sandbox::Sandbox, case_id: &str) -> u64 {
-    let all: Value = http()
-        .get(control(sb, "/cases"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all = control_json(sb, "/cases").await;
     all.as_array()
         .unwrap()
         .iter()
@@ -28,30 +30,19 @@ async fn starts_of(sb: &kyc_sandbox::Sandbox, case_id: &str) -> u64 {
 
 #[tokio::test]
 async fn one_start_too_many_declines_with_12_and_closes_the_case() {
-    let sb = start(PostidentOptions {
-        case_start_limit: Some(2),
-        ..Default::default()
-    })
-    .await;
+    let sb = start(start_limit(Some(2))).await;
     let hook = Receiver::start(200, Duration::ZERO).await;
-    let mut order = sample_order("starts-1");
-    order["processData"]["webHookUrl"] = json!(hook.url);
-    let case_id = create_case_id(&sb, &order).await;
+    let case_id = create_case_id(&sb, &order_with_hook("starts-1", &hook.url)).await;
     let incomplete = json!({"method": "video", "outcome": "incomplete"});
     // Start 1 (new identification) and start 2 (resume after incomplete) are allowed.
     assert_eq!(outcome(&sb, &case_id, incomplete.clone()).await.0, 200);
     assert_eq!(outcome(&sb, &case_id, incomplete.clone()).await.0, 200);
     assert_eq!(starts_of(&sb, &case_id).await, 2);
     // Start 3 is one too many: whatever the user meant to do, the case is declined with 12.
-    let (status, case) = outcome(
-        &sb,
-        &case_id,
-        json!({"method": "video", "outcome": "success"}),
-    )
-    .await;
+    let (status, case) = play(&sb, &case_id, "video", "success").await;
     assert_eq!(status, 200, "{case}");
     assert_eq!(case["caseStatus"]["status"], "closed");
-    let primary = &case["primaryIdent"]["identificationStatus"];
+    let primary = primary_status(&case);
     assert_eq!(primary["status"], "declined");
     assert_eq!(primary["subStatus"]["code"], 12);
     assert_eq!(
@@ -77,11 +68,7 @@ async fn one_start_too_many_declines_with_12_and_closes_the_case() {
 
 #[tokio::test]
 async fn another_method_counts_too_and_no_limit_never_declines() {
-    let sb = start(PostidentOptions {
-        case_start_limit: Some(1),
-        ..Default::default()
-    })
-    .await;
+    let sb = start(start_limit(Some(1))).await;
     let case_id = create_id(&sb, "starts-2").await;
     let (status, _) =
         transition(&sb, &case_id, json!({"method": "eid", "status": "started"})).await;
@@ -102,56 +89,25 @@ async fn another_method_counts_too_and_no_limit_never_declines() {
         .unwrap();
     assert_eq!(video["identificationStatus"]["subStatus"]["code"], 12);
 
-    let sb = start(PostidentOptions {
-        case_start_limit: None,
-        ..Default::default()
-    })
-    .await;
+    let sb = start(start_limit(None)).await;
     let case_id = create_id(&sb, "starts-3").await;
     for _ in 0..15 {
-        let (status, _) = outcome(
-            &sb,
-            &case_id,
-            json!({"method": "video", "outcome": "incomplete"}),
-        )
-        .await;
+        let (status, _) = play(&sb, &case_id, "video", "incomplete").await;
         assert_eq!(status, 200);
     }
     assert_eq!(starts_of(&sb, &case_id).await, 15);
-    let (_, case) = outcome(
-        &sb,
-        &case_id,
-        json!({"method": "video", "outcome": "success"}),
-    )
-    .await;
-    assert_eq!(
-        case["primaryIdent"]["identificationStatus"]["status"],
-        "success"
-    );
+    let (_, case) = play(&sb, &case_id, "video", "success").await;
+    assert_eq!(primary_status(&case)["status"], "success");
 }
 
 #[tokio::test]
 async fn the_default_limit_is_ten_starts() {
-    let sb = start(PostidentOptions::default()).await;
-    let case_id = create_id(&sb, "starts-4").await;
+    let (sb, case_id) = sandbox_with_case("starts-4").await;
     for _ in 0..10 {
-        let (_, case) = outcome(
-            &sb,
-            &case_id,
-            json!({"method": "basic", "outcome": "incomplete"}),
-        )
-        .await;
+        let (_, case) = play(&sb, &case_id, "basic", "incomplete").await;
         assert_eq!(case["caseStatus"]["status"], "in progress");
     }
-    let (_, case) = outcome(
-        &sb,
-        &case_id,
-        json!({"method": "basic", "outcome": "incomplete"}),
-    )
-    .await;
+    let (_, case) = play(&sb, &case_id, "basic", "incomplete").await;
     assert_eq!(case["caseStatus"]["status"], "closed");
-    assert_eq!(
-        case["primaryIdent"]["identificationStatus"]["subStatus"]["code"],
-        12
-    );
+    assert_eq!(primary_status(&case)["subStatus"]["code"], 12);
 }

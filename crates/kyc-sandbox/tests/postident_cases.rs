@@ -2,6 +2,7 @@
 //! and duplicate referenceId, get (primary / full / status), result PDF and binary data.
 
 use crate::support::postident::*;
+use crate::support::send;
 use base64::Engine as _;
 use kyc_sandbox::postident::{PostidentAccount, PostidentOptions};
 use serde_json::{json, Value};
@@ -11,32 +12,20 @@ async fn every_api_call_needs_basic_auth_of_the_clients_account() {
     let sb = start(PostidentOptions::default()).await;
     let c = http();
     // No credentials.
-    let r = c.get(url(&sb, "")).send().await.unwrap();
+    let r = send(c.get(url(&sb, ""))).await;
     assert_eq!(r.status(), 401);
     assert!(r.headers().get("www-authenticate").is_some());
     // Wrong password.
-    let r = c
-        .get(url(&sb, ""))
-        .basic_auth("sandbox", Some("wrong"))
-        .send()
-        .await
-        .unwrap();
+    let r = send(c.get(url(&sb, "")).basic_auth("sandbox", Some("wrong"))).await;
     assert_eq!(r.status(), 401);
     // Create without credentials is refused too.
-    let r = c
-        .post(url(&sb, ""))
-        .json(&sample_order("R1"))
-        .send()
-        .await
-        .unwrap();
+    let r = send(c.post(url(&sb, "")).json(&sample_order("R1"))).await;
     assert_eq!(r.status(), 401);
     // Unknown clientId: 401 even with the right credentials.
     let other = format!("{}/scr/v1/NOSUCHCLIENT/cases", sb.postident().base_url());
-    let r = authed(&sb, c.get(other)).send().await.unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(send(authed(&sb, c.get(other))).await.status(), 401);
     // Right credentials.
-    let r = authed(&sb, c.get(url(&sb, ""))).send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(authed_get(&sb, "").await.status(), 200);
 }
 
 #[tokio::test]
@@ -70,30 +59,25 @@ async fn accounts_keep_their_cases_apart() {
     let sb = start(options).await;
     let id = create_id(&sb, "A1").await;
     let other = format!("{}/scr/v1/OTHER02/cases/{id}", sb.postident().base_url());
-    let r = http()
-        .get(&other)
-        .basic_auth("other", Some("other-password"))
-        .send()
-        .await
-        .unwrap();
+    let r = send(
+        http()
+            .get(&other)
+            .basic_auth("other", Some("other-password")),
+    )
+    .await;
     assert_eq!(
         r.status(),
         404,
         "a case of SANDBOX01 is not visible to OTHER02"
     );
     // The default account's credentials do not open the other account.
-    let r = authed(&sb, http().get(&other)).send().await.unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(send(authed(&sb, http().get(&other))).await.status(), 401);
 }
 
 #[tokio::test]
 async fn create_answers_case_id_validity_and_start_objects() {
     let sb = start(PostidentOptions::default()).await;
-    let r = authed(&sb, http().post(url(&sb, "")))
-        .json(&sample_order("REF-1"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_case(&sb, &sample_order("REF-1")).await;
     assert_eq!(r.status(), 201);
     let body: Value = r.json().await.unwrap();
     let case_id = body["caseId"].as_str().unwrap();
@@ -115,7 +99,7 @@ async fn create_answers_case_id_validity_and_start_objects() {
         assert!(body[app]["packageName"].is_string());
     }
     // The case URL opens the user page.
-    let page = http().get(case_url).send().await.unwrap();
+    let page = send(http().get(case_url)).await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains(case_id));
     assert_eq!(sb.postident().create_request_count(), 1);
@@ -129,46 +113,33 @@ async fn reference_id_defaults_to_the_case_id_and_duplicates_are_refused_with_40
     assert_eq!(case["orderData"]["processData"]["referenceId"], id.as_str());
 
     create(&sb, &sample_order("DUP-1")).await;
-    let r = authed(&sb, http().post(url(&sb, "")))
-        .json(&sample_order("DUP-1"))
-        .send()
-        .await
-        .unwrap();
+    let r = post_case(&sb, &sample_order("DUP-1")).await;
     assert_eq!(r.status(), 409);
-    let body: Value = r.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("referenceId"));
+    assert!(message_of(r).await.contains("referenceId"));
     assert_eq!(sb.postident().case_ids().len(), 2);
 }
 
+/// The JSON object that holds `value` at the dotted `path`: `a.b` gives `{"a": {"b": value}}`.
+fn at_path(path: &str, value: Value) -> Value {
+    path.rsplit('.')
+        .fold(value, |inner, key| json!({ key: inner }))
+}
+
+/// Creates a case of `body` that should be refused; returns (status, error message).
 async fn create_error(sb: &kyc_sandbox::Sandbox, body: Value) -> (u16, String) {
-    let r = authed(sb, http().post(url(sb, "")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let v: Value = r.json().await.unwrap();
-    (status, v["message"].as_str().unwrap_or_default().to_owned())
+    let r = post_case(sb, &body).await;
+    (r.status().as_u16(), message_of(r).await)
 }
 
 #[tokio::test]
 async fn control_characters_in_ids_and_custom_data_are_refused_naming_the_field() {
     let sb = start(PostidentOptions::default()).await;
-    for (body, field) in [
-        (
-            json!({"processData": {"referenceId": "LINE\nBREAK"}}),
-            "processData.referenceId",
-        ),
-        (
-            json!({"customData": {"custom1": "red\u{1b}[31m"}}),
-            "customData.custom1",
-        ),
-        (
-            json!({"contactDataProvided": {"lastName": "Muster\u{0}mann"}}),
-            "contactDataProvided.lastName",
-        ),
+    for (field, value) in [
+        ("processData.referenceId", "LINE\nBREAK"),
+        ("customData.custom1", "red\u{1b}[31m"),
+        ("contactDataProvided.lastName", "Muster\u{0}mann"),
     ] {
-        let (status, message) = create_error(&sb, body).await;
+        let (status, message) = create_error(&sb, at_path(field, json!(value))).await;
         assert_eq!(status, 400, "{field}: {message}");
         assert!(
             message.contains(&format!("{field}: no control characters")),
@@ -181,118 +152,60 @@ async fn control_characters_in_ids_and_custom_data_are_refused_naming_the_field(
 #[tokio::test]
 async fn create_validates_the_documented_limits_and_names_the_field() {
     let sb = start(PostidentOptions::default()).await;
-    let long = |n: usize| "x".repeat(n);
-    let cases: Vec<(Value, &str)> = vec![
+    let long = |n: usize| json!("x".repeat(n));
+    // Each field alone (`at_path`), with a value beyond its documented limits.
+    let cases: Vec<(&str, Value)> = vec![
+        ("processData.referenceId", long(15)),
+        ("processData.preferredLanguage", json!("FR_FR")),
+        ("processData.targetCountry", json!("DE")),
+        ("processData.webHookUrl", json!("http://example.org/hook")),
         (
-            json!({"processData": {"referenceId": long(15)}}),
-            "processData.referenceId",
-        ),
-        (
-            json!({"processData": {"preferredLanguage": "FR_FR"}}),
-            "processData.preferredLanguage",
-        ),
-        (
-            json!({"processData": {"targetCountry": "DE"}}),
-            "processData.targetCountry",
-        ),
-        (
-            json!({"processData": {"webHookUrl": "http://example.org/hook"}}),
             "processData.webHookUrl",
+            json!("https://example.org/hook?ref=1"),
         ),
         (
-            json!({"processData": {"webHookUrl": "https://example.org/hook?ref=1"}}),
             "processData.webHookUrl",
+            json!(format!("https://example.org/{}", "x".repeat(490))),
         ),
+        ("processData.callbackUrlSuccess", json!("https://x")),
+        ("contactDataProvided.firstName", long(36)),
+        ("contactDataProvided.lastName", long(36)),
+        ("contactDataProvided.mobilePhone", long(21)),
+        ("contactDataProvided.email", json!("no-at-sign")),
+        ("contactDataProvided.address.streetAddress", long(71)),
+        ("contactDataProvided.address.appendix", long(56)),
+        ("contactDataProvided.address.postalCode", long(12)),
+        ("contactDataProvided.address.city", long(56)),
+        ("contactDataProvided.address.country", json!("XXA")),
+        ("identificationDocumentProvided.type", json!("14")),
         (
-            json!({"processData": {"webHookUrl": format!("https://example.org/{}", long(490))}}),
-            "processData.webHookUrl",
-        ),
-        (
-            json!({"processData": {"callbackUrlSuccess": "https://x"}}),
-            "processData.callbackUrlSuccess",
-        ),
-        (
-            json!({"contactDataProvided": {"firstName": long(36)}}),
-            "contactDataProvided.firstName",
-        ),
-        (
-            json!({"contactDataProvided": {"lastName": long(36)}}),
-            "contactDataProvided.lastName",
-        ),
-        (
-            json!({"contactDataProvided": {"mobilePhone": long(21)}}),
-            "contactDataProvided.mobilePhone",
-        ),
-        (
-            json!({"contactDataProvided": {"email": "no-at-sign"}}),
-            "contactDataProvided.email",
-        ),
-        (
-            json!({"contactDataProvided": {"address": {"streetAddress": long(71)}}}),
-            "contactDataProvided.address.streetAddress",
-        ),
-        (
-            json!({"contactDataProvided": {"address": {"appendix": long(56)}}}),
-            "contactDataProvided.address.appendix",
-        ),
-        (
-            json!({"contactDataProvided": {"address": {"postalCode": long(12)}}}),
-            "contactDataProvided.address.postalCode",
-        ),
-        (
-            json!({"contactDataProvided": {"address": {"city": long(56)}}}),
-            "contactDataProvided.address.city",
-        ),
-        (
-            json!({"contactDataProvided": {"address": {"country": "XXA"}}}),
-            "contactDataProvided.address.country",
-        ),
-        (
-            json!({"identificationDocumentProvided": {"type": "14"}}),
-            "identificationDocumentProvided.type",
-        ),
-        (
-            json!({"identificationDocumentProvided": {"birthDate": "26.02.1979"}}),
             "identificationDocumentProvided.birthDate",
+            json!("26.02.1979"),
         ),
-        (
-            json!({"identificationDocumentProvided": {"nationality": "de"}}),
-            "identificationDocumentProvided.nationality",
-        ),
-        (
-            json!({"identificationDocumentProvided": {"authority": long(101)}}),
-            "identificationDocumentProvided.authority",
-        ),
-        (
-            json!({"drivingLicenceProvided": {"number": long(21)}}),
-            "drivingLicenceProvided.number",
-        ),
-        (
-            json!({"drivingLicenceProvided": {"drivingLicenceClasses": [{"dateIssued": "1997"}]}}),
-            "drivingLicenceProvided.drivingLicenceClasses[0].dateIssued",
-        ),
-        (
-            json!({"customData": {"custom3": long(101)}}),
-            "customData.custom3",
-        ),
-        (
-            json!({"contactDataProvided": {"firstName": 5}}),
-            "contactDataProvided.firstName",
-        ),
+        ("identificationDocumentProvided.nationality", json!("de")),
+        ("identificationDocumentProvided.authority", long(101)),
+        ("drivingLicenceProvided.number", long(21)),
+        ("customData.custom3", long(101)),
+        ("contactDataProvided.firstName", json!(5)),
     ];
-    for (body, field) in cases {
+    for (field, value) in cases {
+        let body = at_path(field, value);
         let (status, message) = create_error(&sb, body.clone()).await;
         assert_eq!(status, 400, "{body}");
         assert!(message.contains(field), "{field} not named in {message:?}");
     }
+    // A field inside a list is named with its index.
+    let body =
+        json!({"drivingLicenceProvided": {"drivingLicenceClasses": [{"dateIssued": "1997"}]}});
+    let field = "drivingLicenceProvided.drivingLicenceClasses[0].dateIssued";
+    let (status, message) = create_error(&sb, body.clone()).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(message.contains(field), "{field} not named in {message:?}");
     // Not JSON at all.
-    let r = authed(&sb, http().post(url(&sb, "")))
+    let not_json = authed(&sb, http().post(url(&sb, "")))
         .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+        .body("{not json");
+    assert_eq!(send(not_json).await.status(), 400);
     assert!(sb.postident().case_ids().is_empty(), "nothing was created");
 
     // Values at the limits, special nationality codes, http webhook on the loopback: accepted.
@@ -315,18 +228,13 @@ async fn unknown_case_is_404_on_every_single_case_path() {
         "/NOSUCHCASE01/status",
         "/NOSUCHCASE01/status/full",
     ] {
-        let r = authed(&sb, http().get(url(&sb, suffix)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 404, "{suffix}");
+        assert_eq!(authed_get(&sb, suffix).await.status(), 404, "{suffix}");
     }
 }
 
 #[tokio::test]
 async fn a_new_case_has_status_new_and_no_identification() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "NEW-1").await;
+    let (sb, id) = sandbox_with_case("NEW-1").await;
     let (status, _, case) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(status, 200);
     assert_eq!(case["caseId"], id.as_str());
@@ -349,9 +257,8 @@ async fn a_new_case_has_status_new_and_no_identification() {
 
 #[tokio::test]
 async fn a_successful_video_case_reads_like_the_guides_sample() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "VID-1").await;
-    let (code, _) = outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
+    let (sb, id) = sandbox_with_case("VID-1").await;
+    let (code, _) = play(&sb, &id, "video", "success").await;
     assert_eq!(code, 200);
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(case["caseStatus"]["status"], "closed");
@@ -404,9 +311,8 @@ async fn a_successful_video_case_reads_like_the_guides_sample() {
 
 #[tokio::test]
 async fn result_pdf_and_binary_data_need_both_parameters() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "PDF-1").await;
-    outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
+    let (sb, id) = sandbox_with_case("PDF-1").await;
+    play(&sb, &id, "video", "success").await;
 
     let result_record = |case: &Value| -> Option<Value> {
         case["primaryIdent"]["records"]
@@ -449,21 +355,14 @@ async fn result_pdf_and_binary_data_need_both_parameters() {
     assert!(pdf.starts_with(b"%PDF-1."));
     assert!(pdf.ends_with(b"%%EOF\n"));
 
-    let r = authed(
-        &sb,
-        http().get(url(&sb, &format!("/{id}?includeBinaryData=maybe"))),
-    )
-    .send()
-    .await
-    .unwrap();
+    let r = authed_get(&sb, &format!("/{id}?includeBinaryData=maybe")).await;
     assert_eq!(r.status(), 400);
 }
 
 #[tokio::test]
 async fn status_endpoints_return_only_status_data() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "ST-1").await;
-    outcome(&sb, &id, json!({"method": "video", "outcome": "fraud"})).await;
+    let (sb, id) = sandbox_with_case("ST-1").await;
+    play(&sb, &id, "video", "fraud").await;
     let (_, _, st) = get_json(&sb, &format!("/{id}/status")).await;
     let mut keys: Vec<&String> = st.as_object().unwrap().keys().collect();
     keys.sort();
@@ -501,29 +400,20 @@ async fn status_endpoints_return_only_status_data() {
 
 #[tokio::test]
 async fn full_shows_every_identification_and_primary_the_most_progressed() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "MULTI-1").await;
+    let (sb, id) = sandbox_with_case("MULTI-1").await;
     outcome(
         &sb,
         &id,
         json!({"method": "eid", "outcome": "incomplete", "subStatus": 61, "subStatusReason": 613}),
     )
     .await;
-    outcome(
-        &sb,
-        &id,
-        json!({"method": "basic", "outcome": "coupon_requested"}),
-    )
-    .await;
-    outcome(&sb, &id, json!({"method": "video", "outcome": "review"})).await;
+    play(&sb, &id, "basic", "coupon_requested").await;
+    play(&sb, &id, "video", "review").await;
 
     let (_, _, primary) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(primary["caseStatus"]["status"], "in progress");
     assert_eq!(primary["primaryIdent"]["identificationMethod"], "video");
-    assert_eq!(
-        primary["primaryIdent"]["identificationStatus"]["status"],
-        "review pending"
-    );
+    assert_eq!(primary_status(&primary)["status"], "review pending");
     assert!(primary.get("identifications").is_none());
 
     let (_, _, full) = get_json(&sb, &format!("/{id}/full")).await;

@@ -3,15 +3,16 @@
 //! plain answers when allowed, refusal when encryption is required.
 
 use crate::support::postident::*;
+use crate::support::send;
 use kyc_sandbox::postident::PostidentOptions;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[tokio::test]
 async fn answers_are_a_compact_jwe_when_the_key_headers_are_sent() {
     let sb = start(PostidentOptions::default()).await;
     let keys = Keys::generate();
     let id = create_id(&sb, "ENC-1").await;
-    outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
+    play(&sb, &id, "video", "success").await;
     let (_, _, plain) = get_json(&sb, &format!("/{id}")).await;
 
     let resp = keys
@@ -68,21 +69,14 @@ async fn a_key_hash_made_with_another_data_password_is_refused() {
         .get(&sb, &format!("/{id}"), "not-the-data-password")
         .await;
     assert_eq!(resp.status(), 400);
-    let body: Value = resp.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("x-scr-keyhash"));
+    assert!(message_of(resp).await.contains("x-scr-keyhash"));
 
     // A hash of another key with the right password does not fit either.
     let other = Keys::generate();
-    let resp = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
-        .header("x-scr-key", keys.x_scr_key())
-        .header(
-            "x-scr-keyhash",
-            other.x_scr_keyhash(sb.postident().data_password()),
-        )
-        .header("x-scr-alg", "RSA-OAEP-256")
-        .send()
-        .await
-        .unwrap();
+    let others_hash = other.x_scr_keyhash(sb.postident().data_password());
+    let resp = keys
+        .get_with_keyhash(&sb, &format!("/{id}"), others_hash)
+        .await;
     assert_eq!(resp.status(), 400);
 }
 
@@ -118,10 +112,10 @@ async fn incomplete_or_broken_key_headers_are_refused_naming_the_header() {
         for (k, v) in &headers {
             req = req.header(*k, v);
         }
-        let resp = req.send().await.unwrap();
+        let resp = send(req).await;
         assert_eq!(resp.status(), 400, "{named}");
-        let body: Value = resp.json().await.unwrap();
-        assert!(body["message"].as_str().unwrap().contains(named), "{body}");
+        let message = message_of(resp).await;
+        assert!(message.contains(named), "{message}");
     }
 }
 
@@ -134,13 +128,9 @@ async fn encryption_required_refuses_plain_requests() {
     .await;
     let keys = Keys::generate();
     let id = create_id(&sb, "ENC-4").await;
-    let resp = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
-        .send()
-        .await
-        .unwrap();
+    let resp = authed_get(&sb, &format!("/{id}")).await;
     assert_eq!(resp.status(), 400);
-    let body: Value = resp.json().await.unwrap();
-    assert!(body["message"].as_str().unwrap().contains("encryption"));
+    assert!(message_of(resp).await.contains("encryption"));
     let resp = keys
         .get(&sb, &format!("/{id}"), sb.postident().data_password())
         .await;
@@ -191,12 +181,8 @@ async fn key_hash_matches_the_openssl_command_line() {
     let cli_hash = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert_eq!(cli_hash, keys.x_scr_keyhash(sb.postident().data_password()));
     let id = create_id(&sb, "ENC-5").await;
-    let resp = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
-        .header("x-scr-key", keys.x_scr_key())
-        .header("x-scr-keyhash", cli_hash)
-        .header("x-scr-alg", "RSA-OAEP-256")
-        .send()
-        .await
-        .unwrap();
+    let resp = keys
+        .get_with_keyhash(&sb, &format!("/{id}"), cli_hash)
+        .await;
     assert_eq!(resp.status(), 200);
 }

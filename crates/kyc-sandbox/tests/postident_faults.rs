@@ -5,17 +5,18 @@
 use std::time::{Duration, Instant};
 
 use crate::support::postident::*;
+use crate::support::send;
 use kyc_sandbox::postident::{Fault, FaultKind, PostidentOptions};
 use serde_json::{json, Value};
 
+/// `POST {control}/faults` of `fault` (the fault JSON), whatever the answer.
+async fn post_fault(sb: &kyc_sandbox::Sandbox, fault: &Value) -> reqwest::Response {
+    send(http().post(control(sb, "/faults")).json(fault)).await
+}
+
+/// Injects `fault` through the control API and checks the 201.
 async fn inject(sb: &kyc_sandbox::Sandbox, fault: Value) {
-    let r = http()
-        .post(control(sb, "/faults"))
-        .json(&fault)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201, "{fault}");
+    assert_eq!(post_fault(sb, &fault).await.status(), 201, "{fault}");
 }
 
 #[tokio::test]
@@ -23,18 +24,16 @@ async fn server_errors_for_the_next_n_responses() {
     let sb = start(PostidentOptions::default()).await;
     inject(&sb, json!({"kind": "status", "status": 502, "count": 2})).await;
     for _ in 0..2 {
-        let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
-        assert_eq!(r.status(), 502);
+        assert_eq!(authed_get(&sb, "").await.status(), 502);
     }
-    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(authed_get(&sb, "").await.status(), 200);
 }
 
 #[tokio::test]
 async fn throttling_answers_429_with_retry_after() {
     let sb = start(PostidentOptions::default()).await;
     inject(&sb, json!({"kind": "too_many_requests", "retryAfter": 7})).await;
-    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
+    let r = authed_get(&sb, "").await;
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "7");
 }
@@ -44,8 +43,7 @@ async fn delay_holds_the_answer_back() {
     let sb = start(PostidentOptions::default()).await;
     inject(&sb, json!({"kind": "delay", "delayMs": 700})).await;
     let t = Instant::now();
-    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(authed_get(&sb, "").await.status(), 200);
     assert!(t.elapsed() >= Duration::from_millis(700));
     // A client with a shorter timeout gives up.
     inject(&sb, json!({"kind": "delay", "delayMs": 1500})).await;
@@ -66,8 +64,7 @@ async fn connection_reset_closes_without_an_answer_and_only_for_the_chosen_metho
     sb.postident()
         .inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
     // A GET is not affected.
-    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(authed_get(&sb, "").await.status(), 200);
     let fresh = reqwest::Client::new();
     let err = authed(&sb, fresh.post(url(&sb, "")))
         .json(&sample_order("RESET-1"))
@@ -85,14 +82,10 @@ async fn connection_reset_closes_without_an_answer_and_only_for_the_chosen_metho
 
 #[tokio::test]
 async fn truncated_body_breaks_off_mid_answer() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "TRUNC-1").await;
+    let (sb, id) = sandbox_with_case("TRUNC-1").await;
     inject(&sb, json!({"kind": "truncated_body"})).await;
     let fresh = reqwest::Client::new();
-    let r = authed(&sb, fresh.get(url(&sb, &format!("/{id}"))))
-        .send()
-        .await
-        .unwrap();
+    let r = send(authed(&sb, fresh.get(url(&sb, &format!("/{id}"))))).await;
     assert_eq!(r.status(), 200);
     assert!(
         r.bytes().await.is_err(),
@@ -102,21 +95,14 @@ async fn truncated_body_breaks_off_mid_answer() {
 
 #[tokio::test]
 async fn malformed_and_empty_bodies() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "BAD-1").await;
+    let (sb, id) = sandbox_with_case("BAD-1").await;
     inject(&sb, json!({"kind": "malformed_json"})).await;
     inject(&sb, json!({"kind": "empty_body"})).await;
-    let r = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
-        .send()
-        .await
-        .unwrap();
+    let r = authed_get(&sb, &format!("/{id}")).await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
-    let r = authed(&sb, http().get(url(&sb, &format!("/{id}"))))
-        .send()
-        .await
-        .unwrap();
+    let r = authed_get(&sb, &format!("/{id}")).await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().is_empty());
 }
@@ -150,28 +136,13 @@ async fn faults_can_be_listed_and_cleared_and_never_touch_the_control_api() {
         json!({"kind": "status", "status": 500, "count": 3, "method": "GET"}),
     )
     .await;
-    let pending: Value = http()
-        .get(control(&sb, "/faults"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let pending = control_json(&sb, "/faults").await;
     assert_eq!(pending[0]["kind"], "status");
     assert_eq!(pending[0]["count"], 3);
     // The control API and the user page are not affected.
-    let r = http().get(control(&sb, "/cases")).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let r = http().delete(control(&sb, "/faults")).send().await.unwrap();
-    assert_eq!(r.status(), 204);
-    let r = authed(&sb, http().get(url(&sb, ""))).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    let r = http()
-        .post(control(&sb, "/faults"))
-        .json(&json!({"kind": "gremlins"}))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(send(http().get(control(&sb, "/cases"))).await.status(), 200);
+    assert_eq!(control_delete(&sb, "/faults").await.status(), 204);
+    assert_eq!(authed_get(&sb, "").await.status(), 200);
+    let r = post_fault(&sb, &json!({"kind": "gremlins"})).await;
     assert_eq!(r.status(), 400);
 }

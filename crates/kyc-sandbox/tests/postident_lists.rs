@@ -2,6 +2,7 @@
 //! with offsets, maxResults, the 1,000-case page with X-PARTIAL-DELIVERY, archive rules.
 
 use crate::support::postident::*;
+use crate::support::send;
 use kyc_sandbox::postident::{Method, Outcome, PostidentOptions};
 use serde_json::{json, Value};
 
@@ -17,14 +18,9 @@ fn ids(list: &Value) -> Vec<String> {
 async fn three_cases(sb: &kyc_sandbox::Sandbox) -> (String, String, String) {
     let new = create_id(sb, "L-NEW").await;
     let progress = create_id(sb, "L-PROG").await;
-    outcome(
-        sb,
-        &progress,
-        json!({"method": "video", "outcome": "start"}),
-    )
-    .await;
+    play(sb, &progress, "video", "start").await;
     let closed = create_id(sb, "L-CLOSED").await;
-    outcome(sb, &closed, json!({"method": "eid", "outcome": "success"})).await;
+    play(sb, &closed, "eid", "success").await;
     (new, progress, closed)
 }
 
@@ -46,11 +42,7 @@ async fn status_filters_default_to_closed_only() {
     assert_eq!(ids(&l), [new, progress, closed]);
     let (_, _, l) = get_json(&sb, "?closed=false").await;
     assert!(ids(&l).is_empty());
-    let r = authed(&sb, http().get(url(&sb, "?closed=yes")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(authed_get(&sb, "?closed=yes").await.status(), 400);
 }
 
 #[tokio::test]
@@ -120,14 +112,10 @@ async fn date_filters_take_iso_8601_with_offset_and_refuse_anything_else() {
         "closedFrom=2016-12-26T00:00:00+02:00".to_owned(),
         format!("closedUntil={}", enc("2016-13-26T00:00:00+02:00")),
     ] {
-        let r = authed(&sb, http().get(url(&sb, &format!("?{bad}"))))
-            .send()
-            .await
-            .unwrap();
+        let r = authed_get(&sb, &format!("?{bad}")).await;
         assert_eq!(r.status(), 400, "{bad}");
-        let body: Value = r.json().await.unwrap();
         let param = bad.split('=').next().unwrap();
-        assert!(body["message"].as_str().unwrap().contains(param));
+        assert!(message_of(r).await.contains(param));
     }
 }
 
@@ -136,7 +124,7 @@ async fn max_results_limits_and_marks_partial_delivery() {
     let sb = start(PostidentOptions::default()).await;
     for n in 0..3 {
         let id = create_id(&sb, &format!("MR-{n}")).await;
-        outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
+        play(&sb, &id, "video", "success").await;
     }
     let (_, headers, l) = get_json(&sb, "/status?maxResults=2").await;
     assert_eq!(ids(&l).len(), 2);
@@ -144,10 +132,7 @@ async fn max_results_limits_and_marks_partial_delivery() {
     let (_, headers, l) = get_json(&sb, "/status?maxResults=3").await;
     assert_eq!(ids(&l).len(), 3);
     assert!(headers.get("x-partial-delivery").is_none());
-    let r = authed(&sb, http().get(url(&sb, "/status?maxResults=many")))
-        .send()
-        .await
-        .unwrap();
+    let r = authed_get(&sb, "/status?maxResults=many").await;
     assert_eq!(r.status(), 400);
 }
 
@@ -165,11 +150,7 @@ async fn lists_stop_at_1000_cases_and_archiving_pages_through_the_rest() {
     assert_eq!(first.len(), 1000);
     assert_eq!(headers["x-partial-delivery"], "true");
     // The documented way to the next page: archive what was received, ask again.
-    let r = authed(&sb, http().patch(url(&sb, "/archive")))
-        .json(&first)
-        .send()
-        .await
-        .unwrap();
+    let r = archive(&sb, &first).await;
     assert_eq!(r.status(), 200);
     let archived: Value = r.json().await.unwrap();
     assert_eq!(archived.as_array().unwrap().len(), 1000);
@@ -184,11 +165,7 @@ async fn archive_affects_closed_cases_only_and_archived_stay_archived() {
     let sb = start(PostidentOptions::default()).await;
     let (new, progress, closed) = three_cases(&sb).await;
     let body = json!([new, progress, closed, "UNKNOWNCASE1"]);
-    let r = authed(&sb, http().patch(url(&sb, "/archive")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = archive(&sb, &body).await;
     assert_eq!(r.status(), 200);
     let out: Value = r.json().await.unwrap();
     let out = out.as_array().unwrap();
@@ -209,11 +186,7 @@ async fn archive_affects_closed_cases_only_and_archived_stay_archived() {
     assert_eq!(ids(&l), std::slice::from_ref(&closed));
     // Archiving again: it stays archived, and since nothing was updated the answer has no
     // status object for it ("one for each updated case", 7.6.1).
-    let r = authed(&sb, http().patch(url(&sb, "/archive")))
-        .json(&json!([closed]))
-        .send()
-        .await
-        .unwrap();
+    let r = archive(&sb, &json!([closed])).await;
     assert_eq!(r.status(), 200);
     let again: Value = r.json().await.unwrap();
     assert_eq!(again, json!([]), "an already archived case is not updated");
@@ -227,32 +200,12 @@ async fn archive_affects_closed_cases_only_and_archived_stay_archived() {
 async fn archive_refuses_more_than_10000_ids_and_bodies_that_are_not_id_arrays() {
     let sb = start(PostidentOptions::default()).await;
     let too_many: Vec<String> = (0..10_001).map(|n| format!("CASE{n:08}")).collect();
-    let r = authed(&sb, http().patch(url(&sb, "/archive")))
-        .json(&too_many)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
+    assert_eq!(archive(&sb, &too_many).await.status(), 400);
     let exactly: Vec<String> = (0..10_000).map(|n| format!("CASE{n:08}")).collect();
-    let r = authed(&sb, http().patch(url(&sb, "/archive")))
-        .json(&exactly)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(archive(&sb, &exactly).await.status(), 200);
     for bad in [json!({"caseIds": []}), json!([1, 2])] {
-        let r = authed(&sb, http().patch(url(&sb, "/archive")))
-            .json(&bad)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 400, "{bad}");
+        assert_eq!(archive(&sb, &bad).await.status(), 400, "{bad}");
     }
-    let r = http()
-        .patch(url(&sb, "/archive"))
-        .json(&json!([]))
-        .send()
-        .await
-        .unwrap();
+    let r = send(http().patch(url(&sb, "/archive")).json(&json!([]))).await;
     assert_eq!(r.status(), 401);
 }

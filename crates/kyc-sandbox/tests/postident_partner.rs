@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::support::postident::*;
+use crate::support::send;
 use kyc_sandbox::postident::{
     PostidentOptions, PostidentPartner, DEFAULT_PARTNER_PASSWORD, DEFAULT_PARTNER_USERNAME,
 };
@@ -20,11 +21,9 @@ fn as_partner(sb: &Sandbox, req: reqwest::RequestBuilder) -> reqwest::RequestBui
     )
 }
 
+/// `GET {cases}{suffix}` as the partner; returns (status, body or null).
 async fn partner_get(sb: &Sandbox, suffix: &str) -> (u16, Value) {
-    let r = as_partner(sb, http().get(url(sb, suffix)))
-        .send()
-        .await
-        .unwrap();
+    let r = send(as_partner(sb, http().get(url(sb, suffix)))).await;
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
@@ -41,26 +40,16 @@ async fn a_partner_creates_follows_the_status_and_never_sees_result_data() {
     );
     let client_hook = Receiver::start(200, Duration::ZERO).await;
     let partner_hook = Receiver::start(200, Duration::ZERO).await;
-    let mut order = sample_order("partner-1");
-    order["processData"]["webHookUrl"] = json!(client_hook.url);
+    let mut order = order_with_hook("partner-1", &client_hook.url);
     order["processData"]["webHookUrlPartner"] = json!(partner_hook.url);
-    let r = as_partner(&sb, http().post(url(&sb, "")))
-        .json(&order)
-        .send()
-        .await
-        .unwrap();
+    let r = send(as_partner(&sb, http().post(url(&sb, ""))).json(&order)).await;
     assert_eq!(r.status(), 201);
     let case_id = r.json::<Value>().await.unwrap()["caseId"]
         .as_str()
         .unwrap()
         .to_owned();
     let client_case = create_id(&sb, "client-1").await;
-    let (status, _) = outcome(
-        &sb,
-        &case_id,
-        json!({"method": "video", "outcome": "success"}),
-    )
-    .await;
+    let (status, _) = play(&sb, &case_id, "video", "success").await;
     assert_eq!(status, 200);
 
     // Both the client and the partner are notified, with the same ids only.
@@ -75,10 +64,7 @@ async fn a_partner_creates_follows_the_status_and_never_sees_result_data() {
     let (status, one) = partner_get(&sb, &format!("/{case_id}/status")).await;
     assert_eq!(status, 200);
     assert_eq!(one["caseStatus"]["status"], "closed");
-    assert_eq!(
-        one["primaryIdent"]["identificationStatus"]["status"],
-        "success"
-    );
+    assert_eq!(primary_status(&one)["status"], "success");
     assert!(one.get("contactData").is_none());
     assert!(one["primaryIdent"].get("identificationDocument").is_none());
     let (status, full) = partner_get(&sb, &format!("/{case_id}/status/full")).await;
@@ -110,23 +96,14 @@ async fn a_partner_creates_follows_the_status_and_never_sees_result_data() {
     }
     let (status, _) = partner_get(&sb, &format!("/{client_case}/status")).await;
     assert_eq!(status, 404, "a case the partner did not create");
-    let r = as_partner(&sb, http().patch(url(&sb, "/archive")))
-        .json(&json!([case_id]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
+    let archive = as_partner(&sb, http().patch(url(&sb, "/archive"))).json(&json!([case_id]));
+    assert_eq!(send(archive).await.status(), 403);
 
     // The client reads everything, and the partner's case has its own accounting number.
     let (status, _, client_view) = get_json(&sb, &format!("/{case_id}")).await;
     assert_eq!(status, 200);
     assert!(client_view.get("contactData").is_some());
-    outcome(
-        &sb,
-        &client_case,
-        json!({"method": "video", "outcome": "success"}),
-    )
-    .await;
+    play(&sb, &client_case, "video", "success").await;
     let (_, _, own) = get_json(&sb, &format!("/{client_case}/status")).await;
     let partner_number = one["accountingData"]["accountingNumber"].as_str().unwrap();
     let client_number = own["accountingData"]["accountingNumber"].as_str().unwrap();
@@ -148,19 +125,15 @@ async fn partners_are_configurable_and_wrong_partner_credentials_are_401() {
     })
     .await;
     assert_eq!(sb.postident().partner_username(), Some("portal"));
-    let r = http()
-        .get(url(&sb, "/status"))
-        .basic_auth("portal", Some("portal-secret"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let r = http()
-        .get(url(&sb, "/status"))
-        .basic_auth(DEFAULT_PARTNER_USERNAME, Some(DEFAULT_PARTNER_PASSWORD))
-        .send()
-        .await
-        .unwrap();
+    let status_as = |user: &str, password: &str| {
+        send(
+            http()
+                .get(url(&sb, "/status"))
+                .basic_auth(user, Some(password)),
+        )
+    };
+    assert_eq!(status_as("portal", "portal-secret").await.status(), 200);
+    let r = status_as(DEFAULT_PARTNER_USERNAME, DEFAULT_PARTNER_PASSWORD).await;
     assert_eq!(r.status(), 401);
     // Without partners, nobody but the client gets in.
     let sb = start(PostidentOptions {
@@ -169,13 +142,6 @@ async fn partners_are_configurable_and_wrong_partner_credentials_are_401() {
     })
     .await;
     assert_eq!(sb.postident().partner_username(), None);
-    let account: Value = http()
-        .get(control(&sb, "/account"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let account = control_json(&sb, "/account").await;
     assert_eq!(account["partners"], json!([]));
 }

@@ -10,22 +10,15 @@ use serde_json::{json, Value};
 async fn finished(options: PostidentOptions, order: Value, method: &str) -> Value {
     let sb = start(options).await;
     let id = create_case_id(&sb, &order).await;
-    let (status, _) = outcome(&sb, &id, json!({"method": method, "outcome": "success"})).await;
+    let (status, _) = play(&sb, &id, method, "success").await;
     assert_eq!(status, 200);
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;
     case
 }
 
-fn class(c: RegulatoryClass) -> PostidentOptions {
-    PostidentOptions {
-        regulatory_class: c,
-        ..Default::default()
-    }
-}
-
 #[tokio::test]
 async fn the_post_office_names_itself_outside_gwg_and_standard_and_reports_its_card_reader() {
-    let gwg = finished(class(RegulatoryClass::GwG), sample_order("B-1"), "basic").await;
+    let gwg = finished(of_class(RegulatoryClass::GwG), sample_order("B-1"), "basic").await;
     let basic = &gwg["primaryIdent"]["additionalDataBasic"];
     assert!(basic.get("postOffice").is_none(), "not for GwG (8.6.8)");
     assert_eq!(basic["postOfficeCity"], "12345 Musterstadt");
@@ -39,7 +32,7 @@ async fn the_post_office_names_itself_outside_gwg_and_standard_and_reports_its_c
         .iter()
         .all(|c| c["name"].is_string() && c["status"].is_string()));
 
-    let tkg = finished(class(RegulatoryClass::Tkg), sample_order("B-2"), "basic").await;
+    let tkg = finished(of_class(RegulatoryClass::Tkg), sample_order("B-2"), "basic").await;
     assert_eq!(
         tkg["primaryIdent"]["additionalDataBasic"]["postOffice"],
         "227208750"
@@ -48,7 +41,7 @@ async fn the_post_office_names_itself_outside_gwg_and_standard_and_reports_its_c
 
 #[tokio::test]
 async fn video_details_follow_the_regulatory_class() {
-    let gwg = finished(class(RegulatoryClass::GwG), sample_order("V-1"), "video").await;
+    let gwg = finished(of_class(RegulatoryClass::GwG), sample_order("V-1"), "video").await;
     let video = &gwg["primaryIdent"]["additionalDataVideo"];
     assert_eq!(
         video["identificationServiceCenter"],
@@ -62,7 +55,7 @@ async fn video_details_follow_the_regulatory_class() {
         "TKG only"
     );
 
-    let tkg = finished(class(RegulatoryClass::Tkg), sample_order("V-2"), "video").await;
+    let tkg = finished(of_class(RegulatoryClass::Tkg), sample_order("V-2"), "video").await;
     let video = &tkg["primaryIdent"]["additionalDataVideo"];
     assert!(video["identificationAgentAliases"].is_array());
     assert!(video["identReviews"].is_array());
@@ -73,7 +66,7 @@ async fn video_details_follow_the_regulatory_class() {
     );
 
     let standard = finished(
-        class(RegulatoryClass::Standard),
+        of_class(RegulatoryClass::Standard),
         sample_order("V-3"),
         "video",
     )
@@ -145,7 +138,7 @@ async fn a_provided_driving_licence_comes_back_with_its_classes_and_restrictions
             {"className": "B", "dateIssued": "1997-03-02"}
         ]
     });
-    let case = finished(class(RegulatoryClass::Mobility), order, "photo").await;
+    let case = finished(of_class(RegulatoryClass::Mobility), order, "photo").await;
     let dl = &case["primaryIdent"]["drivingLicence"];
     assert_eq!(
         dl["number"],

@@ -9,10 +9,6 @@ use kyc_sandbox::postident::codes::{self, IdentStatus};
 use kyc_sandbox::postident::{Method, PostidentOptions, RegulatoryClass, Transition};
 use serde_json::{json, Value};
 
-fn ident_status(case: &Value) -> &Value {
-    &case["primaryIdent"]["identificationStatus"]
-}
-
 #[tokio::test]
 async fn every_documented_state_of_every_method_can_be_reached() {
     let sb = start(PostidentOptions::default()).await;
@@ -43,7 +39,7 @@ async fn every_documented_state_of_every_method_can_be_reached() {
                     }
                     let (code, case) = transition(&sb, &id, body.clone()).await;
                     assert_eq!(code, 200, "{body} -> {case}");
-                    let st = ident_status(&case);
+                    let st = primary_status(&case);
                     assert_eq!(st["status"], row.status.as_str());
                     if let Some((c, d)) = sub {
                         assert_eq!(st["subStatus"], json!({"code": c, "description": d}));
@@ -79,7 +75,7 @@ async fn documented_spot_checks_from_the_guide() {
         let id = create_id(&sb, &format!("SPOT-{n}")).await;
         let (code, case) = transition(&sb, &id, body.clone()).await;
         assert_eq!(code, 200, "{body}");
-        let st = ident_status(&case);
+        let st = primary_status(&case);
         assert_eq!(st["subStatus"]["description"], sub);
         assert_eq!(st["subStatusReason"]["description"], reason);
     }
@@ -87,8 +83,7 @@ async fn documented_spot_checks_from_the_guide() {
 
 #[tokio::test]
 async fn undocumented_codes_are_refused_unless_asked_for() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "UNDOC").await;
+    let (sb, id) = sandbox_with_case("UNDOC").await;
     for body in [
         json!({"method": "basic", "status": "cancelled"}),
         json!({"method": "video", "status": "declined", "subStatus": 11, "subStatusReason": 815}),
@@ -111,21 +106,20 @@ async fn undocumented_codes_are_refused_unless_asked_for() {
     )
     .await;
     assert_eq!(code, 200);
-    assert_eq!(ident_status(&case)["status"], "teleported");
+    assert_eq!(primary_status(&case)["status"], "teleported");
     assert_eq!(
-        ident_status(&case)["subStatus"],
+        primary_status(&case)["subStatus"],
         json!({"code": 4711, "description": "undocumented"})
     );
 }
 
 #[tokio::test]
 async fn a_closed_case_cannot_be_restarted() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "CLOSED").await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    let (sb, id) = sandbox_with_case("CLOSED").await;
+    play(&sb, &id, "eid", "success").await;
     let (code, _) = transition(&sb, &id, json!({"method": "video", "status": "started"})).await;
     assert_eq!(code, 409);
-    let (code, _) = outcome(&sb, &id, json!({"method": "eid", "outcome": "fraud"})).await;
+    let (code, _) = play(&sb, &id, "eid", "fraud").await;
     assert_eq!(code, 409);
     let (code, _) = transition(
         &sb,
@@ -138,15 +132,14 @@ async fn a_closed_case_cannot_be_restarted() {
 
 #[tokio::test]
 async fn incomplete_identifications_can_be_resumed_to_success() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "RESUME").await;
+    let (sb, id) = sandbox_with_case("RESUME").await;
     let (_, c) = outcome(&sb, &id, json!({"method": "video", "outcome": "incomplete", "subStatus": 97, "subStatusReason": 972})).await;
     assert_eq!(c["caseStatus"]["status"], "in progress");
-    assert_eq!(ident_status(&c)["status"], "incomplete");
-    let (code, c) = outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
+    assert_eq!(primary_status(&c)["status"], "incomplete");
+    let (code, c) = play(&sb, &id, "video", "success").await;
     assert_eq!(code, 200);
-    assert_eq!(ident_status(&c)["status"], "success");
-    assert!(ident_status(&c).get("subStatus").is_none());
+    assert_eq!(primary_status(&c)["status"], "success");
+    assert!(primary_status(&c).get("subStatus").is_none());
     assert_eq!(
         c["identifications"].as_array().unwrap().len(),
         1,
@@ -156,47 +149,35 @@ async fn incomplete_identifications_can_be_resumed_to_success() {
 
 #[tokio::test]
 async fn a_method_that_is_not_configured_cannot_start() {
-    let sb = start(PostidentOptions {
-        methods: vec![Method::Video],
-        ..PostidentOptions::default()
-    })
-    .await;
+    let sb = start(only_methods(&[Method::Video])).await;
     let id = create_id(&sb, "NOTCONF").await;
-    let (code, err) = outcome(&sb, &id, json!({"method": "eid", "outcome": "start"})).await;
+    let (code, err) = play(&sb, &id, "eid", "start").await;
     assert_eq!(code, 409, "{err}");
 }
 
 #[tokio::test]
 async fn cancelled_closes_the_case_only_when_no_configured_method_remains() {
     // autoid and video configured: cancelling autoid leaves video.
-    let sb = start(PostidentOptions {
-        methods: vec![Method::Autoid, Method::Video],
-        ..PostidentOptions::default()
-    })
-    .await;
+    let sb = start(only_methods(&[Method::Autoid, Method::Video])).await;
     let id = create_id(&sb, "CANC-1").await;
-    let (_, c) = outcome(&sb, &id, json!({"method": "autoid", "outcome": "cancel"})).await;
+    let (_, c) = play(&sb, &id, "autoid", "cancel").await;
     assert_eq!(c["caseStatus"]["status"], "in progress");
-    assert_eq!(ident_status(&c)["status"], "cancelled");
+    assert_eq!(primary_status(&c)["status"], "cancelled");
     assert_eq!(
-        ident_status(&c)["subStatus"],
+        primary_status(&c)["subStatus"],
         json!({"code": 94, "description": "Cancellation by this ident"})
     );
-    assert_eq!(ident_status(&c)["subStatusReason"]["code"], 900);
+    assert_eq!(primary_status(&c)["subStatusReason"]["code"], 900);
     // The user switches to video; video becomes the primary identification.
-    let (_, c) = outcome(&sb, &id, json!({"method": "video", "outcome": "start"})).await;
+    let (_, c) = play(&sb, &id, "video", "start").await;
     assert_eq!(c["primaryIdent"]["identificationMethod"], "video");
-    let (code, _) = outcome(&sb, &id, json!({"method": "autoid", "outcome": "start"})).await;
+    let (code, _) = play(&sb, &id, "autoid", "start").await;
     assert_eq!(code, 409, "a cancelled method stays cancelled");
 
     // Only autoid configured: cancelling it closes the case.
-    let sb = start(PostidentOptions {
-        methods: vec![Method::Autoid],
-        ..PostidentOptions::default()
-    })
-    .await;
+    let sb = start(only_methods(&[Method::Autoid])).await;
     let id = create_id(&sb, "CANC-2").await;
-    let (_, c) = outcome(&sb, &id, json!({"method": "autoid", "outcome": "cancel"})).await;
+    let (_, c) = play(&sb, &id, "autoid", "cancel").await;
     assert_eq!(c["caseStatus"]["status"], "closed");
     let (_, _, list) = get_json(&sb, "").await;
     assert_eq!(list[0]["caseId"], id.as_str(), "listed as closed");
@@ -207,24 +188,15 @@ async fn expire_now_declines_with_sub_status_12() {
     let sb = start(PostidentOptions::default()).await;
     // A case in progress: its open identification is declined.
     let id = create_id(&sb, "EXP-1").await;
-    outcome(
-        &sb,
-        &id,
-        json!({"method": "basic", "outcome": "coupon_requested"}),
-    )
-    .await;
-    let r = http()
-        .post(control(&sb, &format!("/cases/{id}/expire")))
-        .send()
-        .await
-        .unwrap();
+    play(&sb, &id, "basic", "coupon_requested").await;
+    let r = control_post(&sb, &format!("/cases/{id}/expire")).await;
     assert_eq!(r.status(), 200);
     let (_, _, c) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(c["caseStatus"]["status"], "closed");
     assert_eq!(c["primaryIdent"]["identificationMethod"], "basic");
-    assert_eq!(ident_status(&c)["status"], "declined");
+    assert_eq!(primary_status(&c)["status"], "declined");
     assert_eq!(
-        ident_status(&c)["subStatus"],
+        primary_status(&c)["subStatus"],
         json!({"code": 12, "description": "Operation valid time frame exceeded (case ID)"})
     );
     assert!(
@@ -236,11 +208,7 @@ async fn expire_now_declines_with_sub_status_12() {
             .unwrap();
     assert!(valid_until <= chrono::Utc::now());
     // Expiring again is a conflict.
-    let r = http()
-        .post(control(&sb, &format!("/cases/{id}/expire")))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(&sb, &format!("/cases/{id}/expire")).await;
     assert_eq!(r.status(), 409);
 }
 
@@ -270,7 +238,7 @@ async fn validity_passes_on_the_scaled_clock() {
         c["primaryIdent"]["identificationMethod"], "video",
         "first configured method"
     );
-    assert_eq!(ident_status(&c)["subStatus"]["code"], 12);
+    assert_eq!(primary_status(&c)["subStatus"]["code"], 12);
 }
 
 #[tokio::test]
@@ -279,23 +247,9 @@ async fn photo_records_carry_validation_statuses() {
     let mut order = sample_order("PHOTO-1");
     order["drivingLicenceProvided"] = json!({"number": "B072RRE2I55", "lastName": "Mustermann"});
     let id = create_case_id(&sb, &order).await;
-    let (_, c) = outcome(&sb, &id, json!({"method": "photo", "outcome": "review"})).await;
-    let records = |c: &Value| -> Vec<Value> {
-        let p = &c["primaryIdent"];
-        let mut all = Vec::new();
-        for part in [
-            &p["records"],
-            &p["identificationDocument"]["records"],
-            &p["drivingLicence"]["records"],
-        ] {
-            if let Some(a) = part.as_array() {
-                all.extend(a.iter().cloned());
-            }
-        }
-        all
-    };
+    let (_, c) = play(&sb, &id, "photo", "review").await;
     // Review pending: photos uploaded, unchecked (no result data yet, records only).
-    let r = records(&c);
+    let r = primary_records(&c);
     assert!(!r.is_empty());
     // Records without result data sit on the method level only when no document object exists.
     let (code, c) = transition(
@@ -320,8 +274,8 @@ async fn photo_records_carry_validation_statuses() {
     )
     .await;
     assert_eq!(code, 400);
-    let (_, c) = outcome(&sb, &id, json!({"method": "photo", "outcome": "success"})).await;
-    let r = records(&c);
+    let (_, c) = play(&sb, &id, "photo", "success").await;
+    let r = primary_records(&c);
     assert!(
         r.iter()
             .filter(|r| r["type"] != "result")
@@ -342,15 +296,9 @@ async fn photo_records_carry_validation_statuses() {
 
 #[tokio::test]
 async fn data_changed_marks_the_changed_fields() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "CHG-1").await;
-    let (_, c) = outcome(
-        &sb,
-        &id,
-        json!({"method": "video", "outcome": "data_changed"}),
-    )
-    .await;
-    assert_eq!(ident_status(&c)["status"], "success");
+    let (sb, id) = sandbox_with_case("CHG-1").await;
+    let (_, c) = play(&sb, &id, "video", "data_changed").await;
+    assert_eq!(primary_status(&c)["status"], "success");
     assert_eq!(
         c["contactData"]["address"]["streetAddress"],
         json!({"value": "Neue Str. 5", "status": "change"})
@@ -377,9 +325,8 @@ async fn data_changed_marks_the_changed_fields() {
 
 #[tokio::test]
 async fn eid_results_lack_the_fields_the_chip_does_not_hold() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "EID-1").await;
-    let (_, c) = outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    let (sb, id) = sandbox_with_case("EID-1").await;
+    let (_, c) = play(&sb, &id, "eid", "success").await;
     let doc = &c["primaryIdent"]["identificationDocument"];
     for absent in ["number", "dateIssued", "authority"] {
         assert!(doc.get(absent).is_none(), "{absent}");
@@ -400,7 +347,7 @@ async fn in_process_controls_mirror_the_http_ones() {
             &Transition::new(Method::Video, IdentStatus::ReviewPending).sub_status(11),
         )
         .unwrap();
-    assert_eq!(ident_status(&c)["subStatus"]["code"], 11);
+    assert_eq!(primary_status(&c)["subStatus"]["code"], 11);
     let err = p
         .apply(
             id,
@@ -422,12 +369,21 @@ async fn in_process_controls_mirror_the_http_ones() {
     );
 }
 
-/// The sandbox options of an account of regulatory class `class`.
-fn of_class(class: RegulatoryClass) -> PostidentOptions {
-    PostidentOptions {
-        regulatory_class: class,
-        ..PostidentOptions::default()
-    }
+/// Every record of a case's primary identification: those of the method, of the identification
+/// document and of the driving licence, in that order.
+fn primary_records(case: &Value) -> Vec<Value> {
+    let p = &case["primaryIdent"];
+    let parts = [
+        &p["records"],
+        &p["identificationDocument"]["records"],
+        &p["drivingLicence"]["records"],
+    ];
+    parts
+        .into_iter()
+        .filter_map(Value::as_array)
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 /// A case of `order` in a new sandbox with `options`, identified successfully by `method`, as
@@ -449,30 +405,19 @@ async fn identified_case(
 #[tokio::test]
 async fn the_regulatory_class_limits_fields_and_images() {
     let binary_types = |case: &Value| -> Vec<String> {
-        let p = &case["primaryIdent"];
-        let mut out = Vec::new();
-        for part in [
-            &p["records"],
-            &p["identificationDocument"]["records"],
-            &p["drivingLicence"]["records"],
-        ] {
-            for r in part.as_array().into_iter().flatten() {
-                if r.get("documentData").is_some() {
-                    out.push(r["type"].as_str().unwrap().to_owned());
-                }
-            }
-        }
+        let mut out: Vec<String> = primary_records(case)
+            .iter()
+            .filter(|r| r.get("documentData").is_some())
+            .map(|r| r["type"].as_str().unwrap().to_owned())
+            .collect();
         out.sort();
         out
     };
+    let binary = "?includeBinaryData=true";
+    let binary_and_pdf = "?includeBinaryData=true&includeResultPdf=true";
     // GwG (the default): all fields, user face and document images for video.
-    let c = identified_case(
-        PostidentOptions::default(),
-        sample_order("GWG"),
-        Method::Video,
-        "?includeBinaryData=true",
-    )
-    .await;
+    let gwg = PostidentOptions::default();
+    let c = identified_case(gwg, sample_order("GWG"), Method::Video, binary).await;
     assert!(c["primaryIdent"]["identificationDocument"]["birthPlace"].is_object());
     assert_eq!(
         binary_types(&c),
@@ -480,13 +425,8 @@ async fn the_regulatory_class_limits_fields_and_images() {
     );
 
     // TKG: no nationality, birth name or place; document images but no user face.
-    let c = identified_case(
-        of_class(RegulatoryClass::Tkg),
-        sample_order("TKG"),
-        Method::Video,
-        "?includeBinaryData=true",
-    )
-    .await;
+    let tkg = of_class(RegulatoryClass::Tkg);
+    let c = identified_case(tkg, sample_order("TKG"), Method::Video, binary).await;
     let doc = &c["primaryIdent"]["identificationDocument"];
     for absent in ["nationality", "birthPlace", "birthName"] {
         assert!(doc.get(absent).is_none(), "{absent}");
@@ -498,13 +438,8 @@ async fn the_regulatory_class_limits_fields_and_images() {
     );
 
     // Standard: no document number and no images at all; the PDF is still delivered.
-    let c = identified_case(
-        of_class(RegulatoryClass::Standard),
-        sample_order("STD"),
-        Method::Video,
-        "?includeBinaryData=true&includeResultPdf=true",
-    )
-    .await;
+    let standard = of_class(RegulatoryClass::Standard);
+    let c = identified_case(standard, sample_order("STD"), Method::Video, binary_and_pdf).await;
     assert!(c["primaryIdent"]["identificationDocument"]
         .get("number")
         .is_none());
@@ -513,12 +448,7 @@ async fn the_regulatory_class_limits_fields_and_images() {
     // Mobility, photo with a driving licence: the driving licence images only.
     let mut order = sample_order("MOB");
     order["drivingLicenceProvided"] = json!({"number": "B072RRE2I55"});
-    let c = identified_case(
-        of_class(RegulatoryClass::Mobility),
-        order,
-        Method::Photo,
-        "?includeBinaryData=true",
-    )
-    .await;
+    let mobility = of_class(RegulatoryClass::Mobility);
+    let c = identified_case(mobility, order, Method::Photo, binary).await;
     assert_eq!(binary_types(&c), ["dlbackside", "dlfrontside"]);
 }

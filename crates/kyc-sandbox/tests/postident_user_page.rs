@@ -3,8 +3,8 @@
 //! browser would moves the case.
 
 use crate::support::postident::*;
+use crate::support::{send, text_of};
 use kyc_sandbox::postident::{Method, PostidentOptions};
-use serde_json::Value;
 
 async fn case_url(sb: &kyc_sandbox::Sandbox, reference: &str) -> (String, String) {
     let created = create(sb, &sample_order(reference)).await;
@@ -29,13 +29,14 @@ fn form_action(html: &str) -> String {
 
 #[tokio::test]
 async fn the_page_offers_the_documented_outcomes_per_configured_method() {
-    let sb = start(PostidentOptions {
-        methods: vec![Method::Autoid, Method::Basic, Method::Video],
-        ..PostidentOptions::default()
-    })
+    let sb = start(only_methods(&[
+        Method::Autoid,
+        Method::Basic,
+        Method::Video,
+    ]))
     .await;
     let (id, url) = case_url(&sb, "PAGE-1").await;
-    let r = http().get(&url).send().await.unwrap();
+    let r = send(http().get(&url)).await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -71,7 +72,7 @@ async fn the_page_offers_the_documented_outcomes_per_configured_method() {
 async fn submitting_a_form_moves_the_case_to_the_chosen_outcome() {
     let sb = start(PostidentOptions::default()).await;
     let (id, url) = case_url(&sb, "PAGE-2").await;
-    let html = http().get(&url).send().await.unwrap().text().await.unwrap();
+    let html = text_of(http().get(&url)).await;
     let action = form_action(&html);
     assert!(action.starts_with(sb.postident().control_url().as_str()));
 
@@ -89,25 +90,19 @@ async fn submitting_a_form_moves_the_case_to_the_chosen_outcome() {
     assert_eq!(status, 200, "redirected back to the page");
     assert!(page.contains("video incomplete"), "{page}");
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;
-    assert_eq!(
-        case["primaryIdent"]["identificationStatus"]["subStatusReason"]["code"],
-        520
-    );
+    assert_eq!(primary_status(&case)["subStatusReason"]["code"], 520);
 
     submit(&action, &[("method", "video"), ("outcome", "data_changed")]).await;
     let (_, _, case) = get_json(&sb, &format!("/{id}")).await;
     assert_eq!(case["caseStatus"]["status"], "closed");
-    assert_eq!(
-        case["primaryIdent"]["identificationStatus"]["status"],
-        "success"
-    );
+    assert_eq!(primary_status(&case)["status"], "success");
     assert_eq!(
         case["contactData"]["address"]["streetAddress"]["status"],
         "change"
     );
 
     // The page of a closed case says so and offers no buttons.
-    let html = http().get(&url).send().await.unwrap().text().await.unwrap();
+    let html = text_of(http().get(&url)).await;
     assert!(html.contains("id=\"closed\""));
     assert!(!html.contains("<button"));
     // A refused outcome comes back as an error on the page.
@@ -133,14 +128,9 @@ async fn each_method_outcome_lands_in_its_documented_state() {
     ];
     for (n, (method, outcome_name, status, sub)) in expect.into_iter().enumerate() {
         let (id, _) = case_url(&sb, &format!("OUT-{n}")).await;
-        let (code, case): (u16, Value) = outcome(
-            &sb,
-            &id,
-            serde_json::json!({"method": method, "outcome": outcome_name}),
-        )
-        .await;
+        let (code, case) = play(&sb, &id, method, outcome_name).await;
         assert_eq!(code, 200, "{method} {outcome_name}: {case}");
-        let st = &case["primaryIdent"]["identificationStatus"];
+        let st = primary_status(&case);
         assert_eq!(st["status"], status, "{method} {outcome_name}");
         assert_eq!(
             st["subStatus"]["code"].as_u64(),
@@ -149,12 +139,7 @@ async fn each_method_outcome_lands_in_its_documented_state() {
         );
     }
     let (id, _) = case_url(&sb, "OUT-X").await;
-    let (code, _) = outcome(
-        &sb,
-        &id,
-        serde_json::json!({"method": "eid", "outcome": "review"}),
-    )
-    .await;
+    let (code, _) = play(&sb, &id, "eid", "review").await;
     assert_eq!(code, 400, "eid has no review pending state");
 }
 
@@ -162,19 +147,14 @@ async fn each_method_outcome_lands_in_its_documented_state() {
 async fn unknown_cases_get_a_404_page() {
     let sb = start(PostidentOptions::default()).await;
     let url = sb.postident().user_url("NOSUCHCASE01");
-    let r = http().get(url).send().await.unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(send(http().get(url)).await.status(), 404);
 }
 
 #[tokio::test]
 async fn the_incomplete_form_preselects_the_cancellation_by_user_the_control_api_defaults_to() {
-    let sb = start(PostidentOptions {
-        methods: vec![Method::Autoid, Method::Video],
-        ..PostidentOptions::default()
-    })
-    .await;
+    let sb = start(only_methods(&[Method::Autoid, Method::Video])).await;
     let (_, url) = case_url(&sb, "PAGE-DEF").await;
-    let html = http().get(&url).send().await.unwrap().text().await.unwrap();
+    let html = text_of(http().get(&url)).await;
     for preselected in [
         "<option value=\"97\" selected>97 ",
         "<option value=\"800\" selected>800 ",

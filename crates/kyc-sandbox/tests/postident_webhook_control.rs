@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use crate::support::postident::*;
+use crate::support::{json_of, send};
 use base64::Engine as _;
 use kyc_sandbox::postident::{PostidentOptions, WebhookCredentials};
 use serde_json::{json, Value};
@@ -22,36 +23,17 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
     let rx = Receiver::start(200, Duration::ZERO).await;
     let sb = start(PostidentOptions::default()).await;
     let creds = control(&sb, "/webhook-credentials");
-    let shown: Value = http()
-        .get(&creds)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let shown = json_of(http().get(&creds)).await;
     assert_eq!(shown, Value::Null, "none by default");
 
-    let r = http()
-        .put(&creds)
-        .json(&json!({"username": "postident", "password": "webhook-secret"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let shown: Value = http()
-        .get(&creds)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let secret = json!({"username": "postident", "password": "webhook-secret"});
+    assert_eq!(send(http().put(&creds).json(&secret)).await.status(), 200);
+    let shown = json_of(http().get(&creds)).await;
     assert_eq!(shown, json!({"username": "postident", "passwordSet": true}));
     assert!(!shown.to_string().contains("webhook-secret"));
 
     let id = create_case_id(&sb, &order_with_hook("CRED-1", &rx.url)).await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    play(&sb, &id, "eid", "success").await;
     let got = rx.wait_for(1, Duration::from_secs(5)).await;
     assert_eq!(
         got[0].authorization.as_deref(),
@@ -59,8 +41,7 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
     );
 
     // Removed: the next webhook goes out without credentials.
-    let r = http().delete(&creds).send().await.unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(send(http().delete(&creds)).await.status(), 204);
     sb.postident().resend_webhook(&id).unwrap();
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
     assert!(got[1].authorization.is_none());
@@ -85,15 +66,14 @@ async fn webhook_credentials_are_set_and_removed_through_the_control_api() {
         json!({"username": "a\nb", "password": "x"}),
         json!({"username": "a"}),
     ] {
-        let r = http().put(&creds).json(&body).send().await.unwrap();
+        let r = send(http().put(&creds).json(&body)).await;
         assert_eq!(r.status(), 400, "{body}");
     }
 }
 
 #[tokio::test]
 async fn a_webhook_into_the_control_api_is_refused() {
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_id(&sb, "LOOP-0").await;
+    let (sb, id) = sandbox_with_case("LOOP-0").await;
     let own = sb.postident().control_url();
     let localhost = own.as_str().replace("127.0.0.1", "localhost");
     for target in [
@@ -104,14 +84,9 @@ async fn a_webhook_into_the_control_api_is_refused() {
         for field in ["webHookUrl", "webHookUrlPartner"] {
             let mut order = sample_order("LOOP-1");
             order["processData"][field] = json!(target);
-            let r = authed(&sb, http().post(url(&sb, "")))
-                .json(&order)
-                .send()
-                .await
-                .unwrap();
+            let r = post_case(&sb, &order).await;
             assert_eq!(r.status(), 400, "{field} = {target}");
-            let body: Value = r.json().await.unwrap();
-            let message = body["message"].as_str().unwrap();
+            let message = message_of(r).await;
             assert!(
                 message.contains(&format!("processData.{field}")),
                 "{message}"
@@ -122,12 +97,7 @@ async fn a_webhook_into_the_control_api_is_refused() {
     // Through the control API's own create as well.
     let mut order = sample_order("LOOP-2");
     order["processData"]["webHookUrl"] = json!(format!("{own}/cases/{id}/webhook"));
-    let r = http()
-        .post(control(&sb, "/cases"))
-        .json(&order)
-        .send()
-        .await
-        .unwrap();
+    let r = send(http().post(control(&sb, "/cases")).json(&order)).await;
     assert_eq!(r.status(), 400);
     assert!(sb.postident().webhook_deliveries().is_empty());
 }
@@ -138,15 +108,11 @@ async fn removing_a_case_webhook_stops_the_deliveries_not_made_yet() {
     let rx = Receiver::start(500, Duration::ZERO).await;
     let sb = start_scaled(PostidentOptions::default(), 400.0).await;
     let id = create_case_id(&sb, &order_with_hook("STOP-1", &rx.url)).await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    play(&sb, &id, "eid", "success").await;
     // Attempt 1 and the immediate retry.
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
     assert_eq!(got.len(), 2);
-    let r = http()
-        .delete(control(&sb, &format!("/cases/{id}/webhook")))
-        .send()
-        .await
-        .unwrap();
+    let r = control_delete(&sb, &format!("/cases/{id}/webhook")).await;
     assert_eq!(r.status(), 204);
     // The retry at +900 s (2.25 s here) would have come by now.
     tokio::time::sleep(Duration::from_millis(3000)).await;
@@ -156,19 +122,11 @@ async fn removing_a_case_webhook_stops_the_deliveries_not_made_yet() {
         "no delivery after the webhook was removed"
     );
     // The case no longer has a webhook: a resend is refused, and nothing more is sent.
-    let r = http()
-        .post(control(&sb, &format!("/cases/{id}/webhook")))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(&sb, &format!("/cases/{id}/webhook")).await;
     assert_eq!(r.status(), 409);
     let case = sb.postident().case_json(&id).unwrap();
     assert!(case["orderData"]["processData"].get("webHookUrl").is_none());
     // Unknown case: 404.
-    let r = http()
-        .delete(control(&sb, "/cases/UNKNOWNCASE1/webhook"))
-        .send()
-        .await
-        .unwrap();
+    let r = control_delete(&sb, "/cases/UNKNOWNCASE1/webhook").await;
     assert_eq!(r.status(), 404);
 }

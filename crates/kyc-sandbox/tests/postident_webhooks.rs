@@ -6,15 +6,13 @@ use std::time::Duration;
 
 use crate::support::postident::*;
 use kyc_sandbox::postident::{PostidentOptions, StatusType, WebhookCredentials};
-use serde_json::{json, Value};
+use serde_json::json;
 
 #[tokio::test]
 async fn each_status_change_with_a_status_type_posts_case_and_reference_id() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-1", &rx.url)).await;
+    let (rx, sb, id) = case_with_webhook_receiver(PostidentOptions::default(), "HOOK-1").await;
     // video: started (no type), review pending (preliminary), success (final).
-    outcome(&sb, &id, json!({"method": "video", "outcome": "success"})).await;
+    play(&sb, &id, "video", "success").await;
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
     assert_eq!(got.len(), 2);
     for r in &got {
@@ -39,21 +37,19 @@ async fn each_status_change_with_a_status_type_posts_case_and_reference_id() {
 
 #[tokio::test]
 async fn only_the_configured_status_types_trigger_and_the_reference_can_be_left_out() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions {
+    let options = PostidentOptions {
         webhook_status_types: vec![StatusType::Final],
         webhook_includes_reference_id: false,
         ..PostidentOptions::default()
-    })
-    .await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-2", &rx.url)).await;
-    outcome(&sb, &id, json!({"method": "basic", "outcome": "review"})).await;
+    };
+    let (rx, sb, id) = case_with_webhook_receiver(options, "HOOK-2").await;
+    play(&sb, &id, "basic", "review").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         rx.received().is_empty(),
         "coupon requested and review pending are not final"
     );
-    outcome(&sb, &id, json!({"method": "basic", "outcome": "success"})).await;
+    play(&sb, &id, "basic", "success").await;
     let got = rx.wait_for(1, Duration::from_secs(5)).await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].body, json!({"caseId": id}));
@@ -61,10 +57,8 @@ async fn only_the_configured_status_types_trigger_and_the_reference_can_be_left_
 
 #[tokio::test]
 async fn cancellation_and_expiry_trigger_webhooks_too() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-3", &rx.url)).await;
-    outcome(&sb, &id, json!({"method": "autoid", "outcome": "cancel"})).await;
+    let (rx, sb, id) = case_with_webhook_receiver(PostidentOptions::default(), "HOOK-3").await;
+    play(&sb, &id, "autoid", "cancel").await;
     rx.wait_for(1, Duration::from_secs(5)).await;
     sb.postident().expire_now(&id).unwrap();
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
@@ -77,17 +71,15 @@ async fn cancellation_and_expiry_trigger_webhooks_too() {
 
 #[tokio::test]
 async fn deliveries_carry_basic_auth_when_configured() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions {
+    let options = PostidentOptions {
         webhook_credentials: Some(WebhookCredentials {
             username: "hook-user".into(),
             password: "hook-pass".into(),
         }),
         ..PostidentOptions::default()
-    })
-    .await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-4", &rx.url)).await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    };
+    let (rx, sb, id) = case_with_webhook_receiver(options, "HOOK-4").await;
+    play(&sb, &id, "eid", "success").await;
     let got = rx.wait_for(1, Duration::from_secs(5)).await;
     // base64("hook-user:hook-pass")
     assert_eq!(
@@ -103,7 +95,7 @@ async fn a_receiver_that_fails_gets_three_retries_on_the_documented_schedule() {
     let sb = start_scaled(PostidentOptions::default(), 600.0).await;
     let id = create_case_id(&sb, &order_with_hook("HOOK-5", &rx.url)).await;
     let started = std::time::Instant::now();
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    play(&sb, &id, "eid", "success").await;
     let got = rx.wait_for(4, Duration::from_secs(15)).await;
     assert_eq!(got.len(), 4, "first attempt plus three retries");
     let gap = |a: usize, b: usize| got[b].at.duration_since(got[a].at).as_secs_f64();
@@ -131,18 +123,12 @@ async fn a_receiver_that_fails_gets_three_retries_on_the_documented_schedule() {
     assert!(started.elapsed() < Duration::from_secs(15));
 
     // The same log over the control API.
-    let r = http().get(control(&sb, "/webhooks")).send().await.unwrap();
-    let log: Value = r.json().await.unwrap();
+    let log = control_json(&sb, "/webhooks").await;
     assert_eq!(log.as_array().unwrap().len(), 4);
     assert_eq!(log[3]["attempt"], 4);
     assert_eq!(log[3]["httpStatus"], 500);
     assert_eq!(log[3]["delivered"], false);
-    let r = http()
-        .delete(control(&sb, "/webhooks"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(control_delete(&sb, "/webhooks").await.status(), 204);
     assert!(sb.postident().webhook_deliveries().is_empty());
 }
 
@@ -159,7 +145,7 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
     )
     .await;
     let id = create_case_id(&sb, &order_with_hook("HOOK-6", &slow.url)).await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    play(&sb, &id, "eid", "success").await;
     let log = sb
         .postident()
         .wait_for_webhook_deliveries(3, Duration::from_secs(10))
@@ -175,7 +161,7 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
     // A receiver that answers 200 at once ends the delivery after one attempt.
     let fast = Receiver::start(200, Duration::ZERO).await;
     let id = create_case_id(&sb, &order_with_hook("HOOK-7", &fast.url)).await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    play(&sb, &id, "eid", "success").await;
     fast.wait_for(1, Duration::from_secs(5)).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(fast.received().len(), 1);
@@ -183,16 +169,10 @@ async fn an_answer_slower_than_two_seconds_counts_as_failed_and_a_later_200_stop
 
 #[tokio::test]
 async fn the_control_api_can_deliver_the_same_webhook_again() {
-    let rx = Receiver::start(200, Duration::ZERO).await;
-    let sb = start(PostidentOptions::default()).await;
-    let id = create_case_id(&sb, &order_with_hook("HOOK-8", &rx.url)).await;
-    outcome(&sb, &id, json!({"method": "eid", "outcome": "success"})).await;
+    let (rx, sb, id) = case_with_webhook_receiver(PostidentOptions::default(), "HOOK-8").await;
+    play(&sb, &id, "eid", "success").await;
     rx.wait_for(1, Duration::from_secs(5)).await;
-    let r = http()
-        .post(control(&sb, &format!("/cases/{id}/webhook")))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(&sb, &format!("/cases/{id}/webhook")).await;
     assert_eq!(r.status(), 202);
     sb.postident().resend_webhook(&id).unwrap();
     let got = rx.wait_for(3, Duration::from_secs(5)).await;
@@ -205,10 +185,6 @@ async fn the_control_api_can_deliver_the_same_webhook_again() {
     assert_eq!(log.iter().filter(|d| d.status_type == "resent").count(), 2);
     // A case without webHookUrl has nothing to resend.
     let plain = create_id(&sb, "HOOK-9").await;
-    let r = http()
-        .post(control(&sb, &format!("/cases/{plain}/webhook")))
-        .send()
-        .await
-        .unwrap();
+    let r = control_post(&sb, &format!("/cases/{plain}/webhook")).await;
     assert_eq!(r.status(), 409);
 }

@@ -2,7 +2,8 @@
 //! port (so a client that takes only a host and appends the documented paths works), a client
 //! in another language that speaks only HTTP, and listening beyond the loopback only when asked.
 
-use crate::support::idnow::login_over_http;
+use crate::support::idnow::{create_ident, login_over_http, login_request};
+use crate::support::{send, text_of};
 use kyc_sandbox::{Sandbox, SandboxError, SandboxOptions};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,6 +23,11 @@ async fn standalone() -> Sandbox {
     .expect("sandbox starts")
 }
 
+/// The default company's IDnow API (`{GATEWAYHOST}/api/v1/sandboxco`) under an IDnow root URL.
+fn default_company_api(idnow_root: &str) -> String {
+    format!("{idnow_root}/api/v1/sandboxco")
+}
+
 fn root(url: Option<&url::Url>) -> String {
     url.expect("own listener")
         .as_str()
@@ -38,51 +44,27 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
     let http = reqwest::Client::new();
 
     // IDnow: {GATEWAYHOST}/api/v1/{CUSTOMER}/login.
-    let token = login_over_http(
-        &http,
-        &format!("{idnow}/api/v1/sandboxco"),
-        "sandbox-api-key",
-    )
-    .await;
+    let token = login_over_http(&http, &default_company_api(&idnow), "sandbox-api-key").await;
 
     // POSTIDENT: {host}/api/scr/v1/{clientId}/cases (guide 7.2.3).
-    let cases = http
-        .get(format!("{postident}/api/scr/v1/SANDBOX01/cases"))
-        .basic_auth("sandbox", Some("sandbox-password"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(cases.status(), 200);
+    let list_cases = |root: &str| {
+        let url = format!("{root}/api/scr/v1/SANDBOX01/cases");
+        send(
+            http.get(url)
+                .basic_auth("sandbox", Some("sandbox-password")),
+        )
+    };
+    assert_eq!(list_cases(&postident).await.status(), 200);
 
     // Each port is one provider: the other's paths are not there.
-    let wrong = http
-        .get(format!("{idnow}/api/scr/v1/SANDBOX01/cases"))
-        .basic_auth("sandbox", Some("sandbox-password"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(wrong.status(), 404);
+    assert_eq!(list_cases(&idnow).await.status(), 404);
 
     // A user page opened on the own port works there: its buttons' paths exist on it too.
     let txn = "own-port-1";
-    let created = http
-        .post(format!(
-            "{idnow}/api/v1/sandboxco/identifications/{txn}/start"
-        ))
-        .header("X-API-LOGIN-TOKEN", &token)
-        .json(&serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"}))
-        .send()
-        .await
-        .unwrap();
+    let erika = serde_json::json!({"firstname": "Erika", "lastname": "Mustermann"});
+    let created = create_ident(&http, &default_company_api(&idnow), &token, txn, erika).await;
     assert!(created.status().is_success(), "{}", created.status());
-    let page = http
-        .get(format!("{idnow}/go/sandboxco/identifications/{txn}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(http.get(format!("{idnow}/go/sandboxco/identifications/{txn}"))).await;
     let action = page
         .split("action=\"")
         .nth(1)
@@ -90,12 +72,11 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
         .expect("the page has a button")
         .replace("&amp;", "&");
     assert!(action.starts_with('/'), "{action}");
-    let pressed = http
-        .post(format!("{idnow}{action}"))
-        .form(&[("result", "SUCCESS")])
-        .send()
-        .await
-        .unwrap();
+    let pressed = send(
+        http.post(format!("{idnow}{action}"))
+            .form(&[("result", "SUCCESS")]),
+    )
+    .await;
     assert_ne!(pressed.status(), 404, "{action}");
 
     // The combined listener still serves both under their prefixes, on the same state.
@@ -104,12 +85,8 @@ async fn each_provider_answers_the_documented_paths_at_the_root_of_its_own_port(
         .as_str()
         .trim_end_matches('/')
         .to_string();
-    login_over_http(
-        &http,
-        &format!("{base}/idnow/api/v1/sandboxco"),
-        "sandbox-api-key",
-    )
-    .await;
+    let combined_api = default_company_api(&format!("{base}/idnow"));
+    login_over_http(&http, &combined_api, "sandbox-api-key").await;
     assert_eq!(sandbox.idnow().login_count(), 2);
 }
 
@@ -200,12 +177,8 @@ async fn listening_beyond_the_loopback_needs_an_explicit_option() {
     assert_eq!(sandbox.base_url().host_str(), Some("127.0.0.1"));
     let idnow = root(sandbox.idnow_root_url());
     assert!(idnow.starts_with("http://127.0.0.1:"), "{idnow}");
-    let login = reqwest::Client::new()
-        .post(format!("{idnow}/api/v1/sandboxco/login"))
-        .json(&serde_json::json!({"apiKey": "sandbox-api-key"}))
-        .send()
-        .await
-        .unwrap();
+    let http = reqwest::Client::new();
+    let login = login_request(&http, &default_company_api(&idnow), "sandbox-api-key").await;
     assert_eq!(login.status(), 200);
 }
 

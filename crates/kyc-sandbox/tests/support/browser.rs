@@ -7,12 +7,15 @@
 //! instead, so a CI machine that lacks the browser can never look green.
 
 use std::fs::File;
+use std::future::Future;
 use std::io::Write as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use tokio::sync::{Mutex, MutexGuard};
@@ -292,7 +295,7 @@ impl Browser {
     }
 
     /// Waits for the element matching the CSS `selector`.
-    pub async fn element(&self, selector: &str) -> fantoccini::elements::Element {
+    pub async fn element(&self, selector: &str) -> Element {
         self.client
             .wait()
             .at_most(WAIT)
@@ -306,41 +309,44 @@ impl Browser {
         self.client.find(Locator::Css(selector)).await.is_ok()
     }
 
+    /// Waits for the element matching the CSS `selector` and runs `command` on it; panics with
+    /// "{failed} {selector}: {error}" when the command fails.
+    async fn on_element<F>(&self, selector: &str, failed: &str, command: impl FnOnce(Element) -> F)
+    where
+        F: Future<Output = Result<(), CmdError>>,
+    {
+        let element = self.element(selector).await;
+        if let Err(e) = command(element).await {
+            panic!("{failed} {selector}: {e}");
+        }
+    }
+
     /// Clicks the element matching the CSS `selector`, as a user would.
     pub async fn click(&self, selector: &str) {
-        self.element(selector)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("cannot click {selector}: {e}"));
+        let click = |e: Element| async move { e.click().await };
+        self.on_element(selector, "cannot click", click).await;
     }
 
     /// Picks the option with `value` in the `<select>` matching the CSS `selector`.
     pub async fn select(&self, selector: &str, value: &str) {
-        self.element(selector)
-            .await
-            .select_by_value(value)
-            .await
-            .unwrap_or_else(|e| panic!("cannot select {value} in {selector}: {e}"));
+        let failed = format!("cannot select {value} in");
+        let pick = |e: Element| async move { e.select_by_value(value).await };
+        self.on_element(selector, &failed, pick).await;
     }
 
     /// Picks the option showing `label` in the `<select>` matching the CSS `selector` (for
     /// options without a `value` attribute).
     pub async fn select_label(&self, selector: &str, label: &str) {
-        self.element(selector)
-            .await
-            .select_by_label(label)
-            .await
-            .unwrap_or_else(|e| panic!("cannot select {label} in {selector}: {e}"));
+        let failed = format!("cannot select {label} in");
+        let pick = |e: Element| async move { e.select_by_label(label).await };
+        self.on_element(selector, &failed, pick).await;
     }
 
     /// Types `text` into the input matching the CSS `selector`.
     pub async fn type_into(&self, selector: &str, text: &str) {
-        self.element(selector)
-            .await
-            .send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("cannot type into {selector}: {e}"));
+        let type_text = |e: Element| async move { e.send_keys(text).await };
+        self.on_element(selector, "cannot type into", type_text)
+            .await;
     }
 
     /// Waits until the element matching `selector` shows exactly `expected` (after a form

@@ -13,6 +13,8 @@ use kyc_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
+use super::{json_of, send, text_of};
+
 pub struct Env {
     pub sandbox: Sandbox,
     pub http: reqwest::Client,
@@ -29,11 +31,29 @@ pub async fn start_logged_in() -> (Env, String) {
     (env, token)
 }
 
+/// A sandbox at time scale 1, a login token of the default company and an ident `txn` of
+/// [`erika`] created over HTTP: (env, token, IdentID).
+pub async fn start_with_ident(txn: &str) -> (Env, String, String) {
+    let (env, token) = start_logged_in().await;
+    let id = env.create_ok(&token, txn, erika()).await;
+    (env, token, id)
+}
+
 /// A sandbox at `time_scale` whose default company sends its webhooks to a new [`receiver`]
 /// (answering 200), and a login token.
 pub async fn start_with_webhooks(time_scale: f64) -> (Env, Receiver, String) {
-    let env = start(time_scale).await;
-    let hooks = receiver(&[]).await;
+    start_with_webhook_answers(time_scale, IdnowOptions::default(), &[]).await
+}
+
+/// A sandbox at `time_scale` with `idnow` options whose default company sends its webhooks to a
+/// new [`receiver`] that answers `statuses` first, then 200; and a login token.
+pub async fn start_with_webhook_answers(
+    time_scale: f64,
+    idnow: IdnowOptions,
+    statuses: &[u16],
+) -> (Env, Receiver, String) {
+    let env = start_with(time_scale, idnow).await;
+    let hooks = receiver(statuses).await;
     configure_webhook(&env, &hooks.url, None).await;
     let token = env.login().await;
     (env, hooks, token)
@@ -72,6 +92,11 @@ impl Env {
         login_over_http(&self.http, &self.api(company), api_key).await
     }
 
+    /// `POST {api of company}/login` with `api_key`, whatever the answer.
+    pub async fn try_login(&self, company: &str, api_key: &str) -> reqwest::Response {
+        login_request(&self.http, &self.api(company), api_key).await
+    }
+
     pub async fn login(&self) -> String {
         self.login_as(DEFAULT_COMPANY, DEFAULT_API_KEY).await
     }
@@ -86,12 +111,12 @@ impl Env {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.api(DEFAULT_COMPANY)))
-            .header("X-API-LOGIN-TOKEN", token)
-            .send()
-            .await
-            .unwrap()
+        self.get_as(DEFAULT_COMPANY, token, path).await
+    }
+
+    /// The body of [`Env::get`] as bytes, whatever the status.
+    pub async fn get_bytes(&self, token: &str, path: &str) -> Vec<u8> {
+        self.get(token, path).await.bytes().await.unwrap().to_vec()
     }
 
     /// [`Env::get`] read as JSON, whatever the status.
@@ -100,48 +125,41 @@ impl Env {
     }
 
     pub async fn post(&self, token: &str, path: &str, body: Option<Value>) -> reqwest::Response {
+        self.post_as(DEFAULT_COMPANY, token, path, body).await
+    }
+
+    /// `POST {api of company}{path}` with `token` and an optional JSON body.
+    pub async fn post_as(
+        &self,
+        company: &str,
+        token: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
         let mut request = self
             .http
-            .post(format!("{}{path}", self.api(DEFAULT_COMPANY)))
+            .post(format!("{}{path}", self.api(company)))
             .header("X-API-LOGIN-TOKEN", token);
         if let Some(body) = body {
             request = request.json(&body);
         }
-        request.send().await.unwrap()
+        send(request).await
     }
 
     pub async fn delete(&self, token: &str, path: &str) -> reqwest::Response {
-        self.http
-            .delete(format!("{}{path}", self.api(DEFAULT_COMPANY)))
-            .header("X-API-LOGIN-TOKEN", token)
-            .send()
-            .await
-            .unwrap()
+        let url = format!("{}{path}", self.api(DEFAULT_COMPANY));
+        send(self.http.delete(url).header("X-API-LOGIN-TOKEN", token)).await
     }
 
     /// The text of a plain `GET url` (a user page), whatever the status.
     pub async fn page(&self, url: &str) -> String {
-        self.http
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        text_of(self.http.get(url)).await
     }
 
     /// POST to the control API for an ident of the default company.
     pub async fn act(&self, txn: &str, action: &str, body: Value) -> reqwest::Response {
-        self.http
-            .post(format!(
-                "{}/companies/{DEFAULT_COMPANY}/identifications/{txn}/{action}",
-                self.control()
-            ))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        let path = format!("/companies/{DEFAULT_COMPANY}/identifications/{txn}/{action}");
+        self.control_post(&path, Some(body)).await
     }
 
     pub async fn act_ok(&self, txn: &str, action: &str, body: Value) {
@@ -149,6 +167,82 @@ impl Env {
         let status = response.status();
         let text = response.text().await.unwrap();
         assert_eq!(status, 200, "control {action} failed: {text}");
+    }
+
+    /// Sets the ident's `result` (e.g. SUCCESS, REVIEW_PENDING) through the control API.
+    pub async fn play_result(&self, txn: &str, result: &str) {
+        self.act_ok(txn, "result", json!({ "result": result }))
+            .await;
+    }
+
+    /// Creates an ident of [`erika`] and starts it through the control API, as the user would;
+    /// returns its IdentID.
+    pub async fn create_started(&self, token: &str, txn: &str) -> String {
+        let id = self.create_ok(token, txn, erika()).await;
+        self.act_ok(txn, "start", json!({})).await;
+        id
+    }
+
+    /// Creates an ident of [`erika`] and finishes it with SUCCESS through the control API;
+    /// returns its IdentID.
+    pub async fn create_succeeded(&self, token: &str, txn: &str) -> String {
+        let id = self.create_ok(token, txn, erika()).await;
+        self.play_result(txn, "SUCCESS").await;
+        id
+    }
+
+    /// `GET {api of company}{path}` with `token` ([`Env::get`] is this for the default company).
+    pub async fn get_as(&self, company: &str, token: &str, path: &str) -> reqwest::Response {
+        send(
+            self.http
+                .get(format!("{}{path}", self.api(company)))
+                .header("X-API-LOGIN-TOKEN", token),
+        )
+        .await
+    }
+
+    /// `GET {control}{path}` read as JSON.
+    pub async fn control_json(&self, path: &str) -> Value {
+        json_of(self.http.get(format!("{}{path}", self.control()))).await
+    }
+
+    /// `POST {control}{path}` with an optional JSON body, whatever the status.
+    pub async fn control_post(&self, path: &str, body: Option<Value>) -> reqwest::Response {
+        let mut request = self.http.post(format!("{}{path}", self.control()));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        send(request).await
+    }
+
+    /// `DELETE {control}{path}`, whatever the status.
+    pub async fn control_delete(&self, path: &str) -> reqwest::Response {
+        send(self.http.delete(format!("{}{path}", self.control()))).await
+    }
+
+    /// `PUT {control}/companies/{DEFAULT_COMPANY}/webhook` with `body`, whatever the status.
+    pub async fn put_webhook(&self, body: Value) -> reqwest::Response {
+        let url = format!("{}/companies/{DEFAULT_COMPANY}/webhook", self.control());
+        send(self.http.put(url).json(&body)).await
+    }
+
+    /// The status word the sandbox holds for an ident of the default company.
+    pub fn status_of(&self, txn: &str) -> String {
+        self.sandbox
+            .idnow()
+            .ident(DEFAULT_COMPANY, txn)
+            .expect("the sandbox knows the ident")
+            .status
+    }
+
+    /// The webhook types (START, REALTIME, FINAL, ...) of every delivery so far, in order.
+    pub fn webhook_types(&self) -> Vec<String> {
+        self.sandbox
+            .idnow()
+            .webhook_deliveries()
+            .iter()
+            .map(|d| d.webhook_type.clone())
+            .collect()
     }
 
     /// Waits until the sandbox reports `status` for the ident.
@@ -177,15 +271,19 @@ pub fn base_url(sandbox: &Sandbox) -> String {
 
 /// `POST {api}/login` (`api` is `{base}/api/v1/{company}`); checks the 200, returns the token.
 pub async fn login_over_http(http: &reqwest::Client, api: &str, api_key: &str) -> String {
-    let response = http
-        .post(format!("{api}/login"))
-        .json(&json!({ "apiKey": api_key }))
-        .send()
-        .await
-        .unwrap();
+    let response = login_request(http, api, api_key).await;
     assert_eq!(response.status(), 200, "login works");
     let body: Value = response.json().await.unwrap();
     body["authToken"].as_str().expect("authToken").to_string()
+}
+
+/// `POST {api}/login` with `api_key`, whatever the answer.
+pub async fn login_request(http: &reqwest::Client, api: &str, api_key: &str) -> reqwest::Response {
+    send(
+        http.post(format!("{api}/login"))
+            .json(&json!({ "apiKey": api_key })),
+    )
+    .await
 }
 
 /// `POST {api}/identifications/{txn}/start` with `body`.
@@ -216,6 +314,11 @@ pub async fn create_ident_ok(
     assert_eq!(response.status(), 201, "ident created");
     let body: Value = response.json().await.unwrap();
     body["id"].as_str().expect("id").to_string()
+}
+
+/// The `identificationprocess` object of an ident (a GET answer or a webhook body).
+pub fn process(ident: &Value) -> &Value {
+    &ident["identificationprocess"]
 }
 
 /// The first error of an IDnow error body.
@@ -309,7 +412,7 @@ impl Receiver {
     /// The `identificationprocess.result` of the next webhook.
     pub async fn next_result(&mut self) -> String {
         let hook = self.next().await;
-        hook.body["identificationprocess"]["result"]
+        process(&hook.body)["result"]
             .as_str()
             .unwrap_or_default()
             .to_string()
@@ -323,17 +426,14 @@ pub async fn configure_webhook(env: &Env, url: &str, basic: Option<(&str, &str)>
         body["username"] = json!(user);
         body["password"] = json!(password);
     }
-    let response = env
-        .http
-        .put(format!(
-            "{}/companies/{DEFAULT_COMPANY}/webhook",
-            env.control()
-        ))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    assert_eq!(env.put_webhook(body).await.status(), 200);
+}
+
+/// [`erika`] with `field` set to `value`.
+pub fn erika_with(field: &str, value: Value) -> Value {
+    let mut body = erika();
+    body[field] = value;
+    body
 }
 
 /// A typical create body (the document's example).

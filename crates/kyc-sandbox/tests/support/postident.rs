@@ -5,9 +5,27 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
-use kyc_sandbox::postident::PostidentOptions;
+use kyc_sandbox::postident::{Method, PostidentOptions, RegulatoryClass};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
+
+use super::{json_of, send};
+
+/// The options of an account that offers only `methods` (the default offers all five).
+pub fn only_methods(methods: &[Method]) -> PostidentOptions {
+    PostidentOptions {
+        methods: methods.to_vec(),
+        ..PostidentOptions::default()
+    }
+}
+
+/// The options of an account of regulatory class `class`.
+pub fn of_class(class: RegulatoryClass) -> PostidentOptions {
+    PostidentOptions {
+        regulatory_class: class,
+        ..PostidentOptions::default()
+    }
+}
 
 pub async fn start(options: PostidentOptions) -> Sandbox {
     start_scaled(options, 1.0).await
@@ -49,14 +67,48 @@ pub fn authed(sb: &Sandbox, req: reqwest::RequestBuilder) -> reqwest::RequestBui
     req.basic_auth(sb.postident().username(), Some(sb.postident().password()))
 }
 
+/// `GET {cases}{suffix}` with the account's Basic auth, whatever the answer.
+pub async fn authed_get(sb: &Sandbox, suffix: &str) -> reqwest::Response {
+    send(authed(sb, http().get(url(sb, suffix)))).await
+}
+
+/// `POST {cases}` of `body` with the account's Basic auth, whatever the answer.
+pub async fn post_case(sb: &Sandbox, body: &Value) -> reqwest::Response {
+    send(authed(sb, http().post(url(sb, ""))).json(body)).await
+}
+
+/// `PATCH {cases}/archive` of `case_ids` (any JSON, to try bodies that are not id arrays) with
+/// the account's Basic auth, whatever the answer.
+pub async fn archive(sb: &Sandbox, case_ids: &impl serde::Serialize) -> reqwest::Response {
+    send(authed(sb, http().patch(url(sb, "/archive"))).json(case_ids)).await
+}
+
+/// The `message` of an error answer (empty when there is none).
+pub async fn message_of(response: reqwest::Response) -> String {
+    let body: Value = response.json().await.unwrap();
+    body["message"].as_str().unwrap_or_default().to_owned()
+}
+
+/// `GET {control}{suffix}` read as JSON.
+pub async fn control_json(sb: &Sandbox, suffix: &str) -> Value {
+    json_of(http().get(control(sb, suffix))).await
+}
+
+/// `POST {control}{suffix}` without a body, whatever the answer.
+pub async fn control_post(sb: &Sandbox, suffix: &str) -> reqwest::Response {
+    send(http().post(control(sb, suffix))).await
+}
+
+/// `DELETE {control}{suffix}`, whatever the answer.
+pub async fn control_delete(sb: &Sandbox, suffix: &str) -> reqwest::Response {
+    send(http().delete(control(sb, suffix))).await
+}
+
 pub async fn get_json(
     sb: &Sandbox,
     suffix: &str,
 ) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Value) {
-    let resp = authed(sb, http().get(url(sb, suffix)))
-        .send()
-        .await
-        .unwrap();
+    let resp = authed_get(sb, suffix).await;
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.text().await.unwrap();
@@ -98,11 +150,7 @@ pub fn sample_order(reference: &str) -> Value {
 
 /// Creates a case over HTTP and returns the response body.
 pub async fn create(sb: &Sandbox, body: &Value) -> Value {
-    let resp = authed(sb, http().post(url(sb, "")))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let resp = post_case(sb, body).await;
     assert_eq!(resp.status(), 201, "create answered {}", resp.status());
     resp.json().await.unwrap()
 }
@@ -120,6 +168,14 @@ pub async fn create_id(sb: &Sandbox, reference: &str) -> String {
     create_case_id(sb, &sample_order(reference)).await
 }
 
+/// A sandbox with the default options and one case of [`sample_order`] `reference`, created
+/// over HTTP: (sandbox, caseId).
+pub async fn sandbox_with_case(reference: &str) -> (Sandbox, String) {
+    let sb = start(PostidentOptions::default()).await;
+    let case_id = create_id(&sb, reference).await;
+    (sb, case_id)
+}
+
 /// [`sample_order`] with `processData.webHookUrl` set to `hook`.
 pub fn order_with_hook(reference: &str, hook: &str) -> Value {
     let mut order = sample_order(reference);
@@ -127,26 +183,45 @@ pub fn order_with_hook(reference: &str, hook: &str) -> Value {
     order
 }
 
+/// A webhook receiver that answers 200 at once, a sandbox with `options`, and a case of
+/// [`order_with_hook`] `reference` whose webhooks go to that receiver: (receiver, sandbox,
+/// caseId).
+pub async fn case_with_webhook_receiver(
+    options: PostidentOptions,
+    reference: &str,
+) -> (Receiver, Sandbox, String) {
+    let receiver = Receiver::start(200, Duration::ZERO).await;
+    let sb = start(options).await;
+    let case_id = create_case_id(&sb, &order_with_hook(reference, &receiver.url)).await;
+    (receiver, sb, case_id)
+}
+
 /// Applies a transition through the HTTP control API; returns (status, body).
 pub async fn transition(sb: &Sandbox, case_id: &str, body: Value) -> (u16, Value) {
-    let resp = http()
-        .post(control(sb, &format!("/cases/{case_id}/identifications")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (resp.status().as_u16(), resp.json().await.unwrap())
+    control_post_json(sb, &format!("/cases/{case_id}/identifications"), body).await
 }
 
 /// Plays an outcome through the HTTP control API; returns (status, body).
 pub async fn outcome(sb: &Sandbox, case_id: &str, body: Value) -> (u16, Value) {
-    let resp = http()
-        .post(control(sb, &format!("/cases/{case_id}/outcome")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    control_post_json(sb, &format!("/cases/{case_id}/outcome"), body).await
+}
+
+/// [`outcome`] with a body of `method` and `outcome` only (e.g. "video", "success"): the user
+/// plays that outcome with no codes chosen; returns (status, body).
+pub async fn play(sb: &Sandbox, case_id: &str, method: &str, outcome_name: &str) -> (u16, Value) {
+    let body = json!({"method": method, "outcome": outcome_name});
+    outcome(sb, case_id, body).await
+}
+
+/// `POST {control}{suffix}` of JSON `body`; returns (status, body).
+async fn control_post_json(sb: &Sandbox, suffix: &str, body: Value) -> (u16, Value) {
+    let resp = send(http().post(control(sb, suffix)).json(&body)).await;
     (resp.status().as_u16(), resp.json().await.unwrap())
+}
+
+/// `primaryIdent.identificationStatus` of a case, e.g. `{"status": "success", ...}`.
+pub fn primary_status(case: &Value) -> &Value {
+    &case["primaryIdent"]["identificationStatus"]
 }
 
 /// One request the webhook receiver got.
@@ -254,16 +329,36 @@ impl Keys {
         req: reqwest::RequestBuilder,
         data_password: &str,
     ) -> reqwest::RequestBuilder {
+        self.headers_with_keyhash(req, self.x_scr_keyhash(data_password))
+    }
+
+    /// Adds the three encryption headers with `keyhash` as given (made elsewhere, or wrong).
+    pub fn headers_with_keyhash(
+        &self,
+        req: reqwest::RequestBuilder,
+        keyhash: String,
+    ) -> reqwest::RequestBuilder {
         req.header("x-scr-key", self.x_scr_key())
-            .header("x-scr-keyhash", self.x_scr_keyhash(data_password))
+            .header("x-scr-keyhash", keyhash)
             .header("x-scr-alg", "RSA-OAEP-256")
+    }
+
+    /// `GET {cases}{suffix}` with Basic auth, this key and `keyhash` as given.
+    pub async fn get_with_keyhash(
+        &self,
+        sb: &Sandbox,
+        suffix: &str,
+        keyhash: String,
+    ) -> reqwest::Response {
+        let req = authed(sb, http().get(url(sb, suffix)));
+        send(self.headers_with_keyhash(req, keyhash)).await
     }
 
     /// `GET {cases}{suffix}` with Basic auth and the encryption headers, the key hash made with
     /// `data_password`.
     pub async fn get(&self, sb: &Sandbox, suffix: &str, data_password: &str) -> reqwest::Response {
-        let req = authed(sb, http().get(url(sb, suffix)));
-        self.headers(req, data_password).send().await.unwrap()
+        self.get_with_keyhash(sb, suffix, self.x_scr_keyhash(data_password))
+            .await
     }
 
     /// [`Keys::get`] with the account's data password; the body as text.
