@@ -26,7 +26,7 @@ async fn each_status_change_with_a_status_type_posts_case_and_reference_id() {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(rx.received().len(), 2, "no webhook for 'started'");
-    let log = sb.postident().webhook_deliveries();
+    let log = deliveries(&sb, 2).await;
     let mut types: Vec<&str> = log.iter().map(|d| d.status_type.as_str()).collect();
     types.sort();
     assert_eq!(types, ["final", "preliminary"]);
@@ -63,7 +63,7 @@ async fn cancellation_and_expiry_trigger_webhooks_too() {
     sb.postident().expire_now(&id).unwrap();
     let got = rx.wait_for(2, Duration::from_secs(5)).await;
     assert_eq!(got.len(), 2);
-    let log = sb.postident().webhook_deliveries();
+    let log = deliveries(&sb, 2).await;
     assert_eq!(log[0].status_type, "cancelled");
     assert_eq!(log[1].status_type, "final");
     assert_eq!(log[1].status, "declined");
@@ -181,7 +181,7 @@ async fn the_control_api_can_deliver_the_same_webhook_again() {
         got.iter().all(|r| r.body == got[0].body),
         "the same body each time"
     );
-    let log = sb.postident().webhook_deliveries();
+    let log = deliveries(&sb, 3).await;
     assert_eq!(log.iter().filter(|d| d.status_type == "resent").count(), 2);
     // A case without webHookUrl has nothing to resend.
     let plain = create_id(&sb, "HOOK-9").await;
