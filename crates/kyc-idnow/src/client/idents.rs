@@ -10,6 +10,7 @@ use crate::error::IdnowError;
 use crate::wire::{BindingKeyResponse, CopyIdentRequest, CreateIdentRequest, CreateIdentResponse};
 use crate::wire::{Ident, IdentList};
 use bytes::Bytes;
+use kyc_core::redact::RawJsonShape;
 use kyc_core::{Error, FailureStage, Result, Secret};
 use kyc_http::Idempotency;
 use reqwest::Method;
@@ -88,13 +89,9 @@ pub struct FetchedIdent {
 
 impl fmt::Debug for FetchedIdent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fields = self.raw.as_object().map_or(0, |o| o.len());
         f.debug_struct("FetchedIdent")
             .field("ident", &self.ident)
-            .field(
-                "raw",
-                &format_args!("JSON with {fields} top-level fields, redacted"),
-            )
+            .field("raw", &RawJsonShape(&self.raw))
             .finish()
     }
 }

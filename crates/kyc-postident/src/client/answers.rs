@@ -7,6 +7,7 @@
 use crate::error::PostidentError;
 use crate::wire::CaseResult;
 use bytes::Bytes;
+use kyc_core::redact::RawJsonShape;
 use kyc_core::wire::from_json_slice;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -24,7 +25,6 @@ pub struct CaseResponse {
 
 impl fmt::Debug for CaseResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let fields = self.raw.as_object().map_or(0, |o| o.len());
         f.debug_struct("CaseResponse")
             .field("case_id", &self.result.case_id)
             .field(
@@ -35,7 +35,7 @@ impl fmt::Debug for CaseResponse {
                     .as_ref()
                     .and_then(|s| s.status.as_ref()),
             )
-            .field("raw", &format_args!("{fields} top-level fields, redacted"))
+            .field("raw", &RawJsonShape(&self.raw))
             .finish()
     }
 }
