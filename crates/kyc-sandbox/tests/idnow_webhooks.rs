@@ -53,7 +53,7 @@ async fn canceled_robot_in_a_custom_field_cancels_with_other_error_and_thin_body
         canceled["userdata"]["lastname"],
         json!({"status": "ORIGINAL", "original": "Musterman"})
     );
-    let deliveries = env.sandbox.idnow().webhook_deliveries();
+    let deliveries = env.deliveries(2).await;
     assert_eq!(deliveries[1].webhook_type, "CANCELED");
     // CANCELED is retryable with the same IdentID: the user can start again.
     env.act_ok("robot-cancel", "start", json!({})).await;
@@ -159,10 +159,7 @@ async fn check_pending_webhook_has_a_thin_body() {
     assert!(check.get("attachments").is_none());
     assert!(check.get("identificationdocument").is_none());
     assert!(check["userdata"]["firstname"].get("value").is_none());
-    assert_eq!(
-        env.sandbox.idnow().webhook_deliveries()[1].webhook_type,
-        "REALTIME"
-    );
+    assert_eq!(env.deliveries(2).await[1].webhook_type, "REALTIME");
 }
 
 #[tokio::test]
@@ -298,7 +295,7 @@ async fn an_old_webhook_can_be_redelivered_out_of_order() {
     for expected in ["START", "REVIEW_PENDING", "SUCCESS"] {
         assert_eq!(hooks.next_result().await, expected);
     }
-    let realtime = env.sandbox.idnow().webhook_deliveries()[1].id;
+    let realtime = env.deliveries(3).await[1].id;
     let response = env
         .control_post(&format!("/webhooks/{realtime}/redeliver"), None)
         .await;

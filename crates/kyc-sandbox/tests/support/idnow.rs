@@ -245,6 +245,19 @@ impl Env {
             .collect()
     }
 
+    /// The sandbox's webhook delivery log once it holds `n` entries (or what it holds after
+    /// 5 s): a receiver sees a webhook before the sandbox has logged its answer.
+    pub async fn deliveries(&self, n: usize) -> Vec<kyc_sandbox::idnow::WebhookDelivery> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let log = self.sandbox.idnow().webhook_deliveries();
+            if log.len() >= n || std::time::Instant::now() > deadline {
+                return log;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Waits until the sandbox reports `status` for the ident.
     pub async fn wait_for_status(&self, txn: &str, status: &str) {
         for _ in 0..500 {
