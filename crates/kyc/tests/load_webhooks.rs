@@ -8,12 +8,12 @@
 //! The bodies are the ident JSON the sandbox would have sent at each step (read from its
 //! in-process snapshot right after each result was set), so they are real IDnow webhooks.
 
+use crate::support::webhook_listener::serve_webhooks;
 use futures::StreamExt;
 use kyc::webhook::basic_auth_header;
 use kyc::{CaseHandle, CaseStatus, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::idnow::Outcome;
 use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -114,16 +114,7 @@ async fn ten_thousand_duplicated_reordered_webhooks_end_in_the_right_final_state
 
     // The webhook server, as an application would run it.
     let receiver = WebhookReceiver::new(provider.clone());
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/webhooks/idnow", tcp.local_addr().expect("addr"));
-    let app = kyc::webhook_server::router(receiver.clone());
-    let server = tokio::spawn(async move {
-        axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .expect("serve")
-    });
+    let (url, server) = serve_webhooks(&receiver, "/webhooks/idnow").await;
 
     let client = reqwest::Client::new();
     let auth = basic_auth_header(HOOK_USER, HOOK_PASSWORD);

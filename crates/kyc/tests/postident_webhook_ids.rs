@@ -4,10 +4,10 @@
 //! the documented shape is answered 200. And the sandbox, told the receiver's Basic auth
 //! credentials through its control API (issue 14 item 9), gets its deliveries accepted.
 
+use crate::support::webhook_listener::serve_webhooks;
 use kyc::webhook::basic_auth_header;
 use kyc::{KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,14 +16,7 @@ const PASSWORD: &str = "webhook-ids-test-password";
 
 async fn serve(provider: Arc<dyn KycProvider>) -> (String, WebhookReceiver) {
     let receiver = WebhookReceiver::new(provider);
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hooks/postident", tcp.local_addr().expect("addr"));
-    let app = kyc::webhook_server::router(receiver.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (url, _task) = serve_webhooks(&receiver, "/hooks/postident").await;
     (url, receiver)
 }
 

@@ -3,10 +3,10 @@
 //! slow (POSTIDENT's 2-second limit); it answers 401 to bad credentials or a foreign source
 //! address, 400 to a body it cannot read, 405 to other methods.
 
+use crate::support::webhook_listener::serve_webhooks;
 use kyc::webhook::basic_auth_header;
 use kyc::{CaseRef, CaseStatus, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,7 @@ const PASSWORD: &str = "webhook-server-test-password";
 struct Server {
     url: String,
     receiver: WebhookReceiver,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Drop for Server {
@@ -27,14 +27,7 @@ impl Drop for Server {
 
 async fn serve(provider: Arc<dyn KycProvider>) -> Server {
     let receiver = WebhookReceiver::new(provider);
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hooks/kyc", tcp.local_addr().expect("addr"));
-    let app = kyc::webhook_server::router(receiver.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (url, task) = serve_webhooks(&receiver, "/hooks/kyc").await;
     Server {
         url,
         receiver,

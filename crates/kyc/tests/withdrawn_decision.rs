@@ -8,10 +8,10 @@
 //! * a supervisor's re-review of a final result replaces it;
 //! * an old notice delivered again afterwards changes nothing.
 
+use crate::support::webhook_listener::serve_webhooks;
 use kyc::{Case, CaseRef, CaseStatus, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -38,18 +38,7 @@ impl Env {
         let config = kyc::Config::from_toml(&toml).expect("config");
         let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
         let receiver = WebhookReceiver::new(provider.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/webhooks/idnow", listener.local_addr().unwrap());
-        let app = kyc::webhook_server::router(receiver.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await;
-        });
+        let (url, _task) = serve_webhooks(&receiver, "/webhooks/idnow").await;
         let env = Env {
             sandbox,
             provider,
