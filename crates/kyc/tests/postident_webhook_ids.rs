@@ -4,6 +4,7 @@
 //! the documented shape is answered 200. And the sandbox, told the receiver's Basic auth
 //! credentials through its control API (issue 14 item 9), gets its deliveries accepted.
 
+use crate::support::connect_verifying_webhooks;
 use crate::support::webhook_listener::serve_webhooks;
 use kyc::webhook::basic_auth_header;
 use kyc::{KycProvider, NewCase, WebhookReceiver};
@@ -21,12 +22,12 @@ async fn serve(provider: Arc<dyn KycProvider>) -> (String, WebhookReceiver) {
 }
 
 fn provider(sandbox: &Sandbox) -> Arc<dyn KycProvider> {
-    let toml = format!(
-        "{}\n[postident.webhook]\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n\
-         allowed_ips = [\"127.0.0.1\"]\n",
-        sandbox.postident_config_toml(None)
-    );
-    Arc::from(kyc::connect(&kyc::Config::from_toml(&toml).expect("config")).expect("connect"))
+    connect_verifying_webhooks(
+        &sandbox.postident_config_toml(None),
+        "postident",
+        (USER, PASSWORD),
+        "127.0.0.1",
+    )
 }
 
 #[tokio::test]
