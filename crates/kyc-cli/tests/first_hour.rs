@@ -6,7 +6,7 @@ use crate::support;
 
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::path::{Path, PathBuf};
-use support::{exits, fails, kyc, lines_until, pipe, terminal, text};
+use support::{config_file, exits, fails, kyc, lines_until, pipe, terminal, text};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions {
@@ -276,13 +276,8 @@ async fn errors_say_what_to_do() {
     );
 
     // A TOML mistake: line and column, and no excerpt that could hold a secret.
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("kyc.toml");
-    std::fs::write(
-        &bad,
-        "provider = \"idnow\"\n[idnow]\napi_key = \"top-secret\"\ncompany_id = acme\n",
-    )
-    .unwrap();
+    let (_dir, bad) =
+        config_file("provider = \"idnow\"\n[idnow]\napi_key = \"top-secret\"\ncompany_id = acme\n");
     let err = fails(&["case", "list", "--config", bad.to_str().unwrap()], &[], 1).await;
     assert!(err.contains("line 4, column 14"), "{err}");
     assert!(!err.contains("top-secret"), "{err}");
@@ -309,13 +304,9 @@ async fn provider_answering_400() -> (String, tokio::task::JoinHandle<()>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_providers_own_message_is_printed_on_its_own_line_escaped() {
     let (url, server) = provider_answering_400().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kyc.toml");
-    std::fs::write(
-        &config,
-        format!("provider = \"idnow\"\n[idnow]\nbase_url = \"{url}\"\ncompany_id = \"acme\"\napi_key = \"k\"\n"),
-    )
-    .unwrap();
+    let (_dir, config) = config_file(&format!(
+        "provider = \"idnow\"\n[idnow]\nbase_url = \"{url}\"\ncompany_id = \"acme\"\napi_key = \"k\"\n"
+    ));
     let out = pipe(
         &[
             "case",

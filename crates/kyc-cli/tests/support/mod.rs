@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -113,6 +113,15 @@ pub fn lines_until(reader: impl Read, last: impl Fn(&str) -> bool) -> String {
         }
     }
     read
+}
+
+/// Writes `toml` as `kyc.toml` in a new temporary directory; returns the directory (the file
+/// lives as long as it) and the file's path.
+pub fn config_file(toml: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kyc.toml");
+    std::fs::write(&path, toml).unwrap();
+    (dir, path)
 }
 
 /// Bytes as text.
