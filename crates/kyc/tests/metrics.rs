@@ -7,13 +7,13 @@
 //!
 //! One test function: the recorder is global, so it has this process to itself.
 
+#[path = "support/webhook_listener.rs"]
+mod webhook_listener;
+
 use kyc::kyc_journal::{Intake, Journal, Worker};
 use kyc::webhook::basic_auth_header;
 use kyc::{telemetry, CaseRef, Config, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
-#[path = "support/webhook_listener.rs"]
-mod webhook_listener;
-
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::collections::BTreeMap;
 use std::sync::Arc;

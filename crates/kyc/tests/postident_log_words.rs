@@ -10,10 +10,9 @@
 #[path = "support/log_capture.rs"]
 mod log_capture;
 
-use log_capture::Captured;
-
 use kyc_sandbox::postident::{IdentStatus, Method, Transition};
 use kyc_sandbox::{Sandbox, SandboxOptions};
+use log_capture::Captured;
 
 #[tokio::test]
 async fn unknown_words_are_logged_escaped_and_cut_short() {

@@ -18,17 +18,16 @@ mod log_capture;
 #[path = "support/webhook_listener.rs"]
 mod webhook_listener;
 
-use log_capture::Captured;
-use webhook_listener::serve_webhooks;
-
 use kyc::webhook::basic_auth_header;
 use kyc::{
     AddressInput, Case, CaseFilter, CaseHandle, CaseRef, ContactInput, Country, KycProvider,
     NewCase, PersonInput, WebhookReceiver,
 };
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
+use log_capture::Captured;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use webhook_listener::serve_webhooks;
 
 // The test user: distinctive values that cannot occur by chance.
 const FIRST_NAME: &str = "Zyrafina";
