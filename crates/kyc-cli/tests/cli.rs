@@ -1,6 +1,6 @@
 //! The `kyc` binary as a user runs it: every command, its exit code and its output.
 
-use crate::support::{assert_both_providers_answer, kyc, SandboxProcess};
+use crate::support::{assert_both_providers_answer, config_file, kyc, SandboxProcess};
 use std::path::PathBuf;
 use std::process::{Output, Stdio};
 
@@ -267,9 +267,7 @@ async fn case_commands_work_against_a_configured_provider() {
     let sandbox = kyc_sandbox::Sandbox::start(kyc_sandbox::SandboxOptions::default())
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kyc.toml");
-    std::fs::write(&config, sandbox.postident_config_toml(None)).unwrap();
+    let (dir, config) = config_file(&sandbox.postident_config_toml(None));
     let config = config.to_str().unwrap().to_string();
     let run = |args: Vec<&str>| {
         let config = config.clone();
@@ -363,13 +361,10 @@ async fn webhook_listen_verifies_and_prints_notices() {
     let sandbox = kyc_sandbox::Sandbox::start(kyc_sandbox::SandboxOptions::default())
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kyc.toml");
-    let toml = format!(
+    let (_dir, config) = config_file(&format!(
         "{}\n[postident.webhook]\nusername = \"hook\"\npassword = \"hook-secret\"\n",
         sandbox.postident_config_toml(None)
-    );
-    std::fs::write(&config, toml).unwrap();
+    ));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -6,7 +6,7 @@ use crate::support;
 
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::path::{Path, PathBuf};
-use support::{fails, kyc, pipe, terminal, text};
+use support::{config_file, exits, fails, kyc, lines_until, pipe, terminal, text};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions {
@@ -35,14 +35,27 @@ fn idnow_config(sandbox: &Sandbox, dir: &Path) -> PathBuf {
     path
 }
 
+/// A fresh sandbox and a configuration file for it, written by `write_config`
+/// ([`postident_config`] or [`idnow_config`]) into a temporary directory: returns the sandbox,
+/// the directory (to be kept as long as the file is used) and the file's path.
+async fn sandbox_and_config(
+    write_config: fn(&Sandbox, &Path) -> PathBuf,
+) -> (Sandbox, tempfile::TempDir, String) {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(&sandbox, dir.path());
+    let config = config.to_str().unwrap().to_string();
+    (sandbox, dir, config)
+}
+
 /// Creates a case through `kyc case create --json` and returns its ids.
-async fn create(config: &Path, reference: &str) -> serde_json::Value {
-    let out = pipe(
+async fn create(config: &str, reference: &str) -> serde_json::Value {
+    let out = exits(
         &[
             "case",
             "create",
             "--config",
-            config.to_str().unwrap(),
+            config,
             "--reference",
             reference,
             "--first-name",
@@ -54,22 +67,38 @@ async fn create(config: &Path, reference: &str) -> serde_json::Value {
             "--json",
         ],
         &[],
-        None,
+        0,
     )
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let handle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     handle["case_ref"].clone()
 }
 
+/// Creates a case like [`create`] and returns its case id.
+async fn create_case_id(config: &str, reference: &str) -> String {
+    create(config, reference).await["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Lets the sandbox's user finish the POSTIDENT case `case_id` with `outcome`.
+fn play_postident(sandbox: &Sandbox, case_id: &str, outcome: UserOutcome) {
+    sandbox
+        .play(
+            &SimulatedCase::Postident {
+                case_id: case_id.to_string(),
+            },
+            outcome,
+        )
+        .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kyc_variables_that_are_not_configuration_leave_every_command_working() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = postident_config(&sandbox, dir.path());
-    let config_text = config.to_str().unwrap();
-    let case = create(&config, "env-0001").await;
-    let case_id = case["case_id"].as_str().unwrap();
+    let (_sandbox, dir, config) = sandbox_and_config(postident_config).await;
+    let config_text = config.as_str();
+    let case_id = create_case_id(&config, "env-0001").await;
 
     // KYC_LOG (the log filter), KYC_DATA_PASSWORD (advertised by `kyc keygen --help`) and
     // KYC_CONFIG (the configuration file, instead of --config) are not configuration keys.
@@ -116,22 +145,13 @@ async fn kyc_variables_that_are_not_configuration_leave_every_command_working() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_list_prints_the_cases_in_a_terminal_too() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = postident_config(&sandbox, dir.path());
+    let (_sandbox, _dir, config) = sandbox_and_config(postident_config).await;
     let mut ids = Vec::new();
     for n in 1..=3 {
-        let case = create(&config, &format!("tty-000{n}")).await;
-        ids.push(case["case_id"].as_str().unwrap().to_string());
+        ids.push(create_case_id(&config, &format!("tty-000{n}")).await);
     }
     let screen = terminal(
-        &[
-            "case",
-            "list",
-            "--unfinished",
-            "--config",
-            config.to_str().unwrap(),
-        ],
+        &["case", "list", "--unfinished", "--config", &config],
         &[],
         None,
     )
@@ -183,21 +203,10 @@ async fn logs_are_coloured_in_a_terminal_and_plain_in_a_pipe() {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
-    let logged = tokio::task::spawn_blocking(move || {
-        use std::io::BufRead;
-        let mut logged = String::new();
-        for line in std::io::BufReader::new(stderr).lines() {
-            let line = line.unwrap();
-            logged.push_str(&line);
-            logged.push('\n');
-            if line.contains("sandbox running") {
-                break;
-            }
-        }
-        logged
-    })
-    .await
-    .unwrap();
+    let logged =
+        tokio::task::spawn_blocking(move || lines_until(stderr, |l| l.contains("sandbox running")))
+            .await
+            .unwrap();
     child.kill().unwrap();
     let _ = child.wait();
     assert!(logged.contains(" INFO "), "{logged}");
@@ -267,13 +276,8 @@ async fn errors_say_what_to_do() {
     );
 
     // A TOML mistake: line and column, and no excerpt that could hold a secret.
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("kyc.toml");
-    std::fs::write(
-        &bad,
-        "provider = \"idnow\"\n[idnow]\napi_key = \"top-secret\"\ncompany_id = acme\n",
-    )
-    .unwrap();
+    let (_dir, bad) =
+        config_file("provider = \"idnow\"\n[idnow]\napi_key = \"top-secret\"\ncompany_id = acme\n");
     let err = fails(&["case", "list", "--config", bad.to_str().unwrap()], &[], 1).await;
     assert!(err.contains("line 4, column 14"), "{err}");
     assert!(!err.contains("top-secret"), "{err}");
@@ -300,13 +304,9 @@ async fn provider_answering_400() -> (String, tokio::task::JoinHandle<()>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_providers_own_message_is_printed_on_its_own_line_escaped() {
     let (url, server) = provider_answering_400().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kyc.toml");
-    std::fs::write(
-        &config,
-        format!("provider = \"idnow\"\n[idnow]\nbase_url = \"{url}\"\ncompany_id = \"acme\"\napi_key = \"k\"\n"),
-    )
-    .unwrap();
+    let (_dir, config) = config_file(&format!(
+        "provider = \"idnow\"\n[idnow]\nbase_url = \"{url}\"\ncompany_id = \"acme\"\napi_key = \"k\"\n"
+    ));
     let out = pipe(
         &[
             "case",
@@ -341,26 +341,11 @@ async fn the_providers_own_message_is_printed_on_its_own_line_escaped() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn archive_exits_non_zero_when_a_case_was_not_archived() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = postident_config(&sandbox, dir.path());
-    let config = config.to_str().unwrap();
-    let open = create(Path::new(config), "arch-0001").await["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let closed = create(Path::new(config), "arch-0002").await["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    sandbox
-        .play(
-            &SimulatedCase::Postident {
-                case_id: closed.clone(),
-            },
-            UserOutcome::Approve,
-        )
-        .unwrap();
+    let (sandbox, _dir, config) = sandbox_and_config(postident_config).await;
+    let config = config.as_str();
+    let open = create_case_id(config, "arch-0001").await;
+    let closed = create_case_id(config, "arch-0002").await;
+    play_postident(&sandbox, &closed, UserOutcome::Approve);
 
     // One of two archived: exit 3, both listed, the count on stderr.
     let args = [
@@ -373,8 +358,7 @@ async fn archive_exits_non_zero_when_a_case_was_not_archived() {
         "--case-id",
         &open,
     ];
-    let out = pipe(&args, &[], None).await;
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let out = exits(&args, &[], 3).await;
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains(&format!("archived      postident:{closed}")),
@@ -391,7 +375,7 @@ async fn archive_exits_non_zero_when_a_case_was_not_archived() {
     );
 
     // The same with --json: the outcome on stdout, still exit 3.
-    let out = pipe(
+    let out = exits(
         &[
             "case",
             "archive",
@@ -402,53 +386,38 @@ async fn archive_exits_non_zero_when_a_case_was_not_archived() {
             &open,
         ],
         &[],
-        None,
+        3,
     )
     .await;
-    assert_eq!(out.status.code(), Some(3));
     let outcome: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(outcome["not_archived"].as_array().unwrap().len(), 1);
 
     // Nothing left unarchived: exit 0.
-    let out = pipe(
+    exits(
         &["case", "archive", "--config", config, "--case-id", &closed],
         &[],
-        None,
+        0,
     )
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_case_is_not_summarised_as_verified() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = postident_config(&sandbox, dir.path());
-    let config = config.to_str().unwrap();
+    let (sandbox, _dir, config) = sandbox_and_config(postident_config).await;
+    let config = config.as_str();
     let mut shown = Vec::new();
     for (reference, outcome) in [
         ("word-0001", UserOutcome::Approve),
         ("word-0002", UserOutcome::Decline),
     ] {
-        let id = create(Path::new(config), reference).await["case_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        sandbox
-            .play(
-                &SimulatedCase::Postident {
-                    case_id: id.clone(),
-                },
-                outcome,
-            )
-            .unwrap();
-        let out = pipe(
+        let id = create_case_id(config, reference).await;
+        play_postident(&sandbox, &id, outcome);
+        let out = exits(
             &["case", "get", "--config", config, "--case-id", &id],
             &[],
-            None,
+            0,
         )
         .await;
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         shown.push(text(&out.stdout));
     }
     let (approved, declined) = (&shown[0], &shown[1]);
@@ -476,11 +445,9 @@ async fn a_declined_case_is_not_summarised_as_verified() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idnow_says_archived_is_unknown_and_that_it_cannot_list_archived_idents() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = idnow_config(&sandbox, dir.path());
-    let config = config.to_str().unwrap();
-    create(Path::new(config), "fh-idnow-1").await;
+    let (sandbox, _dir, config) = sandbox_and_config(idnow_config).await;
+    let config = config.as_str();
+    create(config, "fh-idnow-1").await;
     sandbox
         .play(
             &SimulatedCase::Idnow {
@@ -499,7 +466,7 @@ async fn idnow_says_archived_is_unknown_and_that_it_cannot_list_archived_idents(
     ];
     let before = text(&pipe(&get, &[], None).await.stdout);
     assert!(before.contains("  archived: unknown"), "{before}");
-    let out = pipe(
+    exits(
         &[
             "case",
             "archive",
@@ -509,22 +476,15 @@ async fn idnow_says_archived_is_unknown_and_that_it_cannot_list_archived_idents(
             "fh-idnow-1",
         ],
         &[],
-        None,
+        0,
     )
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let after = text(&pipe(&get, &[], None).await.stdout);
     assert!(
         after.contains("  archived: unknown") || after.contains("  archived: yes"),
         "never a false `no` after an archive: {after}"
     );
-    let out = pipe(
-        &["case", "list", "--archived", "--config", config],
-        &[],
-        None,
-    )
-    .await;
-    assert_eq!(out.status.code(), Some(0));
+    let out = exits(&["case", "list", "--archived", "--config", config], &[], 0).await;
     assert!(
         text(&out.stderr).contains("IDnow's API lists no archived idents"),
         "{}",
@@ -552,11 +512,9 @@ async fn the_sandbox_refuses_time_scales_it_cannot_run_and_networks_it_was_not_a
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_words_are_printed_and_logged_escaped_and_cut() {
-    let sandbox = sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = idnow_config(&sandbox, dir.path());
-    let config = config.to_str().unwrap();
-    create(Path::new(config), "words-1").await;
+    let (sandbox, _dir, config) = sandbox_and_config(idnow_config).await;
+    let config = config.as_str();
+    create(config, "words-1").await;
     // The sandbox keeps result words it does not know verbatim, as a provider might send one.
     let word = format!("WEIRD\n\u{1b}[2Jerror: forged{}", "W".repeat(10_000));
     let answer = reqwest::Client::new()
@@ -569,13 +527,12 @@ async fn provider_words_are_printed_and_logged_escaped_and_cut() {
         .await
         .unwrap();
     assert!(answer.status().is_success());
-    let out = pipe(
+    let out = exits(
         &["case", "get", "--config", config, "--reference", "words-1"],
         &[("KYC_LOG", "warn")],
-        None,
+        0,
     )
     .await;
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(
         stdout.starts_with("idnow:") && stdout.contains("unknown (WEIRD\\n\\x1b[2Jerror: forged"),

@@ -11,7 +11,7 @@ use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::kyc;
+use support::{config_file, kyc};
 
 /// A running `kyc webhook listen` and everything it printed on stdout so far.
 struct Listener {
@@ -306,13 +306,9 @@ async fn a_flood_of_duplicate_notices_against_a_slow_provider_stays_bounded_and_
             .to_string(),
         &format!("http://{}", relay.addr),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("kyc.toml");
-    std::fs::write(
-        &config,
-        format!("{toml}\n[postident.webhook]\nusername = \"hook\"\npassword = \"hook-secret\"\n"),
-    )
-    .unwrap();
+    let (_dir, config) = config_file(&format!(
+        "{toml}\n[postident.webhook]\nusername = \"hook\"\npassword = \"hook-secret\"\n"
+    ));
     post.inject_fault(kyc_sandbox::postident::Fault {
         method: Some("GET".into()),
         ..kyc_sandbox::postident::Fault::new(

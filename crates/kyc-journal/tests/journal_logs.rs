@@ -8,8 +8,7 @@
 mod harness;
 
 use harness::*;
-use kyc_core::{CaseStatus, KycProvider};
-use kyc_journal::JournaledProvider;
+use kyc_core::Provider;
 use kyc_sandbox::{SimulatedCase, UserOutcome};
 use std::sync::{Arc, Mutex};
 
@@ -39,13 +38,8 @@ async fn journal_logs_name_cases_and_hold_no_personal_data() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let db = database(Engine::Sqlite, "logs").await.unwrap();
-    let sandbox = sandbox().await;
-    let bare = idnow(&sandbox);
-    let journal = open(&db, "logs").await;
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
-    let service = service(&journal, provider.clone(), true).await;
-    idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
+    let (sandbox, _bare, journal, provider, service) =
+        journaled_service(&db, Provider::Idnow, "logs").await;
     let txn = unique("lg-");
     let mut new_case = new_case(&txn, None);
     new_case.person.first_name = Some("Wilhelmine".into());
@@ -58,10 +52,7 @@ async fn journal_logs_name_cases_and_hold_no_personal_data() {
     sandbox.play(&sim, UserOutcome::Start).unwrap();
     wait_delivered(&sandbox, &txn, "START", 1).await;
     sandbox.play(&sim, UserOutcome::Approve).unwrap();
-    wait_settled(&journal, &handle.case_ref, "approved", |s| {
-        matches!(s, CaseStatus::Approved { .. })
-    })
-    .await;
+    wait_approved(&journal, &handle.case_ref).await;
     service.stop().await;
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -16,7 +16,8 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
 use kyc::{CaseRef, CaseStatus, Config, Country, KycProvider, NewCase, Secret};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::hint::black_box;
@@ -28,6 +29,32 @@ fn new_case(reference: &str) -> NewCase {
     c.person.nationality = Some(Country::GERMANY);
     c.contact.email = Some("erika@example.org".into());
     c
+}
+
+/// Sends `request` and returns the body of its (2xx) answer: the HTTP step of every baseline.
+async fn body_of(request: reqwest::RequestBuilder) -> bytes::Bytes {
+    request
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+}
+
+/// Times `provider.get_case(case)` as the group's `adapter` function.
+fn bench_adapter_get_case(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    rt: &tokio::runtime::Runtime,
+    provider: &dyn KycProvider,
+    case: &CaseRef,
+) {
+    group.bench_function("adapter", |b| {
+        b.to_async(rt)
+            .iter(|| async { provider.get_case(black_box(case)).await.unwrap() })
+    });
 }
 
 fn trimmed(url: &url::Url) -> String {
@@ -152,24 +179,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("c_get_case_idnow");
     group.bench_function("baseline", |b| {
         b.to_async(&rt).iter(|| async {
-            let bytes = http
-                .get(&ident_url)
-                .header("X-API-LOGIN-TOKEN", &token)
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = body_of(http.get(&ident_url).header("X-API-LOGIN-TOKEN", &token)).await;
             serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
         })
     });
-    group.bench_function("adapter", |b| {
-        b.to_async(&rt)
-            .iter(|| async { s.idnow.get_case(black_box(&s.idnow_case)).await.unwrap() })
-    });
+    bench_adapter_get_case(&mut group, &rt, &*s.idnow, &s.idnow_case);
     group.finish();
 
     // POSTIDENT: the same URL the adapter asks for.
@@ -199,65 +213,30 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("c_get_case_postident_encrypted");
     group.bench_function("baseline", |b| {
         b.to_async(&rt).iter(|| async {
-            let bytes = http
-                .get(&case_url)
-                .basic_auth(&user, Some(&password))
-                .header("x-scr-key", &scr.key)
-                .header("x-scr-keyhash", &scr.key_hash)
-                .header("x-scr-alg", scr.alg())
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = body_of(
+                http.get(&case_url)
+                    .basic_auth(&user, Some(&password))
+                    .header("x-scr-key", &scr.key)
+                    .header("x-scr-keyhash", &scr.key_hash)
+                    .header("x-scr-alg", scr.alg()),
+            )
+            .await;
             let plain = common::openssl_decrypt_compact(&openssl_key, bytes.trim_ascii());
             serde_json::from_slice::<serde_json::Value>(&plain).unwrap()
         })
     });
-    group.bench_function("adapter", |b| {
-        b.to_async(&rt).iter(|| async {
-            s.postident
-                .get_case(black_box(&s.postident_case))
-                .await
-                .unwrap()
-        })
-    });
+    bench_adapter_get_case(&mut group, &rt, &*s.postident, &s.postident_case);
     group.finish();
 
     let mut group = c.benchmark_group("c_get_case_postident_plain");
     group.bench_function("baseline", |b| {
         b.to_async(&rt).iter(|| async {
-            let bytes = http
-                .get(&case_url)
-                .basic_auth(&user, Some(&password))
-                .send()
-                .await
-                .unwrap()
-                .error_for_status()
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            let bytes = body_of(http.get(&case_url).basic_auth(&user, Some(&password))).await;
             serde_json::from_slice::<serde_json::Value>(&bytes).unwrap()
         })
     });
-    group.bench_function("adapter", |b| {
-        b.to_async(&rt).iter(|| async {
-            s.postident_plain
-                .get_case(black_box(&s.postident_case))
-                .await
-                .unwrap()
-        })
-    });
+    bench_adapter_get_case(&mut group, &rt, &*s.postident_plain, &s.postident_case);
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = common::criterion();
-    targets = bench
-}
-criterion_main!(benches);
+common::criterion_main_short!(bench);

@@ -10,7 +10,7 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput};
 use kyc::kyc_idnow::normalize::case_from_json;
 use std::hint::black_box;
 
@@ -48,9 +48,4 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = common::criterion();
-    targets = bench
-}
-criterion_main!(benches);
+common::criterion_main_short!(bench);

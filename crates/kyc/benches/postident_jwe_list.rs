@@ -17,7 +17,7 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use kyc::kyc_postident::{crypto::encrypt_compact, mapping::case_from_result, wire::CaseResult};
 use serde::Deserialize;
 use std::hint::black_box;
@@ -96,9 +96,4 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = common::criterion();
-    targets = bench
-}
-criterion_main!(benches);
+common::criterion_main_short!(bench);

@@ -14,7 +14,7 @@
 mod common;
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput};
 use http::{HeaderMap, HeaderValue};
 use kyc::webhook::{basic_auth_header, constant_time_eq, WebhookEvent, WebhookRequest};
 use kyc::{Config, KycProvider};
@@ -127,9 +127,4 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = common::criterion();
-    targets = bench
-}
-criterion_main!(benches);
+common::criterion_main_short!(bench);

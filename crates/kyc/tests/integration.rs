@@ -14,5 +14,6 @@ mod receiver;
 mod receiver_bounded;
 mod reliability;
 mod reliability_webhook_server;
+mod support;
 mod webhook_proxies;
 mod withdrawn_decision;

@@ -8,13 +8,12 @@
 //! The bodies are the ident JSON the sandbox would have sent at each step (read from its
 //! in-process snapshot right after each result was set), so they are real IDnow webhooks.
 
+use crate::support::idnow_verifying_webhooks;
+use crate::support::webhook_listener::serve_webhooks;
 use futures::StreamExt;
 use kyc::webhook::basic_auth_header;
-use kyc::{CaseHandle, CaseStatus, KycProvider, NewCase, WebhookReceiver};
+use kyc::{CaseHandle, CaseStatus, NewCase, WebhookReceiver};
 use kyc_sandbox::idnow::Outcome;
-use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const CASES: usize = 2_500;
@@ -61,16 +60,8 @@ fn shuffle<T>(items: &mut [T], mut seed: u64) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_duplicated_reordered_webhooks_end_in_the_right_final_states() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let toml = format!(
-        "{}\n[idnow.webhook]\nusername = \"{HOOK_USER}\"\npassword = \"{HOOK_PASSWORD}\"\n\
-         allowed_ips = [\"127.0.0.1/32\"]\n",
-        sandbox.idnow_config_toml()
-    );
-    let config = kyc::Config::from_toml(&toml).expect("config");
-    let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
+    let (sandbox, provider) =
+        idnow_verifying_webhooks((HOOK_USER, HOOK_PASSWORD), "127.0.0.1/32").await;
 
     // 2,500 idents, each taken through REVIEW_PENDING to its decision; keep both webhook bodies.
     let setup_started = Instant::now();
@@ -114,16 +105,7 @@ async fn ten_thousand_duplicated_reordered_webhooks_end_in_the_right_final_state
 
     // The webhook server, as an application would run it.
     let receiver = WebhookReceiver::new(provider.clone());
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/webhooks/idnow", tcp.local_addr().expect("addr"));
-    let app = kyc::webhook_server::router(receiver.clone());
-    let server = tokio::spawn(async move {
-        axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .expect("serve")
-    });
+    let (url, server) = serve_webhooks(&receiver, "/webhooks/idnow").await;
 
     let client = reqwest::Client::new();
     let auth = basic_auth_header(HOOK_USER, HOOK_PASSWORD);

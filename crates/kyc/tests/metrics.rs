@@ -7,15 +7,18 @@
 //!
 //! One test function: the recorder is global, so it has this process to itself.
 
+#[path = "support/webhook_listener.rs"]
+mod webhook_listener;
+
 use kyc::kyc_journal::{Intake, Journal, Worker};
 use kyc::webhook::basic_auth_header;
 use kyc::{telemetry, CaseRef, Config, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use webhook_listener::{serve_router, serve_webhooks};
 
 const HOOK_USER: &str = "hooks";
 const HOOK_PASSWORD: &str = "metrics-test-webhook-password";
@@ -70,20 +73,6 @@ fn webhook_section(provider: &str) -> String {
     )
 }
 
-async fn serve(receiver: WebhookReceiver) -> (url::Url, tokio::task::JoinHandle<()>) {
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hooks", tcp.local_addr().expect("addr"))
-        .parse()
-        .expect("url");
-    let app = kyc::webhook_server::router(receiver);
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
-    (url, task)
-}
-
 async fn wait_for_final(receiver: &WebhookReceiver, case: &CaseRef) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while !receiver.case(case).is_some_and(|c| c.status.is_final()) {
@@ -128,7 +117,8 @@ async fn real_operations_record_every_documented_metric() {
     .expect("config");
     let idnow: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
     let receiver = WebhookReceiver::new(idnow.clone());
-    let (url, server) = serve(receiver.clone()).await;
+    let (url, server) = serve_webhooks(&receiver, "/hooks").await;
+    let url: url::Url = url.parse().expect("url");
     sandbox
         .idnow()
         .set_webhook(
@@ -198,14 +188,7 @@ async fn real_operations_record_every_documented_metric() {
     // ── The journal: a notice stored by the intake, resolved by a worker ──
     let journal = Journal::open("sqlite::memory:").await.expect("journal");
     let intake = Intake::new(journal.clone(), postident.clone());
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let intake_url = format!("http://{}/hooks", tcp.local_addr().expect("addr"));
-    let app = intake.router();
-    let intake_server = tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (intake_url, intake_server) = serve_router(intake.router(), "/hooks").await;
     let case_id = created.case_ref.case_id.clone().expect("case id");
     let status = reqwest::Client::new()
         .post(&intake_url)

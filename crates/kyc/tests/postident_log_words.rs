@@ -7,38 +7,22 @@
 //!
 //! One test function: the subscriber is process-global.
 
+#[path = "support/log_capture.rs"]
+mod log_capture;
+
 use kyc_sandbox::postident::{IdentStatus, Method, Transition};
 use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use log_capture::Captured;
 
 #[tokio::test]
 async fn unknown_words_are_logged_escaped_and_cut_short() {
     let captured = Captured::default();
-    let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::WARN)
         .with_ansi(false)
-        .with_writer(move || writer.clone())
+        .with_writer(captured.make_writer())
         .finish();
-    tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
-        .expect("the only subscriber of this test binary");
+    log_capture::install(subscriber);
 
     let sandbox = Sandbox::start(SandboxOptions::default())
         .await
@@ -63,7 +47,7 @@ async fn unknown_words_are_logged_escaped_and_cut_short() {
     // The word itself is kept whole where a program reads it.
     assert!(case.provider_status.contains(&padding));
 
-    let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let log = captured.text();
     assert!(
         log.contains(r#"code_list="IdentStatus""#) && log.contains(r#"provider="postident""#),
         "the unknown word is reported with its code list: {log}"

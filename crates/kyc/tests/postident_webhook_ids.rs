@@ -4,10 +4,11 @@
 //! the documented shape is answered 200. And the sandbox, told the receiver's Basic auth
 //! credentials through its control API (issue 14 item 9), gets its deliveries accepted.
 
+use crate::support::connect_verifying_webhooks;
+use crate::support::webhook_listener::serve_webhooks;
 use kyc::webhook::basic_auth_header;
 use kyc::{KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,24 +17,17 @@ const PASSWORD: &str = "webhook-ids-test-password";
 
 async fn serve(provider: Arc<dyn KycProvider>) -> (String, WebhookReceiver) {
     let receiver = WebhookReceiver::new(provider);
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hooks/postident", tcp.local_addr().expect("addr"));
-    let app = kyc::webhook_server::router(receiver.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (url, _task) = serve_webhooks(&receiver, "/hooks/postident").await;
     (url, receiver)
 }
 
 fn provider(sandbox: &Sandbox) -> Arc<dyn KycProvider> {
-    let toml = format!(
-        "{}\n[postident.webhook]\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n\
-         allowed_ips = [\"127.0.0.1\"]\n",
-        sandbox.postident_config_toml(None)
-    );
-    Arc::from(kyc::connect(&kyc::Config::from_toml(&toml).expect("config")).expect("connect"))
+    connect_verifying_webhooks(
+        &sandbox.postident_config_toml(None),
+        "postident",
+        (USER, PASSWORD),
+        "127.0.0.1",
+    )
 }
 
 #[tokio::test]

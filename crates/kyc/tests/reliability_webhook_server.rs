@@ -3,10 +3,11 @@
 //! slow (POSTIDENT's 2-second limit); it answers 401 to bad credentials or a foreign source
 //! address, 400 to a body it cannot read, 405 to other methods.
 
+use crate::support::webhook_listener::serve_webhooks;
+use crate::support::{connect_verifying_webhooks, idnow_verifying_webhooks};
 use kyc::webhook::basic_auth_header;
 use kyc::{CaseRef, CaseStatus, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ const PASSWORD: &str = "webhook-server-test-password";
 struct Server {
     url: String,
     receiver: WebhookReceiver,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 impl Drop for Server {
@@ -27,44 +28,12 @@ impl Drop for Server {
 
 async fn serve(provider: Arc<dyn KycProvider>) -> Server {
     let receiver = WebhookReceiver::new(provider);
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hooks/kyc", tcp.local_addr().expect("addr"));
-    let app = kyc::webhook_server::router(receiver.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (url, task) = serve_webhooks(&receiver, "/hooks/kyc").await;
     Server {
         url,
         receiver,
         task,
     }
-}
-
-fn connect(toml: &str) -> Arc<dyn KycProvider> {
-    Arc::from(kyc::connect(&kyc::Config::from_toml(toml).expect("config")).expect("connect"))
-}
-
-fn webhook_section(provider: &str, allowed: &str) -> String {
-    format!(
-        "[{provider}.webhook]\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n\
-         allowed_ips = [\"{allowed}\"]\n"
-    )
-}
-
-/// A sandbox and the IDnow adapter connected to it, verifying webhooks with `USER` and
-/// `PASSWORD` from the addresses in `allowed`.
-async fn idnow_with_webhooks(allowed: &str) -> (Sandbox, Arc<dyn KycProvider>) {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let provider = connect(&format!(
-        "{}\n{}",
-        sandbox.idnow_config_toml(),
-        webhook_section("idnow", allowed)
-    ));
-    (sandbox, provider)
 }
 
 async fn wait_for(receiver: &WebhookReceiver, case: &CaseRef, pred: impl Fn(&CaseStatus) -> bool) {
@@ -85,7 +54,7 @@ async fn wait_for(receiver: &WebhookReceiver, case: &CaseRef, pred: impl Fn(&Cas
 
 #[tokio::test]
 async fn idnow_deliveries_reach_the_router_and_resolve_the_case() {
-    let (sandbox, provider) = idnow_with_webhooks("127.0.0.1").await;
+    let (sandbox, provider) = idnow_verifying_webhooks((USER, PASSWORD), "127.0.0.1").await;
     let server = serve(provider.clone()).await;
     sandbox
         .idnow()
@@ -122,11 +91,15 @@ async fn postident_is_answered_at_once_while_the_case_is_fetched_in_the_backgrou
     let sandbox = Sandbox::start(SandboxOptions::default())
         .await
         .expect("sandbox");
-    let provider = connect(&format!(
-        "{}\n[http]\nrequest_timeout_ms = 10000\n{}",
-        sandbox.postident_config_toml(None),
-        webhook_section("postident", "127.0.0.0/8")
-    ));
+    let provider = connect_verifying_webhooks(
+        &format!(
+            "{}\n[http]\nrequest_timeout_ms = 10000",
+            sandbox.postident_config_toml(None)
+        ),
+        "postident",
+        (USER, PASSWORD),
+        "127.0.0.0/8",
+    );
     let server = serve(provider.clone()).await;
     let mut new_case = NewCase::new("ws-post");
     new_case.webhook_url = Some(server.url.parse().expect("url"));
@@ -167,7 +140,7 @@ async fn postident_is_answered_at_once_while_the_case_is_fetched_in_the_backgrou
 
 #[tokio::test]
 async fn bad_credentials_get_401_unreadable_bodies_400_other_methods_405() {
-    let (_sandbox, provider) = idnow_with_webhooks("127.0.0.1").await;
+    let (_sandbox, provider) = idnow_verifying_webhooks((USER, PASSWORD), "127.0.0.1").await;
     let server = serve(provider).await;
     let client = reqwest::Client::new();
     let post = |auth: Option<String>, body: &'static str| {
@@ -197,7 +170,7 @@ async fn bad_credentials_get_401_unreadable_bodies_400_other_methods_405() {
 
 #[tokio::test]
 async fn a_source_address_outside_the_allowlist_gets_401() {
-    let (_sandbox, provider) = idnow_with_webhooks("213.95.145.0/27").await;
+    let (_sandbox, provider) = idnow_verifying_webhooks((USER, PASSWORD), "213.95.145.0/27").await;
     let server = serve(provider).await;
     let status = reqwest::Client::new()
         .post(&server.url)

@@ -12,16 +12,22 @@
 //! One test function: the subscriber is process-global (so output of every thread and of `log`
 //! records is captured), and both providers run in it one after the other.
 
+#[path = "support/log_capture.rs"]
+mod log_capture;
+
+#[path = "support/webhook_listener.rs"]
+mod webhook_listener;
+
 use kyc::webhook::basic_auth_header;
 use kyc::{
     AddressInput, Case, CaseFilter, CaseHandle, CaseRef, ContactInput, Country, KycProvider,
     NewCase, PersonInput, WebhookReceiver,
 };
 use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
-use std::io::Write;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use log_capture::Captured;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use webhook_listener::serve_webhooks;
 
 // The test user: distinctive values that cannot occur by chance.
 const FIRST_NAME: &str = "Zyrafina";
@@ -40,28 +46,6 @@ const POSTIDENT_HOOK_PASSWORD: &str = "postident-hook-pw-77c2e4";
 const HOOK_USER: &str = "hooks";
 /// The base64url header every sandbox login token starts with (`{"alg":"HS512","typ":"JWT"}`).
 const TOKEN_HEADER: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-}
 
 fn new_case(reference: &str, webhook_url: &url::Url) -> NewCase {
     NewCase::new(reference)
@@ -90,24 +74,13 @@ fn new_case(reference: &str, webhook_url: &url::Url) -> NewCase {
 struct Hooks {
     url: url::Url,
     receiver: WebhookReceiver,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 async fn webhook_server(provider: Arc<dyn KycProvider>, provider_name: &str) -> Hooks {
     let receiver = WebhookReceiver::new(provider);
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!(
-        "http://{}/hooks/{provider_name}",
-        tcp.local_addr().expect("addr")
-    )
-    .parse()
-    .expect("url");
-    let app = kyc::webhook_server::router(receiver.clone());
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (url, task) = serve_webhooks(&receiver, &format!("/hooks/{provider_name}")).await;
+    let url = url.parse().expect("url");
     Hooks {
         url,
         receiver,
@@ -224,17 +197,15 @@ async fn failing_reads(provider: &dyn KycProvider, case: &CaseRef) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn full_flows_of_both_providers_log_no_secret_and_no_personal_datum() {
     let captured = Captured::default();
-    let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
         // Timestamps are digits that could spell a personal datum by chance; they are not tested.
         .without_time()
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
+        .with_writer(captured.make_writer())
         .finish();
-    tracing_subscriber::util::SubscriberInitExt::try_init(subscriber)
-        .expect("the only subscriber of this test binary");
+    log_capture::install(subscriber);
 
     let mut options = SandboxOptions::default();
     options.postident.webhook_credentials = Some(kyc_sandbox::postident::WebhookCredentials {

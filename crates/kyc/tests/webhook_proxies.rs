@@ -7,11 +7,11 @@
 //! in-memory receiver's router (`kyc::webhook_server`) and the journal's intake (what `kyc
 //! serve` runs) are tested, with a real case of the sandbox behind each notice.
 
+use crate::support::webhook_listener::serve_router;
 use kyc::kyc_journal::{Journal, Service, ServiceConfig};
 use kyc::webhook::basic_auth_header;
 use kyc::{CaseRef, Config, KycProvider, NewCase, WebhookReceiver};
 use kyc_sandbox::{Sandbox, SandboxOptions};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,24 +43,13 @@ async fn case_and_notice(provider: &dyn KycProvider, reference: &str) -> (CaseRe
     (handle.case_ref, body)
 }
 
-async fn serve(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
-    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hooks/postident", tcp.local_addr().expect("addr"));
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
-    (url, task)
-}
-
 /// The receiver's router for POSTIDENT on the sandbox, with the given webhook checks, served
 /// on a local port.
 struct Proxied {
     provider: Arc<dyn KycProvider>,
     receiver: WebhookReceiver,
     url: String,
-    task: tokio::task::JoinHandle<()>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 async fn router_behind_proxies(
@@ -72,11 +61,8 @@ async fn router_behind_proxies(
     let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
     let receiver = WebhookReceiver::new(provider.clone());
     let trusted = config.trusted_proxies().expect("trusted proxies");
-    let (url, task) = serve(kyc::webhook_server::router_behind_proxies(
-        receiver.clone(),
-        trusted,
-    ))
-    .await;
+    let app = kyc::webhook_server::router_behind_proxies(receiver.clone(), trusted);
+    let (url, task) = serve_router(app, "/hooks/postident").await;
     Proxied {
         provider,
         receiver,

@@ -8,10 +8,11 @@
 //! * a supervisor's re-review of a final result replaces it;
 //! * an old notice delivered again afterwards changes nothing.
 
+use crate::support::idnow_verifying_webhooks;
+use crate::support::webhook_listener::serve_webhooks;
 use kyc::{Case, CaseRef, CaseStatus, KycProvider, NewCase, WebhookReceiver};
-use kyc_sandbox::{Sandbox, SandboxOptions};
+use kyc_sandbox::Sandbox;
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,29 +28,9 @@ struct Env {
 
 impl Env {
     async fn start() -> Env {
-        let sandbox = Sandbox::start(SandboxOptions::default())
-            .await
-            .expect("sandbox");
-        let toml = format!(
-            "{}\n[idnow.webhook]\nusername = \"{USER}\"\npassword = \"{PASSWORD}\"\n\
-             allowed_ips = [\"127.0.0.1\"]\n",
-            sandbox.idnow_config_toml()
-        );
-        let config = kyc::Config::from_toml(&toml).expect("config");
-        let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
+        let (sandbox, provider) = idnow_verifying_webhooks((USER, PASSWORD), "127.0.0.1").await;
         let receiver = WebhookReceiver::new(provider.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/webhooks/idnow", listener.local_addr().unwrap());
-        let app = kyc::webhook_server::router(receiver.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await;
-        });
+        let (url, _task) = serve_webhooks(&receiver, "/webhooks/idnow").await;
         let env = Env {
             sandbox,
             provider,

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,7 +30,6 @@ pub struct SandboxProcess {
 impl SandboxProcess {
     /// Runs `kyc sandbox args` with `env` and waits for its banner.
     pub async fn start(args: &[&str], env: &[(&str, &str)]) -> SandboxProcess {
-        use std::io::{BufRead, BufReader};
         let mut cmd = kyc();
         cmd.arg("sandbox")
             .args(args)
@@ -46,16 +45,7 @@ impl SandboxProcess {
             banner: String::new(),
         };
         let banner = tokio::task::spawn_blocking(move || {
-            let mut banner = String::new();
-            for line in BufReader::new(stdout).lines() {
-                let line = line.expect("banner line");
-                banner.push_str(&line);
-                banner.push('\n');
-                if line.starts_with("See docs/sandbox.md") {
-                    break;
-                }
-            }
-            banner
+            lines_until(stdout, |line| line.starts_with("See docs/sandbox.md"))
         })
         .await
         .expect("join");
@@ -109,6 +99,31 @@ pub async fn assert_both_providers_answer(idnow_api: &str, postident_api: &str) 
     assert_eq!(cases.status().as_u16(), 200);
 }
 
+/// Reads `reader` line by line (blocking) up to and including the first line `last` accepts,
+/// or to its end; returns those lines, each ended by a newline.
+pub fn lines_until(reader: impl Read, last: impl Fn(&str) -> bool) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut read = String::new();
+    for line in BufReader::new(reader).lines() {
+        let line = line.expect("a line of output");
+        read.push_str(&line);
+        read.push('\n');
+        if last(&line) {
+            break;
+        }
+    }
+    read
+}
+
+/// Writes `toml` as `kyc.toml` in a new temporary directory; returns the directory (the file
+/// lives as long as it) and the file's path.
+pub fn config_file(toml: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kyc.toml");
+    std::fs::write(&path, toml).unwrap();
+    (dir, path)
+}
+
 /// Bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -136,6 +151,19 @@ pub async fn fails(args: &[&str], env: &[(&str, &str)], code: i32) -> String {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(code), "kyc {args:?}: {stderr}");
     stderr
+}
+
+/// Runs `kyc args` with `env` in a pipe, checks that it exits with `code` (showing its stderr
+/// if not), and returns its output.
+pub async fn exits(args: &[&str], env: &[(&str, &str)], code: i32) -> Output {
+    let out = pipe(args, env, None).await;
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "kyc {args:?}: {}",
+        text(&out.stderr)
+    );
+    out
 }
 
 /// What a terminal showed while `kyc args` ran in it, and its exit code.

@@ -4,7 +4,7 @@
 
 use crate::harness::*;
 use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider};
-use kyc_journal::{JournaledProvider, Reconciler};
+use kyc_journal::{IntentRecord, Journal, JournaledProvider, Reconciler};
 use kyc_sandbox::postident::{Fault, FaultKind};
 
 both!(
@@ -13,10 +13,7 @@ both!(
     lost_create
 );
 
-async fn lost_create(engine: Engine) {
-    let Some(db) = database(engine, "lost_create").await else {
-        return;
-    };
+async fn lost_create(db: Db) {
     let sandbox = sandbox().await;
     let bare = postident(&sandbox);
     let journal = open(&db, "intent").await;
@@ -26,10 +23,7 @@ async fn lost_create(engine: Engine) {
     // 1. The answer is lost after the case was created; the lookup finds it at once.
     let reference = unique("lc");
     p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("POST"));
-    let e = provider
-        .create_case(&new_case(&reference, None))
-        .await
-        .unwrap_err();
+    let e = create_error(&provider, &reference).await;
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert_eq!(p.case_ids().len(), 1, "the sandbox did create the case");
     let created = p.case_ids()[0].clone();
@@ -47,10 +41,7 @@ async fn lost_create(engine: Engine) {
         .unwrap();
     assert_eq!(case.case_ref.case_id.as_deref(), Some(created.as_str()));
     // Creating again is answered by POSTIDENT's duplicate check, not by a second case.
-    let again = provider
-        .create_case(&new_case(&reference, None))
-        .await
-        .unwrap_err();
+    let again = create_error(&provider, &reference).await;
     assert_eq!(again.kind(), ErrorKind::Conflict, "{again}");
     assert_eq!(p.case_ids().len(), 1);
 
@@ -59,16 +50,10 @@ async fn lost_create(engine: Engine) {
     let reference = unique("lu");
     p.inject_fault(Fault::new(FaultKind::TruncatedBody, 1).for_method("POST"));
     p.inject_fault(Fault::new(FaultKind::Status { status: 503 }, 3).for_method("GET"));
-    let e = provider
-        .create_case(&new_case(&reference, None))
-        .await
-        .unwrap_err();
+    let e = create_error(&provider, &reference).await;
     assert!(e.to_string().contains("keeps looking"), "{e}");
     let posts = p.create_request_count();
-    let refused = provider
-        .create_case(&new_case(&reference, None))
-        .await
-        .unwrap_err();
+    let refused = create_error(&provider, &reference).await;
     assert_eq!(refused.kind(), ErrorKind::Conflict, "{refused}");
     assert!(refused.to_string().contains("unresolved"), "{refused}");
     assert_eq!(p.create_request_count(), posts, "no second create was sent");
@@ -79,13 +64,7 @@ async fn lost_create(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(report.intents, 1);
-    let intent = journal
-        .intents(None)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|i| i.reference == reference)
-        .unwrap();
+    let intent = intent_for(&journal, &reference).await;
     assert_eq!(intent.state, "found");
     assert_eq!(intent.case_id.as_deref(), Some(p.case_ids()[1].as_str()));
 
@@ -93,10 +72,7 @@ async fn lost_create(engine: Engine) {
     //    the journal says creating again is safe.
     let reference = unique("lr");
     p.inject_fault(Fault::new(FaultKind::ConnectionReset, 1).for_method("POST"));
-    let e = provider
-        .create_case(&new_case(&reference, None))
-        .await
-        .unwrap_err();
+    let e = create_error(&provider, &reference).await;
     assert!(e.to_string().contains("safe"), "{e}");
     let handle = provider
         .create_case(&new_case(&reference, None))
@@ -129,20 +105,31 @@ async fn lost_create(engine: Engine) {
         journal.clone(),
     );
     let reference = unique("lx");
-    let e = offline
-        .create_case(&new_case(&reference, None))
-        .await
-        .unwrap_err();
+    let e = create_error(&offline, &reference).await;
     assert_eq!(e.stage(), Some(kyc_core::FailureStage::Connect), "{e:?}");
-    let intent = journal
+    let intent = intent_for(&journal, &reference).await;
+    assert_eq!(
+        intent.state, "failed",
+        "a request that never left created nothing"
+    );
+}
+
+/// Sends a create for `reference` through `provider` and returns the error it ends in; fails the
+/// test if the create succeeds.
+async fn create_error(provider: &JournaledProvider, reference: &str) -> kyc_core::Error {
+    provider
+        .create_case(&new_case(reference, None))
+        .await
+        .unwrap_err()
+}
+
+/// The journal's create intent for `reference`; fails the test if there is none.
+async fn intent_for(journal: &Journal, reference: &str) -> IntentRecord {
+    journal
         .intents(None)
         .await
         .unwrap()
         .into_iter()
         .find(|i| i.reference == reference)
-        .unwrap();
-    assert_eq!(
-        intent.state, "failed",
-        "a request that never left created nothing"
-    );
+        .unwrap()
 }

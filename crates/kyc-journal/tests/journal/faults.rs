@@ -4,11 +4,9 @@
 //! in the provider's true state.
 
 use crate::harness::*;
-use kyc_core::{CaseHandle, CaseStatus, KycProvider};
-use kyc_journal::JournaledProvider;
+use kyc_core::{CaseHandle, CaseStatus, Provider};
 use kyc_sandbox::postident::{Fault, FaultKind};
 use kyc_sandbox::{SimulatedCase, UserOutcome};
-use std::sync::Arc;
 use std::time::Duration;
 
 both!(
@@ -17,16 +15,9 @@ both!(
     three_503s
 );
 
-async fn three_503s(engine: Engine) {
-    let Some(db) = database(engine, "three_503s").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let bare = postident(&sandbox);
-    let journal = open(&db, "faults").await;
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
-    let service = service(&journal, provider.clone(), true).await;
+async fn three_503s(db: Db) {
+    let (sandbox, bare, journal, provider, service) =
+        journaled_service(&db, Provider::Postident, "faults").await;
     let handle = provider
         .create_case(&new_case(&unique("f3-"), Some(webhook_url(&service))))
         .await
@@ -45,10 +36,7 @@ async fn three_503s(engine: Engine) {
         .postident()
         .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 3).for_method("GET"));
     sandbox.play(&sim, UserOutcome::Approve).unwrap();
-    let record = wait_settled(&journal, &handle.case_ref, "approved", |s| {
-        matches!(s, CaseStatus::Approved { .. })
-    })
-    .await;
+    let record = wait_approved(&journal, &handle.case_ref).await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
     let retried = journal
         .notices(Some("done"), None, None)
@@ -59,16 +47,8 @@ async fn three_503s(engine: Engine) {
         .filter(|n| n.tries > 1)
         .count();
     assert!(retried >= 1, "the final notice was retried after the 503s");
-    let attempts = journal
-        .attempts(
-            kyc_core::Provider::Postident,
-            handle.case_ref.case_id.as_deref().unwrap(),
-            None,
-            None,
-        )
-        .await
-        .unwrap()
-        .unwrap();
+    let case_id = handle.case_ref.case_id.as_deref().unwrap();
+    let attempts = attempt_page(&journal, Provider::Postident, case_id).await;
     assert_eq!(attempts.items.len(), 1);
     assert!(
         attempts.items[0].payload.is_some(),
@@ -83,16 +63,9 @@ both!(
     read_outage
 );
 
-async fn read_outage(engine: Engine) {
-    let Some(db) = database(engine, "read_outage").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let bare = postident(&sandbox);
-    let journal = open(&db, "outage").await;
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
-    let service = service(&journal, provider.clone(), true).await;
+async fn read_outage(db: Db) {
+    let (sandbox, bare, journal, provider, service) =
+        journaled_service(&db, Provider::Postident, "outage").await;
     let url = webhook_url(&service);
     let mut handles: Vec<CaseHandle> = Vec::new();
     for _ in 0..100 {
@@ -153,11 +126,12 @@ async fn read_outage(engine: Engine) {
 
     wait_all_settled(&journal, Duration::from_secs(60)).await;
     for h in &handles {
-        let record = journal
-            .case(h.case_ref.provider, h.case_ref.case_id.as_deref().unwrap())
-            .await
-            .unwrap()
-            .unwrap();
+        let record = case_record(
+            &journal,
+            h.case_ref.provider,
+            h.case_ref.case_id.as_deref().unwrap(),
+        )
+        .await;
         assert_eq!(
             record.status,
             truth(&bare, &h.case_ref).await,
@@ -176,16 +150,9 @@ both!(
     parked_and_replayed
 );
 
-async fn parked_and_replayed(engine: Engine) {
-    let Some(db) = database(engine, "parked_and_replayed").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let bare = postident(&sandbox);
-    let journal = open(&db, "parked").await;
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
-    let service = service(&journal, provider.clone(), true).await;
+async fn parked_and_replayed(db: Db) {
+    let (sandbox, bare, journal, provider, service) =
+        journaled_service(&db, Provider::Postident, "parked").await;
     let handle = provider
         .create_case(&new_case(&unique("pk-"), Some(webhook_url(&service))))
         .await
@@ -248,10 +215,7 @@ async fn parked_and_replayed(engine: Engine) {
     // The credentials are fixed; `kyc journal replay` puts the notices back to work.
     sandbox.postident().clear_faults();
     assert!(journal.replay(&[]).await.unwrap() >= 1);
-    let record = wait_settled(&journal, &handle.case_ref, "approved", |s| {
-        matches!(s, CaseStatus::Approved { .. })
-    })
-    .await;
+    let record = wait_approved(&journal, &handle.case_ref).await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
     assert_eq!(record.parked_notices, 0);
     service.stop().await;

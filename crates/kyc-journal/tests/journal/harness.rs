@@ -1,8 +1,11 @@
 //! What every journal test needs: a fresh database on either engine, the sandbox, adapters built
 //! for it, running instances, and waiting for the journal to settle.
 
-use kyc_core::{CaseRef, CaseStatus, KycProvider, NewCase};
-use kyc_journal::{Journal, JournalOptions, RetryPolicy, Service, ServiceConfig};
+use kyc_core::{CaseRef, CaseStatus, KycProvider, NewCase, Provider};
+use kyc_journal::{
+    AttemptRecord, Journal, JournalOptions, JournaledProvider, Page, RetryPolicy, Service,
+    ServiceConfig,
+};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -23,6 +26,7 @@ pub const POSTGRES_URL_VAR: &str = "KYC_TEST_POSTGRES_URL";
 /// test server (PostgreSQL). `None` (with a SKIPPED line on stderr) when PostgreSQL is not
 /// configured; under `CI=true` that is a failure instead.
 pub struct Db {
+    pub engine: Engine,
     pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
@@ -40,6 +44,7 @@ pub async fn database(engine: Engine, test: &str) -> Option<Db> {
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = format!("sqlite://{}", dir.path().join("kyc.db").display());
             Some(Db {
+                engine,
                 url,
                 _dir: Some(dir),
             })
@@ -64,10 +69,22 @@ pub async fn database(engine: Engine, test: &str) -> Option<Db> {
             let _ = admin.close().await;
             let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
             Some(Db {
+                engine,
                 url: format!("{base}/{name}"),
                 _dir: None,
             })
         }
+    }
+}
+
+/// Runs `scenario` on a fresh database of `engine` (see [`database`]; `test` names it in the
+/// SKIPPED line), or skips it.
+pub async fn on_fresh_database<F>(engine: Engine, test: &str, scenario: impl FnOnce(Db) -> F)
+where
+    F: std::future::Future<Output = ()>,
+{
+    if let Some(db) = database(engine, test).await {
+        scenario(db).await;
     }
 }
 
@@ -150,6 +167,51 @@ pub async fn service(journal: &Journal, provider: Arc<dyn KycProvider>, worker: 
         .expect("service starts")
 }
 
+/// What [`journaled_service`] starts: `(sandbox, bare adapter, journal, journaled adapter,
+/// service)`.
+pub type JournaledService = (
+    Sandbox,
+    Arc<dyn KycProvider>,
+    Journal,
+    Arc<dyn KycProvider>,
+    Service,
+);
+
+/// The journal as an application runs it, on `db`: the sandbox, the bare adapter of `provider`,
+/// the journal opened as `instance`, the adapter journaled by it, and an intake+worker instance
+/// (for IDnow with the sandbox's webhooks pointed at it; POSTIDENT cases name their webhook URL
+/// at create).
+pub async fn journaled_service(db: &Db, provider: Provider, instance: &str) -> JournaledService {
+    let sandbox = sandbox().await;
+    let bare = match provider {
+        Provider::Idnow => idnow(&sandbox),
+        Provider::Postident => postident(&sandbox),
+        other => panic!("no sandbox adapter for {other:?}"),
+    };
+    let journal = open(db, instance).await;
+    let journaled: Arc<dyn KycProvider> =
+        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let service = service(&journal, journaled.clone(), true).await;
+    if provider == Provider::Idnow {
+        idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
+    }
+    (sandbox, bare, journal, journaled, service)
+}
+
+/// The sandbox, its bare IDnow adapter, the journal on `db` opened as `instance`, and an
+/// intake-only instance (no worker: nothing is resolved) that the sandbox's IDnow webhooks go to.
+pub async fn idnow_intake_only(
+    db: &Db,
+    instance: &str,
+) -> (Sandbox, Arc<dyn KycProvider>, Journal, Service) {
+    let sandbox = sandbox().await;
+    let bare = idnow(&sandbox);
+    let journal = open(db, instance).await;
+    let service = service(&journal, bare.clone(), false).await;
+    idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
+    (sandbox, bare, journal, service)
+}
+
 pub fn webhook_url(service: &Service) -> url::Url {
     format!("http://{}/webhooks", service.webhook_addr)
         .parse()
@@ -208,6 +270,37 @@ pub async fn wait_settled(
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// [`wait_settled`] until the journal holds the case as approved.
+pub async fn wait_approved(journal: &Journal, case: &CaseRef) -> kyc_journal::CaseRecord {
+    wait_settled(journal, case, "approved", |s| {
+        matches!(s, CaseStatus::Approved { .. })
+    })
+    .await
+}
+
+/// What the journal holds about the case `key`; fails the test if it does not know the case.
+pub async fn case_record(
+    journal: &Journal,
+    provider: Provider,
+    key: &str,
+) -> kyc_journal::CaseRecord {
+    journal
+        .case(provider, key)
+        .await
+        .expect("read case")
+        .expect("the journal knows the case")
+}
+
+/// The first page (default size) of the attempt trail the journal holds for the case `key`;
+/// fails the test if the journal does not know the case.
+pub async fn attempt_page(journal: &Journal, provider: Provider, key: &str) -> Page<AttemptRecord> {
+    journal
+        .attempts(provider, key, None, None)
+        .await
+        .expect("read attempts")
+        .expect("the journal knows the case")
 }
 
 /// Waits until no notice of the journal waits for resolution.

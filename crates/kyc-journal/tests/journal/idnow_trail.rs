@@ -6,7 +6,6 @@ use crate::harness::*;
 use kyc_core::{CaseRef, CaseStatus, KycProvider, Provider};
 use kyc_journal::{JournaledProvider, Worker};
 use kyc_sandbox::{SimulatedCase, UserOutcome};
-use std::sync::Arc;
 use std::time::Duration;
 
 both!(
@@ -15,16 +14,9 @@ both!(
     intake_stores_before_answering
 );
 
-async fn intake_stores_before_answering(engine: Engine) {
-    let Some(db) = database(engine, "intake_stores_before_answering").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let provider = idnow(&sandbox);
-    let journal = open(&db, "intake").await;
+async fn intake_stores_before_answering(db: Db) {
     // Intake only: nothing resolves, so what is stored is what the intake appended.
-    let service = service(&journal, provider.clone(), false).await;
-    idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
+    let (sandbox, provider, journal, service) = idnow_intake_only(&db, "intake").await;
     let txn = unique("in-");
     provider.create_case(&new_case(&txn, None)).await.unwrap();
     sandbox
@@ -82,13 +74,9 @@ async fn intake_stores_before_answering(engine: Engine) {
     assert!(sandbox.idnow().redeliver_webhook(delivery.id));
     wait_for(|| async { journal.notices(None, None, None).await.unwrap().items.len() == 2 }).await;
     worker.drain().await.unwrap();
-    let record = journal.case(Provider::Idnow, &txn).await.unwrap().unwrap();
+    let record = case_record(&journal, Provider::Idnow, &txn).await;
     assert_eq!(record.status, CaseStatus::InProgress);
-    let attempts = journal
-        .attempts(Provider::Idnow, &txn, None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let attempts = attempt_page(&journal, Provider::Idnow, &txn).await;
     assert!(
         attempts.items.is_empty(),
         "a start alone is no attempt: {:?}",
@@ -115,17 +103,9 @@ both!(
     three_attempts
 );
 
-async fn three_attempts(engine: Engine) {
-    let Some(db) = database(engine, "three_attempts").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let bare = idnow(&sandbox);
-    let journal = open(&db, "trail").await;
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
-    let service = service(&journal, provider.clone(), true).await;
-    idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
+async fn three_attempts(db: Db) {
+    let (sandbox, bare, journal, provider, service) =
+        journaled_service(&db, Provider::Idnow, "trail").await;
     let txn = unique("tr-");
     let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
     let sim = SimulatedCase::Idnow {
@@ -141,17 +121,10 @@ async fn three_attempts(engine: Engine) {
         // One change at a time, as a user would: each webhook arrives before the next step.
         wait_delivered(&sandbox, &txn, webhook, 1).await;
     }
-    let record = wait_settled(&journal, &handle.case_ref, "approved", |s| {
-        matches!(s, CaseStatus::Approved { .. })
-    })
-    .await;
+    let record = wait_approved(&journal, &handle.case_ref).await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
 
-    let page = journal
-        .attempts(Provider::Idnow, &txn, None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let page = attempt_page(&journal, Provider::Idnow, &txn).await;
     let results: Vec<&str> = page.items.iter().map(|a| a.result.as_str()).collect();
     assert_eq!(
         results,
@@ -192,11 +165,7 @@ async fn three_attempts(engine: Engine) {
     assert!(sandbox.idnow().redeliver_webhook(aborted));
     wait_delivered(&sandbox, &txn, "ABORTED", 2).await;
     wait_settled(&journal, &handle.case_ref, "approved", |s| s.is_final()).await;
-    let again = journal
-        .attempts(Provider::Idnow, &txn, None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let again = attempt_page(&journal, Provider::Idnow, &txn).await;
     let again_ids: Vec<String> = again.items.iter().map(|a| a.id.clone()).collect();
     assert_eq!(
         again_ids, ids,
@@ -286,10 +255,7 @@ both!(
     reconciliation_catches_up
 );
 
-async fn reconciliation_catches_up(engine: Engine) {
-    let Some(db) = database(engine, "reconciliation_catches_up").await else {
-        return;
-    };
+async fn reconciliation_catches_up(db: Db) {
     let sandbox = sandbox().await;
     let bare = idnow(&sandbox);
     let journal = open(&db, "reconcile").await;
@@ -297,7 +263,7 @@ async fn reconciliation_catches_up(engine: Engine) {
     // No webhooks at all.
     let txn = unique("rc-");
     let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
-    let record = journal.case(Provider::Idnow, &txn).await.unwrap().unwrap();
+    let record = case_record(&journal, Provider::Idnow, &txn).await;
     assert_eq!(record.version, 0, "known from the create, not resolved yet");
     assert_eq!(record.case_id, handle.case_ref.case_id);
     sandbox
@@ -313,13 +279,9 @@ async fn reconciliation_catches_up(engine: Engine) {
         .await
         .unwrap();
     assert_eq!((report.read, report.changed, report.failed), (1, 1, 0));
-    let record = journal.case(Provider::Idnow, &txn).await.unwrap().unwrap();
+    let record = case_record(&journal, Provider::Idnow, &txn).await;
     assert!(matches!(record.status, CaseStatus::Approved { .. }));
-    let attempts = journal
-        .attempts(Provider::Idnow, &txn, None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let attempts = attempt_page(&journal, Provider::Idnow, &txn).await;
     assert_eq!(
         attempts.items.len(),
         1,

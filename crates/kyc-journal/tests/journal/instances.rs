@@ -7,7 +7,7 @@ use bytes::Bytes;
 use kyc_core::webhook::{WebhookNotice, WebhookRequest};
 use kyc_core::{
     ArchiveOutcome, Artifact, Capabilities, Case, CaseFilter, CaseHandle, CaseList, CaseRef,
-    CaseStatus, KycProvider, NewCase, Provider,
+    KycProvider, NewCase, Provider,
 };
 use kyc_sandbox::{SimulatedCase, UserOutcome};
 use rand::seq::SliceRandom;
@@ -23,17 +23,9 @@ both!(
     crash_and_restart
 );
 
-async fn crash_and_restart(engine: Engine) {
-    let Some(db) = database(engine, "crash_and_restart").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let bare = idnow(&sandbox);
-
+async fn crash_and_restart(db: Db) {
     // 1. Killed after the append, before any resolution.
-    let journal = open(&db, "crashing").await;
-    let doomed = service(&journal, bare.clone(), false).await;
-    idnow_webhooks_to(&sandbox, Some(webhook_url(&doomed)));
+    let (sandbox, bare, journal, doomed) = idnow_intake_only(&db, "crashing").await;
     let txn = unique("cr-");
     let handle = bare.create_case(&new_case(&txn, None)).await.unwrap();
     sandbox
@@ -63,16 +55,9 @@ async fn crash_and_restart(engine: Engine) {
     // Restart: the claims' lease passes and the new instance resolves everything.
     let journal = open(&db, "restarted").await;
     let restarted = service(&journal, bare.clone(), true).await;
-    let record = wait_settled(&journal, &handle.case_ref, "approved", |s| {
-        matches!(s, CaseStatus::Approved { .. })
-    })
-    .await;
+    let record = wait_approved(&journal, &handle.case_ref).await;
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
-    let attempts = journal
-        .attempts(Provider::Idnow, &txn, None, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let attempts = attempt_page(&journal, Provider::Idnow, &txn).await;
     assert_eq!(attempts.items.len(), 1);
     restarted.stop().await;
 }
@@ -144,10 +129,7 @@ const PATTERNS: [(&[UserOutcome], usize); 4] = [
 const IDENTS: usize = 240;
 const WEBHOOKS: usize = 10_000;
 
-async fn two_instances(engine: Engine) {
-    let Some(db) = database(engine, "two_instances").await else {
-        return;
-    };
+async fn two_instances(db: Db) {
     let sandbox = sandbox().await;
     let bare = idnow(&sandbox);
     // The sandbox's own deliveries go to a sink; the test replays them to the instances.
@@ -206,7 +188,7 @@ async fn two_instances(engine: Engine) {
     }
     sends.shuffle(&mut rng);
 
-    let (journal_a, journal_b) = match engine {
+    let (journal_a, journal_b) = match db.engine {
         // SQLite is one process: both instances share the journal's single connection.
         Engine::Sqlite => {
             let j = open(&db, "both").await;
@@ -298,17 +280,12 @@ async fn two_instances(engine: Engine) {
     let mut attempt_counts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut all_ids = BTreeSet::new();
     for (txn, case_ref, p) in &idents {
-        let record = b_journal.case(Provider::Idnow, txn).await.unwrap().unwrap();
+        let record = case_record(&b_journal, Provider::Idnow, txn).await;
         let truth = truth(&bare, case_ref).await;
         if record.status != truth || !truth.is_final() {
             wrong.push((txn.clone(), record.status.clone(), truth));
         }
-        let attempts = b_journal
-            .attempts(Provider::Idnow, txn, None, None)
-            .await
-            .unwrap()
-            .unwrap()
-            .items;
+        let attempts = attempt_page(&b_journal, Provider::Idnow, txn).await.items;
         for a in &attempts {
             assert!(all_ids.insert(a.id.clone()), "attempt id {} twice", a.id);
         }

@@ -2,10 +2,9 @@
 //! the reasons; one person's data can be erased on request.
 
 use crate::harness::*;
-use kyc_core::{CaseStatus, KycProvider, Provider};
-use kyc_journal::{Journal, JournaledProvider};
+use kyc_core::{CaseStatus, Provider};
+use kyc_journal::Journal;
 use kyc_sandbox::{SimulatedCase, UserOutcome};
-use std::sync::Arc;
 use std::time::Duration;
 
 both!(
@@ -14,17 +13,9 @@ both!(
     purge_and_erase
 );
 
-async fn purge_and_erase(engine: Engine) {
-    let Some(db) = database(engine, "purge_and_erase").await else {
-        return;
-    };
-    let sandbox = sandbox().await;
-    let bare = idnow(&sandbox);
-    let journal = open(&db, "retention").await;
-    let provider: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
-    let service = service(&journal, provider.clone(), true).await;
-    idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
+async fn purge_and_erase(db: Db) {
+    let (sandbox, _bare, journal, provider, service) =
+        journaled_service(&db, Provider::Idnow, "retention").await;
     let mut refs = Vec::new();
     for _ in 0..2 {
         let txn = unique("pe-");
@@ -36,10 +27,7 @@ async fn purge_and_erase(engine: Engine) {
         sandbox.play(&sim, UserOutcome::Abort).unwrap();
         wait_delivered(&sandbox, &txn, "ABORTED", 1).await;
         sandbox.play(&sim, UserOutcome::Approve).unwrap();
-        wait_settled(&journal, &handle.case_ref, "approved", |s| {
-            matches!(s, CaseStatus::Approved { .. })
-        })
-        .await;
+        wait_approved(&journal, &handle.case_ref).await;
         refs.push(txn);
     }
     service.stop().await;
@@ -53,21 +41,14 @@ async fn purge_and_erase(engine: Engine) {
         .unwrap();
     assert_eq!(report.cases, 1);
     assert!(report.notices >= 2 && report.attempts == 2, "{report:?}");
-    let erased = journal
-        .case(Provider::Idnow, &refs[0])
-        .await
-        .unwrap()
-        .unwrap();
+    let erased = case_record(&journal, Provider::Idnow, &refs[0]).await;
     assert!(erased.case.is_none() && erased.purged_at.is_some());
     assert!(
         matches!(erased.status, CaseStatus::Approved { .. }),
         "the status stays"
     );
-    let trail = journal
-        .attempts(Provider::Idnow, &refs[0], None, None)
+    let trail = attempt_page(&journal, Provider::Idnow, &refs[0])
         .await
-        .unwrap()
-        .unwrap()
         .items;
     let results: Vec<&str> = trail.iter().map(|a| a.result.as_str()).collect();
     assert_eq!(
@@ -84,11 +65,7 @@ async fn purge_and_erase(engine: Engine) {
         !personal(&dump(&journal, &refs[0]).await),
         "no personal data left for the erased case"
     );
-    let kept = journal
-        .case(Provider::Idnow, &refs[1])
-        .await
-        .unwrap()
-        .unwrap();
+    let kept = case_record(&journal, Provider::Idnow, &refs[1]).await;
     assert!(kept.case.is_some());
     assert!(personal(&dump(&journal, &refs[1]).await));
 
@@ -99,20 +76,13 @@ async fn purge_and_erase(engine: Engine) {
     let journal = Journal::open_with(&db.url, options).await.unwrap();
     let report = journal.purge_expired().await.unwrap();
     assert_eq!(report.cases, 1, "the erased case was purged already");
-    let purged = journal
-        .case(Provider::Idnow, &refs[1])
-        .await
-        .unwrap()
-        .unwrap();
+    let purged = case_record(&journal, Provider::Idnow, &refs[1]).await;
     assert!(purged.case.is_none());
     assert!(matches!(purged.status, CaseStatus::Approved { .. }));
     assert!(!personal(&dump(&journal, &refs[1]).await));
     assert_eq!(
-        journal
-            .attempts(Provider::Idnow, &refs[1], None, None)
+        attempt_page(&journal, Provider::Idnow, &refs[1])
             .await
-            .unwrap()
-            .unwrap()
             .items
             .len(),
         2

@@ -134,3 +134,19 @@ pub fn openssl_decrypt_compact(
     )
     .expect("AES-GCM")
 }
+
+/// The tail of every criterion bench here: one group `benches` running `$target` with the short
+/// configuration of [`criterion()`], and its `main`.
+#[allow(unused_macros)]
+macro_rules! criterion_main_short {
+    ($target:path) => {
+        criterion::criterion_group! {
+            name = benches;
+            config = crate::common::criterion();
+            targets = $target
+        }
+        criterion::criterion_main!(benches);
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use criterion_main_short;

@@ -187,6 +187,20 @@ impl Setup {
         handle.case_ref
     }
 
+    /// Starts `kind` against a sandbox, makes an approved case with `reference`, then spoils the
+    /// next `count` reads of that case with `fault`: the opening of every read scenario.
+    pub async fn with_faulty_reads(
+        kind: Kind,
+        reference: &str,
+        fault: Fault,
+        count: u32,
+    ) -> (Setup, CaseRef) {
+        let s = Setup::start(kind).await;
+        let case = s.approved_case(reference).await;
+        s.fault(fault, count, On::Get(&case));
+        (s, case)
+    }
+
     /// Spoils the next `count` answers to the requests `on` names.
     pub fn fault(&self, fault: Fault, count: u32, on: On<'_>) {
         match self.kind {

@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 // ── Reads: retried on transient failures ───────────────────────────────────────────────────
 
 pub async fn server_errors_on_a_read_are_retried_and_it_succeeds(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-5xx-ok").await;
-    s.fault(Fault::Status(503), 2, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-5xx-ok", Fault::Status(503), 2).await;
     let got = s
         .provider
         .get_case(&case)
@@ -22,9 +20,7 @@ pub async fn server_errors_on_a_read_are_retried_and_it_succeeds(kind: Kind) {
 }
 
 pub async fn server_errors_beyond_the_retry_budget_are_transient_with_status_and_body(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-5xx-fail").await;
-    s.fault(Fault::Status(502), 5, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-5xx-fail", Fault::Status(502), 5).await;
     let e = s
         .provider
         .get_case(&case)
@@ -45,12 +41,10 @@ pub async fn server_errors_beyond_the_retry_budget_are_transient_with_status_and
 }
 
 pub async fn throttling_on_a_read_waits_for_retry_after_then_succeeds(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-429-ok").await;
     let fault = Fault::TooManyRequests {
         retry_after_secs: 1,
     };
-    s.fault(fault, 1, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-429-ok", fault, 1).await;
     let started = Instant::now();
     let got = s.provider.get_case(&case).await.expect("retried");
     assert_approved(&got);
@@ -63,12 +57,10 @@ pub async fn throttling_on_a_read_waits_for_retry_after_then_succeeds(kind: Kind
 }
 
 pub async fn a_retry_after_beyond_the_limit_is_returned_at_once_as_throttled(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-429-long").await;
     let fault = Fault::TooManyRequests {
         retry_after_secs: 120,
     };
-    s.fault(fault, 2, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-429-long", fault, 2).await;
     let started = Instant::now();
     let e = s.provider.get_case(&case).await.expect_err("throttled");
     assert!(started.elapsed() < Duration::from_secs(5), "not waited out");
@@ -83,18 +75,15 @@ pub async fn a_retry_after_beyond_the_limit_is_returned_at_once_as_throttled(kin
 }
 
 pub async fn a_reset_connection_on_a_read_is_retried_and_it_succeeds(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-reset").await;
-    s.fault(Fault::ConnectionReset, 2, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-reset", Fault::ConnectionReset, 2).await;
     let got = s.provider.get_case(&case).await.expect("retried");
     assert_approved(&got);
     assert_eq!(s.faults_left().await, 0);
 }
 
 pub async fn a_read_slower_than_the_timeout_is_abandoned_and_retried(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-slow").await;
-    s.fault(Fault::Delay { millis: 3_000 }, 1, On::Get(&case));
+    let (s, case) =
+        Setup::with_faulty_reads(kind, "rel-slow", Fault::Delay { millis: 3_000 }, 1).await;
     let started = Instant::now();
     let got = s.provider.get_case(&case).await.expect("retried");
     assert_approved(&got);
@@ -106,9 +95,7 @@ pub async fn a_read_slower_than_the_timeout_is_abandoned_and_retried(kind: Kind)
 }
 
 pub async fn a_truncated_body_on_a_read_is_retried_and_it_succeeds(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-trunc").await;
-    s.fault(Fault::TruncatedBody, 1, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-trunc", Fault::TruncatedBody, 1).await;
     let got = s.provider.get_case(&case).await.expect("retried");
     assert_approved(&got);
     assert_eq!(s.faults_left().await, 0);
@@ -117,9 +104,7 @@ pub async fn a_truncated_body_on_a_read_is_retried_and_it_succeeds(kind: Kind) {
 // ── Reads: answers that cannot be understood are errors that keep the raw body ─────────────
 
 pub async fn malformed_json_is_an_error_keeping_the_raw_body_and_is_not_retried(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-malformed").await;
-    s.fault(Fault::MalformedJson, 2, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-malformed", Fault::MalformedJson, 2).await;
     let e = s.provider.get_case(&case).await.expect_err("unreadable");
     assert_eq!(e.kind(), kind.unreadable_answer(), "{e}");
     assert_eq!(
@@ -135,9 +120,7 @@ pub async fn malformed_json_is_an_error_keeping_the_raw_body_and_is_not_retried(
 }
 
 pub async fn an_empty_body_is_an_error_never_an_empty_case(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-empty").await;
-    s.fault(Fault::EmptyBody, 2, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-empty", Fault::EmptyBody, 2).await;
     let e = s.provider.get_case(&case).await.expect_err("empty body");
     assert_eq!(e.kind(), kind.unreadable_answer(), "{e}");
     assert!(e.raw_body().is_none_or(|b| b.as_bytes().is_empty()));
@@ -164,19 +147,37 @@ fn before_create(s: &Setup, reference: &str) -> Before {
     }
 }
 
-/// Spoils the answer to the create of `reference` with `fault`, sends the create, and, where
-/// the provider's rules resend it, checks that it succeeded and made exactly one case.
-/// Returns the error where it is not resent, for the scenario to check.
-async fn create_after(s: &Setup, reference: &str, fault: Fault) -> Option<kyc::Error> {
-    let before = before_create(s, reference);
+/// Starts `kind` against a sandbox, spoils the answer to the create of `reference` with
+/// `fault`, sends the create, and, where the provider's rules resend it, checks that it
+/// succeeded and made exactly one case. Returns the setup, what it saw before the create, and
+/// the error where the create is not resent, for the scenario to check.
+async fn create_after(
+    kind: Kind,
+    reference: &str,
+    fault: Fault,
+) -> (Setup, Before, Option<kyc::Error>) {
+    let s = Setup::start(kind).await;
+    let before = before_create(&s, reference);
     s.fault(fault, 1, On::Create(reference));
     let result = s.provider.create_case(&Setup::new_case(reference)).await;
-    if !s.kind.create_is_resent_after(fault) {
-        return Some(result.expect_err("the failure is returned, not retried"));
-    }
-    let handle = result.expect("create retried");
-    assert_made_once(s, reference, &handle, &before).await;
-    None
+    let returned = if s.kind.create_is_resent_after(fault) {
+        let handle = result.expect("create retried");
+        assert_made_once(&s, reference, &handle, &before).await;
+        None
+    } else {
+        Some(result.expect_err("the failure is returned, not retried"))
+    };
+    (s, before, returned)
+}
+
+/// Asserts that `more` creates reached the sandbox's handler since `before`, where the sandbox
+/// counts them (POSTIDENT); `what` says why.
+fn assert_creates_reached_since(s: &Setup, before: &Before, more: u64, what: &str) {
+    assert_eq!(
+        s.creates_reached(),
+        before.creates_reached.map(|n| n + more),
+        "{what}"
+    );
 }
 
 async fn assert_made_once(s: &Setup, reference: &str, handle: &CaseHandle, before: &Before) {
@@ -204,59 +205,39 @@ async fn assert_made_once(s: &Setup, reference: &str, handle: &CaseHandle, befor
 }
 
 pub async fn create_after_a_server_error(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let before = before_create(&s, "rc-5xx");
-    if let Some(e) = create_after(&s, "rc-5xx", Fault::Status(502)).await {
+    let (s, before, returned) = create_after(kind, "rc-5xx", Fault::Status(502)).await;
+    if let Some(e) = returned {
         assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
         assert_eq!(e.http_status(), Some(502));
-        assert_eq!(
-            s.creates_reached(),
-            before.creates_reached,
-            "no second POST"
-        );
+        assert_creates_reached_since(&s, &before, 0, "no second POST");
     }
 }
 
 pub async fn create_after_a_reset_connection(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let before = before_create(&s, "rc-reset");
-    if let Some(e) = create_after(&s, "rc-reset", Fault::ConnectionReset).await {
+    let (s, before, returned) = create_after(kind, "rc-reset", Fault::ConnectionReset).await;
+    if let Some(e) = returned {
         assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
-        assert_eq!(
-            s.creates_reached(),
-            before.creates_reached,
-            "no second POST reached the sandbox"
-        );
+        assert_creates_reached_since(&s, &before, 0, "no second POST reached the sandbox");
         assert_eq!(s.cases_for("rc-reset"), before.cases);
     }
 }
 
 pub async fn create_after_a_timeout(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let before = before_create(&s, "rc-slow");
-    if let Some(e) = create_after(&s, "rc-slow", Fault::Delay { millis: 3_000 }).await {
+    let (s, before, returned) = create_after(kind, "rc-slow", Fault::Delay { millis: 3_000 }).await;
+    if let Some(e) = returned {
         assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
         // The abandoned request never reached the handler (the client hung up during the
         // delay); a retry would have.
         tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(
-            s.creates_reached(),
-            before.creates_reached,
-            "no second POST"
-        );
+        assert_creates_reached_since(&s, &before, 0, "no second POST");
     }
 }
 
 pub async fn create_after_a_truncated_answer(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let before = before_create(&s, "rc-trunc");
-    if let Some(e) = create_after(&s, "rc-trunc", Fault::TruncatedBody).await {
+    let (s, before, returned) = create_after(kind, "rc-trunc", Fault::TruncatedBody).await;
+    if let Some(e) = returned {
         assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
-        assert_eq!(
-            s.creates_reached(),
-            before.creates_reached.map(|n| n + 1),
-            "exactly one POST"
-        );
+        assert_creates_reached_since(&s, &before, 1, "exactly one POST");
         assert_eq!(
             s.cases_for("rc-trunc"),
             before.cases + 1,
@@ -266,12 +247,11 @@ pub async fn create_after_a_truncated_answer(kind: Kind) {
 }
 
 pub async fn create_after_throttling_is_retried_because_nothing_was_created(kind: Kind) {
-    let s = Setup::start(kind).await;
     let fault = Fault::TooManyRequests {
         retry_after_secs: 1,
     };
     assert!(kind.create_is_resent_after(fault), "a 429 created nothing");
-    let e = create_after(&s, "rc-429", fault).await;
+    let e = create_after(kind, "rc-429", fault).await.2;
     assert!(e.is_none(), "retried after Retry-After: {e:?}");
 }
 
@@ -313,9 +293,8 @@ pub async fn archive_is_retried_after_throttling_because_nothing_was_done(kind: 
 // ── IDnow only ──────────────────────────────────────────────────────────────────────────────
 
 pub async fn resets_beyond_the_retry_budget_are_transient_without_status(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-reset-fail").await;
-    s.fault(Fault::ConnectionReset, 3, On::Get(&case));
+    let (s, case) =
+        Setup::with_faulty_reads(kind, "rel-reset-fail", Fault::ConnectionReset, 3).await;
     let e = s
         .provider
         .get_case(&case)
@@ -348,9 +327,7 @@ pub async fn reads_slower_than_the_timeout_on_every_try_are_a_transient_timeout(
 }
 
 pub async fn truncated_bodies_beyond_the_retry_budget_are_transient(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-trunc-fail").await;
-    s.fault(Fault::TruncatedBody, 3, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-trunc-fail", Fault::TruncatedBody, 3).await;
     let e = s
         .provider
         .get_case(&case)
@@ -397,9 +374,7 @@ pub async fn a_refused_connection_is_transient_after_bounded_retries(kind: Kind)
 // ── POSTIDENT only ──────────────────────────────────────────────────────────────────────────
 
 pub async fn a_truncated_jwe_is_a_decryption_error_keeping_the_raw_body(kind: Kind) {
-    let s = Setup::start(kind).await;
-    let case = s.approved_case("rel-jwe").await;
-    s.fault(Fault::TruncatedJwe, 2, On::Get(&case));
+    let (s, case) = Setup::with_faulty_reads(kind, "rel-jwe", Fault::TruncatedJwe, 2).await;
     let e = s.provider.get_case(&case).await.expect_err("cut JWE");
     assert_eq!(e.kind(), ErrorKind::Decryption, "{e}");
     let raw = e.raw_body().expect("raw body kept");
