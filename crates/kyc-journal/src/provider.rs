@@ -10,7 +10,7 @@
 //!   result) or answers with an older state, returns what the journal knows from webhooks.
 
 use crate::error::{JournalError, Result};
-use crate::store::{now_micros, reference_key, Journal};
+use crate::store::{now_micros, Journal};
 use crate::versions::{journal_supersedes, Source};
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -294,17 +294,8 @@ impl Journal {
         provider: Provider,
         key: &str,
     ) -> Result<Option<(Option<String>, Option<String>)>> {
-        let row: Option<AnyRow> = sqlx::query(
-            "SELECT case_id, reference FROM kyc_cases WHERE provider = $1 AND \
-             (case_id = $2 OR reference_key = $3) ORDER BY id LIMIT 1",
-        )
-        .bind(provider.name())
-        .bind(key)
-        .bind(reference_key(provider, key))
-        .fetch_optional(&self.inner.pool)
-        .await
-        .map_err(JournalError::db("find case"))?;
-        Ok(row.map(|r| (r.get("case_id"), r.get("reference"))))
+        let known = self.find_case(provider, key).await?;
+        Ok(known.map(|c| (c.case_id, c.reference)))
     }
 
     /// Records that a case exists (after a create), so every instance knows it.

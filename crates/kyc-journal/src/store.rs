@@ -263,11 +263,15 @@ impl Journal {
         ))
     }
 
-    /// The row id of a known case, by case id or reference (`key` may be either).
-    pub(crate) async fn find_case_row(&self, provider: Provider, key: &str) -> Result<Option<i64>> {
+    /// A known case, by case id or reference (`key` may be either): its row and its ids.
+    pub(crate) async fn find_case(
+        &self,
+        provider: Provider,
+        key: &str,
+    ) -> Result<Option<KnownCase>> {
         let row: Option<AnyRow> = sqlx::query(
-            "SELECT id FROM kyc_cases WHERE provider = $1 AND (case_id = $2 OR reference_key = $3) \
-             ORDER BY id LIMIT 1",
+            "SELECT id, case_id, reference FROM kyc_cases WHERE provider = $1 AND \
+             (case_id = $2 OR reference_key = $3) ORDER BY id LIMIT 1",
         )
         .bind(provider.name())
         .bind(key)
@@ -275,7 +279,16 @@ impl Journal {
         .fetch_optional(&self.inner.pool)
         .await
         .map_err(JournalError::db("find case"))?;
-        Ok(row.map(|r| r.get("id")))
+        Ok(row.map(|r| KnownCase {
+            row: r.get("id"),
+            case_id: r.get("case_id"),
+            reference: r.get("reference"),
+        }))
+    }
+
+    /// The row id of a known case, by case id or reference (`key` may be either).
+    pub(crate) async fn find_case_row(&self, provider: Provider, key: &str) -> Result<Option<i64>> {
+        Ok(self.find_case(provider, key).await?.map(|c| c.row))
     }
 }
 
@@ -313,6 +326,16 @@ fn normalise_url(url: &str) -> Result<(Backend, String)> {
     Err(JournalError::Url(format!(
         "unsupported scheme {scheme:?}; use sqlite://path/kyc.db, sqlite::memory: or postgres://..."
     )))
+}
+
+/// A case the journal knows: its row and the ids the provider gave it.
+pub(crate) struct KnownCase {
+    /// The row id in `kyc_cases`.
+    pub row: i64,
+    /// The provider's case id, when known.
+    pub case_id: Option<String>,
+    /// The caller's reference, when known.
+    pub reference: Option<String>,
 }
 
 #[cfg(test)]
