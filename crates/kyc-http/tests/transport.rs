@@ -24,6 +24,20 @@ fn transport() -> Transport {
     Transport::new(Provider::Idnow, build_client(&o).unwrap(), &o)
 }
 
+/// One idempotent GET of `url` through `t`.
+async fn get(t: &Transport, url: &url::Url) -> kyc_core::Result<kyc_http::Reply> {
+    t.send("get", Idempotency::Idempotent, url, |c| c.get(url.clone()))
+        .await
+}
+
+/// One non-idempotent POST of `url` through `t` (a create).
+async fn create(t: &Transport, url: &url::Url) -> kyc_core::Result<kyc_http::Reply> {
+    t.send("create", Idempotency::NotIdempotent, url, |c| {
+        c.post(url.clone())
+    })
+    .await
+}
+
 /// A server that answers each request with the next status of `statuses` (the last one repeats),
 /// counting requests.
 async fn server(statuses: Vec<(u16, Option<&'static str>)>) -> (url::Url, Arc<AtomicU32>) {
@@ -61,10 +75,7 @@ async fn server(statuses: Vec<(u16, Option<&'static str>)>) -> (url::Url, Arc<At
 async fn a_read_is_retried_through_transient_answers() {
     let (url, count) = server(vec![(503, None), (502, None), (200, None)]).await;
     let t = transport();
-    let reply = t
-        .send("get", Idempotency::Idempotent, &url, |c| c.get(url.clone()))
-        .await
-        .unwrap();
+    let reply = get(&t, &url).await.unwrap();
     assert_eq!(reply.status, 200);
     assert_eq!(count.load(Ordering::SeqCst), 3);
 }
@@ -73,22 +84,12 @@ async fn a_read_is_retried_through_transient_answers() {
 async fn a_create_is_not_repeated_after_a_server_error_but_is_after_429() {
     let (url, count) = server(vec![(500, None), (200, None)]).await;
     let t = transport();
-    let reply = t
-        .send("create", Idempotency::NotIdempotent, &url, |c| {
-            c.post(url.clone())
-        })
-        .await
-        .unwrap();
+    let reply = create(&t, &url).await.unwrap();
     assert_eq!(reply.status, 500, "the last answer goes back to the caller");
     assert_eq!(count.load(Ordering::SeqCst), 1);
 
     let (url, count) = server(vec![(429, Some("0")), (201, None)]).await;
-    let reply = t
-        .send("create", Idempotency::NotIdempotent, &url, |c| {
-            c.post(url.clone())
-        })
-        .await
-        .unwrap();
+    let reply = create(&t, &url).await.unwrap();
     assert_eq!(reply.status, 201, "a 429 was refused unprocessed");
     assert_eq!(count.load(Ordering::SeqCst), 2);
 }
@@ -102,18 +103,12 @@ async fn retry_after_as_an_http_date_in_the_past_retries_at_once_and_a_long_one_
     ])
     .await;
     let t = transport();
-    let reply = t
-        .send("get", Idempotency::Idempotent, &url, |c| c.get(url.clone()))
-        .await
-        .unwrap();
+    let reply = get(&t, &url).await.unwrap();
     assert_eq!(reply.status, 200);
     assert_eq!(count.load(Ordering::SeqCst), 2);
 
     let (url, count) = server(vec![(429, Some("3600"))]).await;
-    let reply = t
-        .send("get", Idempotency::Idempotent, &url, |c| c.get(url.clone()))
-        .await
-        .unwrap();
+    let reply = get(&t, &url).await.unwrap();
     assert_eq!(reply.status, 429);
     assert_eq!(reply.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(count.load(Ordering::SeqCst), 1);
