@@ -353,54 +353,32 @@ pub struct UserData {
 /// One entry of `identificationdocument.driverlicenses`. `Debug` shows the class and the
 /// readouts, and only whether the dates and the extra text are present.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DriverLicense {
     /// Extra text printed for the class.
-    #[serde(
-        rename = "additionalInformation",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub additional_information: Option<String>,
     /// The licence class, e.g. `B`.
-    #[serde(rename = "licenseClass", deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub license_class: Option<String>,
     /// How the valid-from column reads.
-    #[serde(rename = "validFromReadout", deserialize_with = "lenient::opt_word")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub valid_from_readout: Option<LicenseDateReadout>,
     /// How the valid-until column reads.
-    #[serde(rename = "validUntilReadout", deserialize_with = "lenient::opt_word")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub valid_until_readout: Option<LicenseDateReadout>,
     /// Valid-from date when the readout is `DATE` (documented also as `vaildFrom`).
-    #[serde(
-        rename = "validFrom",
-        alias = "vaildFrom",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[serde(alias = "vaildFrom", deserialize_with = "lenient::opt_string")]
     pub valid_from: Option<String>,
     /// Valid-until date when the readout is `DATE` (documented also as `vaildUntil`).
-    #[serde(
-        rename = "validUntil",
-        alias = "vaildUntil",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[serde(alias = "vaildUntil", deserialize_with = "lenient::opt_string")]
     pub valid_until: Option<String>,
 }
 
-impl fmt::Debug for DriverLicense {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DriverLicense")
-            .field("license_class", &self.license_class)
-            .field("valid_from_readout", &self.valid_from_readout)
-            .field("valid_until_readout", &self.valid_until_readout)
-            .field(
-                "additional_information",
-                &presence(&self.additional_information),
-            )
-            .field("valid_from", &presence(&self.valid_from))
-            .field("valid_until", &presence(&self.valid_until))
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(DriverLicense {
+    shown: [license_class, valid_from_readout, valid_until_readout],
+    redacted: [additional_information, valid_from, valid_until],
+});
 
 /// `identificationdocument`: what was read from the identity document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
