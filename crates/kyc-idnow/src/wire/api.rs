@@ -258,18 +258,10 @@ pub struct ApiError {
     pub translation_key: Option<String>,
 }
 
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("cause", &self.cause)
-            .field("error_type", &self.error_type)
-            .field("id", &self.id)
-            .field("key", &self.key)
-            .field("message", &kyc_core::redact::presence(&self.message))
-            .field("translation_key", &self.translation_key)
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(ApiError {
+    shown: [cause, error_type, id, key, translation_key],
+    redacted: [message],
+});
 
 /// The error body every failing call answers with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
