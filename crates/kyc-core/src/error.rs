@@ -394,6 +394,24 @@ impl std::error::Error for Error {
     }
 }
 
+/// For the adapters' differential tests, which run a new code path against the former one on the
+/// same input: both values when both succeeded; `None` when both failed with the same error as a
+/// caller sees it (kind, message, raw body); a panic naming `name` otherwise. Not part of the
+/// public API.
+#[doc(hidden)]
+pub fn both_ok_or_same_error<T>(name: &str, old: Result<T>, new: Result<T>) -> Option<(T, T)> {
+    match (old, new) {
+        (Ok(old), Ok(new)) => Some((old, new)),
+        (Err(old), Err(new)) => {
+            assert_eq!(old.kind(), new.kind(), "{name}");
+            assert_eq!(old.to_string(), new.to_string(), "{name}");
+            assert!(old.raw_body() == new.raw_body(), "{name}: body differs");
+            None
+        }
+        (old, new) => panic!("{name}: {:?} vs {:?}", old.err(), new.err()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

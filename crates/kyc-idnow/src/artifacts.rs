@@ -37,40 +37,65 @@ pub fn kind_for_entry(name: &str, ident: Option<&Ident>) -> ArtifactKind {
     guess_kind(name)
 }
 
+/// IDnow's file naming in the result ZIP: a part of the file name, its ending, and the kind
+/// such a file holds (`""` matches any name). The first row that matches wins.
+const NAMING: &[(&str, &str, ArtifactKind)] = &[
+    ("", ".sig", ArtifactKind::ResultSignature),
+    ("", ".xml", ArtifactKind::ResultXml),
+    ("_signed", ".pdf", ArtifactKind::SignedDocument),
+    ("_original", ".pdf", ArtifactKind::ContractDocument),
+    ("", ".pdf", ArtifactKind::ResultPdf),
+    ("_idfrontside", "", ArtifactKind::DocumentFront),
+    ("_idbackside", "", ArtifactKind::DocumentBack),
+    ("_userface", "", ArtifactKind::Selfie),
+    ("_security", "", ArtifactKind::SecurityFeature),
+    ("_signature", "", ArtifactKind::Signature),
+    ("_utilitybill", "", ArtifactKind::ProofOfAddress),
+    ("_bankstatement", "", ArtifactKind::ProofOfAddress),
+    ("", ".mp4", ArtifactKind::Video),
+    ("", ".webm", ArtifactKind::Video),
+];
+
 fn guess_kind(name: &str) -> ArtifactKind {
     let n = name.to_ascii_lowercase();
     let stem = n.rsplit('/').next().unwrap_or(&n);
-    if stem.ends_with(".sig") {
-        ArtifactKind::ResultSignature
-    } else if stem.ends_with(".xml") {
-        ArtifactKind::ResultXml
-    } else if stem.contains("_signed") && stem.ends_with(".pdf") {
-        ArtifactKind::SignedDocument
-    } else if stem.contains("_original") && stem.ends_with(".pdf") {
-        ArtifactKind::ContractDocument
-    } else if stem.ends_with(".pdf") {
-        ArtifactKind::ResultPdf
-    } else if stem.contains("_idfrontside") {
-        ArtifactKind::DocumentFront
-    } else if stem.contains("_idbackside") {
-        ArtifactKind::DocumentBack
-    } else if stem.contains("_userface") {
-        ArtifactKind::Selfie
-    } else if stem.contains("_security") {
-        ArtifactKind::SecurityFeature
-    } else if stem.contains("_signature") {
-        ArtifactKind::Signature
-    } else if stem.contains("_utilitybill") || stem.contains("_bankstatement") {
-        ArtifactKind::ProofOfAddress
-    } else if stem.ends_with(".mp4") || stem.ends_with(".webm") {
-        ArtifactKind::Video
-    } else {
-        ArtifactKind::Other(name.to_string())
-    }
+    NAMING
+        .iter()
+        .find(|(part, ending, _)| stem.contains(part) && stem.ends_with(ending))
+        .map_or_else(
+            || ArtifactKind::Other(name.to_string()),
+            |(_, _, kind)| kind.clone(),
+        )
 }
 
 fn open<R: Read + Seek>(reader: R) -> Result<zip::ZipArchive<R>> {
     zip::ZipArchive::new(reader).map_err(|e| zip_error("not a readable ZIP archive", e))
+}
+
+/// Entry `i` of the archive, or `None` when it is a directory.
+fn file_at<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    i: usize,
+) -> Result<Option<zip::read::ZipFile<'_, R>>> {
+    let file = archive
+        .by_index(i)
+        .map_err(|e| zip_error("cannot read an entry", e))?;
+    Ok((!file.is_dir()).then_some(file))
+}
+
+/// All the bytes of an entry, with room for `capacity` of them reserved up front.
+fn inflate(file: &mut impl Read, capacity: usize) -> Result<Vec<u8>> {
+    let mut data = Vec::with_capacity(capacity);
+    file.read_to_end(&mut data)
+        .map_err(|e| zip_error("cannot inflate an entry", e))?;
+    Ok(data)
+}
+
+/// The artifact of the entry `name` (kind and MIME type from the name), its bytes at `source`.
+fn entry_artifact(name: &str, ident: Option<&Ident>, source: ArtifactSource) -> Artifact {
+    let mut artifact = Artifact::new(kind_for_entry(name, ident), name, source);
+    artifact.mime_type = mime_for(name);
+    artifact
 }
 
 /// Every file of the result ZIP as an artifact with its bytes inline.
@@ -78,25 +103,17 @@ pub fn artifacts_from_zip(zip: &[u8], ident: Option<&Ident>) -> Result<Vec<Artif
     let mut archive = open(Cursor::new(zip))?;
     let mut out = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let mut file = archive
-            .by_index(i)
-            .map_err(|e| zip_error("cannot read an entry", e))?;
-        if file.is_dir() {
+        let Some(mut file) = file_at(&mut archive, i)? else {
             continue;
-        }
+        };
         let name = file.name().to_string();
-        let mut data = Vec::with_capacity(file.size().min(64 * 1024 * 1024) as usize);
-        file.read_to_end(&mut data)
-            .map_err(|e| zip_error("cannot inflate an entry", e))?;
-        let mut artifact = Artifact::new(
-            kind_for_entry(&name, ident),
-            name.clone(),
-            ArtifactSource::Inline {
-                data: Bytes::from(data),
-            },
-        );
-        artifact.mime_type = mime_for(&name);
-        out.push(artifact);
+        let capacity = file.size().min(64 * 1024 * 1024) as usize;
+        let data = Bytes::from(inflate(&mut file, capacity)?);
+        out.push(entry_artifact(
+            &name,
+            ident,
+            ArtifactSource::Inline { data },
+        ));
     }
     Ok(out)
 }
@@ -111,10 +128,7 @@ pub fn read_zip_entry(zip: &[u8], entry: &str) -> Result<Bytes> {
         )
         .with_provider(Provider::Idnow)
     })?;
-    let mut data = Vec::new();
-    file.read_to_end(&mut data)
-        .map_err(|e| zip_error("cannot inflate an entry", e))?;
-    Ok(Bytes::from(data))
+    Ok(Bytes::from(inflate(&mut file, 0)?))
 }
 
 /// Streams every file of a result ZIP on disk into `dir` (created if missing), one entry at a
@@ -131,12 +145,9 @@ pub fn extract_zip_to_dir(
     std::fs::create_dir_all(dir).map_err(|e| io("cannot create the target directory", e))?;
     let mut out = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let mut entry = archive
-            .by_index(i)
-            .map_err(|e| zip_error("cannot read an entry", e))?;
-        if entry.is_dir() {
+        let Some(mut entry) = file_at(&mut archive, i)? else {
             continue;
-        }
+        };
         let name = entry.name().to_string();
         let Some(relative) = entry.enclosed_name() else {
             return Err(zip_error(
@@ -151,20 +162,10 @@ pub fn extract_zip_to_dir(
         let mut out_file =
             std::fs::File::create(&target).map_err(|e| io("cannot create a file", e))?;
         std::io::copy(&mut entry, &mut out_file).map_err(|e| io("cannot write an entry", e))?;
-        out.push((
-            {
-                let mut artifact = Artifact::new(
-                    kind_for_entry(&name, ident),
-                    name.clone(),
-                    ArtifactSource::ResultArchive {
-                        entry: name.clone(),
-                    },
-                );
-                artifact.mime_type = mime_for(&name);
-                artifact
-            },
-            target,
-        ));
+        let source = ArtifactSource::ResultArchive {
+            entry: name.clone(),
+        };
+        out.push((entry_artifact(&name, ident, source), target));
     }
     Ok(out)
 }
@@ -191,35 +192,26 @@ pub fn verify_xml_signature(xml: &[u8], signature: &[u8], public_key_pem: &[u8])
 pub fn verify_result_archive(zip: &[u8], public_key_pem: &[u8]) -> Result<bool> {
     let mut archive = open(Cursor::new(zip))?;
     let names: Vec<String> = archive.file_names().map(str::to_string).collect();
-    let sig = names
-        .iter()
-        .find(|n| n.to_ascii_lowercase().ends_with(".xml.sig"))
-        .or_else(|| {
-            names
-                .iter()
-                .find(|n| n.to_ascii_lowercase().ends_with(".sig"))
-        })
-        .cloned()
+    let ending_in = |suffix: &str| {
+        names
+            .iter()
+            .find(|n| n.to_ascii_lowercase().ends_with(suffix))
+            .cloned()
+    };
+    let sig = ending_in(".xml.sig")
+        .or_else(|| ending_in(".sig"))
         .ok_or_else(|| zip_error("no signature", "the archive holds no .sig file"))?;
     let xml_name = sig
         .strip_suffix(".sig")
         .filter(|n| names.iter().any(|x| x == n))
         .map(str::to_string)
-        .or_else(|| {
-            names
-                .iter()
-                .find(|n| n.to_ascii_lowercase().ends_with(".xml"))
-                .cloned()
-        })
+        .or_else(|| ending_in(".xml"))
         .ok_or_else(|| zip_error("no XML result", "the archive holds no .xml file"))?;
     let mut read = |name: &str| -> Result<Vec<u8>> {
         let mut f = archive
             .by_name(name)
             .map_err(|e| zip_error("cannot read an entry", e))?;
-        let mut data = Vec::new();
-        f.read_to_end(&mut data)
-            .map_err(|e| zip_error("cannot inflate an entry", e))?;
-        Ok(data)
+        inflate(&mut f, 0)
     };
     let xml = read(&xml_name)?;
     let signature = read(&sig)?;

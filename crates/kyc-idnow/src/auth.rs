@@ -31,6 +31,17 @@ struct Cached {
     last_used: Instant,
 }
 
+impl Cached {
+    /// The cached token, to use again now.
+    fn reuse(&mut self) -> IssuedToken {
+        self.last_used = Instant::now();
+        IssuedToken {
+            value: self.value.clone(),
+            generation: self.generation,
+        }
+    }
+}
+
 /// The token cache. `Debug` never shows the token.
 pub(crate) struct TokenCache {
     state: Mutex<Option<Cached>>,
@@ -67,11 +78,7 @@ impl TokenCache {
         let mut state = self.state.lock().await;
         if let Some(cached) = state.as_mut() {
             if self.fresh(cached) {
-                cached.last_used = Instant::now();
-                return Ok(IssuedToken {
-                    value: cached.value.clone(),
-                    generation: cached.generation,
-                });
+                return Ok(cached.reuse());
             }
             tracing::debug!("IDnow login token near its idle limit; logging in again");
         }
@@ -88,11 +95,7 @@ impl TokenCache {
         let mut state = self.state.lock().await;
         if let Some(cached) = state.as_mut() {
             if cached.generation != rejected_generation && self.fresh(cached) {
-                cached.last_used = Instant::now();
-                return Ok(IssuedToken {
-                    value: cached.value.clone(),
-                    generation: cached.generation,
-                });
+                return Ok(cached.reuse());
             }
         }
         tracing::debug!("IDnow rejected the login token; logging in again");

@@ -7,7 +7,7 @@
 //! deserialised with the same lenient rules. Plain, NFC, proof-of-address and QES results parse.
 
 use crate::wire::{Ident, IdentList};
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, Event};
 use quick_xml::Reader;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -43,14 +43,42 @@ struct Element {
 /// Elements whose children form a list, whatever their count.
 const LIST_ELEMENTS: &[&str] = &["identifications", "additionaldocuments", "driverlicenses"];
 
+/// The error for XML the reader cannot go on with, at its current position.
+fn malformed(reader: &Reader<&[u8]>, reason: String) -> XmlError {
+    XmlError::Malformed {
+        position: reader.buffer_position(),
+        reason: without_quoted_text(&reason),
+    }
+}
+
+/// Appends character data (decoded, or why it could not be) to the innermost open element.
+fn append_text(
+    stack: &mut [Element],
+    reader: &Reader<&[u8]>,
+    text: Result<impl AsRef<str>, impl ToString>,
+) -> Result<(), XmlError> {
+    let text = text.map_err(|e| malformed(reader, e.to_string()))?;
+    if let Some(current) = stack.last_mut() {
+        current.text.push_str(text.as_ref());
+    }
+    Ok(())
+}
+
+/// The text a character or entity reference stands for (`&#233;`, `&amp;`).
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, String> {
+    if let Some(ch) = reference.resolve_char_ref().map_err(|e| e.to_string())? {
+        return Ok(ch.to_string());
+    }
+    let name = reference.decode().map_err(|e| e.to_string())?;
+    quick_xml::escape::resolve_predefined_entity(&name)
+        .map(str::to_string)
+        .ok_or_else(|| format!("unknown entity &{name};"))
+}
+
 fn parse_tree(xml: &[u8]) -> Result<Element, XmlError> {
     let mut reader = Reader::from_reader(xml);
     reader.config_mut().expand_empty_elements = true;
     let mut stack: Vec<Element> = vec![Element::default()];
-    let malformed = |reader: &Reader<&[u8]>, reason: String| XmlError::Malformed {
-        position: reader.buffer_position(),
-        reason: without_quoted_text(&reason),
-    };
     loop {
         let event = reader
             .read_event()
@@ -83,40 +111,10 @@ fn parse_tree(xml: &[u8]) -> Result<Element, XmlError> {
                     None => return Err(malformed(&reader, "unbalanced end tag".into())),
                 }
             }
-            Event::Text(text) => {
-                let decoded = text
-                    .xml_content()
-                    .map_err(|e| malformed(&reader, e.to_string()))?;
-                if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&decoded);
-                }
-            }
-            Event::CData(data) => {
-                let decoded = data
-                    .decode()
-                    .map_err(|e| malformed(&reader, e.to_string()))?;
-                if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&decoded);
-                }
-            }
+            Event::Text(text) => append_text(&mut stack, &reader, text.xml_content())?,
+            Event::CData(data) => append_text(&mut stack, &reader, data.decode())?,
             Event::GeneralRef(reference) => {
-                let resolved = match reference
-                    .resolve_char_ref()
-                    .map_err(|e| malformed(&reader, e.to_string()))?
-                {
-                    Some(ch) => ch.to_string(),
-                    None => {
-                        let name = reference
-                            .decode()
-                            .map_err(|e| malformed(&reader, e.to_string()))?;
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .map(str::to_string)
-                            .ok_or_else(|| malformed(&reader, format!("unknown entity &{name};")))?
-                    }
-                };
-                if let Some(current) = stack.last_mut() {
-                    current.text.push_str(&resolved);
-                }
+                append_text(&mut stack, &reader, resolve_reference(&reference))?
             }
             Event::Eof => break,
             _ => {}

@@ -3,7 +3,7 @@
 //! and what the status does not say (proof of address, signing, review trail, chip read,
 //! licence classes, the second document, channel and agent).
 
-use crate::common::fixture;
+use crate::common::{artifact, fixture};
 use kyc_core::{
     ArtifactKind, ArtifactSource, CaseStatus, DocumentKind, FieldCheck, ReasonCategory,
 };
@@ -253,22 +253,14 @@ fn attachments_become_artifacts() {
             .count(),
         4
     );
-    let pdf = case
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::ResultPdf)
-        .unwrap();
+    let pdf = artifact(&case, ArtifactKind::ResultPdf);
     assert_eq!(
         pdf.source,
         ArtifactSource::Download {
             path: "demosecurityfeatures_20190528.pdf".into()
         }
     );
-    let face = case
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::Selfie)
-        .unwrap();
+    let face = artifact(&case, ArtifactKind::Selfie);
     assert_eq!(face.mime_type.as_deref(), Some("image/jpeg"));
     assert_eq!(
         face.source,

@@ -261,11 +261,7 @@ async fn a_case_ref_with_only_the_ident_id_works() {
     let case = provider.get_case(&by_id).await.unwrap();
     assert!(matches!(case.status, CaseStatus::Approved { .. }));
     assert_eq!(case.case_ref.reference.as_deref(), Some(reference.as_str()));
-    let pdf = case
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::ResultPdf)
-        .unwrap();
+    let pdf = common::artifact(&case, ArtifactKind::ResultPdf);
     let bytes = provider.fetch_artifact(&by_id, pdf).await.unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     let outcome = provider

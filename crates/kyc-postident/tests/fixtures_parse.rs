@@ -4,6 +4,7 @@
 //! These tests need no server: they feed fixture bytes to the same parsing and mapping code the
 //! client uses. The HTTP paths are covered by the sandbox tests.
 
+use crate::common::artifact;
 use kyc_core::webhook::{WebhookAuth, WebhookEvent, WebhookRequest};
 use kyc_core::{
     ArtifactKind, ArtifactSource, CaseStatus, DocumentKind, FieldCheck, IdentMethod, Provider,
@@ -307,22 +308,14 @@ fn full_answer_with_a_cancelled_method_and_a_success() {
     assert_eq!(id.document.as_ref().unwrap().kind, DocumentKind::Passport);
     assert_eq!(id.contact.mobile_phone.value(), Some("+4915112345678"));
     // The result PDF came inline; the document image did not.
-    let pdf = case
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::ResultPdf)
-        .unwrap();
+    let pdf = artifact(&case, ArtifactKind::ResultPdf);
     assert_eq!(
         pdf.source,
         ArtifactSource::Inline {
             data: bytes::Bytes::from_static(b"%PDF-1.4 sandbox")
         }
     );
-    let front = case
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::DocumentFront)
-        .unwrap();
+    let front = artifact(&case, ArtifactKind::DocumentFront);
     assert!(matches!(front.source, ArtifactSource::Download { .. }));
     let video = typed.identifications[1]
         .additional_data_video

@@ -160,11 +160,7 @@ async fn result_pdf_and_binary_data_are_included_only_when_asked() {
     // Through the trait: artifacts are listed without bytes, fetch_artifact gets them.
     let case_ref = CaseRef::by_case_id(kyc_core::Provider::Postident, &case_id);
     let case = postident.get_case(&case_ref).await.unwrap();
-    let pdf = case
-        .artifacts
-        .iter()
-        .find(|a| a.kind == ArtifactKind::ResultPdf)
-        .expect("the PDF is listed");
+    let pdf = common::artifact(&case, ArtifactKind::ResultPdf);
     assert!(matches!(pdf.source, ArtifactSource::Download { .. }));
     let fetched = postident.fetch_artifact(&case_ref, pdf).await.unwrap();
     assert!(fetched.starts_with(b"%PDF"));

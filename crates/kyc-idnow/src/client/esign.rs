@@ -57,15 +57,9 @@ impl UploadedSizes {
 impl Client {
     /// `POST /documentdefinitions` (412 when the account is not an eSigning customer).
     pub async fn create_document_definition(&self, definition: &DocumentDefinition) -> Result<()> {
-        validate_definition(definition)?;
-        let url = self.api_url(&["documentdefinitions"]);
-        self.send_once(
-            "create document definition",
-            Method::POST,
-            url,
-            Payload::json(definition)?,
-        )
-        .await
+        let path = ["documentdefinitions"];
+        self.post_definition("create document definition", &path, definition)
+            .await
     }
 
     /// `POST /documentdefinitions/{identifier}`: updates a definition (404 when unknown).
@@ -75,15 +69,22 @@ impl Client {
         definition: &DocumentDefinition,
     ) -> Result<()> {
         validate_definition_identifier("identifier", identifier)?;
+        let path = ["documentdefinitions", identifier];
+        self.post_definition("update document definition", &path, definition)
+            .await
+    }
+
+    /// Checks `definition` and POSTs it to `path` (the create and update calls).
+    async fn post_definition(
+        &self,
+        operation: &'static str,
+        path: &[&str],
+        definition: &DocumentDefinition,
+    ) -> Result<()> {
         validate_definition(definition)?;
-        let url = self.api_url(&["documentdefinitions", identifier]);
-        self.send_once(
-            "update document definition",
-            Method::POST,
-            url,
-            Payload::json(definition)?,
-        )
-        .await
+        let url = self.api_url(path);
+        let payload = Payload::json(definition)?;
+        self.send_once(operation, Method::POST, url, payload).await
     }
 
     /// `DELETE /documentdefinitions/{identifier}` (404 when unknown).

@@ -171,31 +171,28 @@ kyc_core::provider_enum! {
 
 /// A QES/eSign document definition (`/documentdefinitions`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DocumentDefinition {
     /// Must be `false` (contract documents are mandatory).
-    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[serde(deserialize_with = "lenient::opt_bool")]
     pub optional: Option<bool>,
     /// Display name (no accents or special characters).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub name: Option<String>,
     /// Identifier used in URLs (word characters, words joined by `_`).
-    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub identifier: Option<String>,
     /// Always `application/pdf`.
-    #[serde(rename = "mimeType", default, deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub mime_type: Option<String>,
     /// Position (from 1); the document is inserted before it.
     #[serde(
-        rename = "sortOrder",
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient::opt_i64"
     )]
     pub sort_order: Option<i64>,
     /// `DEFAULT` or `SCROLL`.
     #[serde(
-        rename = "viewPolicy",
-        default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "lenient::opt_word"
     )]
@@ -218,7 +215,7 @@ impl DocumentDefinition {
 
 /// A document to be signed within an ident (`/identifications/{txn}/documents`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SigningDocument {
     /// Display name.
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -227,26 +224,25 @@ pub struct SigningDocument {
     #[serde(deserialize_with = "lenient::opt_string")]
     pub hash: Option<String>,
     /// First 12 hex digits of the hash, grouped `xxxx-xxxx-xxxx`.
-    #[serde(rename = "displayHash", deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub display_hash: Option<String>,
     /// `NEED_UPLOAD`, `UPLOADED` or `SIGNED`.
     #[serde(deserialize_with = "lenient::opt_word")]
     pub status: Option<SigningDocumentStatus>,
     /// The definition the document belongs to.
-    #[serde(rename = "documentDefinition")]
     pub document_definition: Option<DocumentDefinition>,
 }
 
 /// One entry of the error body `{"errors": [...]}`. `Debug` shows `message` only as present or
 /// absent (as [`kyc_core::ProviderErrorDetail`] does): it may repeat what was sent.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ApiError {
     /// `INVALID_LOGIN_TOKEN`, `BAD_REQUEST`, `OBJECT_NOT_FOUND`, ...
     #[serde(deserialize_with = "lenient::opt_string")]
     pub cause: Option<String>,
     /// The provider's error type.
-    #[serde(rename = "errorType", deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub error_type: Option<String>,
     /// The exception id, for IDnow support.
     #[serde(deserialize_with = "lenient::opt_string")]
@@ -258,22 +254,14 @@ pub struct ApiError {
     #[serde(deserialize_with = "lenient::opt_string")]
     pub message: Option<String>,
     /// Translation key.
-    #[serde(rename = "translationKey", deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub translation_key: Option<String>,
 }
 
-impl fmt::Debug for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApiError")
-            .field("cause", &self.cause)
-            .field("error_type", &self.error_type)
-            .field("id", &self.id)
-            .field("key", &self.key)
-            .field("message", &kyc_core::redact::presence(&self.message))
-            .field("translation_key", &self.translation_key)
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(ApiError {
+    shown: [cause, error_type, id, key, translation_key],
+    redacted: [message],
+});
 
 /// The error body every failing call answers with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

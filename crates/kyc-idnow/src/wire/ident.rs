@@ -5,7 +5,6 @@
 //! `attachments` or `identificationdocument`), unknown fields are ignored, unknown code words are
 //! kept as `Unknown(..)`, and booleans may be strings. `Debug` never prints personal data.
 
-use kyc_core::redact::presence;
 use kyc_core::wire::lenient;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -222,27 +221,25 @@ pub struct IdentificationProcess {
     pub wasnfcused: Option<bool>,
 }
 
-impl fmt::Debug for IdentificationProcess {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("IdentificationProcess")
-            .field("result", &self.result)
-            .field("reason", &self.reason)
-            .field("companyid", &self.companyid)
-            .field("filename", &self.filename)
-            .field("identificationtime", &self.identificationtime)
-            .field("id", &self.id)
-            .field("href", &self.href)
-            .field("channel", &self.channel)
-            .field("transactionnumber", &self.transactionnumber)
-            .field("poaresult", &self.poaresult)
-            .field("identchanges", &self.identchanges)
-            .field("reviewchanges", &self.reviewchanges)
-            .field("previousresult", &self.previousresult)
-            .field("agentname", &presence(&self.agentname))
-            .field("wasnfcused", &self.wasnfcused)
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(IdentificationProcess {
+    shown: [
+        result,
+        reason,
+        companyid,
+        filename,
+        identificationtime,
+        id,
+        href,
+        channel,
+        transactionnumber,
+        poaresult,
+        identchanges,
+        reviewchanges,
+        previousresult,
+        wasnfcused,
+    ],
+    redacted: [agentname],
+});
 
 /// `customdata`: `custom1` .. `custom5`, relayed back verbatim. `Debug` is redacted.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -296,17 +293,10 @@ pub struct ContactData {
     pub mobilephone: Option<String>,
 }
 
-impl fmt::Debug for ContactData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ContactData")
-            .field("email", &self.email.as_ref().map(|_| "[redacted]"))
-            .field(
-                "mobilephone",
-                &self.mobilephone.as_ref().map(|_| "[redacted]"),
-            )
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(ContactData {
+    shown: [],
+    redacted: [email, mobilephone],
+});
 
 /// The nested `address` of `userdata` and of additional documents.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -353,54 +343,32 @@ pub struct UserData {
 /// One entry of `identificationdocument.driverlicenses`. `Debug` shows the class and the
 /// readouts, and only whether the dates and the extra text are present.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DriverLicense {
     /// Extra text printed for the class.
-    #[serde(
-        rename = "additionalInformation",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub additional_information: Option<String>,
     /// The licence class, e.g. `B`.
-    #[serde(rename = "licenseClass", deserialize_with = "lenient::opt_string")]
+    #[serde(deserialize_with = "lenient::opt_string")]
     pub license_class: Option<String>,
     /// How the valid-from column reads.
-    #[serde(rename = "validFromReadout", deserialize_with = "lenient::opt_word")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub valid_from_readout: Option<LicenseDateReadout>,
     /// How the valid-until column reads.
-    #[serde(rename = "validUntilReadout", deserialize_with = "lenient::opt_word")]
+    #[serde(deserialize_with = "lenient::opt_word")]
     pub valid_until_readout: Option<LicenseDateReadout>,
     /// Valid-from date when the readout is `DATE` (documented also as `vaildFrom`).
-    #[serde(
-        rename = "validFrom",
-        alias = "vaildFrom",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[serde(alias = "vaildFrom", deserialize_with = "lenient::opt_string")]
     pub valid_from: Option<String>,
     /// Valid-until date when the readout is `DATE` (documented also as `vaildUntil`).
-    #[serde(
-        rename = "validUntil",
-        alias = "vaildUntil",
-        deserialize_with = "lenient::opt_string"
-    )]
+    #[serde(alias = "vaildUntil", deserialize_with = "lenient::opt_string")]
     pub valid_until: Option<String>,
 }
 
-impl fmt::Debug for DriverLicense {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DriverLicense")
-            .field("license_class", &self.license_class)
-            .field("valid_from_readout", &self.valid_from_readout)
-            .field("valid_until_readout", &self.valid_until_readout)
-            .field(
-                "additional_information",
-                &presence(&self.additional_information),
-            )
-            .field("valid_from", &presence(&self.valid_from))
-            .field("valid_until", &presence(&self.valid_until))
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(DriverLicense {
+    shown: [license_class, valid_from_readout, valid_until_readout],
+    redacted: [additional_information, valid_from, valid_until],
+});
 
 /// `identificationdocument`: what was read from the identity document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -600,28 +568,19 @@ impl Ident {
     }
 }
 
-impl fmt::Debug for Ident {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Ident")
-            .field("identificationprocess", &self.identificationprocess)
-            .field("customdata", &self.customdata)
-            .field("contactdata", &self.contactdata)
-            .field("userdata", &self.userdata)
-            .field("identificationdocument", &self.identificationdocument)
-            .field(
-                "identificationdocument2",
-                &self.identificationdocument2.as_ref().map(|_| "[redacted]"),
-            )
-            .field("attachments", &self.attachments)
-            .field("additionaldocuments", &self.additionaldocuments)
-            .field("esigning", &self.esigning)
-            .field(
-                "banktransferpaymentinfo",
-                &self.banktransferpaymentinfo.as_ref().map(|_| "[redacted]"),
-            )
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(Ident {
+    shown: [
+        identificationprocess,
+        customdata,
+        contactdata,
+        userdata,
+        identificationdocument,
+        attachments,
+        additionaldocuments,
+        esigning,
+    ],
+    redacted: [identificationdocument2, banktransferpaymentinfo],
+});
 
 /// `{"identifications": [...]}`: the list endpoint's (and some samples') wrapper.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -182,3 +182,11 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The case's first artifact of `kind`; a panic naming the kind when it has none.
+pub fn artifact(case: &kyc_core::Case, kind: kyc_core::ArtifactKind) -> &kyc_core::Artifact {
+    case.artifacts
+        .iter()
+        .find(|a| a.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} artifact"))
+}

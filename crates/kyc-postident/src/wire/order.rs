@@ -83,17 +83,13 @@ impl CustomData {
 
 /// A callback URL object: where to send the user back to, per platform.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(rename_all = "camelCase", default)]
 #[non_exhaustive]
 pub struct CallbackUrl {
     /// `webUrl`: landing page in the browser.
-    #[serde(
-        rename = "webUrl",
-        deserialize_with = "strict::text",
-        skip_serializing_if = "absent"
-    )]
+    #[serde(deserialize_with = "strict::text", skip_serializing_if = "absent")]
     pub web_url: Option<String>,
-    /// `iOSUrl`: URL or scheme that opens the client's iOS app.
+    /// `iOSUrl` (not `iosUrl`, which is read too): URL or scheme that opens the client's iOS app.
     #[serde(
         rename = "iOSUrl",
         alias = "iosUrl",
@@ -102,11 +98,7 @@ pub struct CallbackUrl {
     )]
     pub ios_url: Option<String>,
     /// `androidUrl`: URL or scheme that opens the client's Android app.
-    #[serde(
-        rename = "androidUrl",
-        deserialize_with = "strict::text",
-        skip_serializing_if = "absent"
-    )]
+    #[serde(deserialize_with = "strict::text", skip_serializing_if = "absent")]
     pub android_url: Option<String>,
 }
 

@@ -344,3 +344,11 @@ pub async fn key_rewriting_relay(sandbox: &Sandbox, rewrite: KeyRewrite) -> url:
     base.set_port(Some(addr.port())).unwrap();
     base
 }
+
+/// The case's first artifact of `kind`; a panic naming the kind when it has none.
+pub fn artifact(case: &kyc_core::Case, kind: kyc_core::ArtifactKind) -> &kyc_core::Artifact {
+    case.artifacts
+        .iter()
+        .find(|a| a.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} artifact"))
+}
