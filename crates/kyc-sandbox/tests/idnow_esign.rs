@@ -21,6 +21,12 @@ async fn define_pdf(env: &Env, token: &str, name: &str, identifier: &str) -> req
         .await
 }
 
+/// Creates ident `txn` with a first and a last name that QES accepts (A-Z, a-z and '-' only).
+async fn create_signable(env: &Env, token: &str, txn: &str) {
+    let names = json!({"firstname": "Erika", "lastname": "Mustermann"});
+    env.create_ok(token, txn, names).await;
+}
+
 async fn upload(
     env: &Env,
     token: &str,
@@ -99,12 +105,7 @@ async fn document_definitions_crud() {
 #[tokio::test]
 async fn upload_needs_a_definition_and_a_pdf() {
     let (env, token) = start_logged_in().await;
-    env.create_ok(
-        &token,
-        "sign-0",
-        json!({"firstname": "Erika", "lastname": "Mustermann"}),
-    )
-    .await;
+    create_signable(&env, &token, "sign-0").await;
     let response = upload(&env, &token, "sign-0", "doc", "application/pdf").await;
     assert_eq!(response.status(), 412, "no document definition exists");
     assert_eq!(first_error(response).await["cause"], "PRECONDITION_FAILED");
@@ -123,12 +124,7 @@ async fn documents_are_listed_with_hash_then_signed_on_success() {
     for (name, id) in [("Doc", "doc"), ("Contract2", "contract2")] {
         define_pdf(&env, &token, name, id).await;
     }
-    env.create_ok(
-        &token,
-        "sign-1",
-        json!({"firstname": "Erika", "lastname": "Mustermann"}),
-    )
-    .await;
+    create_signable(&env, &token, "sign-1").await;
     // QES: names only A-Z, a-z and '-'.
     let response = env
         .create(&token, "sign-bad", json!({"firstname": "Érika"}))

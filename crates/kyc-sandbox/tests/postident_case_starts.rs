@@ -55,11 +55,8 @@ async fn one_start_too_many_declines_with_12_and_closes_the_case() {
         "no result data"
     );
     // The final result is notified like any other.
-    let deliveries = sb
-        .postident()
-        .wait_for_webhook_deliveries(1, Duration::from_secs(5))
-        .await;
-    assert!(deliveries
+    assert!(deliveries(&sb, 1)
+        .await
         .iter()
         .any(|d| d.status == "declined" && d.status_type == "final"));
     // Closed: nothing more can start.

@@ -34,7 +34,7 @@ pub(crate) async fn login(
     let known = store
         .companies
         .get(&company)
-        .is_some_and(|c| openssl::memcmp::eq_len(c.api_key.as_bytes(), api_key.as_bytes()));
+        .is_some_and(|c| openssl::memcmp::eq_len(c.setup.api_key.as_bytes(), api_key.as_bytes()));
     if !known {
         return Err(ApiError::invalid_login_token());
     }
@@ -175,7 +175,7 @@ pub(crate) fn authorize_start(
         .ok_or_else(ApiError::invalid_login_token)?;
     let store = shared.store();
     match store.companies.get(company) {
-        Some(c) if openssl::memcmp::eq_len(c.api_key.as_bytes(), key.as_bytes()) => Ok(()),
+        Some(c) if openssl::memcmp::eq_len(c.setup.api_key.as_bytes(), key.as_bytes()) => Ok(()),
         _ => Err(ApiError::invalid_login_token()),
     }
 }

@@ -197,7 +197,7 @@ async fn counters(State(shared): State<Arc<Shared>>) -> Response {
         let by_company: BTreeMap<String, u64> = store
             .companies
             .values()
-            .map(|c| (c.id.clone(), c.logins))
+            .map(|c| (c.setup.company_id.clone(), c.logins))
             .collect();
         let idents: usize = store.companies.values().map(|c| c.idents.len()).sum();
         (store.login_count, by_company, idents)

@@ -26,7 +26,6 @@ mod user_page;
 mod validation;
 mod webhooks;
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -372,26 +371,9 @@ pub(crate) fn build(
     let base_url = root.join("idnow").expect("static path");
     let mut store = state::Store::default();
     for setup in &options.companies {
-        store.companies.insert(
-            setup.company_id.clone(),
-            state::Company {
-                id: setup.company_id.clone(),
-                api_key: setup.api_key.clone(),
-                esigning: setup.esigning,
-                copy_targets: setup.copy_targets.clone(),
-                archive_enabled: setup.archive_enabled,
-                extra_create_fields: setup
-                    .extra_create_fields
-                    .iter()
-                    .map(|f| f.to_ascii_lowercase())
-                    .collect(),
-                logins: 0,
-                idents: BTreeMap::new(),
-                used_transaction_numbers: Default::default(),
-                webhook: None,
-                definitions: Vec::new(),
-            },
-        );
+        store
+            .companies
+            .insert(setup.company_id.clone(), state::Company::new(setup));
     }
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -481,7 +463,9 @@ impl IdnowSandbox {
             for ident in company.idents.values() {
                 let own: Vec<&WebhookDelivery> = deliveries
                     .iter()
-                    .filter(|d| d.company == company.id && d.ident_id == ident.ident_id)
+                    .filter(|d| {
+                        d.company == company.setup.company_id && d.ident_id == ident.ident_id
+                    })
                     .collect();
                 let delivered = own
                     .iter()
@@ -496,7 +480,7 @@ impl IdnowSandbox {
                     .map(String::as_str)
                     .collect();
                 rows.push(json!({
-                    "company": company.id,
+                    "company": company.setup.company_id,
                     "caseId": ident.ident_id,
                     "reference": ident.transaction_number,
                     "status": ident.status.result_word().unwrap_or("CREATED"),
@@ -510,7 +494,7 @@ impl IdnowSandbox {
                         "pending": pending,
                         "last": own.last().map(|d| d.webhook_type.clone()),
                     },
-                    "userUrl": self.user_url(&company.id, &ident.transaction_number),
+                    "userUrl": self.user_url(&company.setup.company_id, &ident.transaction_number),
                 }));
             }
         }

@@ -19,7 +19,7 @@ const MAX_TOTAL_BYTES: usize = 50 * 1024 * 1024;
 
 fn esign_company<'a>(store: &'a mut Store, company: &str) -> Result<&'a mut Company, ApiError> {
     match store.companies.get_mut(company) {
-        Some(c) if c.esigning => Ok(c),
+        Some(c) if c.setup.esigning => Ok(c),
         _ => Err(ApiError::precondition_failed(format!(
             "The customer '{company}' is not an esigning customer!"
         ))),

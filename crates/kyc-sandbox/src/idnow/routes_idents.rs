@@ -45,7 +45,12 @@ pub(crate) async fn start(call: ApiCall, body: Bytes) -> ApiResult {
         .store()
         .companies
         .get(&company)
-        .map(|c| (!c.definitions.is_empty(), c.extra_create_fields.clone()))
+        .map(|c| {
+            (
+                !c.definitions.is_empty(),
+                c.setup.extra_create_fields.clone(),
+            )
+        })
         .unwrap_or_default();
     let fields = parse_create_body(&body, strict_names, &extra_fields)?;
     let key = txn.to_ascii_lowercase();
@@ -347,7 +352,7 @@ pub(crate) async fn archive(call: ApiCall) -> ApiResult {
     let enabled = store
         .companies
         .get(&company)
-        .is_some_and(|c| c.archive_enabled);
+        .is_some_and(|c| c.setup.archive_enabled);
     if !enabled {
         return Err(ApiError::precondition_failed(format!(
             "The archive feature is not enabled for '{company}'"
@@ -407,7 +412,7 @@ pub(crate) async fn copy(call: ApiCall, body: Bytes) -> ApiResult {
     let allowed = store
         .companies
         .get(&company)
-        .is_some_and(|c| c.copy_targets.contains(&target_company))
+        .is_some_and(|c| c.setup.copy_targets.contains(&target_company))
         && store.companies.contains_key(&target_company);
     if !allowed {
         return Err(ApiError::forbidden(format!(

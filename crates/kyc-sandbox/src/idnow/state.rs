@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset};
 
+use super::CompanySetup;
+
 /// Where the simulator delivers the webhooks of one company.
 #[derive(Clone, PartialEq, Eq)]
 pub struct WebhookTarget {
@@ -72,15 +74,10 @@ impl Store {
     }
 }
 
-/// One company (IDnow "shortname").
+/// One company (IDnow "shortname"): its configuration and what happened to it.
 pub(crate) struct Company {
-    pub id: String,
-    pub api_key: String,
-    pub esigning: bool,
-    pub copy_targets: Vec<String>,
-    pub archive_enabled: bool,
-    /// Lower-cased create fields beyond the documented table this company accepts.
-    pub extra_create_fields: Vec<String>,
+    /// As configured, with the create fields beyond the documented table lower-cased.
+    pub setup: CompanySetup,
     pub logins: u64,
     /// Lower-cased transaction number -> ident (deleted idents are removed from here).
     pub idents: BTreeMap<String, Ident>,
@@ -89,6 +86,25 @@ pub(crate) struct Company {
     pub webhook: Option<WebhookTarget>,
     /// Document definitions in display order (sortOrder = position + 1).
     pub definitions: Vec<DocumentDefinition>,
+}
+
+impl Company {
+    /// A company as `setup` configures it, with no logins, idents, webhook target or document
+    /// definitions yet.
+    pub fn new(setup: &CompanySetup) -> Company {
+        let mut setup = setup.clone();
+        for field in &mut setup.extra_create_fields {
+            field.make_ascii_lowercase();
+        }
+        Company {
+            setup,
+            logins: 0,
+            idents: BTreeMap::new(),
+            used_transaction_numbers: HashSet::new(),
+            webhook: None,
+            definitions: Vec::new(),
+        }
+    }
 }
 
 /// A QES/eSign document definition of a company.

@@ -217,31 +217,39 @@ pub(crate) fn dialled_number(mobile: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn plus_49_is_assumed_without_a_country_code() {
-        assert_eq!(dialled_number("0151 23411232"), "+4915123411232");
-        assert_eq!(dialled_number("15123411232"), "+4915123411232");
-        assert_eq!(dialled_number("+44 1789 012345"), "+441789012345");
-        assert_eq!(dialled_number("0043 664 1234567"), "+436641234567");
-    }
-
     use super::*;
 
     #[test]
+    fn plus_49_is_assumed_without_a_country_code() {
+        for (mobile, dialled) in [
+            ("0151 23411232", "+4915123411232"),
+            ("15123411232", "+4915123411232"),
+            ("+44 1789 012345", "+441789012345"),
+            ("0043 664 1234567", "+436641234567"),
+        ] {
+            assert_eq!(dialled_number(mobile), dialled, "{mobile:?}");
+        }
+    }
+
+    #[test]
     fn transaction_numbers_follow_the_documented_charset() {
-        assert!(is_valid_transaction_number("abc-DEF_123"));
-        assert!(!is_valid_transaction_number(""));
-        assert!(!is_valid_transaction_number("a.b"));
-        assert!(!is_valid_transaction_number(&"a".repeat(256)));
-        assert!(is_valid_transaction_number(&"a".repeat(255)));
+        let (too_long, longest) = ("a".repeat(256), "a".repeat(255));
+        for (number, valid) in [
+            ("abc-DEF_123", true),
+            ("", false),
+            ("a.b", false),
+            (too_long.as_str(), false),
+            (longest.as_str(), true),
+        ] {
+            assert_eq!(is_valid_transaction_number(number), valid, "{number:?}");
+        }
     }
 
     #[test]
     fn countries_are_upper_case_alpha2() {
-        assert!(is_alpha2("DE"));
-        assert!(!is_alpha2("de"));
-        assert!(!is_alpha2("DEU"));
-        assert!(!is_alpha2("QQ"));
+        for (country, valid) in [("DE", true), ("de", false), ("DEU", false), ("QQ", false)] {
+            assert_eq!(is_alpha2(country), valid, "{country:?}");
+        }
     }
 
     #[test]

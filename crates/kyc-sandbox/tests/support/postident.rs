@@ -384,12 +384,7 @@ impl Keys {
 /// The sandbox's webhook delivery log once it holds `n` entries (or what it holds after 5 s):
 /// the receiver sees a webhook before the sandbox has logged its answer.
 pub async fn deliveries(sb: &Sandbox, n: usize) -> Vec<kyc_sandbox::postident::WebhookDelivery> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let log = sb.postident().webhook_deliveries();
-        if log.len() >= n || std::time::Instant::now() > deadline {
-            return log;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    sb.postident()
+        .wait_for_webhook_deliveries(n, Duration::from_secs(5))
+        .await
 }
