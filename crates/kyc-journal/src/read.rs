@@ -97,19 +97,10 @@ pub struct AttemptRecord {
     pub attempt: Attempt,
 }
 
-impl std::fmt::Debug for AttemptRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AttemptRecord")
-            .field("id", &self.id)
-            .field("result", &self.result)
-            .field("reason", &self.reason)
-            .field("payload", &kyc_core::redact::presence(&self.payload))
-            .field("payloads", &self.payloads)
-            .field("ordinal", &self.ordinal)
-            .field("attempt", &self.attempt)
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(AttemptRecord {
+    shown: [id, result, reason, payloads, ordinal, attempt],
+    redacted: [payload],
+});
 
 /// One stored notice, without its body.
 #[derive(Debug, Clone, Serialize)]
