@@ -21,7 +21,7 @@
 
 use crate::attempts::{idnow_event, EventRecord};
 use crate::error::{JournalError, Result};
-use crate::store::{now_micros, Journal};
+use crate::store::{commit, now_micros, Journal};
 use axum::Router;
 use kyc_core::webhook::{IpAllowlist, WebhookEvent, WebhookNotice, WebhookRequest};
 use kyc_core::{KycProvider, Provider};
@@ -141,12 +141,7 @@ impl Journal {
     ) -> Result<Appended> {
         let now = now_micros();
         let sha = sha256_hex(body);
-        let mut tx = self
-            .inner
-            .pool
-            .begin()
-            .await
-            .map_err(JournalError::db("begin append"))?;
+        let mut tx = self.begin("begin append").await?;
         let case_row = self.case_row(&mut tx, &notice.case_ref).await?;
         let state = if source == "webhook" {
             "pending"
@@ -198,9 +193,7 @@ impl Journal {
             .await
             .map_err(JournalError::db("append event"))?;
         }
-        tx.commit()
-            .await
-            .map_err(JournalError::db("commit append"))?;
+        commit(tx, "commit append").await?;
         Ok(Appended {
             notice_id,
             case_row,

@@ -97,19 +97,10 @@ pub struct AttemptRecord {
     pub attempt: Attempt,
 }
 
-impl std::fmt::Debug for AttemptRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AttemptRecord")
-            .field("id", &self.id)
-            .field("result", &self.result)
-            .field("reason", &self.reason)
-            .field("payload", &kyc_core::redact::presence(&self.payload))
-            .field("payloads", &self.payloads)
-            .field("ordinal", &self.ordinal)
-            .field("attempt", &self.attempt)
-            .finish()
-    }
-}
+kyc_core::redacted_debug!(AttemptRecord {
+    shown: [id, result, reason, payloads, ordinal, attempt],
+    redacted: [payload],
+});
 
 /// One stored notice, without its body.
 #[derive(Debug, Clone, Serialize)]
@@ -164,6 +155,25 @@ fn cursor_of(last: i64) -> String {
     format!("c{last}")
 }
 
+/// One page from `rows`, fetched with `LIMIT limit + 1`: the first `limit` rows as items, and
+/// when the extra row came, the cursor of the last item (its `cursor_column`).
+fn page<T>(
+    rows: Vec<AnyRow>,
+    limit: i64,
+    cursor_column: &str,
+    item: impl FnMut(&AnyRow) -> Result<T>,
+) -> Result<Page<T>> {
+    let more = rows.len() as i64 > limit;
+    let rows = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = more
+        .then(|| rows.last().map(|r| cursor_of(r.get(cursor_column))))
+        .flatten();
+    Ok(Page {
+        items: rows.iter().map(item).collect::<Result<_>>()?,
+        next_cursor,
+    })
+}
+
 fn case_record(row: &AnyRow, with_case: bool) -> Result<CaseRecord> {
     let provider = Provider::from_str(&row.get::<String, _>("provider"))
         .map_err(|e| JournalError::corrupt("provider", e))?;
@@ -204,6 +214,50 @@ fn case_record(row: &AnyRow, with_case: bool) -> Result<CaseRecord> {
     })
 }
 
+fn attempt_record(r: &AnyRow) -> Result<AttemptRecord> {
+    let mut attempt: Attempt = serde_json::from_str(&r.get::<String, _>("attempt_json"))
+        .map_err(|e| JournalError::corrupt("attempt", e))?;
+    let id: String = r.get("id");
+    let payload: Option<serde_json::Value> = match (
+        r.get::<Option<String>, _>("payload"),
+        r.get::<Option<Vec<u8>>, _>("body"),
+    ) {
+        (Some(text), _) => serde_json::from_str(&text).ok(),
+        (None, Some(body)) => serde_json::from_slice(&body).ok(),
+        (None, None) => None,
+    };
+    attempt.id = Some(id.clone());
+    attempt.raw = payload.clone().unwrap_or_default();
+    Ok(AttemptRecord {
+        id,
+        result: attempt.provider_status.clone(),
+        reason: attempt.reasons.first().map(|r| r.code.clone()),
+        payload,
+        payloads: serde_json::from_str(&r.get::<String, _>("payloads_json")).unwrap_or_default(),
+        ordinal: r.get("ordinal"),
+        attempt,
+    })
+}
+
+fn notice_record(r: &AnyRow) -> Result<NoticeRecord> {
+    Ok(NoticeRecord {
+        id: r.get("id"),
+        provider: Provider::from_str(&r.get::<String, _>("provider"))
+            .map_err(|e| JournalError::corrupt("provider", e))?,
+        case_id: r.get("case_id"),
+        reference: r.get("reference"),
+        source: r.get("source"),
+        event: r.get("event"),
+        state: r.get("state"),
+        deliveries: r.get("deliveries"),
+        tries: r.get("tries"),
+        last_error: r.get("last_error"),
+        received_at: to_timestamp(r.get("received_at")),
+        peer: r.get("peer"),
+        body_len: r.get("body_len"),
+    })
+}
+
 const CASE_COLUMNS: &str = "c.id, c.provider, c.case_id, c.reference, c.status_json, c.version, \
     c.created_at, c.updated_at, c.last_changed_at, c.purged_at, c.case_json, \
     (SELECT COUNT(*) FROM kyc_notices n WHERE n.case_row = c.id AND n.state IN ('pending', 'retry', 'resolving')) AS waiting, \
@@ -228,18 +282,7 @@ impl Journal {
         .fetch_all(&self.inner.pool)
         .await
         .map_err(JournalError::db("list cases"))?;
-        let more = rows.len() as i64 > limit;
-        let rows = &rows[..rows.len().min(limit as usize)];
-        let next_cursor = more
-            .then(|| rows.last().map(|r| cursor_of(r.get("id"))))
-            .flatten();
-        Ok(Page {
-            items: rows
-                .iter()
-                .map(|r| case_record(r, false))
-                .collect::<Result<_>>()?,
-            next_cursor,
-        })
+        page(rows, limit, "id", |r| case_record(r, false))
     }
 
     /// One case by its case id or reference (`key` may be either), with its current version.
@@ -282,38 +325,7 @@ impl Journal {
         .fetch_all(&self.inner.pool)
         .await
         .map_err(JournalError::db("list attempts"))?;
-        let more = rows.len() as i64 > limit;
-        let rows = &rows[..rows.len().min(limit as usize)];
-        let mut items = Vec::with_capacity(rows.len());
-        for r in rows {
-            let mut attempt: Attempt = serde_json::from_str(&r.get::<String, _>("attempt_json"))
-                .map_err(|e| JournalError::corrupt("attempt", e))?;
-            let id: String = r.get("id");
-            let payload: Option<serde_json::Value> = match (
-                r.get::<Option<String>, _>("payload"),
-                r.get::<Option<Vec<u8>>, _>("body"),
-            ) {
-                (Some(text), _) => serde_json::from_str(&text).ok(),
-                (None, Some(body)) => serde_json::from_slice(&body).ok(),
-                (None, None) => None,
-            };
-            attempt.id = Some(id.clone());
-            attempt.raw = payload.clone().unwrap_or_default();
-            items.push(AttemptRecord {
-                id,
-                result: attempt.provider_status.clone(),
-                reason: attempt.reasons.first().map(|r| r.code.clone()),
-                payload,
-                payloads: serde_json::from_str(&r.get::<String, _>("payloads_json"))
-                    .unwrap_or_default(),
-                ordinal: r.get("ordinal"),
-                attempt,
-            });
-        }
-        let next_cursor = more
-            .then(|| rows.last().map(|r| cursor_of(r.get("ordinal"))))
-            .flatten();
-        Ok(Some(Page { items, next_cursor }))
+        page(rows, limit, "ordinal", attempt_record).map(Some)
     }
 
     /// Notices in a state (`parked`, `pending`, …; every state when `None`), oldest first.
@@ -336,33 +348,7 @@ impl Journal {
         .fetch_all(&self.inner.pool)
         .await
         .map_err(JournalError::db("list notices"))?;
-        let more = rows.len() as i64 > limit;
-        let rows = &rows[..rows.len().min(limit as usize)];
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(NoticeRecord {
-                    id: r.get("id"),
-                    provider: Provider::from_str(&r.get::<String, _>("provider"))
-                        .map_err(|e| JournalError::corrupt("provider", e))?,
-                    case_id: r.get("case_id"),
-                    reference: r.get("reference"),
-                    source: r.get("source"),
-                    event: r.get("event"),
-                    state: r.get("state"),
-                    deliveries: r.get("deliveries"),
-                    tries: r.get("tries"),
-                    last_error: r.get("last_error"),
-                    received_at: to_timestamp(r.get("received_at")),
-                    peer: r.get("peer"),
-                    body_len: r.get("body_len"),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let next_cursor = more
-            .then(|| rows.last().map(|r| cursor_of(r.get("id"))))
-            .flatten();
-        Ok(Page { items, next_cursor })
+        page(rows, limit, "id", notice_record)
     }
 
     /// The body of a notice exactly as received (`None` after a purge). Holds personal data.

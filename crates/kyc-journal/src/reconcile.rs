@@ -11,7 +11,7 @@
 use crate::attempts::idnow_event_of_read;
 use crate::error::{JournalError, Result};
 use crate::shutdown::Shutdown;
-use crate::store::{micros, now_micros, Journal};
+use crate::store::{commit, micros, now_micros, Journal};
 use crate::versions::{Source, StoreOutcome};
 use kyc_core::webhook::{WebhookEvent, WebhookNotice};
 use kyc_core::{CaseRef, KycProvider, Provider};
@@ -146,13 +146,7 @@ impl Reconciler {
                 }
             }
         }
-        let mut tx = self
-            .journal
-            .inner
-            .pool
-            .begin()
-            .await
-            .map_err(JournalError::db("begin reconcile"))?;
+        let mut tx = self.journal.begin("begin reconcile").await?;
         let outcome = self
             .journal
             .store_locked(&mut tx, case_row, &case, Source::Reconcile, None)
@@ -176,9 +170,7 @@ impl Reconciler {
             .rows_affected(),
             None => 0,
         };
-        tx.commit()
-            .await
-            .map_err(JournalError::db("commit reconcile"))?;
+        commit(tx, "commit reconcile").await?;
         Ok((matches!(outcome, StoreOutcome::Stored { .. }), unparked))
     }
 }

@@ -8,7 +8,7 @@
 //! each notice, the order and results of the attempts.
 
 use crate::error::{JournalError, Result};
-use crate::store::{micros, now_micros, Journal};
+use crate::store::{commit, micros, now_micros, Journal};
 use kyc_core::{Attempt, Provider};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -60,12 +60,7 @@ impl Journal {
 
     async fn purge_case_row(&self, case_row: i64) -> Result<PurgeReport> {
         let now = now_micros();
-        let mut tx = self
-            .inner
-            .pool
-            .begin()
-            .await
-            .map_err(JournalError::db("begin purge"))?;
+        let mut tx = self.begin("begin purge").await?;
         let cases =
             sqlx::query("UPDATE kyc_cases SET case_json = NULL, purged_at = $1 WHERE id = $2")
                 .bind(now)
@@ -126,9 +121,7 @@ impl Journal {
             .await
             .map_err(JournalError::db("purge event"))?;
         }
-        tx.commit()
-            .await
-            .map_err(JournalError::db("commit purge"))?;
+        commit(tx, "commit purge").await?;
         tracing::info!(
             case_row,
             notices,

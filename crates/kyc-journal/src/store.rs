@@ -6,7 +6,7 @@ use crate::options::JournalOptions;
 use kyc_core::{CaseRef, CaseStatus, Provider};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -167,6 +167,15 @@ impl Journal {
         self.inner.pool.close().await;
     }
 
+    /// Begins a transaction on the pool; `operation` names it in the error (`"begin purge"`).
+    pub(crate) async fn begin(&self, operation: &'static str) -> Result<Transaction<'static, Any>> {
+        self.inner
+            .pool
+            .begin()
+            .await
+            .map_err(JournalError::db(operation))
+    }
+
     /// ` FOR UPDATE` on PostgreSQL, nothing on SQLite (one connection: already exclusive).
     pub(crate) fn for_update(&self) -> &'static str {
         match self.inner.backend {
@@ -290,6 +299,11 @@ impl Journal {
     pub(crate) async fn find_case_row(&self, provider: Provider, key: &str) -> Result<Option<i64>> {
         Ok(self.find_case(provider, key).await?.map(|c| c.row))
     }
+}
+
+/// Commits `tx`; `operation` names it in the error (`"commit purge"`).
+pub(crate) async fn commit(tx: Transaction<'_, Any>, operation: &'static str) -> Result<()> {
+    tx.commit().await.map_err(JournalError::db(operation))
 }
 
 /// Splits the URL into its engine and the form sqlx opens (SQLite files are created when

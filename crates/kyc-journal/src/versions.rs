@@ -3,7 +3,7 @@
 //! in any order converge on the same state.
 
 use crate::error::{JournalError, Result};
-use crate::store::{now_micros, status_json, to_timestamp, Journal};
+use crate::store::{commit, now_micros, status_json, to_timestamp, Journal};
 use kyc_core::{Case, CaseRef, CaseStatus, Provider};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -100,19 +100,12 @@ impl Journal {
         source: Source,
         notice_id: Option<i64>,
     ) -> Result<StoreOutcome> {
-        let mut tx = self
-            .inner
-            .pool
-            .begin()
-            .await
-            .map_err(JournalError::db("begin store"))?;
+        let mut tx = self.begin("begin store").await?;
         let case_row = self.case_row(&mut tx, &case.case_ref).await?;
         let outcome = self
             .store_locked(&mut tx, case_row, case, source, notice_id)
             .await?;
-        tx.commit()
-            .await
-            .map_err(JournalError::db("commit store"))?;
+        commit(tx, "commit store").await?;
         Ok(outcome)
     }
 

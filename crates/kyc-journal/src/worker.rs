@@ -14,7 +14,7 @@
 use crate::error::{JournalError, Result};
 use crate::options::RetryDecision;
 use crate::shutdown::Shutdown;
-use crate::store::{micros, now_micros, Backend, Journal};
+use crate::store::{commit, micros, now_micros, Backend, Journal};
 use crate::versions::{Source, StoreOutcome};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -201,17 +201,12 @@ impl Worker {
             .get::<Option<i64>, _>("m")
             .unwrap_or(latest.id);
         if self.provider.provider() == Provider::Idnow {
-            let mut tx = pool
-                .begin()
-                .await
-                .map_err(JournalError::db("begin trail"))?;
+            let mut tx = self.journal.begin("begin trail").await?;
             self.lock_case(&mut tx, case_row).await?;
             self.journal
                 .rebuild_idnow_attempts(&mut tx, case_row)
                 .await?;
-            tx.commit()
-                .await
-                .map_err(JournalError::db("commit trail"))?;
+            commit(tx, "commit trail").await?;
         }
         let notice = match &latest.body {
             Some(body) => self.provider.parse_webhook(&Bytes::from(body.clone()))?,
@@ -225,10 +220,7 @@ impl Worker {
                 case = c;
             }
         }
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(JournalError::db("begin resolve"))?;
+        let mut tx = self.journal.begin("begin resolve").await?;
         let outcome = self
             .journal
             .store_locked(&mut tx, case_row, &case, Source::Webhook, Some(latest.id))
@@ -245,9 +237,7 @@ impl Worker {
         .execute(&mut *tx)
         .await
         .map_err(JournalError::db("settle notices"))?;
-        tx.commit()
-            .await
-            .map_err(JournalError::db("commit resolve"))?;
+        commit(tx, "commit resolve").await?;
         if !matches!(outcome, StoreOutcome::Stale) {
             tracing::debug!(case = %case.case_ref, status = %case.status, settled = done.rows_affected(), "webhook resolved");
         }

@@ -9,7 +9,7 @@ mod harness;
 
 use harness::*;
 use kyc_core::Provider;
-use kyc_sandbox::{SimulatedCase, UserOutcome};
+use kyc_sandbox::UserOutcome;
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone, Default)]
@@ -46,9 +46,7 @@ async fn journal_logs_name_cases_and_hold_no_personal_data() {
     new_case.person.last_name = Some("Zweifelhaft".into());
     new_case.contact.email = Some("wilhelmine@example.org".into());
     let handle = provider.create_case(&new_case).await.unwrap();
-    let sim = SimulatedCase::Idnow {
-        transaction_number: txn.clone(),
-    };
+    let sim = simulated_idnow(&txn);
     sandbox.play(&sim, UserOutcome::Start).unwrap();
     wait_delivered(&sandbox, &txn, "START", 1).await;
     sandbox.play(&sim, UserOutcome::Approve).unwrap();

@@ -14,10 +14,7 @@ both!(
 );
 
 async fn lost_create(db: Db) {
-    let sandbox = sandbox().await;
-    let bare = postident(&sandbox);
-    let journal = open(&db, "intent").await;
-    let provider = JournaledProvider::new(bare.clone(), journal.clone());
+    let (sandbox, bare, journal, provider) = journaled(&db, Provider::Postident, "intent").await;
     let p = sandbox.postident();
 
     // 1. The answer is lost after the case was created; the lookup finds it at once.

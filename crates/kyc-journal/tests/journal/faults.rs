@@ -4,9 +4,11 @@
 //! in the provider's true state.
 
 use crate::harness::*;
-use kyc_core::{CaseHandle, CaseStatus, Provider};
+use kyc_core::{CaseHandle, CaseStatus, KycProvider, Provider};
+use kyc_journal::Service;
 use kyc_sandbox::postident::{Fault, FaultKind};
-use kyc_sandbox::{SimulatedCase, UserOutcome};
+use kyc_sandbox::UserOutcome;
+use std::sync::Arc;
 use std::time::Duration;
 
 both!(
@@ -18,13 +20,8 @@ both!(
 async fn three_503s(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Postident, "faults").await;
-    let handle = provider
-        .create_case(&new_case(&unique("f3-"), Some(webhook_url(&service))))
-        .await
-        .unwrap();
-    let sim = SimulatedCase::Postident {
-        case_id: handle.case_ref.case_id.clone().unwrap(),
-    };
+    let handle = create_notifying(&provider, &service, "f3-").await;
+    let sim = simulated_postident(&handle.case_ref);
     sandbox.play(&sim, UserOutcome::ReviewPending).unwrap();
     wait_settled(&journal, &handle.case_ref, "review pending", |s| {
         s.is_preliminary()
@@ -66,15 +63,9 @@ both!(
 async fn read_outage(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Postident, "outage").await;
-    let url = webhook_url(&service);
     let mut handles: Vec<CaseHandle> = Vec::new();
     for _ in 0..100 {
-        handles.push(
-            provider
-                .create_case(&new_case(&unique("o-"), Some(url.clone())))
-                .await
-                .unwrap(),
-        );
+        handles.push(create_notifying(&provider, &service, "o-").await);
     }
     // Every provider read fails from now on, for 12 seconds.
     sandbox
@@ -82,10 +73,9 @@ async fn read_outage(db: Db) {
         .inject_fault(Fault::new(FaultKind::Status { status: 503 }, 1_000_000).for_method("GET"));
     let outage = tokio::time::Instant::now();
     for h in &handles {
-        let sim = SimulatedCase::Postident {
-            case_id: h.case_ref.case_id.clone().unwrap(),
-        };
-        sandbox.play(&sim, UserOutcome::Approve).unwrap();
+        sandbox
+            .play(&simulated_postident(&h.case_ref), UserOutcome::Approve)
+            .unwrap();
     }
     // The final webhooks arrive and are stored during the outage, none resolved.
     let finals = || {
@@ -153,17 +143,12 @@ both!(
 async fn parked_and_replayed(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Postident, "parked").await;
-    let handle = provider
-        .create_case(&new_case(&unique("pk-"), Some(webhook_url(&service))))
-        .await
-        .unwrap();
+    let handle = create_notifying(&provider, &service, "pk-").await;
     // Reads answer 401 for a while: retrying cannot fix that, so the notice is parked at once.
     sandbox
         .postident()
         .inject_fault(Fault::new(FaultKind::Status { status: 401 }, 1_000).for_method("GET"));
-    let sim = SimulatedCase::Postident {
-        case_id: handle.case_ref.case_id.clone().unwrap(),
-    };
+    let sim = simulated_postident(&handle.case_ref);
     sandbox.play(&sim, UserOutcome::Approve).unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let parked = loop {
@@ -219,4 +204,17 @@ async fn parked_and_replayed(db: Db) {
     assert_eq!(record.status, truth(&bare, &handle.case_ref).await);
     assert_eq!(record.parked_notices, 0);
     service.stop().await;
+}
+
+/// Creates a case (reference `prefix` + a counter) through `provider` whose webhooks go to
+/// `service`.
+async fn create_notifying(
+    provider: &Arc<dyn KycProvider>,
+    service: &Service,
+    prefix: &str,
+) -> CaseHandle {
+    provider
+        .create_case(&new_case(&unique(prefix), Some(webhook_url(service))))
+        .await
+        .unwrap()
 }

@@ -6,7 +6,7 @@ use kyc_journal::{
     AttemptRecord, Journal, JournalOptions, JournaledProvider, Page, RetryPolicy, Service,
     ServiceConfig,
 };
-use kyc_sandbox::{Sandbox, SandboxOptions};
+use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase};
 use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -177,11 +177,13 @@ pub type JournaledService = (
     Service,
 );
 
-/// The journal as an application runs it, on `db`: the sandbox, the bare adapter of `provider`,
-/// the journal opened as `instance`, the adapter journaled by it, and an intake+worker instance
-/// (for IDnow with the sandbox's webhooks pointed at it; POSTIDENT cases name their webhook URL
-/// at create).
-pub async fn journaled_service(db: &Db, provider: Provider, instance: &str) -> JournaledService {
+/// The sandbox, the bare adapter of `provider`, the journal on `db` opened as `instance`, and the
+/// adapter journaled by it; no instance runs (nothing receives webhooks or resolves them).
+pub async fn journaled(
+    db: &Db,
+    provider: Provider,
+    instance: &str,
+) -> (Sandbox, Arc<dyn KycProvider>, Journal, JournaledProvider) {
     let sandbox = sandbox().await;
     let bare = match provider {
         Provider::Idnow => idnow(&sandbox),
@@ -189,8 +191,16 @@ pub async fn journaled_service(db: &Db, provider: Provider, instance: &str) -> J
         other => panic!("no sandbox adapter for {other:?}"),
     };
     let journal = open(db, instance).await;
-    let journaled: Arc<dyn KycProvider> =
-        Arc::new(JournaledProvider::new(bare.clone(), journal.clone()));
+    let journaled = JournaledProvider::new(bare.clone(), journal.clone());
+    (sandbox, bare, journal, journaled)
+}
+
+/// The journal as an application runs it, on `db`: [`journaled`], and an intake+worker instance
+/// (for IDnow with the sandbox's webhooks pointed at it; POSTIDENT cases name their webhook URL
+/// at create).
+pub async fn journaled_service(db: &Db, provider: Provider, instance: &str) -> JournaledService {
+    let (sandbox, bare, journal, journaled) = journaled(db, provider, instance).await;
+    let journaled: Arc<dyn KycProvider> = Arc::new(journaled);
     let service = service(&journal, journaled.clone(), true).await;
     if provider == Provider::Idnow {
         idnow_webhooks_to(&sandbox, Some(webhook_url(&service)));
@@ -230,6 +240,23 @@ pub fn idnow_webhooks_to(sandbox: &Sandbox, url: Option<url::Url>) {
             }),
         )
         .expect("webhook target");
+}
+
+/// The sandbox's IDnow ident with the transaction number `txn`, for [`Sandbox::play`].
+pub fn simulated_idnow(txn: &str) -> SimulatedCase {
+    SimulatedCase::Idnow {
+        transaction_number: txn.to_string(),
+    }
+}
+
+/// The sandbox's POSTIDENT case of `case` (by its case id), for [`Sandbox::play`].
+pub fn simulated_postident(case: &CaseRef) -> SimulatedCase {
+    SimulatedCase::Postident {
+        case_id: case
+            .case_id
+            .clone()
+            .expect("a created POSTIDENT case has its id"),
+    }
 }
 
 pub fn new_case(reference: &str, webhook: Option<url::Url>) -> NewCase {

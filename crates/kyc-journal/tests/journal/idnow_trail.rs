@@ -5,7 +5,7 @@
 use crate::harness::*;
 use kyc_core::{CaseRef, CaseStatus, KycProvider, Provider};
 use kyc_journal::{JournaledProvider, Worker};
-use kyc_sandbox::{SimulatedCase, UserOutcome};
+use kyc_sandbox::UserOutcome;
 use std::time::Duration;
 
 both!(
@@ -20,12 +20,7 @@ async fn intake_stores_before_answering(db: Db) {
     let txn = unique("in-");
     provider.create_case(&new_case(&txn, None)).await.unwrap();
     sandbox
-        .play(
-            &SimulatedCase::Idnow {
-                transaction_number: txn.clone(),
-            },
-            UserOutcome::Start,
-        )
+        .play(&simulated_idnow(&txn), UserOutcome::Start)
         .unwrap();
     let delivery = wait_delivered(&sandbox, &txn, "START", 1).await;
 
@@ -108,9 +103,7 @@ async fn three_attempts(db: Db) {
         journaled_service(&db, Provider::Idnow, "trail").await;
     let txn = unique("tr-");
     let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
-    let sim = SimulatedCase::Idnow {
-        transaction_number: txn.clone(),
-    };
+    let sim = simulated_idnow(&txn);
     for (outcome, webhook) in [
         (UserOutcome::Start, "START"),
         (UserOutcome::Abort, "ABORTED"),
@@ -256,10 +249,7 @@ both!(
 );
 
 async fn reconciliation_catches_up(db: Db) {
-    let sandbox = sandbox().await;
-    let bare = idnow(&sandbox);
-    let journal = open(&db, "reconcile").await;
-    let provider = JournaledProvider::new(bare.clone(), journal.clone());
+    let (sandbox, bare, journal, provider) = journaled(&db, Provider::Idnow, "reconcile").await;
     // No webhooks at all.
     let txn = unique("rc-");
     let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
@@ -267,12 +257,7 @@ async fn reconciliation_catches_up(db: Db) {
     assert_eq!(record.version, 0, "known from the create, not resolved yet");
     assert_eq!(record.case_id, handle.case_ref.case_id);
     sandbox
-        .play(
-            &SimulatedCase::Idnow {
-                transaction_number: txn.clone(),
-            },
-            UserOutcome::Approve,
-        )
+        .play(&simulated_idnow(&txn), UserOutcome::Approve)
         .unwrap();
     let report = kyc_journal::Reconciler::new(journal.clone(), bare.clone())
         .run_once()

@@ -9,7 +9,7 @@ use kyc_core::{
     ArchiveOutcome, Artifact, Capabilities, Case, CaseFilter, CaseHandle, CaseList, CaseRef,
     KycProvider, NewCase, Provider,
 };
-use kyc_sandbox::{SimulatedCase, UserOutcome};
+use kyc_sandbox::UserOutcome;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -29,12 +29,7 @@ async fn crash_and_restart(db: Db) {
     let txn = unique("cr-");
     let handle = bare.create_case(&new_case(&txn, None)).await.unwrap();
     sandbox
-        .play(
-            &SimulatedCase::Idnow {
-                transaction_number: txn.clone(),
-            },
-            UserOutcome::Approve,
-        )
+        .play(&simulated_idnow(&txn), UserOutcome::Approve)
         .unwrap();
     wait_delivered(&sandbox, &txn, "FINAL", 1).await;
     doomed.kill();
@@ -152,14 +147,7 @@ async fn two_instances(db: Db) {
     for step in 0..5 {
         for (txn, _, p) in &idents {
             if let Some(outcome) = PATTERNS[*p].0.get(step) {
-                sandbox
-                    .play(
-                        &SimulatedCase::Idnow {
-                            transaction_number: txn.clone(),
-                        },
-                        *outcome,
-                    )
-                    .unwrap();
+                sandbox.play(&simulated_idnow(txn), *outcome).unwrap();
             }
         }
         tokio::time::sleep(Duration::from_millis(1100)).await;

@@ -4,7 +4,7 @@
 use crate::harness::*;
 use kyc_core::{CaseStatus, Provider};
 use kyc_journal::Journal;
-use kyc_sandbox::{SimulatedCase, UserOutcome};
+use kyc_sandbox::UserOutcome;
 use std::time::Duration;
 
 both!(
@@ -20,9 +20,7 @@ async fn purge_and_erase(db: Db) {
     for _ in 0..2 {
         let txn = unique("pe-");
         let handle = provider.create_case(&new_case(&txn, None)).await.unwrap();
-        let sim = SimulatedCase::Idnow {
-            transaction_number: txn.clone(),
-        };
+        let sim = simulated_idnow(&txn);
         sandbox.play(&sim, UserOutcome::Start).unwrap();
         sandbox.play(&sim, UserOutcome::Abort).unwrap();
         wait_delivered(&sandbox, &txn, "ABORTED", 1).await;
