@@ -113,9 +113,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     // `Case::raw` (and each attempt's `raw`) keeps IDnow's JSON verbatim; left out here.
     let mut shown = case.clone();
-    shown.raw = serde_json::Value::Null;
+    shown.raw = kyc::RawJson::null();
     for attempt in &mut shown.attempts {
-        attempt.raw = serde_json::Value::Null;
+        attempt.raw = kyc::RawJson::null();
     }
     println!("neutral case:\n{}", serde_json::to_string_pretty(&shown)?);
 

@@ -32,6 +32,7 @@
 use crate::details::{Accounting, AttemptDetails, ProofOfAddress, ReviewTrail, SigningResult};
 use crate::identity::VerifiedIdentity;
 use crate::provider::Provider;
+use crate::raw_json::RawJson;
 use crate::redact::presence;
 use crate::setters::setters;
 use crate::status::{CaseStatus, Reason};
@@ -221,9 +222,10 @@ pub struct Attempt {
     /// Where, by whom and through which channel the attempt ran, when the provider says.
     #[serde(default, skip_serializing_if = "AttemptDetails::is_empty")]
     pub details: AttemptDetails,
-    /// The provider's payload for this attempt, verbatim.
+    /// The provider's payload for this attempt, verbatim (the text as received; it reads as a
+    /// `serde_json::Value` on demand, see [`RawJson`]).
     #[serde(default)]
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
 }
 
 impl Attempt {
@@ -242,7 +244,7 @@ impl Attempt {
             started_at: None,
             finished_at: None,
             details: AttemptDetails::default(),
-            raw: serde_json::Value::Null,
+            raw: RawJson::null(),
         }
     }
 }
@@ -252,8 +254,8 @@ setters!(Attempt {
     some with_started_at => started_at: Timestamp,
     some with_finished_at => finished_at: Timestamp,
     set with_details => details: AttemptDetails,
+    set with_raw => raw: RawJson,
     exact with_reasons => reasons: Vec<Reason>,
-    exact with_raw => raw: serde_json::Value,
 });
 
 impl fmt::Debug for Attempt {
@@ -470,9 +472,10 @@ pub struct Case {
     /// What the provider invoices the case under (POSTIDENT `accountingData`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounting: Option<Accounting>,
-    /// The provider's payload this case was read from, verbatim (decrypted where encrypted).
+    /// The provider's payload this case was read from, verbatim (decrypted where encrypted): the
+    /// text as received, which reads as a `serde_json::Value` on demand ([`RawJson`]).
     #[serde(default)]
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
 }
 
 impl Case {
@@ -481,7 +484,7 @@ impl Case {
         case_ref: CaseRef,
         status: CaseStatus,
         provider_status: impl Into<String>,
-        raw: serde_json::Value,
+        raw: impl Into<RawJson>,
     ) -> Self {
         Case {
             case_ref,
@@ -501,7 +504,7 @@ impl Case {
             signing: None,
             review: ReviewTrail::default(),
             accounting: None,
-            raw,
+            raw: raw.into(),
         }
     }
 

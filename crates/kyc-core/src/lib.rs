@@ -34,6 +34,7 @@ pub mod listing;
 pub mod net;
 pub mod new_case;
 pub mod provider;
+pub mod raw_json;
 pub mod redact;
 pub mod secret;
 pub mod status;
@@ -70,6 +71,7 @@ pub use new_case::{
     NewCase, PersonInput,
 };
 pub use provider::Provider;
+pub use raw_json::RawJson;
 pub use secret::Secret;
 pub use status::{CaseStatus, Reason, ReasonCategory, ReasonSource};
 pub use validation::{FieldViolation, Validator};

@@ -17,25 +17,6 @@ pub fn presence<T>(value: &Option<T>) -> Presence {
     Presence(value.is_some())
 }
 
-/// Prints a provider's raw JSON by its shape only (`JSON with 12 top-level fields, redacted`):
-/// the payload is full of personal data.
-pub struct RawJsonShape<'a>(pub &'a serde_json::Value);
-
-impl fmt::Debug for RawJsonShape<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            serde_json::Value::Object(map) => {
-                write!(f, "JSON with {} top-level fields, redacted", map.len())
-            }
-            serde_json::Value::Array(items) => {
-                write!(f, "JSON list of {} entries, redacted", items.len())
-            }
-            serde_json::Value::Null => f.write_str("None"),
-            _ => f.write_str("[redacted]"),
-        }
-    }
-}
-
 /// Something that is either there or not (an `Option`, a list, a text): what
 /// [`redacted_debug!`](crate::redacted_debug) prints as [`Presence`] for a redacted field.
 pub trait Present {

@@ -99,7 +99,7 @@ enum CarriedCase {
     Read(Box<Case>),
     InBody {
         body: Bytes,
-        read: fn(&[u8]) -> Result<Case, Error>,
+        read: fn(&Bytes) -> Result<Case, Error>,
         case: OnceLock<Box<Case>>,
     },
 }
@@ -128,7 +128,7 @@ impl WebhookNotice {
     pub fn with_case_in_body(
         mut self,
         body: Bytes,
-        read: fn(&[u8]) -> Result<Case, Error>,
+        read: fn(&Bytes) -> Result<Case, Error>,
     ) -> Self {
         self.carried = Some(CarriedCase::InBody {
             body,

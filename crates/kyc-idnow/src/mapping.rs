@@ -24,8 +24,8 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use kyc_core::{
     AddressDocument, Artifact, ArtifactKind, ArtifactSource, Attempt, AttemptDetails, Case,
     CaseRef, CaseStatus, Checked, Country, DocumentKind, FieldCheck, IdentMethod, LicenceClass,
-    ProofOfAddress, Provider, ReviewTrail, SigningResult, VerifiedAddress, VerifiedContact,
-    VerifiedDocument, VerifiedIdentity, VerifiedPerson,
+    ProofOfAddress, Provider, RawJson, ReviewTrail, SigningResult, VerifiedAddress,
+    VerifiedContact, VerifiedDocument, VerifiedIdentity, VerifiedPerson,
 };
 use serde::Deserialize;
 
@@ -526,9 +526,11 @@ pub fn status_of(ident: &Ident) -> CaseStatus {
 /// (thin payloads always carry it, but the field is optional in the wire types).
 pub fn ident_to_case(
     ident: &Ident,
-    raw: serde_json::Value,
+    raw: impl Into<RawJson>,
     fallback_reference: Option<&str>,
 ) -> Case {
+    // The case and its one attempt share the payload's text.
+    let raw = raw.into();
     let no_process: IdentificationProcess;
     let process = match &ident.identificationprocess {
         Some(p) => p,
@@ -597,6 +599,6 @@ pub const NO_DATA_YET: &str = "OBJECT_NOT_FOUND (no data yet: not started or not
 /// attempt ends. The status is `Created` (provider status [`NO_DATA_YET`], no identity): the
 /// adapter is stateless and cannot tell "not started" from "in the flow"; whoever saw the START
 /// webhook (the journal) knows better. `raw` is IDnow's error body.
-pub fn no_data_yet_case(case_ref: CaseRef, raw: serde_json::Value) -> Case {
+pub fn no_data_yet_case(case_ref: CaseRef, raw: impl Into<RawJson>) -> Case {
     Case::new(case_ref, CaseStatus::Created, NO_DATA_YET, raw)
 }

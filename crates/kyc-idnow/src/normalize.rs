@@ -13,7 +13,11 @@ use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 /// says what was read (`ident JSON: not an IDnow ident ...`), with no HTTP status: the input
 /// did not come from an answer of IDnow.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
-    let fetched = parse_ident(BodySource::Input("ident JSON"), body, true)?;
+    let fetched = parse_ident(
+        BodySource::Input("ident JSON"),
+        &Bytes::copy_from_slice(body),
+        true,
+    )?;
     Ok(ident_to_case(&fetched.ident, fetched.raw, None))
 }
 

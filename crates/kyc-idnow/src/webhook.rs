@@ -92,13 +92,13 @@ fn recognise(body: &[u8]) -> Option<(CaseRef, WebhookEvent)> {
 }
 
 /// The case a webhook body carries (what [`WebhookNotice::case`] reads).
-fn case_from_body(body: &[u8]) -> Result<Case> {
+fn case_from_body(body: &Bytes) -> Result<Case> {
     read_body(body).map(|(case, _)| case)
 }
 
 /// The whole ident of a webhook body, read and mapped, and its event. A START (no result yet)
 /// is `InProgress`.
-fn read_body(body: &[u8]) -> Result<(Case, WebhookEvent)> {
+fn read_body(body: &Bytes) -> Result<(Case, WebhookEvent)> {
     // A START webhook may come before any result exists: a body without `result` is accepted.
     // The body is read in place; only an error copies it (to keep it).
     let crate::client::FetchedIdent { ident, raw } =
@@ -111,7 +111,7 @@ fn read_body(body: &[u8]) -> Result<(Case, WebhookEvent)> {
         return Err(crate::IdnowError::Unreadable {
             what: "webhook body",
             reason: "no identificationprocess.transactionnumber or id".into(),
-            body: Bytes::copy_from_slice(body),
+            body: body.clone(),
         }
         .into());
     }
@@ -158,8 +158,9 @@ mod shortcut_tests {
         }
         let (mut shortcut, mut unreadable) = (0, 0);
         for (name, body) in bodies {
+            let body = Bytes::from(body);
             let whole = read_body(&body);
-            let notice = notice_from_body(Bytes::from(body.clone()));
+            let notice = notice_from_body(body.clone());
             if recognise(&body).is_some() {
                 shortcut += 1;
             }

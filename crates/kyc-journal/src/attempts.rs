@@ -23,7 +23,7 @@ use crate::error::{JournalError, Result};
 use crate::intake::sha256_hex;
 use crate::store::{now_micros, to_timestamp, Journal};
 use kyc_core::webhook::{WebhookEvent, WebhookNotice};
-use kyc_core::{Attempt, Case, IdentMethod};
+use kyc_core::{Attempt, Case, IdentMethod, RawJson};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -137,7 +137,7 @@ fn event_of(case: &Case, kind: EventKind) -> EventRecord {
         a.finished_at = time;
         a
     });
-    attempt.raw = serde_json::Value::Null;
+    attempt.raw = RawJson::null();
     attempt.id = None;
     EventRecord {
         key: sha256_hex(key_text.as_bytes()),
@@ -383,9 +383,9 @@ impl Journal {
                 .clone()
                 .unwrap_or_else(|| attempt_id(&case_key, &format!("method:{method}")));
             let mut stripped = attempt.clone();
-            stripped.raw = serde_json::Value::Null;
+            stripped.raw = RawJson::null();
             stripped.id = None;
-            let payload = (!attempt.raw.is_null()).then(|| attempt.raw.to_string());
+            let payload = (!attempt.raw.is_null()).then(|| attempt.raw.as_str().to_owned());
             sqlx::query(
                 "INSERT INTO kyc_attempts (id, case_row, ordinal, method, status, attempt_json, \
                  payload, payload_notice_id, payloads_json, started_at, finished_at, updated_at) \

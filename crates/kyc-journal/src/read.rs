@@ -227,7 +227,7 @@ fn attempt_record(r: &AnyRow) -> Result<AttemptRecord> {
         (None, None) => None,
     };
     attempt.id = Some(id.clone());
-    attempt.raw = payload.clone().unwrap_or_default();
+    attempt.raw = payload.clone().unwrap_or_default().into();
     Ok(AttemptRecord {
         id,
         result: attempt.provider_status.clone(),

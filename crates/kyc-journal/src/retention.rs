@@ -9,7 +9,7 @@
 
 use crate::error::{JournalError, Result};
 use crate::store::{commit, micros, now_micros, Journal};
-use kyc_core::{Attempt, Provider};
+use kyc_core::{Attempt, Provider, RawJson};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -93,7 +93,7 @@ impl Journal {
             let mut attempt: Attempt = serde_json::from_str(&a.get::<String, _>("attempt_json"))
                 .map_err(|e| JournalError::corrupt("attempt", e))?;
             attempt.details = Default::default();
-            attempt.raw = serde_json::Value::Null;
+            attempt.raw = RawJson::null();
             sqlx::query("UPDATE kyc_attempts SET payload = NULL, attempt_json = $1 WHERE id = $2")
                 .bind(serde_json::to_string(&attempt).unwrap_or_default())
                 .bind(a.get::<String, _>("id"))

@@ -23,7 +23,9 @@
 mod answers;
 mod query;
 
-pub use answers::{ArchivingWalkSummary, CaseListResponse, CaseResponse};
+#[cfg(test)]
+pub(crate) use answers::{read_case_through_value, read_cases_through_value};
+pub use answers::{read_list_answer, ArchivingWalkSummary, CaseListResponse, CaseResponse};
 pub use query::{iso8601, GetCaseOptions, ListQuery};
 
 use crate::config::{Encryption, PostidentConfig};
@@ -32,15 +34,15 @@ use crate::crypto::{
 };
 use crate::error::PostidentError;
 use crate::ids::check_case_id;
-use crate::wire::{ArchivedCase, CaseResult, CreateCaseRequest, CreateCaseResponse};
-use answers::{malformed, parse};
+use crate::wire::{ArchivedCase, CreateCaseRequest, CreateCaseResponse};
+pub(crate) use answers::read_case;
+use answers::{parse, read_cases};
 use bytes::Bytes;
 use kyc_core::telemetry;
 use kyc_core::{Error, ErrorKind, FailureStage, Provider, Secret};
 use kyc_http::{Idempotency, Transport};
 use reqwest::header::{HeaderMap, ACCEPT, CONTENT_TYPE};
 use reqwest::Method;
-use serde::Deserialize;
 use std::fmt;
 use std::future::Future;
 use url::Url;
@@ -227,17 +229,7 @@ impl Client {
 
     async fn get_one(&self, operation: &'static str, url: Url) -> kyc_core::Result<CaseResponse> {
         let (body, _) = self.get(operation, url).await?;
-        let raw: serde_json::Value = parse(operation, &body)?;
-        if !raw.is_object() {
-            return Err(malformed(operation, "expected a JSON object", &body));
-        }
-        // Typed from the kept value, not from a second parse of the body; only when that fails
-        // is the body read again, for the error naming the field path, line and column.
-        let result = match CaseResult::deserialize(&raw) {
-            Ok(result) => result,
-            Err(_) => parse(operation, &body)?,
-        };
-        Ok(CaseResponse { result, raw })
+        read_case(operation, &body)
     }
 
     /// `GET .../cases[/status][/full]` with every filter of `query`. At most 1,000 cases per
@@ -260,28 +252,7 @@ impl Client {
             .get(HEADER_PARTIAL_DELIVERY)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        let raw: serde_json::Value = parse(operation, &body)?;
-        let serde_json::Value::Array(items) = raw else {
-            return Err(malformed(
-                operation,
-                "expected a JSON array of cases",
-                &body,
-            ));
-        };
-        // As in `get_one`: typed from the kept values; the body is read again only for an error.
-        let results: Vec<CaseResult> = match items
-            .iter()
-            .map(CaseResult::deserialize)
-            .collect::<Result<_, _>>()
-        {
-            Ok(results) => results,
-            Err(_) => parse(operation, &body)?,
-        };
-        let mut cases: Vec<CaseResponse> = results
-            .into_iter()
-            .zip(items)
-            .map(|(result, raw)| CaseResponse { result, raw })
-            .collect();
+        let mut cases = read_cases(operation, &body)?;
         let mut partial = partial;
         if let (false, Some(max)) = (query.status_only, query.max_results) {
             // More cases matched than asked for: that is a partial answer too.

@@ -1,29 +1,31 @@
 //! One raw POSTIDENT payload (case result JSON, or its compact JWE) to the neutral [`Case`],
 //! without a client: for `kyc normalize`, stored payloads, fuzzing and benchmarks.
 
+use crate::client::read_case;
 pub use crate::crypto::looks_like_jwe;
 use crate::crypto::PrivateKey;
 use crate::mapping::case_from_result;
 use crate::wire::CaseResult;
 use bytes::Bytes;
 use kyc_core::wire::from_json_slice;
-use kyc_core::{Case, Error, ErrorKind, Provider, Result};
-use serde::Deserialize;
+use kyc_core::{Case, Error, ErrorKind, Provider, RawJson, Result};
 use std::fmt;
 
 /// Reads a case result JSON body. The body is the caller's input (a stored payload, a file), not
 /// an answer POSTIDENT just gave: a body that is not a case is an [`ErrorKind::InvalidInput`]
 /// error that says so, keeps the raw body and never quotes it.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
-    let raw: serde_json::Value = from_json_slice(body).map_err(|e| not_a_case(body, e))?;
-    if !raw.is_object() {
-        return Err(not_a_case(body, "not a JSON object"));
-    }
-    // Typed from the kept value, not from a second parse of the body; only when that fails is
-    // the body read again, for the error naming the field path, line and column.
-    let result = match CaseResult::deserialize(&raw) {
-        Ok(result) => result,
-        Err(_) => from_json_slice(body).map_err(|e| not_a_case(body, e))?,
+    let (result, raw) = match read_case("normalize", &Bytes::copy_from_slice(body)) {
+        Ok(read) => (read.result, read.raw),
+        // Worded for input rather than for an answer of POSTIDENT.
+        Err(_) => {
+            let raw: serde_json::Value = from_json_slice(body).map_err(|e| not_a_case(body, e))?;
+            if !raw.is_object() {
+                return Err(not_a_case(body, "not a JSON object"));
+            }
+            let result: CaseResult = from_json_slice(body).map_err(|e| not_a_case(body, e))?;
+            (result, raw.into())
+        }
     };
     case_of(&result, raw, body)
 }
@@ -40,7 +42,7 @@ fn not_a_case(body: &[u8], what: impl fmt::Display) -> Error {
 }
 
 /// The case a typed result (with its raw JSON) describes; a result without a caseId is none.
-fn case_of(result: &CaseResult, raw: serde_json::Value, body: &[u8]) -> Result<Case> {
+fn case_of(result: &CaseResult, raw: RawJson, body: &[u8]) -> Result<Case> {
     if result
         .case_id
         .as_deref()
@@ -75,7 +77,9 @@ pub fn case_from_payload(body: &[u8], key: Option<&PrivateKey>) -> Result<Case> 
 #[cfg(test)]
 mod differential_tests {
     use super::*;
+    use crate::client::{read_case_through_value, read_cases_through_value, read_list_answer};
     use kyc_core::error::both_ok_or_same_error;
+    use serde::Deserialize;
     use serde_json::Value;
     use std::path::Path;
 
@@ -129,7 +133,7 @@ mod differential_tests {
             return Err(not_a_case(body, "not a JSON object"));
         }
         let result: CaseResult = from_json_slice(body).map_err(|e| not_a_case(body, e))?;
-        case_of(&result, raw, body)
+        case_of(&result, raw.into(), body)
     }
 
     #[test]
@@ -160,6 +164,96 @@ mod differential_tests {
             }
         }
         assert!(read > 10, "only {read} cases read");
+    }
+
+    /// Answers are read straight from the bytes (each case of a list from its part of the body);
+    /// the reference is the former path through a `Value`. Both must give the same results, raw
+    /// JSON, cases and errors.
+    #[test]
+    fn reading_answers_straight_from_the_bytes_gives_what_the_value_gave() {
+        let (mut cases, mut lists) = (0, 0);
+        for (name, body) in inputs() {
+            let body = Bytes::from(body);
+            let compare = |old: kyc_core::Result<Vec<crate::CaseResponse>>,
+                           new: kyc_core::Result<Vec<crate::CaseResponse>>|
+             -> usize {
+                match (old, new) {
+                    (Ok(old), Ok(new)) => {
+                        assert_eq!(old.len(), new.len(), "{name}");
+                        for (old, new) in old.iter().zip(&new) {
+                            assert!(old.result == new.result, "{name}: result differs");
+                            assert!(old.raw == new.raw, "{name}: raw JSON differs");
+                            let old = case_from_result(&old.result, old.raw.clone(), "C");
+                            let new = case_from_result(&new.result, new.raw.clone(), "C");
+                            match (old, new) {
+                                (Ok(old), Ok(new)) => assert!(old == new, "{name}: case differs"),
+                                (Err(old), Err(new)) => {
+                                    assert_eq!(old.to_string(), new.to_string(), "{name}")
+                                }
+                                _ => panic!("{name}: one case maps, the other not"),
+                            }
+                        }
+                        new.len()
+                    }
+                    (Err(old), Err(new)) => {
+                        assert_eq!(old.to_string(), new.to_string(), "{name}");
+                        assert!(old.raw_body() == new.raw_body(), "{name}: body differs");
+                        0
+                    }
+                    (old, new) => panic!("{name}: {:?} vs {:?}", old.err(), new.err()),
+                }
+            };
+            let one = |read: fn(&'static str, &Bytes) -> Result<crate::CaseResponse>| {
+                read("get case", &body).map(|c| vec![c])
+            };
+            cases += compare(one(read_case_through_value), one(read_case));
+            lists += compare(
+                read_cases_through_value("list cases", &body),
+                read_list_answer(&body),
+            );
+        }
+        assert!(
+            cases > 10 && lists >= 2,
+            "{cases} cases, {lists} listed cases"
+        );
+        // A list answer of every fixture: each case keeps its own part of the one body.
+        let fixtures: Vec<Vec<u8>> = inputs()
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(".json"))
+            .map(|(_, body)| body)
+            .filter(|body| serde_json::from_slice::<Value>(body).is_ok_and(|v| v.is_object()))
+            .collect();
+        let list = Bytes::from(format!(
+            "[{}]",
+            fixtures
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect::<Vec<_>>()
+                .join(",\n")
+        ));
+        let read = read_list_answer(&list).unwrap();
+        assert_eq!(read.len(), fixtures.len());
+        for (case, body) in read.iter().zip(&fixtures) {
+            assert_eq!(case.raw.as_str().as_bytes(), body.trim_ascii(), "verbatim");
+        }
+        compare_whole(&list);
+    }
+
+    fn compare_whole(list: &Bytes) {
+        let old = read_cases_through_value("list cases", list).unwrap();
+        let new = read_list_answer(list).unwrap();
+        for (old, new) in old.iter().zip(&new) {
+            let (Ok(old), Ok(new)) = (
+                case_from_result(&old.result, old.raw.clone(), "C"),
+                case_from_result(&new.result, new.raw.clone(), "C"),
+            ) else {
+                continue;
+            };
+            assert!(old == new, "case differs");
+            for (a, b) in old.attempts.iter().zip(&new.attempts) {
+                assert!(a.raw == b.raw, "attempt JSON differs");
+            }
+        }
     }
 
     /// The one difference: a key sent twice. Read into the struct from the body, it was refused

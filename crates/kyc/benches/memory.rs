@@ -75,9 +75,9 @@ fn child(dir: &Path, mode: &str) {
             "keep" => kept.extend(mapped),
             "keep-without-raw" => {
                 for case in &mut mapped {
-                    case.raw = serde_json::Value::Null;
+                    case.raw = kyc::RawJson::null();
                     for attempt in &mut case.attempts {
-                        attempt.raw = serde_json::Value::Null;
+                        attempt.raw = kyc::RawJson::null();
                     }
                 }
                 kept.extend(mapped);

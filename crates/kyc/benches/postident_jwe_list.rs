@@ -4,9 +4,8 @@
 //! to a `serde_json::Value`: the minimal work.
 //!
 //! The adapter side is what `PostidentProvider::list_cases` does with the body
-//! (`Client::send` decrypts with `PrivateKey::decrypt`, `Client::list_cases` parses the array
-//! and each case, `PostidentProvider::map` calls `mapping::case_from_result`), written with the
-//! crate's public items. The 1,000 cases cycle through the ten case fixtures of
+//! (`Client::send` decrypts with `PrivateKey::decrypt`, `Client::list_cases` reads the answer
+//! with `client::read_list_answer`, `PostidentProvider::map` calls `mapping::case_from_result`). The 1,000 cases cycle through the ten case fixtures of
 //! `crates/kyc-postident/tests/fixtures` (guide samples and constructed cases), each with its own
 //! caseId.
 //!
@@ -17,9 +16,10 @@
 
 mod common;
 
+use bytes::Bytes;
 use criterion::{Criterion, Throughput};
-use kyc::kyc_postident::{crypto::encrypt_compact, mapping::case_from_result, wire::CaseResult};
-use serde::Deserialize;
+use kyc::kyc_postident::client::read_list_answer;
+use kyc::kyc_postident::{crypto::encrypt_compact, mapping::case_from_result};
 use std::hint::black_box;
 
 const CASES: usize = 1_000;
@@ -30,19 +30,13 @@ fn list_json() -> Vec<u8> {
     common::postident_list_json("BENCH", CASES)
 }
 
-/// Parsing and mapping as `Client::list_cases` + `PostidentProvider::map` do it.
-fn parse_and_map(plain: &[u8]) -> Vec<kyc::Case> {
-    let raw: serde_json::Value = serde_json::from_slice(plain).expect("JSON");
-    let serde_json::Value::Array(items) = raw else {
-        panic!("an array")
-    };
-    let mut cases = Vec::with_capacity(items.len());
-    for item in items {
-        // As `Client::list_cases`: typed from the kept value, no copy of it.
-        let result = CaseResult::deserialize(&item).expect("a case");
-        cases.push(case_from_result(&result, item, CLIENT_ID).expect("maps"));
-    }
-    cases
+/// Reading and mapping as `Client::list_cases` + `PostidentProvider::map` do it.
+fn parse_and_map(plain: Bytes) -> Vec<kyc::Case> {
+    read_list_answer(&plain)
+        .expect("a list answer")
+        .into_iter()
+        .map(|c| case_from_result(&c.result, c.raw, CLIENT_ID).expect("maps"))
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -54,7 +48,7 @@ fn bench(c: &mut Criterion) {
     // Both paths must agree before anything is timed.
     assert_eq!(key.decrypt(&jwe).expect("adapter decrypts"), plain);
     assert_eq!(common::openssl_decrypt_compact(&openssl_key, &jwe), plain);
-    assert_eq!(parse_and_map(&plain).len(), CASES);
+    assert_eq!(parse_and_map(Bytes::from(plain.clone())).len(), CASES);
 
     let mut group = c.benchmark_group("b_postident_jwe_list_1000");
     group.sample_size(20);
@@ -69,7 +63,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("adapter", |b| {
         b.iter(|| {
             let plain = key.decrypt(black_box(&jwe)).unwrap();
-            parse_and_map(&plain)
+            parse_and_map(Bytes::from(plain))
         })
     });
     group.finish();
@@ -92,7 +86,10 @@ fn bench(c: &mut Criterion) {
     group.bench_function("baseline", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&plain)).unwrap())
     });
-    group.bench_function("adapter", |b| b.iter(|| parse_and_map(black_box(&plain))));
+    let shared = Bytes::from(plain.clone());
+    group.bench_function("adapter", |b| {
+        b.iter(|| parse_and_map(black_box(&shared).clone()))
+    });
     group.finish();
 }
 

@@ -151,7 +151,7 @@ pub fn case() -> Case {
         attempt.details.channel = Some("APP".into());
         attempt.details.agents = vec!["TROBOT".into()];
         attempt.details.eid_pseudonym = Some("BB30E18C3428F73891DCF8".into());
-        attempt.raw = raw;
+        attempt.raw = raw.into();
         attempt
     }];
     c.proof_of_address = Some({

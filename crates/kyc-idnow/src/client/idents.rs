@@ -10,8 +10,7 @@ use crate::error::IdnowError;
 use crate::wire::{BindingKeyResponse, CopyIdentRequest, CreateIdentRequest, CreateIdentResponse};
 use crate::wire::{Ident, IdentList};
 use bytes::Bytes;
-use kyc_core::redact::RawJsonShape;
-use kyc_core::{Error, FailureStage, Result, Secret};
+use kyc_core::{Error, FailureStage, RawJson, Result, Secret};
 use kyc_http::Idempotency;
 use reqwest::Method;
 use serde::Deserialize;
@@ -84,14 +83,14 @@ pub struct FetchedIdent {
     /// The parsed ident.
     pub ident: Ident,
     /// The JSON as received (personal data: do not log).
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
 }
 
 impl fmt::Debug for FetchedIdent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FetchedIdent")
             .field("ident", &self.ident)
-            .field("raw", &RawJsonShape(&self.raw))
+            .field("raw", &self.raw)
             .finish()
     }
 }
@@ -205,7 +204,10 @@ impl Client {
                 raws.into_iter()
                     .chain(std::iter::repeat(serde_json::Value::Null)),
             )
-            .map(|(ident, raw)| FetchedIdent { ident, raw })
+            .map(|(ident, raw)| FetchedIdent {
+                ident,
+                raw: raw.into(),
+            })
             .collect())
     }
 
@@ -284,16 +286,48 @@ impl BodySource {
 /// Parses an ident body (a bare ident, or a list wrapper holding exactly one). With
 /// `require_result`, a body without `identificationprocess.result` is an error (every answer of
 /// `GET /identifications/{txn}` has one; a START webhook may not).
+///
+/// A bare ident (what IDnow sends) is read once, straight from the bytes into [`Ident`], and the
+/// body is kept as it is in [`FetchedIdent::raw`]: no `Value` tree is built. Anything else (a
+/// list wrapper, not an object, a body that does not read) goes through a `Value`, which also
+/// words the error.
 pub(crate) fn parse_ident(
     source: BodySource,
-    bytes: &[u8],
+    body: &Bytes,
     require_result: bool,
 ) -> Result<FetchedIdent> {
-    // The body is copied only for an error, which keeps it.
-    let malformed =
-        |reason: String| -> Error { source.unreadable(reason, Bytes::copy_from_slice(bytes)) };
+    let malformed = |reason: String| -> Error { source.unreadable(reason, body.clone()) };
+    let fetched = match read_bare_ident(body) {
+        Some(ident) => FetchedIdent {
+            ident,
+            raw: RawJson::already_read(body.clone()),
+        },
+        None => parse_ident_through_value(body, &malformed)?,
+    };
+    if require_result && fetched.ident.result().is_none() {
+        return Err(malformed("no identificationprocess.result".into()));
+    }
+    Ok(fetched)
+}
+
+/// The ident of a body that is one JSON object without an `identifications` key (the list
+/// wrapper), read straight from the bytes; `None` for any other body, or one that does not read.
+fn read_bare_ident(body: &[u8]) -> Option<Ident> {
+    let starts_an_object = body.trim_ascii_start().first() == Some(&b'{');
+    if !starts_an_object || memchr::memmem::find(body, b"\"identifications\"").is_some() {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// The general way: the body as a `Value`, the one ident taken out of a list wrapper, then read
+/// into [`Ident`]. Every error of [`parse_ident`] is worded here.
+fn parse_ident_through_value(
+    body: &Bytes,
+    malformed: &dyn Fn(String) -> Error,
+) -> Result<FetchedIdent> {
     let mut raw: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| malformed(located(&e)))?;
+        serde_json::from_slice(body).map_err(|e| malformed(located(&e)))?;
     let raw = match raw
         .get("identifications")
         .and_then(|v| v.as_array())
@@ -307,14 +341,13 @@ pub(crate) fn parse_ident(
     if !raw.is_object() {
         return Err(malformed("not a JSON object".into()));
     }
-    // Read from the borrowed value: `raw` is kept as it is, so it is not copied for the typed
-    // read (serde_json implements `Deserializer` for `&Value`).
+    // Read from the borrowed value (serde_json implements `Deserializer` for `&Value`).
     let ident = Ident::deserialize(&raw)
         .map_err(|e| malformed(format!("{} (structure)", e.classify_name())))?;
-    if require_result && ident.result().is_none() {
-        return Err(malformed("no identificationprocess.result".into()));
-    }
-    Ok(FetchedIdent { ident, raw })
+    Ok(FetchedIdent {
+        ident,
+        raw: RawJson::from(raw),
+    })
 }
 
 /// What kind of JSON problem a `serde_json` error is and where: `invalid JSON at line 1 column 7`.
@@ -346,9 +379,10 @@ impl ClassifyName for serde_json::Error {
     }
 }
 
-/// The typed ident is read from the borrowed `&Value`; the reference is the former path,
-/// `serde_json::from_value(raw.clone())`. Both must give the same ident, the same raw JSON,
-/// the same `Case` and the same error, for every JSON fixture and every fuzz seed.
+/// A bare ident is read straight from the bytes (anything else through a `Value`); the reference
+/// is the former path, `serde_json::from_value(raw.clone())` of the parsed body. Both must give
+/// the same ident, the same raw JSON, the same `Case` and the same error, for every JSON fixture
+/// and every fuzz seed.
 #[cfg(test)]
 mod differential_tests {
     use super::*;
@@ -377,15 +411,22 @@ mod differential_tests {
         if require_result && ident.result().is_none() {
             return Err(malformed("no identificationprocess.result".into()));
         }
-        Ok(FetchedIdent { ident, raw })
+        Ok(FetchedIdent {
+            ident,
+            raw: raw.into(),
+        })
     }
 
     #[test]
-    fn reading_from_the_borrowed_value_gives_the_same_case() {
-        let mut read = 0;
+    fn reading_straight_from_the_bytes_gives_the_same_case() {
+        let (mut read, mut straight) = (0, 0);
         for (name, body) in inputs() {
+            let body = Bytes::from(body);
+            if read_bare_ident(&body).is_some() {
+                straight += 1;
+            }
             for require_result in [true, false] {
-                let old = reference(&Bytes::from(body.clone()), require_result);
+                let old = reference(&body, require_result);
                 let new = parse_ident(BodySource::Input("ident JSON"), &body, require_result);
                 let Some((old, new)) = both_ok_or_same_error(&name, old, new) else {
                     continue;
@@ -399,6 +440,10 @@ mod differential_tests {
             }
         }
         assert!(read > 20, "only {read} idents read");
+        assert!(
+            straight > 10,
+            "only {straight} read straight from the bytes"
+        );
     }
 
     /// The former `opt_one_or_many` (through a `serde_json::Value`), for comparison with

@@ -7,9 +7,11 @@
 use crate::error::PostidentError;
 use crate::wire::CaseResult;
 use bytes::Bytes;
-use kyc_core::redact::RawJsonShape;
 use kyc_core::wire::from_json_slice;
+use kyc_core::RawJson;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use std::fmt;
 
 /// One case as answered: typed, and the JSON verbatim (decrypted when it was encrypted).
@@ -19,8 +21,9 @@ use std::fmt;
 pub struct CaseResponse {
     /// The typed result.
     pub result: CaseResult,
-    /// The JSON as POSTIDENT sent it (after decryption).
-    pub raw: serde_json::Value,
+    /// The JSON as POSTIDENT sent it (after decryption); in a list answer, this case's part of
+    /// the body.
+    pub raw: RawJson,
 }
 
 impl fmt::Debug for CaseResponse {
@@ -35,7 +38,7 @@ impl fmt::Debug for CaseResponse {
                     .as_ref()
                     .and_then(|s| s.status.as_ref()),
             )
-            .field("raw", &RawJsonShape(&self.raw))
+            .field("raw", &self.raw)
             .finish()
     }
 }
@@ -86,4 +89,108 @@ pub(crate) fn parse<T: DeserializeOwned>(
     body: &Bytes,
 ) -> kyc_core::Result<T> {
     from_json_slice(body).map_err(|e| malformed(operation, &e.to_string(), body))
+}
+
+/// Reads the answer of a one-case call. A JSON object is read once, straight from the bytes
+/// into [`CaseResult`], and the body is kept as it is; anything else goes the general way
+/// ([`read_case_through_value`]), which words every error.
+pub(crate) fn read_case(operation: &'static str, body: &Bytes) -> kyc_core::Result<CaseResponse> {
+    if starts_with(body, b'{') {
+        if let Ok(result) = serde_json::from_slice::<CaseResult>(body) {
+            return Ok(CaseResponse {
+                result,
+                raw: RawJson::already_read(body.clone()),
+            });
+        }
+    }
+    read_case_through_value(operation, body)
+}
+
+/// Reads the (decrypted) body of a list answer into its cases, as
+/// [`Client::list_cases`](crate::Client::list_cases) does: for stored list answers, tests and
+/// benchmarks.
+pub fn read_list_answer(body: &Bytes) -> kyc_core::Result<Vec<CaseResponse>> {
+    read_cases("list cases", body)
+}
+
+/// Reads a list answer. A JSON array is split into its cases without building a tree, each
+/// case read straight from its part of the body, and each case's raw JSON is that part (shared,
+/// not copied); anything else goes the general way ([`read_cases_through_value`]).
+pub(crate) fn read_cases(
+    operation: &'static str,
+    body: &Bytes,
+) -> kyc_core::Result<Vec<CaseResponse>> {
+    if starts_with(body, b'[') {
+        if let Some(cases) = read_cases_straight(body) {
+            return Ok(cases);
+        }
+    }
+    read_cases_through_value(operation, body)
+}
+
+fn read_cases_straight(body: &Bytes) -> Option<Vec<CaseResponse>> {
+    let whole = RawJson::already_read(body.clone());
+    let parts: Vec<&RawValue> = serde_json::from_slice(body).ok()?;
+    parts
+        .into_iter()
+        .map(|part| {
+            let result = serde_json::from_str::<CaseResult>(part.get()).ok()?;
+            Some(CaseResponse {
+                result,
+                raw: whole.part(part),
+            })
+        })
+        .collect()
+}
+
+fn starts_with(body: &[u8], byte: u8) -> bool {
+    body.trim_ascii_start().first() == Some(&byte)
+}
+
+/// One case through a `Value`: the body parsed, checked to be an object, then read into
+/// [`CaseResult`] from the kept value; only when that fails is the body read again, for the
+/// error naming the field path, line and column.
+pub(crate) fn read_case_through_value(
+    operation: &'static str,
+    body: &Bytes,
+) -> kyc_core::Result<CaseResponse> {
+    let raw: serde_json::Value = parse(operation, body)?;
+    if !raw.is_object() {
+        return Err(malformed(operation, "expected a JSON object", body));
+    }
+    let result = match CaseResult::deserialize(&raw) {
+        Ok(result) => result,
+        Err(_) => parse(operation, body)?,
+    };
+    Ok(CaseResponse {
+        result,
+        raw: raw.into(),
+    })
+}
+
+/// A list answer through a `Value`, as [`read_case_through_value`] reads one case.
+pub(crate) fn read_cases_through_value(
+    operation: &'static str,
+    body: &Bytes,
+) -> kyc_core::Result<Vec<CaseResponse>> {
+    let raw: serde_json::Value = parse(operation, body)?;
+    let serde_json::Value::Array(items) = raw else {
+        return Err(malformed(operation, "expected a JSON array of cases", body));
+    };
+    let results: Vec<CaseResult> = match items
+        .iter()
+        .map(CaseResult::deserialize)
+        .collect::<Result<_, _>>()
+    {
+        Ok(results) => results,
+        Err(_) => parse(operation, body)?,
+    };
+    Ok(results
+        .into_iter()
+        .zip(items)
+        .map(|(result, raw)| CaseResponse {
+            result,
+            raw: raw.into(),
+        })
+        .collect())
 }

@@ -4,31 +4,26 @@
 use super::{data_changed, ident_method, identification_reasons};
 use crate::status_mapping;
 use crate::wire::{CaseResult, IdentStatus, IdentificationResult};
-use kyc_core::{Attempt, AttemptDetails, CouponRequests, DocumentReaderCheck, IdentLocation};
+use kyc_core::{
+    Attempt, AttemptDetails, CouponRequests, DocumentReaderCheck, IdentLocation, RawJson,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 pub(super) fn attempts(
     result: &CaseResult,
-    raw: &serde_json::Value,
+    raw: &RawJson,
     progress: Option<&crate::wire::CaseProgress>,
 ) -> Vec<Attempt> {
-    let (idents, raws): (Vec<&IdentificationResult>, Vec<serde_json::Value>) =
+    let (idents, raws): (Vec<&IdentificationResult>, Vec<RawJson>) =
         if !result.identifications.is_empty() {
-            let raws = raw
-                .get("identifications")
-                .and_then(|v| v.as_array())
-                .cloned()
-                .unwrap_or_default();
+            let count = result.identifications.len();
             (
                 result.identifications.iter().collect(),
-                (0..result.identifications.len())
-                    .map(|i| raws.get(i).cloned().unwrap_or_default())
-                    .collect(),
+                attempt_payloads(raw, AttemptPart::Identifications(count)),
             )
         } else if let Some(p) = &result.primary_ident {
-            (
-                vec![p],
-                vec![raw.get("primaryIdent").cloned().unwrap_or_default()],
-            )
+            (vec![p], attempt_payloads(raw, AttemptPart::PrimaryIdent))
         } else {
             (Vec::new(), Vec::new())
         };
@@ -200,5 +195,66 @@ fn words(value: Option<&serde_json::Value>) -> Vec<String> {
         Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
         Some(v) => one(v).into_iter().collect(),
         None => Vec::new(),
+    }
+}
+
+/// Which part of a case's JSON its attempts come from.
+#[derive(Clone, Copy)]
+enum AttemptPart {
+    /// The first `n` entries of `identifications`.
+    Identifications(usize),
+    /// `primaryIdent`.
+    PrimaryIdent,
+}
+
+/// The JSON of each attempt, as parts of the case's JSON (sharing its text): the first `n`
+/// entries of `identifications` (`null` for each one missing), or `primaryIdent` (`null` when
+/// absent).
+fn attempt_payloads(raw: &RawJson, part: AttemptPart) -> Vec<RawJson> {
+    /// The two places, borrowed from the case's text without reading the rest of it.
+    #[derive(Deserialize)]
+    struct Places<'a> {
+        #[serde(borrow, default)]
+        identifications: Option<&'a RawValue>,
+        #[serde(borrow, default, rename = "primaryIdent")]
+        primary_ident: Option<&'a RawValue>,
+    }
+    let places = serde_json::from_str::<Places>(raw.as_str());
+    match (part, places) {
+        (AttemptPart::Identifications(n), Ok(places)) => {
+            let entries: Vec<&RawValue> = places
+                .identifications
+                .filter(|list| list.get().trim_start().starts_with('['))
+                .and_then(|list| serde_json::from_str(list.get()).ok())
+                .unwrap_or_default();
+            (0..n)
+                .map(|i| entries.get(i).map_or_else(RawJson::null, |e| raw.part(e)))
+                .collect()
+        }
+        (AttemptPart::PrimaryIdent, Ok(places)) => {
+            vec![places
+                .primary_ident
+                .map_or_else(RawJson::null, |p| raw.part(p))]
+        }
+        // Text these borrowed reads refuse (a key given twice): the parsed tree decides, as
+        // it would for any reader of the JSON (the last of the duplicates counts).
+        (part, Err(_)) => {
+            let value = raw.value();
+            match part {
+                AttemptPart::Identifications(n) => {
+                    let entries = value.get("identifications").and_then(|v| v.as_array());
+                    (0..n)
+                        .map(|i| {
+                            entries
+                                .and_then(|e| e.get(i))
+                                .map_or_else(RawJson::null, |e| RawJson::from(e.clone()))
+                        })
+                        .collect()
+                }
+                AttemptPart::PrimaryIdent => vec![value
+                    .get("primaryIdent")
+                    .map_or_else(RawJson::null, |p| RawJson::from(p.clone()))],
+            }
+        }
     }
 }

@@ -34,8 +34,9 @@ use crate::wire::{
     AddressResult, CaseResult, CheckedValue, DocumentType, FieldStatus, IdentStatus,
     IdentificationMethod, IdentificationResult, RecordType,
 };
-use bytes::Bytes;
-use kyc_core::{Accounting, ArtifactKind, Case, CaseRef, DocumentKind, IdentMethod, Provider};
+use kyc_core::{
+    Accounting, ArtifactKind, Case, CaseRef, DocumentKind, IdentMethod, Provider, RawJson,
+};
 use std::collections::BTreeMap;
 
 /// The fragment that names a record in a
@@ -46,16 +47,17 @@ pub const RECORD_FRAGMENT: &str = "record=";
 /// `body` is only used for the error when the result has no caseId.
 pub fn case_from_result(
     result: &CaseResult,
-    raw: serde_json::Value,
+    raw: impl Into<RawJson>,
     client_id: &str,
 ) -> kyc_core::Result<Case> {
+    let raw = raw.into();
     let Some(case_id) = result.case_id.clone().filter(|c| !c.trim().is_empty()) else {
         return Err(kyc_core::Error::new(
             kyc_core::ErrorKind::Provider,
             "the case result has no caseId",
         )
         .with_provider(Provider::Postident)
-        .with_raw_body(Bytes::from(serde_json::to_vec(&raw).unwrap_or_default())));
+        .with_raw_body(raw.to_bytes()));
     };
     let case_ref = CaseRef::new(
         Provider::Postident,
@@ -74,7 +76,7 @@ pub fn case_from_result(
         primary.and_then(|p| p.identification_method.as_ref()),
         primary.and_then(|p| p.identification_status.as_ref()),
     );
-    let mut case = Case::new(case_ref, status, provider_status, serde_json::Value::Null);
+    let mut case = Case::new(case_ref, status, provider_status, RawJson::null());
     if let Some(p) = primary {
         case.reasons = identification_reasons(p);
         case.decided_at = p
