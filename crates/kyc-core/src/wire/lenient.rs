@@ -111,6 +111,76 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     }))
 }
 
+/// A value documented as an object that providers sometimes send flat: the object read as `T`,
+/// or a scalar as its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ObjectOrText<T> {
+    /// An object, read as `T`.
+    Object(T),
+    /// A scalar as [`opt_string`] reads it (`null` and arrays as `None`, an array with its
+    /// warning).
+    Text(Option<String>),
+}
+
+/// Reads [`ObjectOrText`] straight from the deserializer (no `serde_json::Value` in between).
+pub fn object_or_text<'de, D, T>(d: D) -> Result<ObjectOrText<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectOrTextVisitor<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOrTextVisitor<T> {
+        type Value = ObjectOrText<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object or a scalar")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            T::deserialize(MapAccessDeserializer::new(map)).map(ObjectOrText::Object)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(ObjectOrText::Text(None))
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(ObjectOrText::Text(None))
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            self.text(ScalarVisitor.visit_seq(seq)?)
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+            self.text(Scalar::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+            self.text(Scalar::Int(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+            self.text(Scalar::Int(v.into()))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+            self.text(Scalar::Float(v))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            self.text(Scalar::Text(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            self.text(Scalar::Text(v))
+        }
+    }
+    impl<T> ObjectOrTextVisitor<T> {
+        fn text<E>(self, value: Scalar) -> Result<ObjectOrText<T>, E> {
+            Ok(ObjectOrText::Text(scalar_text(value).unwrap_or_else(
+                |kind| {
+                    ignored(kind, "text");
+                    None
+                },
+            )))
+        }
+    }
+    d.deserialize_any(ObjectOrTextVisitor(PhantomData))
+}
+
 /// Like [`opt_string`], but an array or object is an error ("expected a string, found an
 /// object"), not a warning.
 pub fn strict_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
@@ -443,6 +513,38 @@ where
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn an_object_or_a_scalar_reads_the_same_from_bytes_and_from_a_value() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Holder {
+            #[serde(deserialize_with = "object_or_text")]
+            x: ObjectOrText<Inner>,
+        }
+        let cases = [
+            (
+                r#"{"x": {"name": 7, "other": [1]}}"#,
+                ObjectOrText::Object(Inner {
+                    name: Some("7".into()),
+                }),
+            ),
+            (
+                r#"{"x": "plain"}"#,
+                ObjectOrText::Text(Some("plain".into())),
+            ),
+            (r#"{"x": 1.5}"#, ObjectOrText::Text(Some("1.5".into()))),
+            (r#"{"x": true}"#, ObjectOrText::Text(Some("true".into()))),
+            (r#"{"x": null}"#, ObjectOrText::Text(None)),
+            (r#"{"x": [1, {"a": 2}]}"#, ObjectOrText::Text(None)),
+        ];
+        for (json, expected) in cases {
+            let from_bytes: Holder = serde_json::from_str(json).unwrap();
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            let from_value = Holder::deserialize(&value).unwrap();
+            assert_eq!(from_bytes.x, expected, "{json}");
+            assert_eq!(from_value.x, expected, "{json}");
+        }
+    }
 
     #[derive(Deserialize, Debug, PartialEq, Default)]
     struct Inner {

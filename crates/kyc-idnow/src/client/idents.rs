@@ -530,4 +530,86 @@ mod differential_tests {
             same_one_or_many::<AdditionalDocument>(shape, &value);
         }
     }
+
+    /// The former `Field` reader: the whole value as a `serde_json::Value` first.
+    fn field_via_value(value: &Value) -> crate::wire::Field {
+        use crate::wire::{Field, FieldStatus};
+        let text_of = |v: &Value| kyc_core::wire::lenient::opt_string(v).ok().flatten();
+        match value {
+            Value::Object(map) => {
+                let text = |k: &str| map.get(k).and_then(text_of);
+                let code = |k: &str| {
+                    text(k)
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| FieldStatus::parse(&s))
+                };
+                Field {
+                    status: code("status"),
+                    value: text("value"),
+                    original: text("original"),
+                    reviewstatus: code("reviewstatus"),
+                    identification: text("identification"),
+                }
+            }
+            other => Field {
+                value: text_of(other),
+                ..Field::default()
+            },
+        }
+    }
+
+    /// `Field` is read straight from the deserializer; the reference reads a `Value` first.
+    /// Every object under `userdata`, `contactdata` and the documents, every scalar there, and
+    /// odd shapes must read the same, from the bytes and from a `Value`.
+    #[test]
+    fn fields_read_the_same_as_through_a_value() {
+        fn same(name: &str, value: &Value) {
+            let expected = field_via_value(value);
+            let from_value = crate::wire::Field::deserialize(value).unwrap();
+            let text = serde_json::to_string(value).unwrap();
+            let from_bytes: crate::wire::Field = serde_json::from_str(&text).unwrap();
+            assert!(from_value == expected, "{name}: {text}");
+            assert!(from_bytes == expected, "{name}: {text}");
+        }
+        let mut seen = 0;
+        for (name, body) in inputs() {
+            let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                continue;
+            };
+            let ident = value
+                .get("identifications")
+                .and_then(|l| l.get(0))
+                .unwrap_or(&value);
+            for section in [
+                "userdata",
+                "contactdata",
+                "identificationdocument",
+                "identificationdocument2",
+            ] {
+                if let Some(Value::Object(fields)) = ident.get(section) {
+                    for field in fields.values() {
+                        same(&name, field);
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert!(seen > 100, "only {seen} fields compared");
+        for shape in [
+            "null",
+            "[]",
+            "[1, 2]",
+            "7",
+            "-1.5",
+            "true",
+            "\"x\"",
+            "{}",
+            r#"{"status": " ", "value": 12, "original": null, "other": [1]}"#,
+            r#"{"status": "MATCH", "status": "CHANGE", "value": {"nested": 1}}"#,
+            r#"{"reviewstatus": "NEW_WORD", "identification": false}"#,
+        ] {
+            let value: Value = serde_json::from_str(shape).unwrap();
+            same(shape, &value);
+        }
+    }
 }

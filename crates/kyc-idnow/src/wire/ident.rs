@@ -144,29 +144,37 @@ kyc_core::redacted_debug!(Field {
 
 impl<'de> Deserialize<'de> for Field {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        Ok(match value {
-            Value::Object(map) => {
-                let text = |k: &str| map.get(k).and_then(text_of);
-                let code = |k: &str| {
-                    text(k)
-                        .filter(|s| !s.trim().is_empty())
-                        .map(|s| FieldStatus::parse(&s))
-                };
-                Field {
-                    status: code("status"),
-                    value: text("value"),
-                    original: text("original"),
-                    reviewstatus: code("reviewstatus"),
-                    identification: text("identification"),
-                }
-            }
-            other => Field {
-                value: text_of(&other),
+        Ok(match lenient::object_or_text::<D, FieldObject>(d)? {
+            lenient::ObjectOrText::Object(o) => Field {
+                status: o.status.map(|s| FieldStatus::parse(&s)),
+                value: o.value,
+                original: o.original,
+                reviewstatus: o.reviewstatus.map(|s| FieldStatus::parse(&s)),
+                identification: o.identification,
+            },
+            lenient::ObjectOrText::Text(value) => Field {
+                value,
                 ..Field::default()
             },
         })
     }
+}
+
+/// [`Field`] as the object IDnow documents, each part read the lenient way (a blank code word
+/// is absent).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct FieldObject {
+    #[serde(deserialize_with = "lenient::opt_nonblank")]
+    status: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    value: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    original: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_nonblank")]
+    reviewstatus: Option<String>,
+    #[serde(deserialize_with = "lenient::opt_string")]
+    identification: Option<String>,
 }
 
 /// `identificationprocess`: the result and general facts about the identification. `Debug`
