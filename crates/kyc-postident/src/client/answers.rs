@@ -11,7 +11,6 @@ use kyc_core::wire::from_json_slice;
 use kyc_core::RawJson;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::fmt;
 
 /// One case as answered: typed, and the JSON verbatim (decrypted when it was encrypted).
@@ -113,9 +112,9 @@ pub fn read_list_answer(body: &Bytes) -> kyc_core::Result<Vec<CaseResponse>> {
     read_cases("list cases", body)
 }
 
-/// Reads a list answer. A JSON array is split into its cases without building a tree, each
-/// case read straight from its part of the body, and each case's raw JSON is that part (shared,
-/// not copied); anything else goes the general way ([`read_cases_through_value`]).
+/// Reads a list answer. A JSON array is read in one pass without building a tree: each case
+/// straight from the bytes into [`CaseResult`], its raw JSON the part of the body it came from
+/// (shared, not copied); anything else goes the general way ([`read_cases_through_value`]).
 pub(crate) fn read_cases(
     operation: &'static str,
     body: &Bytes,
@@ -128,19 +127,44 @@ pub(crate) fn read_cases(
     read_cases_through_value(operation, body)
 }
 
+/// One pass over a list answer: the array's framing (`[`, `,`, `]`) read by hand, each case
+/// typed by `serde_json` from where it starts, its raw JSON the slice it took. `None` for
+/// anything that does not read this way (the general way then words the error).
 fn read_cases_straight(body: &Bytes) -> Option<Vec<CaseResponse>> {
-    let whole = RawJson::already_read(body.clone());
-    let parts: Vec<&RawValue> = serde_json::from_slice(body).ok()?;
-    parts
-        .into_iter()
-        .map(|part| {
-            let result = serde_json::from_str::<CaseResult>(part.get()).ok()?;
-            Some(CaseResponse {
-                result,
-                raw: whole.part(part),
-            })
+    let mut at = after_space(body, 0);
+    if body.get(at) != Some(&b'[') {
+        return None;
+    }
+    at = after_space(body, at + 1);
+    let mut cases = Vec::new();
+    if body.get(at) == Some(&b']') {
+        return (after_space(body, at + 1) == body.len()).then_some(cases);
+    }
+    loop {
+        let mut one = serde_json::Deserializer::from_slice(&body[at..]).into_iter::<CaseResult>();
+        let result = one.next()?.ok()?;
+        let end = at + one.byte_offset();
+        cases.push(CaseResponse {
+            result,
+            raw: RawJson::already_read(body.slice(at..end)),
+        });
+        at = after_space(body, end);
+        match body.get(at)? {
+            b',' => at = after_space(body, at + 1),
+            b']' => return (after_space(body, at + 1) == body.len()).then_some(cases),
+            _ => return None,
+        }
+    }
+}
+
+/// The index of the first byte at or after `from` that is not JSON white space.
+fn after_space(body: &[u8], from: usize) -> usize {
+    body.get(from..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         })
-        .collect()
+        .map_or(body.len(), |skip| from + skip)
 }
 
 fn starts_with(body: &[u8], byte: u8) -> bool {
