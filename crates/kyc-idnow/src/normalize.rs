@@ -13,11 +13,13 @@ use kyc_core::{Case, Error, ErrorKind, Provider, Result};
 /// says what was read (`ident JSON: not an IDnow ident ...`), with no HTTP status: the input
 /// did not come from an answer of IDnow.
 pub fn case_from_json(body: &[u8]) -> Result<Case> {
-    let fetched = parse_ident(
-        BodySource::Input("ident JSON"),
-        &Bytes::copy_from_slice(body),
-        true,
-    )?;
+    case_from_json_bytes(&Bytes::copy_from_slice(body))
+}
+
+/// [`case_from_json`] for a body already held as [`Bytes`] (what an HTTP client hands over):
+/// the case's raw JSON shares it instead of copying it.
+pub fn case_from_json_bytes(body: &Bytes) -> Result<Case> {
+    let fetched = parse_ident(BodySource::Input("ident JSON"), body, true)?;
     Ok(ident_to_case(&fetched.ident, fetched.raw, None))
 }
 

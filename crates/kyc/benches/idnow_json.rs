@@ -3,15 +3,16 @@
 //!
 //! The adapter side is exactly what `IdnowProvider::get_case` does with a 200 body (the
 //! private `client::parse_ident` plus `mapping::ident_to_case`), through the public
-//! `normalize::case_from_json` that runs the same two: JSON → `Value` (kept as `Case::raw`) →
-//! typed `wire::Ident` read from that value by reference → `Case`.
+//! `normalize::case_from_json_bytes` that runs the same two: the bytes read straight into the
+//! typed `wire::Ident` (the body kept as `Case::raw`) → `Case`.
 //!
 //! Run: `cargo bench -p kyc --bench idnow_json`; ratios: `python3 crates/kyc/benches/ratios.py`.
 
 mod common;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use kyc::kyc_idnow::normalize::case_from_json;
+use bytes::Bytes;
+use kyc::kyc_idnow::normalize::case_from_json_bytes;
 use std::hint::black_box;
 
 /// The fixtures measured: a plain success, a success with changed data, an aborted ident,
@@ -23,16 +24,17 @@ const FIXTURES: &[&str] = &[
     "sample_9_proof_of_address.json",
 ];
 
-/// The adapter's path from a `GET /identifications/{txn}` body to the neutral case: the same
-/// reading (`parse_ident`, a result required) and mapping `IdnowProvider::get_case` runs.
-fn adapter(bytes: &[u8]) -> kyc::Case {
-    case_from_json(bytes).expect("an ident with a result")
+/// The adapter's path from a `GET /identifications/{txn}` body (as `Bytes`, how the HTTP client
+/// hands it over) to the neutral case: the same reading (`parse_ident`, a result required) and
+/// mapping `IdnowProvider::get_case` runs.
+fn adapter(body: &Bytes) -> kyc::Case {
+    case_from_json_bytes(body).expect("an ident with a result")
 }
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("a_idnow_json_to_case");
     for name in FIXTURES {
-        let bytes = common::unwrap_identifications(&common::idnow_fixture(name));
+        let bytes = Bytes::from(common::unwrap_identifications(&common::idnow_fixture(name)));
         let label = name.trim_end_matches(".json").trim_end_matches(".repaired");
         // The mapping must succeed on the fixture before it is timed.
         let case = adapter(&bytes);

@@ -1,9 +1,8 @@
 //! Peak resident memory for listing and mapping 10,000 POSTIDENT cases (10 pages of 1,000, each
 //! page a JWE as POSTIDENT sends it), next to the size of the decrypted JSON.
 //!
-//! Each page goes the adapter's way (`PrivateKey::decrypt` → `Value` → `CaseResult` read from
-//! the kept value → `mapping::case_from_result`, as `Client::list_cases` and
-//! `PostidentProvider::list_cases` do), written with the crate's public items. Two ways of
+//! Each page goes the adapter's way (`PrivateKey::decrypt` → `client::read_list_answer` →
+//! `mapping::case_from_result`, as `Client::list_cases` and `PostidentProvider::list_cases` do). Two ways of
 //! consuming the pages are measured, each in a fresh child process (this program started again
 //! with `KYC_MEMORY_CHILD` set) so that nothing else is resident:
 //!
@@ -12,7 +11,7 @@
 //!   forwards them page by page);
 //! * `keep-without-raw`: as `keep`, but each case's `raw` and its attempts' `raw` are emptied
 //!   before it is kept: what the rest of the neutral model costs, and so what keeping the raw
-//!   payload as a `serde_json::Value` costs.
+//!   payload costs (since `RawJson`: each case shares the page's decrypted body).
 //!
 //! The child reads the encrypted pages from files into memory first, resets the kernel's
 //! high-water mark (`/proc/self/clear_refs`), and reports how far the peak (`VmHWM`) rose above
@@ -22,8 +21,8 @@
 
 mod common;
 
-use kyc::kyc_postident::{crypto::encrypt_compact, mapping::case_from_result, wire::CaseResult};
-use serde::Deserialize;
+use kyc::kyc_postident::client::read_list_answer;
+use kyc::kyc_postident::{crypto::encrypt_compact, mapping::case_from_result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -43,18 +42,11 @@ fn status_kb(field: &str) -> u64 {
 
 /// One page the adapter's way.
 fn map_page(key: &kyc::kyc_postident::PrivateKey, jwe: &[u8]) -> Vec<kyc::Case> {
-    let plain = key.decrypt(jwe).expect("decrypts");
-    let raw: serde_json::Value = serde_json::from_slice(&plain).expect("JSON");
-    drop(plain);
-    let serde_json::Value::Array(items) = raw else {
-        panic!("a list answer is an array")
-    };
-    items
+    let plain = bytes::Bytes::from(key.decrypt(jwe).expect("decrypts"));
+    read_list_answer(&plain)
+        .expect("a list answer")
         .into_iter()
-        .map(|item| {
-            let result = CaseResult::deserialize(&item).expect("a case");
-            case_from_result(&result, item, "SANDBOX01").expect("maps")
-        })
+        .map(|c| case_from_result(&c.result, c.raw, "SANDBOX01").expect("maps"))
         .collect()
 }
 
