@@ -246,7 +246,14 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
     {
         return None;
     }
-    let user = ident.userdata.clone().unwrap_or_default();
+    let no_user: UserData;
+    let user = match &ident.userdata {
+        Some(user) => user,
+        None => {
+            no_user = UserData::default();
+            &no_user
+        }
+    };
     let addr = user.address.as_ref().map(address).filter(|a| {
         !(a.street.is_absent()
             && a.street_number.is_absent()
@@ -280,7 +287,7 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
         (None, None) => None,
     };
     let mut verified = VerifiedIdentity::default()
-        .with_person(person(&user))
+        .with_person(person(user))
         .with_secondary_documents(
             ident
                 .identificationdocument2

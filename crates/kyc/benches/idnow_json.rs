@@ -10,8 +10,8 @@
 
 mod common;
 
-use criterion::{BenchmarkId, Criterion, Throughput};
 use bytes::Bytes;
+use criterion::{BenchmarkId, Criterion, Throughput};
 use kyc::kyc_idnow::normalize::case_from_json_bytes;
 use std::hint::black_box;
 
