@@ -26,17 +26,37 @@ use std::sync::{Arc, OnceLock};
 /// do not count). `Debug` prints only the size: the payload is full of personal data.
 #[derive(Clone)]
 pub struct RawJson {
-    /// One complete JSON value, UTF-8.
-    text: Bytes,
+    /// One complete JSON value, UTF-8: set when the payload is made, or on the first read of a
+    /// part still to be found ([`RawJson::part_found_later`]).
+    text: OnceLock<Bytes>,
+    /// Where the text of a part will be found, until somebody reads it.
+    to_find: Option<PartToFind>,
     /// The parsed tree, once somebody read it.
     parsed: OnceLock<Arc<Value>>,
 }
 
+/// How to find a part's text in its whole: `find(whole, index)` borrows it from the whole's
+/// text (`None`: the part is absent, it reads as `null`).
+#[derive(Clone)]
+struct PartToFind {
+    whole: Bytes,
+    find: FindPart,
+    index: usize,
+}
+
+/// A function that finds the `index`-th part of a kind in a payload's text, borrowing it.
+pub type FindPart = for<'a> fn(&'a str, usize) -> Option<&'a str>;
+
 impl RawJson {
     /// No payload: the JSON `null`.
     pub fn null() -> RawJson {
+        RawJson::with_text(Bytes::from_static(b"null"))
+    }
+
+    fn with_text(text: Bytes) -> RawJson {
         RawJson {
-            text: Bytes::from_static(b"null"),
+            text: OnceLock::from(text),
+            to_find: None,
             parsed: OnceLock::new(),
         }
     }
@@ -59,45 +79,72 @@ impl RawJson {
             Ok(_) => text,
             Err(_) => Bytes::from(String::from_utf8_lossy(&text).into_owned()),
         };
-        RawJson {
-            text,
-            parsed: OnceLock::new(),
-        }
+        RawJson::with_text(text)
     }
 
     /// The part `part` of this payload, sharing its text when `part` was borrowed from it (as
     /// a `&RawValue` read from [`RawJson::as_str`]), else a copy of `part`.
     pub fn part(&self, part: &RawValue) -> RawJson {
-        RawJson::already_read(share(&self.text, part.get().as_bytes()))
+        RawJson::already_read(share(self.text(), part.get().as_bytes()))
+    }
+
+    /// A part of this payload that `find` finds (the `index`-th of its kind) when somebody first
+    /// reads it, sharing this payload's text: for parts most callers never read (the JSON of
+    /// each attempt of every case of a list), so that finding them costs nothing until then.
+    /// `find` must borrow from the text it is given; a part it does not find reads as `null`.
+    pub fn part_found_later(&self, find: FindPart, index: usize) -> RawJson {
+        RawJson {
+            text: OnceLock::new(),
+            to_find: Some(PartToFind {
+                whole: self.text().clone(),
+                find,
+                index,
+            }),
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// The text, finding it first for a part still to be found.
+    fn text(&self) -> &Bytes {
+        self.text.get_or_init(|| match &self.to_find {
+            Some(part) => std::str::from_utf8(&part.whole)
+                .ok()
+                .and_then(|whole| (part.find)(whole, part.index))
+                .map_or_else(
+                    || Bytes::from_static(b"null"),
+                    |found| share(&part.whole, found.as_bytes()),
+                ),
+            None => Bytes::from_static(b"null"),
+        })
     }
 
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        // `already_read` and `from_text` keep UTF-8 only.
-        std::str::from_utf8(&self.text).unwrap_or("null")
+        // Every constructor keeps UTF-8 only.
+        std::str::from_utf8(self.text()).unwrap_or("null")
     }
 
     /// The JSON text as shared bytes (for an error that keeps the body, or storage).
     pub fn to_bytes(&self) -> Bytes {
-        self.text.clone()
+        self.text().clone()
     }
 
     /// The payload as a `serde_json::Value`, parsed on the first call (and then kept). Text
     /// that does not parse reads as `Value::Null`.
     pub fn value(&self) -> &Value {
         self.parsed
-            .get_or_init(|| Arc::new(serde_json::from_slice(&self.text).unwrap_or(Value::Null)))
+            .get_or_init(|| Arc::new(serde_json::from_slice(self.text()).unwrap_or(Value::Null)))
     }
 
     /// The payload read into `T` (a typed view of a part the neutral model does not carry).
     pub fn read<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
-        serde_json::from_slice(&self.text)
+        serde_json::from_slice(self.text())
     }
 
     /// True when there is no payload (the text is `null`); unlike `Value::is_null` through
     /// `Deref`, it does not parse the text.
     pub fn is_null(&self) -> bool {
-        self.text.trim_ascii() == b"null"
+        self.text().trim_ascii() == b"null"
     }
 }
 
@@ -129,7 +176,8 @@ impl From<Value> for RawJson {
         // A `Value` always serializes (its map keys are strings).
         let text = serde_json::to_vec(&value).unwrap_or_else(|_| b"null".to_vec());
         RawJson {
-            text: Bytes::from(text),
+            text: OnceLock::from(Bytes::from(text)),
+            to_find: None,
             parsed: OnceLock::from(Arc::new(value)),
         }
     }
@@ -137,7 +185,7 @@ impl From<Value> for RawJson {
 
 impl PartialEq for RawJson {
     fn eq(&self, other: &Self) -> bool {
-        self.text.trim_ascii() == other.text.trim_ascii() || self.value() == other.value()
+        self.text().trim_ascii() == other.text().trim_ascii() || self.value() == other.value()
     }
 }
 
@@ -152,7 +200,7 @@ impl fmt::Debug for RawJson {
         if self.is_null() {
             f.write_str("None")
         } else {
-            write!(f, "JSON of {} bytes, redacted", self.text.len())
+            write!(f, "JSON of {} bytes, redacted", self.text().len())
         }
     }
 }
@@ -228,6 +276,36 @@ mod tests {
         );
         let elsewhere = RawValue::from_string("{\"x\":1}".into()).unwrap();
         assert_eq!(whole.part(&elsewhere).as_str(), "{\"x\":1}");
+    }
+
+    #[test]
+    fn a_part_found_later_is_found_on_the_first_read_and_shares_the_text() {
+        fn second_entry(text: &str, index: usize) -> Option<&str> {
+            let list: Vec<&RawValue> = serde_json::from_str(text).ok()?;
+            list.get(index).map(|e| e.get())
+        }
+        let whole = RawJson::from_text(r#"[{"a":1}, {"b":2}]"#).unwrap();
+        let found = whole.part_found_later(second_entry, 1);
+        let copy = found.clone();
+        assert_eq!(found.as_str(), r#"{"b":2}"#);
+        assert_eq!(
+            found.as_str().as_ptr(),
+            whole.as_str()[10..].as_ptr(),
+            "no copy"
+        );
+        assert_eq!(
+            copy,
+            json!({"b": 2}),
+            "a clone made before the read finds it too"
+        );
+        let absent = whole.part_found_later(second_entry, 5);
+        assert!(absent.is_null());
+        #[derive(Serialize)]
+        struct Holder {
+            raw: RawJson,
+        }
+        let text = serde_json::to_string(&Holder { raw: found }).unwrap();
+        assert_eq!(text, r#"{"raw":{"b":2}}"#);
     }
 
     #[test]

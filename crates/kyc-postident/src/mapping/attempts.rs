@@ -7,7 +7,6 @@ use crate::wire::{CaseResult, IdentStatus, IdentificationResult};
 use kyc_core::{
     Attempt, AttemptDetails, CouponRequests, DocumentReaderCheck, IdentLocation, RawJson,
 };
-use serde::Deserialize;
 use serde_json::value::RawValue;
 
 pub(super) fn attempts(
@@ -207,54 +206,56 @@ enum AttemptPart {
     PrimaryIdent,
 }
 
-/// The JSON of each attempt, as parts of the case's JSON (sharing its text): the first `n`
-/// entries of `identifications` (`null` for each one missing), or `primaryIdent` (`null` when
-/// absent).
+/// The JSON of each attempt, as parts of the case's JSON (sharing its text) found when first
+/// read: the first `n` entries of `identifications` (`null` for each one missing), or
+/// `primaryIdent` (`null` when absent).
 fn attempt_payloads(raw: &RawJson, part: AttemptPart) -> Vec<RawJson> {
-    /// The two places, borrowed from the case's text without reading the rest of it.
-    #[derive(Deserialize)]
-    struct Places<'a> {
-        #[serde(borrow, default)]
-        identifications: Option<&'a RawValue>,
-        #[serde(borrow, default, rename = "primaryIdent")]
-        primary_ident: Option<&'a RawValue>,
+    match part {
+        AttemptPart::Identifications(n) => (0..n)
+            .map(|i| raw.part_found_later(identification_entry, i))
+            .collect(),
+        AttemptPart::PrimaryIdent => vec![raw.part_found_later(primary_ident, 0)],
     }
-    let places = serde_json::from_str::<Places>(raw.as_str());
-    match (part, places) {
-        (AttemptPart::Identifications(n), Ok(places)) => {
-            let entries: Vec<&RawValue> = places
-                .identifications
-                .filter(|list| list.get().trim_start().starts_with('['))
-                .and_then(|list| serde_json::from_str(list.get()).ok())
-                .unwrap_or_default();
-            (0..n)
-                .map(|i| entries.get(i).map_or_else(RawJson::null, |e| raw.part(e)))
-                .collect()
+}
+
+/// The `index`-th entry of the case's `identifications` array.
+fn identification_entry(case: &str, index: usize) -> Option<&str> {
+    let list = top_level(case, "identifications")?;
+    let entries: Vec<&RawValue> = serde_json::from_str(list).ok()?;
+    entries.get(index).map(|e| e.get())
+}
+
+/// The case's `primaryIdent`.
+fn primary_ident(case: &str, _: usize) -> Option<&str> {
+    top_level(case, "primaryIdent")
+}
+
+/// The text of the top-level field `name` of a JSON object, borrowed from it; the last one when
+/// the key is given twice (as a parsed `Value` keeps it).
+fn top_level<'a>(object: &'a str, name: &str) -> Option<&'a str> {
+    struct Field<'n>(&'n str);
+    impl<'de> serde::de::Visitor<'de> for Field<'_> {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
         }
-        (AttemptPart::PrimaryIdent, Ok(places)) => {
-            vec![places
-                .primary_ident
-                .map_or_else(RawJson::null, |p| raw.part(p))]
-        }
-        // Text these borrowed reads refuse (a key given twice): the parsed tree decides, as
-        // it would for any reader of the JSON (the last of the duplicates counts).
-        (part, Err(_)) => {
-            let value = raw.value();
-            match part {
-                AttemptPart::Identifications(n) => {
-                    let entries = value.get("identifications").and_then(|v| v.as_array());
-                    (0..n)
-                        .map(|i| {
-                            entries
-                                .and_then(|e| e.get(i))
-                                .map_or_else(RawJson::null, |e| RawJson::from(e.clone()))
-                        })
-                        .collect()
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 {
+                    found = Some(map.next_value::<&'de RawValue>()?);
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
                 }
-                AttemptPart::PrimaryIdent => vec![value
-                    .get("primaryIdent")
-                    .map_or_else(RawJson::null, |p| RawJson::from(p.clone()))],
             }
+            Ok(found)
         }
     }
+    let mut de = serde_json::Deserializer::from_str(object);
+    let found = serde::Deserializer::deserialize_map(&mut de, Field(name)).ok()?;
+    de.end().ok()?;
+    found.map(RawValue::get).filter(|text| *text != "null")
 }
