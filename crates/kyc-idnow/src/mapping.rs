@@ -246,14 +246,8 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
     {
         return None;
     }
-    let no_user: UserData;
-    let user = match &ident.userdata {
-        Some(user) => user,
-        None => {
-            no_user = UserData::default();
-            &no_user
-        }
-    };
+    let no_user = UserData::default();
+    let user = ident.userdata.as_ref().unwrap_or(&no_user);
     let addr = user.address.as_ref().map(address).filter(|a| {
         !(a.street.is_absent()
             && a.street_number.is_absent()
@@ -538,14 +532,8 @@ pub fn ident_to_case(
 ) -> Case {
     // The case and its one attempt share the payload's text.
     let raw = raw.into();
-    let no_process: IdentificationProcess;
-    let process = match &ident.identificationprocess {
-        Some(p) => p,
-        None => {
-            no_process = Default::default();
-            &no_process
-        }
-    };
+    let no_process = IdentificationProcess::default();
+    let process = ident.identificationprocess.as_ref().unwrap_or(&no_process);
     let reference = process
         .transactionnumber
         .clone()
