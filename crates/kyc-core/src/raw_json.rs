@@ -26,8 +26,9 @@ use std::sync::{Arc, OnceLock};
 /// do not count). `Debug` prints only the size: the payload is full of personal data.
 #[derive(Clone)]
 pub struct RawJson {
-    /// One complete JSON value, UTF-8: set when the payload is made, or on the first read of a
-    /// part still to be found ([`RawJson::part_found_later`]).
+    /// One complete JSON value, UTF-8: set when the payload is made from text, or on the first
+    /// read of a part still to be found ([`RawJson::part_found_later`]) or of a payload made from
+    /// a `Value`.
     text: OnceLock<Bytes>,
     /// Where the text of a part will be found, until somebody reads it.
     to_find: Option<PartToFind>,
@@ -114,7 +115,14 @@ impl RawJson {
                     || Bytes::from_static(b"null"),
                     |found| share(&part.whole, found.as_bytes()),
                 ),
-            None => Bytes::from_static(b"null"),
+            // Made from a `Value`: its text is written when first asked for. A `Value` always
+            // serializes (its map keys are strings).
+            None => self.parsed.get().map_or_else(
+                || Bytes::from_static(b"null"),
+                |value| {
+                    Bytes::from(serde_json::to_vec(&**value).unwrap_or_else(|_| b"null".to_vec()))
+                },
+            ),
         })
     }
 
@@ -172,11 +180,11 @@ impl Deref for RawJson {
 }
 
 impl From<Value> for RawJson {
+    /// Keeps the tree; the text is written from it only when somebody asks for it (a payload
+    /// that already went through a `Value` is not serialized again just to be stored).
     fn from(value: Value) -> Self {
-        // A `Value` always serializes (its map keys are strings).
-        let text = serde_json::to_vec(&value).unwrap_or_else(|_| b"null".to_vec());
         RawJson {
-            text: OnceLock::from(Bytes::from(text)),
+            text: OnceLock::new(),
             to_find: None,
             parsed: OnceLock::from(Arc::new(value)),
         }
@@ -251,6 +259,8 @@ mod tests {
         assert!(std::ptr::eq(raw.value(), raw.value()), "parsed once");
         assert!(!raw.is_null());
         assert!(RawJson::null().is_null() && RawJson::default().is_null());
+        let from_tree = RawJson::from(json!({"a": [1]}));
+        assert_eq!(from_tree.as_str(), r#"{"a":[1]}"#, "written when asked for");
     }
 
     #[test]
