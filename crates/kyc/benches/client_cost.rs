@@ -7,10 +7,13 @@
 //! calls, for IDnow and POSTIDENT (plain), on the multi-threaded runtime a `#[tokio::main]`
 //! application gets.
 //!
-//! Run: `cargo bench -p kyc --bench client_cost` (release build). Options after `--`:
-//! `--calls N` (default 3000). For instruction counts, independent of machine load, run the
-//! binary under callgrind twice with different `--calls` and divide the difference
-//! (`docs/performance.md` has the commands).
+//! Run: `cargo bench -p kyc --bench client_cost` (release build; add `--features rustls` for
+//! HTTPS through rustls, which changes what building the first provider costs). Options after
+//! `--`:
+//! `--calls N` (default 3000); `--only TEXT` to measure only what has TEXT in its label (for
+//! example `--only "current-thread: get_case IDnow"`). For instruction counts, independent of
+//! machine load, run one measurement under callgrind twice with different `--calls` and divide
+//! the difference (`docs/performance.md` has the commands).
 
 use kyc::{CaseRef, Config, KycProvider, NewCase};
 use std::io::{BufRead, BufReader, Write};
@@ -45,6 +48,7 @@ fn serve_sandbox() {
             "company": i.company_id(),
             "api_key": i.api_key(),
             "postident_base": p.base_url().as_str(),
+            "postident_cases": p.cases_url().as_str(),
             "client_id": p.client_id(),
             "username": p.username(),
             "password": p.password(),
@@ -61,13 +65,11 @@ fn serve_sandbox() {
     });
 }
 
-fn calls_from_args() -> u32 {
+/// The value after `--name` on the command line.
+fn option(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == "--calls")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3000)
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).cloned()
 }
 
 fn new_case(reference: &str) -> NewCase {
@@ -100,24 +102,78 @@ fn construction(toml: &str, times: u32) -> (f64, f64, f64) {
     (cold.0, cold.1, warm / f64::from(times.max(2) - 1))
 }
 
-async fn per_call(provider: &dyn KycProvider, case: &CaseRef, calls: u32) -> (f64, f64) {
+/// CPU time (user, system) per call of `call`, in microseconds, over `calls` calls after 200
+/// warm-up calls.
+async fn per_call<F, Fut>(calls: u32, call: F) -> (f64, f64)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     for _ in 0..200 {
-        provider.get_case(case).await.expect("warm-up get_case");
+        call().await;
     }
     let (u0, s0) = cpu_time();
     for _ in 0..calls {
-        provider.get_case(case).await.expect("get_case");
+        call().await;
     }
     let (u1, s1) = cpu_time();
     let per = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(calls);
     (per(u1 - u0), per(s1 - s0))
 }
 
+/// `get_case` through the provider, as an application calls it.
+async fn adapter(provider: &dyn KycProvider, case: &CaseRef, calls: u32) -> (f64, f64) {
+    per_call(calls, || async {
+        provider.get_case(case).await.expect("get_case");
+    })
+    .await
+}
+
+/// The floor: a bare `reqwest` GET of the same URL (a default client, no timeouts, no retry)
+/// and `serde_json::from_slice::<Value>` of its body.
+async fn bare_get(request: impl Fn() -> reqwest::RequestBuilder, calls: u32) -> (f64, f64) {
+    per_call(calls, || async {
+        let body = request()
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .expect("bare GET")
+            .bytes()
+            .await
+            .expect("body");
+        std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&body).expect("JSON"));
+    })
+    .await
+}
+
+/// Runs `measure` and prints its figures, unless `--only` names another measurement.
+async fn report(
+    settings: &Settings,
+    what: &str,
+    measure: impl std::future::Future<Output = (f64, f64)>,
+) {
+    if settings
+        .only
+        .as_ref()
+        .is_some_and(|only| !what.contains(only.as_str()))
+    {
+        return;
+    }
+    let (user, sys) = measure.await;
+    println!(
+        "{what}: {:.1} µs CPU per call ({user:.1} user + {sys:.1} system) over {} calls",
+        user + sys,
+        settings.calls
+    );
+}
+
 fn main() {
     if std::env::var_os("KYC_CLIENT_COST_SANDBOX").is_some() {
         return serve_sandbox();
     }
-    let calls = calls_from_args();
+    let calls = option("--calls")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3000);
     let mut child = Command::new(std::env::current_exe().expect("own path"))
         .env("KYC_CLIENT_COST_SANDBOX", "1")
         .stdin(Stdio::piped())
@@ -148,46 +204,135 @@ fn main() {
 
     let (cold_cpu, cold_wall, warm_cpu) = construction(&idnow_toml, 5);
     println!(
-        "provider construction (IDnow): first {cold_cpu:.1} ms CPU ({cold_wall:.1} ms wall), \
-         then {warm_cpu:.2} ms CPU each"
+        "provider construction (IDnow, {tls}): first {cold_cpu:.1} ms CPU ({cold_wall:.1} ms wall), \
+         then {warm_cpu:.2} ms CPU each",
+        tls = if cfg!(feature = "rustls") {
+            "rustls"
+        } else {
+            "native-tls"
+        }
     );
 
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    rt.block_on(async {
-        let http = reqwest::Client::new();
-        let idnow = kyc::connect(&Config::from_toml(&idnow_toml).unwrap()).unwrap();
-        let handle = idnow
-            .create_case(&new_case("client-cost-1"))
-            .await
-            .expect("create");
-        let control = format!(
-            "{}/__control/companies/{}/identifications/client-cost-1/result",
-            text("idnow_base").trim_end_matches('/'),
-            text("company")
-        );
-        http.post(&control)
-            .json(&serde_json::json!({"result": "SUCCESS"}))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("control API sets the result");
-        let (user, sys) = per_call(idnow.as_ref(), &handle.case_ref, calls).await;
-        println!(
-            "get_case IDnow: {:.1} µs CPU per call ({user:.1} user + {sys:.1} system) over {calls} calls",
-            user + sys
-        );
-
-        let postident = kyc::connect(&Config::from_toml(&postident_toml).unwrap()).unwrap();
-        let handle = postident
-            .create_case(&new_case("cc-1"))
-            .await
-            .expect("create");
-        let (user, sys) = per_call(postident.as_ref(), &handle.case_ref, calls).await;
-        println!(
-            "get_case POSTIDENT (plain): {:.1} µs CPU per call ({user:.1} user + {sys:.1} system) over {calls} calls",
-            user + sys
-        );
-    });
+    let settings = Settings {
+        calls,
+        idnow_toml,
+        postident_toml,
+        sandbox: s,
+        only: option("--only"),
+    };
+    for (n, name, mut runtime) in [
+        (
+            1,
+            "multi-threaded",
+            tokio::runtime::Builder::new_multi_thread(),
+        ),
+        (
+            2,
+            "current-thread",
+            tokio::runtime::Builder::new_current_thread(),
+        ),
+    ] {
+        let rt = runtime.enable_all().build().expect("runtime");
+        rt.block_on(get_case_costs(&settings, name, &format!("client-cost-{n}")));
+    }
     drop(child.stdin.take());
     child.wait().ok();
+}
+
+/// What the measuring process knows of the sandbox and the providers' configurations.
+struct Settings {
+    calls: u32,
+    idnow_toml: String,
+    postident_toml: String,
+    sandbox: serde_json::Value,
+    /// Measure only what has this in its label (`--only`), for instruction counts.
+    only: Option<String>,
+}
+
+/// Measures `get_case` and its bare baseline for both providers on the current runtime.
+async fn get_case_costs(settings: &Settings, runtime: &str, reference: &str) {
+    let Settings {
+        calls,
+        idnow_toml,
+        postident_toml,
+        sandbox: s,
+        ..
+    } = settings;
+    let calls = *calls;
+    let text = |k: &str| s[k].as_str().expect(k).to_string();
+    let http = reqwest::Client::new();
+    let idnow = kyc::connect(&Config::from_toml(idnow_toml).unwrap()).unwrap();
+    let handle = idnow
+        .create_case(&new_case(reference))
+        .await
+        .expect("create");
+    let control = format!(
+        "{}/__control/companies/{}/identifications/{reference}/result",
+        text("idnow_base").trim_end_matches('/'),
+        text("company")
+    );
+    http.post(&control)
+        .json(&serde_json::json!({"result": "SUCCESS"}))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .expect("control API sets the result");
+    report(
+        settings,
+        &format!("{runtime}: get_case IDnow"),
+        adapter(idnow.as_ref(), &handle.case_ref, calls),
+    )
+    .await;
+    let api = format!(
+        "{}/api/v1/{}",
+        text("idnow_base").trim_end_matches('/'),
+        text("company")
+    );
+    let login: serde_json::Value = http
+        .post(format!("{api}/login"))
+        .json(&serde_json::json!({ "apiKey": text("api_key") }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login JSON");
+    let token = login["authToken"].as_str().expect("authToken").to_string();
+    let ident_url = format!("{api}/identifications/{reference}");
+    report(
+        settings,
+        &format!("{runtime}: IDnow baseline (bare reqwest GET + Value parse)"),
+        bare_get(
+            || http.get(&ident_url).header("X-API-LOGIN-TOKEN", &token),
+            calls,
+        ),
+    )
+    .await;
+
+    let postident = kyc::connect(&Config::from_toml(postident_toml).unwrap()).unwrap();
+    let handle = postident
+        .create_case(&new_case(&reference.replace("client-cost", "cc")))
+        .await
+        .expect("create");
+    report(
+        settings,
+        &format!("{runtime}: get_case POSTIDENT (plain)"),
+        adapter(postident.as_ref(), &handle.case_ref, calls),
+    )
+    .await;
+    let case_url = format!(
+        "{}/{}/full?includeResultPdf=true&includeBinaryData=false",
+        text("postident_cases").trim_end_matches('/'),
+        handle.case_ref.case_id.as_deref().expect("caseId")
+    );
+    let (user, password) = (text("username"), text("password"));
+    report(
+        settings,
+        &format!("{runtime}: POSTIDENT baseline (bare reqwest GET + Value parse)"),
+        bare_get(
+            || http.get(&case_url).basic_auth(&user, Some(&password)),
+            calls,
+        ),
+    )
+    .await;
 }
