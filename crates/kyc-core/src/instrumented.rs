@@ -81,7 +81,7 @@ impl Instrumented {
             http.status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        if let Some(case) = case {
+        if let Some(case) = case.filter(|_| !span.is_disabled()) {
             span.record("case", tracing::field::display(case_label(case)));
         }
         let started = Instant::now();
@@ -93,10 +93,10 @@ impl Instrumented {
             span.record("http.status", status);
         }
         span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
-        let provider = provider.to_string();
+        let provider = provider.name();
         metrics::counter!(
             telemetry::OPERATIONS_TOTAL,
-            "provider" => provider.clone(),
+            "provider" => provider,
             "operation" => operation,
             "outcome" => outcome,
         )
@@ -177,7 +177,7 @@ impl KycProvider for Instrumented {
         };
         metrics::counter!(
             telemetry::WEBHOOKS_TOTAL,
-            "provider" => self.inner.provider().to_string(),
+            "provider" => self.inner.provider().name(),
             "outcome" => outcome,
         )
         .increment(1);

@@ -47,7 +47,7 @@ pub const HTTP_SPAN: &str = "kyc.http";
 pub fn record_login(provider: Provider, succeeded: bool) {
     metrics::counter!(
         LOGINS_TOTAL,
-        "provider" => provider.to_string(),
+        "provider" => provider.name(),
         "outcome" => if succeeded { "ok" } else { "failed" },
     )
     .increment(1);
@@ -55,7 +55,7 @@ pub fn record_login(provider: Provider, succeeded: bool) {
 
 /// Counts one answer of `provider` that could not be decrypted.
 pub fn record_decryption_failure(provider: Provider) {
-    metrics::counter!(DECRYPTION_FAILURES_TOTAL, "provider" => provider.to_string()).increment(1);
+    metrics::counter!(DECRYPTION_FAILURES_TOTAL, "provider" => provider.name()).increment(1);
 }
 
 /// Records how long a notice waited between its receipt and the stored case; `resolver` says
@@ -63,7 +63,7 @@ pub fn record_decryption_failure(provider: Provider) {
 pub fn record_resolution_lag(provider: Provider, resolver: &'static str, lag: Duration) {
     metrics::histogram!(
         WEBHOOK_RESOLUTION_LAG_SECONDS,
-        "provider" => provider.to_string(),
+        "provider" => provider.name(),
         "resolver" => resolver,
     )
     .record(lag.as_secs_f64());
@@ -118,7 +118,7 @@ impl HttpCall {
     pub fn retry(&self) {
         metrics::counter!(
             HTTP_RETRIES_TOTAL,
-            "provider" => self.provider.to_string(),
+            "provider" => self.provider.name(),
             "operation" => self.operation,
         )
         .increment(1);
@@ -141,10 +141,10 @@ impl HttpCall {
             }
         };
         self.span.record("latency_ms", elapsed.as_secs_f64() * 1e3);
-        let provider = self.provider.to_string();
+        let provider = self.provider.name();
         metrics::counter!(
             HTTP_REQUESTS_TOTAL,
-            "provider" => provider.clone(),
+            "provider" => provider,
             "operation" => self.operation,
             "status" => status,
         )

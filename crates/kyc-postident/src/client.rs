@@ -153,13 +153,15 @@ impl Client {
         url
     }
 
-    fn case_url(&self, case_id: &str, suffix: &str) -> kyc_core::Result<Url> {
+    /// `.../cases/{caseId}` followed by the path segments of `suffix`, after checking the
+    /// caseId (which makes it safe as a path segment).
+    fn case_url(&self, case_id: &str, suffix: &[&str]) -> kyc_core::Result<Url> {
         check_case_id("case_id", case_id)?;
         let mut url = self.cases_url.clone();
         url.path_segments_mut()
             .map_err(|_| Error::configuration("postident.base_url", "not a base URL"))?
-            .push(case_id);
-        url.set_path(&format!("{}{suffix}", url.path()));
+            .push(case_id)
+            .extend(suffix);
         Ok(url)
     }
 
@@ -204,15 +206,15 @@ impl Client {
         case_id: &str,
         options: GetCaseOptions,
     ) -> kyc_core::Result<CaseResponse> {
-        let mut url = self.case_url(case_id, if options.full { "/full" } else { "" })?;
-        if options.include_result_pdf || options.include_binary_data {
-            url.query_pairs_mut()
-                .append_pair("includeResultPdf", &options.include_result_pdf.to_string())
-                .append_pair(
-                    "includeBinaryData",
-                    &options.include_binary_data.to_string(),
-                );
-        }
+        let mut url = self.case_url(case_id, if options.full { &["full"] } else { &[] })?;
+        url.set_query(
+            match (options.include_result_pdf, options.include_binary_data) {
+                (false, false) => None,
+                (true, false) => Some("includeResultPdf=true&includeBinaryData=false"),
+                (false, true) => Some("includeResultPdf=false&includeBinaryData=true"),
+                (true, true) => Some("includeResultPdf=true&includeBinaryData=true"),
+            },
+        );
         self.get_one("get case", url).await
     }
 
@@ -223,7 +225,14 @@ impl Client {
         case_id: &str,
         full: bool,
     ) -> kyc_core::Result<CaseResponse> {
-        let url = self.case_url(case_id, if full { "/status/full" } else { "/status" })?;
+        let url = self.case_url(
+            case_id,
+            if full {
+                &["status", "full"]
+            } else {
+                &["status"]
+            },
+        )?;
         self.get_one("get case status", url).await
     }
 
