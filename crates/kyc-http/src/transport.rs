@@ -125,7 +125,8 @@ impl Transport {
         self.observed(operation, idempotency, url, one_try).await
     }
 
-    /// Runs the tries inside one `kyc.http` span and records the call's metrics when it ends.
+    /// Sends one try after another until [`RetryStrategy::decide`] says stop, all inside one
+    /// `kyc.http` span, and records the call's metrics when it ends.
     async fn observed<T, Try, Fut>(
         &self,
         operation: &'static str,
@@ -139,56 +140,40 @@ impl Transport {
         Fut: Future<Output = std::result::Result<T, (FailureStage, reqwest::Error)>>,
     {
         let call = HttpCall::start(self.provider, operation);
-        let result = self
-            .tries(operation, idempotency, url, &call, one_try)
-            .instrument(call.span().clone())
-            .await;
+        let all_tries = async {
+            loop {
+                let tries = call.attempt();
+                let result = one_try().await;
+                let this_try = match &result {
+                    Ok(answer) => TryOutcome::Answered {
+                        status: answer.status_code(),
+                        retry_after: answer.retry_after(),
+                    },
+                    Err((stage, _)) => TryOutcome::Failed(*stage),
+                };
+                match self.strategy.decide(idempotency, this_try, tries, jitter()) {
+                    Decision::Stop => {
+                        return result.map_err(|(stage, e)| {
+                            transport_error(self.provider, operation, url, stage, e)
+                        })
+                    }
+                    Decision::RetryAfter(pause) => {
+                        self.log_retry(operation, &this_try, tries, pause);
+                        call.retry();
+                        // An unread streaming body holds its connection: let it go before
+                        // waiting.
+                        drop(result);
+                        tokio::time::sleep(pause).await;
+                    }
+                }
+            }
+        };
+        let result = all_tries.instrument(call.span().clone()).await;
         call.finish(match &result {
             Ok(answer) => Ok(answer.status_code()),
             Err(e) => Err(e.stage().map_or("failed", <&'static str>::from)),
         });
         result
-    }
-
-    /// One try after another until [`RetryStrategy::decide`] says stop.
-    async fn tries<T, Try, Fut>(
-        &self,
-        operation: &'static str,
-        idempotency: Idempotency,
-        url: &url::Url,
-        call: &HttpCall,
-        one_try: Try,
-    ) -> Result<T>
-    where
-        T: Answered,
-        Try: Fn() -> Fut,
-        Fut: Future<Output = std::result::Result<T, (FailureStage, reqwest::Error)>>,
-    {
-        loop {
-            let tries = call.attempt();
-            let result = one_try().await;
-            let this_try = match &result {
-                Ok(answer) => TryOutcome::Answered {
-                    status: answer.status_code(),
-                    retry_after: answer.retry_after(),
-                },
-                Err((stage, _)) => TryOutcome::Failed(*stage),
-            };
-            match self.strategy.decide(idempotency, this_try, tries, jitter()) {
-                Decision::Stop => {
-                    return result.map_err(|(stage, e)| {
-                        transport_error(self.provider, operation, url, stage, e)
-                    })
-                }
-                Decision::RetryAfter(pause) => {
-                    self.log_retry(operation, &this_try, tries, pause);
-                    call.retry();
-                    // An unread streaming body holds its connection: let it go before waiting.
-                    drop(result);
-                    tokio::time::sleep(pause).await;
-                }
-            }
-        }
     }
 
     fn log_retry(&self, operation: &str, outcome: &TryOutcome, tries: u32, pause: Duration) {

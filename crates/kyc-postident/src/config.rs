@@ -13,8 +13,9 @@ pub const PRODUCTION_HOST: &str = "postident.deutschepost.de";
 /// The integration ("ITU") host, issued on demand.
 pub const INTEGRATION_HOST: &str = "postident-itu.deutschepost.de";
 
-/// A POSTIDENT environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A POSTIDENT environment. Displays as its configuration name (`production`, `integration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
 pub enum Environment {
     /// `https://postident.deutschepost.de/api`: real identifications; encryption mandatory.
     Production,
@@ -35,16 +36,7 @@ impl Environment {
 
     /// The configuration name: `production` or `integration`.
     pub fn name(self) -> &'static str {
-        match self {
-            Environment::Production => "production",
-            Environment::Integration => "integration",
-        }
-    }
-}
-
-impl fmt::Display for Environment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 
@@ -53,15 +45,29 @@ impl FromStr for Environment {
 
     /// Reads `production` or `integration` (case-insensitive; `prod`, `itu` accepted).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "production" | "prod" => Ok(Environment::Production),
-            "integration" | "itu" => Ok(Environment::Integration),
-            _ => Err(Error::configuration(
+        use Environment::{Integration, Production};
+        let names = [
+            ("production", Production),
+            ("prod", Production),
+            ("integration", Integration),
+            ("itu", Integration),
+        ];
+        one_of(&names, s).ok_or_else(|| {
+            Error::configuration(
                 "postident.environment",
                 "must be \"production\" or \"integration\"",
-            )),
-        }
+            )
+        })
     }
+}
+
+/// The value whose configuration name is `word` (trimmed, case-insensitive).
+fn one_of<T: Copy>(names: &[(&str, T)], word: &str) -> Option<T> {
+    let word = word.trim();
+    names
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(word))
+        .map(|(_, value)| *value)
 }
 
 /// Whether result bodies are encrypted to our key.
@@ -93,7 +99,12 @@ impl Encryption {
 /// the partner creates the cases for the client's clientId, receives webhooks at its own
 /// `webHookUrlPartner`, and reads **status data only** — never result data. The client reads
 /// results as usual.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// Displays as its configuration name (`client`, `partner`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, strum::Display, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "lowercase")]
 #[non_exhaustive]
 pub enum Role {
     /// The business customer: creates cases, reads result data, archives. The default.
@@ -109,16 +120,7 @@ pub enum Role {
 impl Role {
     /// The configuration name: `client` or `partner`.
     pub fn name(self) -> &'static str {
-        match self {
-            Role::Client => "client",
-            Role::Partner => "partner",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.into()
     }
 }
 
@@ -127,14 +129,9 @@ impl FromStr for Role {
 
     /// Reads `client` or `partner` (case-insensitive).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "client" => Ok(Role::Client),
-            "partner" => Ok(Role::Partner),
-            _ => Err(Error::configuration(
-                "postident.role",
-                "must be \"client\" or \"partner\"",
-            )),
-        }
+        one_of(&[("client", Role::Client), ("partner", Role::Partner)], s).ok_or_else(|| {
+            Error::configuration("postident.role", "must be \"client\" or \"partner\"")
+        })
     }
 }
 

@@ -45,6 +45,21 @@ fn checked(field: &Option<CheckedValue>, original: Option<&str>, how: Normalise)
     c
 }
 
+/// A field whose value is kept as POSTIDENT sent it.
+fn verbatim(field: &Option<CheckedValue>, original: Option<&str>) -> Checked {
+    checked(field, original, Normalise::Verbatim)
+}
+
+/// A date field, as `YYYY-MM-DD` when it reads as a date.
+fn date(field: &Option<CheckedValue>, original: Option<&str>) -> Checked {
+    checked(field, original, Normalise::Date)
+}
+
+/// A country field, as ISO alpha-3 when recognised.
+fn country(field: &Option<CheckedValue>, original: Option<&str>) -> Checked {
+    checked(field, original, Normalise::Country)
+}
+
 fn normalise(value: &str, how: Normalise) -> String {
     match how {
         Normalise::Verbatim => value.to_string(),
@@ -83,24 +98,12 @@ fn normalise(value: &str, how: Normalise) -> String {
 fn address_result(a: &AddressResult, provided: Option<&AddressProvided>) -> VerifiedAddress {
     let p = |f: fn(&AddressProvided) -> &Option<String>| provided.and_then(|p| f(p).as_deref());
     let mut address = VerifiedAddress::default()
-        .with_street(checked(
-            &a.street_address,
-            p(|p| &p.street_address),
-            Normalise::Verbatim,
-        ))
+        .with_street(verbatim(&a.street_address, p(|p| &p.street_address)))
         .with_street_number(Checked::absent())
-        .with_appendix(checked(
-            &a.appendix,
-            p(|p| &p.appendix),
-            Normalise::Verbatim,
-        ))
-        .with_postal_code(checked(
-            &a.postal_code,
-            p(|p| &p.postal_code),
-            Normalise::Verbatim,
-        ))
-        .with_city(checked(&a.city, p(|p| &p.city), Normalise::Verbatim))
-        .with_country(checked(&a.country, p(|p| &p.country), Normalise::Country));
+        .with_appendix(verbatim(&a.appendix, p(|p| &p.appendix)))
+        .with_postal_code(verbatim(&a.postal_code, p(|p| &p.postal_code)))
+        .with_city(verbatim(&a.city, p(|p| &p.city)))
+        .with_country(country(&a.country, p(|p| &p.country)));
     address.postal_check = a.address_match.as_ref().map(postal_check);
     address
 }
@@ -125,26 +128,10 @@ fn driving_licence(
     let p =
         |f: fn(&DrivingLicenceProvided) -> &Option<String>| provided.and_then(|p| f(p).as_deref());
     let holder = VerifiedPerson::default()
-        .with_first_name(checked(
-            &d.first_name,
-            p(|p| &p.first_name),
-            Normalise::Verbatim,
-        ))
-        .with_last_name(checked(
-            &d.last_name,
-            p(|p| &p.last_name),
-            Normalise::Verbatim,
-        ))
-        .with_birth_date(checked(
-            &d.birth_date,
-            p(|p| &p.birth_date),
-            Normalise::Date,
-        ))
-        .with_birth_place(checked(
-            &d.birth_place,
-            p(|p| &p.birth_place),
-            Normalise::Verbatim,
-        ));
+        .with_first_name(verbatim(&d.first_name, p(|p| &p.first_name)))
+        .with_last_name(verbatim(&d.last_name, p(|p| &p.last_name)))
+        .with_birth_date(date(&d.birth_date, p(|p| &p.birth_date)))
+        .with_birth_place(verbatim(&d.birth_place, p(|p| &p.birth_place)));
     let classes_provided = provided
         .map(|p| p.driving_licence_classes.as_slice())
         .unwrap_or_default();
@@ -161,52 +148,27 @@ fn driving_licence(
                 cp.and_then(|p| f(p).as_deref())
             };
             let mut class = LicenceClass::default();
-            class.class = checked(&c.class_name, cp(|p| &p.class_name), Normalise::Verbatim);
-            class.valid_from = checked(&c.date_issued, cp(|p| &p.date_issued), Normalise::Date);
-            class.valid_until = checked(
-                &c.date_of_expiry,
-                cp(|p| &p.date_of_expiry),
-                Normalise::Date,
-            );
-            class.restrictions = checked(
-                &c.restrictions,
-                cp(|p| &p.restrictions),
-                Normalise::Verbatim,
-            );
+            class.class = verbatim(&c.class_name, cp(|p| &p.class_name));
+            class.valid_from = date(&c.date_issued, cp(|p| &p.date_issued));
+            class.valid_until = date(&c.date_of_expiry, cp(|p| &p.date_of_expiry));
+            class.restrictions = verbatim(&c.restrictions, cp(|p| &p.restrictions));
             class
         })
         .collect();
     VerifiedDocument::default()
         .with_kind(DocumentKind::DriversLicence)
         .with_provider_type("drivingLicence".to_string())
-        .with_number(checked(&d.number, p(|p| &p.number), Normalise::Verbatim))
-        .with_authority(checked(
-            &d.authority,
-            p(|p| &p.authority),
-            Normalise::Verbatim,
-        ))
+        .with_number(verbatim(&d.number, p(|p| &p.number)))
+        .with_authority(verbatim(&d.authority, p(|p| &p.authority)))
         .with_place_of_issue(Checked::absent())
-        .with_issued_on(checked(
-            &d.date_issued,
-            p(|p| &p.date_issued),
-            Normalise::Date,
-        ))
-        .with_valid_until(checked(
-            &d.date_of_expiry,
-            p(|p| &p.date_of_expiry),
-            Normalise::Date,
-        ))
-        .with_country(checked(
+        .with_issued_on(date(&d.date_issued, p(|p| &p.date_issued)))
+        .with_valid_until(date(&d.date_of_expiry, p(|p| &p.date_of_expiry)))
+        .with_country(country(
             &d.country_of_document,
             p(|p| &p.country_of_document),
-            Normalise::Country,
         ))
         .with_licence_classes(licence_classes)
-        .with_restrictions(checked(
-            &d.restrictions,
-            p(|p| &p.restrictions),
-            Normalise::Verbatim,
-        ))
+        .with_restrictions(verbatim(&d.restrictions, p(|p| &p.restrictions)))
         .with_holder(holder)
 }
 
@@ -239,18 +201,10 @@ pub(super) fn identity(
                           contact_field: Option<&Option<CheckedValue>>,
                           doc_original: Option<&str>,
                           contact_original: Option<&str>| {
-        let from_contact = checked(
-            contact_field.unwrap_or(&None),
-            contact_original,
-            Normalise::Verbatim,
-        );
+        let from_contact = verbatim(contact_field.unwrap_or(&None), contact_original);
         match doc_field {
             Some(Some(v)) if v.value.is_some() => {
-                let mut from_doc = checked(
-                    &Some(v.clone()),
-                    doc_original.or(contact_original),
-                    Normalise::Verbatim,
-                );
+                let mut from_doc = verbatim(&Some(v.clone()), doc_original.or(contact_original));
                 if from_doc.check != FieldCheck::Changed
                     && from_contact.check == FieldCheck::Changed
                 {
@@ -264,16 +218,15 @@ pub(super) fn identity(
     };
     let doc_field = |f: fn(&crate::wire::IdentificationDocumentResult) -> &Option<CheckedValue>,
                      original: Option<&str>,
-                     how: Normalise| {
+                     read: fn(&Option<CheckedValue>, Option<&str>) -> Checked| {
         document
-            .map(|d| checked(f(d), original, how))
+            .map(|d| read(f(d), original))
             .unwrap_or_else(Checked::absent)
     };
     let person = VerifiedPerson::default()
-        .with_title(checked(
+        .with_title(verbatim(
             contact.map(|c| &c.title).unwrap_or(&None),
             cp(|p| &p.title),
-            Normalise::Verbatim,
         ))
         .with_first_name(doc_or_contact(
             document.map(|d| &d.first_name),
@@ -290,22 +243,18 @@ pub(super) fn identity(
         .with_birth_name(doc_field(
             |d| &d.birth_name,
             dp(|p| &p.birth_name),
-            Normalise::Verbatim,
+            verbatim,
         ))
-        .with_birth_date(doc_field(
-            |d| &d.birth_date,
-            dp(|p| &p.birth_date),
-            Normalise::Date,
-        ))
+        .with_birth_date(doc_field(|d| &d.birth_date, dp(|p| &p.birth_date), date))
         .with_birth_place(doc_field(
             |d| &d.birth_place,
             dp(|p| &p.birth_place),
-            Normalise::Verbatim,
+            verbatim,
         ))
         .with_nationality(doc_field(
             |d| &d.nationality,
             dp(|p| &p.nationality),
-            Normalise::Country,
+            country,
         ))
         .with_gender(Checked::absent());
     // The user's postal address: the contact data's (collected or confirmed during the
@@ -334,48 +283,25 @@ pub(super) fn identity(
                     .unwrap_or(DocumentKind::Unspecified),
             )
             .with_provider_type(doc_type.map(|t| t.as_str().to_string()).unwrap_or_default())
-            .with_number(checked(&d.number, dp(|p| &p.number), Normalise::Verbatim))
-            .with_authority(checked(
-                &d.authority,
-                dp(|p| &p.authority),
-                Normalise::Verbatim,
-            ))
-            .with_place_of_issue(checked(
-                &d.place_of_issue,
-                dp(|p| &p.place_of_issue),
-                Normalise::Verbatim,
-            ))
-            .with_issued_on(checked(
-                &d.date_issued,
-                dp(|p| &p.date_issued),
-                Normalise::Date,
-            ))
-            .with_valid_until(checked(
-                &d.date_of_expiry,
-                dp(|p| &p.date_of_expiry),
-                Normalise::Date,
-            ))
-            .with_country(checked(
+            .with_number(verbatim(&d.number, dp(|p| &p.number)))
+            .with_authority(verbatim(&d.authority, dp(|p| &p.authority)))
+            .with_place_of_issue(verbatim(&d.place_of_issue, dp(|p| &p.place_of_issue)))
+            .with_issued_on(date(&d.date_issued, dp(|p| &p.date_issued)))
+            .with_valid_until(date(&d.date_of_expiry, dp(|p| &p.date_of_expiry)))
+            .with_country(country(
                 &d.country_of_document,
                 dp(|p| &p.country_of_document),
-                Normalise::Country,
             ))
     });
     let contact = VerifiedContact::default()
         .with_email(
             contact
-                .map(|c| checked(&c.email, cp(|p| &p.email), Normalise::Verbatim))
+                .map(|c| verbatim(&c.email, cp(|p| &p.email)))
                 .unwrap_or_else(Checked::absent),
         )
         .with_mobile_phone(
             contact
-                .map(|c| {
-                    checked(
-                        &c.mobile_phone,
-                        cp(|p| &p.mobile_phone),
-                        Normalise::Verbatim,
-                    )
-                })
+                .map(|c| verbatim(&c.mobile_phone, cp(|p| &p.mobile_phone)))
                 .unwrap_or_else(Checked::absent),
         );
     let secondary_documents = licence
