@@ -69,6 +69,18 @@ fn unknown_status_keeps_the_providers_word() {
     assert_eq!(back.status, CaseStatus::Unknown("SOMETHING_NEW".into()));
 }
 
+/// `newer` replaces `older` (`why`), and `older` arriving late does not come back over it
+/// (`why_not_back`).
+fn assert_replaces(newer: &Case, older: &Case, why: &str, why_not_back: &str) {
+    assert!(newer.supersedes(older), "{why}");
+    assert!(!older.supersedes(newer), "{why_not_back}");
+}
+
+/// An instant of the tests' day, as the case's timestamps hold it.
+fn at(rfc3339: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    Some(chrono::DateTime::parse_from_rfc3339(rfc3339).unwrap())
+}
+
 #[test]
 fn a_later_preliminary_case_does_not_supersede_a_decided_one() {
     let decided = common::case();
@@ -76,31 +88,31 @@ fn a_later_preliminary_case_does_not_supersede_a_decided_one() {
     late.status = CaseStatus::ReviewPending {
         fraud_suspected: false,
     };
-    assert!(!late.supersedes(&decided));
-    assert!(decided.supersedes(&late));
+    assert_replaces(
+        &decided,
+        &late,
+        "decided over preliminary",
+        "preliminary is stale",
+    );
 }
 
 #[test]
 fn a_later_cancellation_withdraws_an_approval_but_an_older_one_does_not() {
-    use chrono::DateTime;
     let mut approved = common::case();
-    approved.decided_at = Some(DateTime::parse_from_rfc3339("2024-01-02T10:09:00+01:00").unwrap());
+    approved.decided_at = at("2024-01-02T10:09:00+01:00");
     let mut cancelled = common::case();
     cancelled.status = CaseStatus::Retryable;
     cancelled.provider_status = "CANCELED".into();
-    cancelled.decided_at = Some(DateTime::parse_from_rfc3339("2024-01-02T11:30:00+01:00").unwrap());
-    assert!(
-        cancelled.supersedes(&approved),
-        "IDnow's later cancellation takes the approval back"
-    );
-    assert!(
-        !approved.supersedes(&cancelled),
-        "the approval is now stale"
+    cancelled.decided_at = at("2024-01-02T11:30:00+01:00");
+    assert_replaces(
+        &cancelled,
+        &approved,
+        "IDnow's later cancellation takes the approval back",
+        "the approval is now stale",
     );
 
     let mut earlier_abort = cancelled.clone();
-    earlier_abort.decided_at =
-        Some(DateTime::parse_from_rfc3339("2024-01-02T09:00:00+01:00").unwrap());
+    earlier_abort.decided_at = at("2024-01-02T09:00:00+01:00");
     assert!(
         !earlier_abort.supersedes(&approved),
         "an attempt that ended before the decision does not undo it"
@@ -116,20 +128,16 @@ fn a_later_cancellation_withdraws_an_approval_but_an_older_one_does_not() {
 
 #[test]
 fn an_older_decision_does_not_undo_a_newer_re_review() {
-    use chrono::DateTime;
     let mut first = common::case(); // approved, decided 10:09
-    first.modified_at = Some(DateTime::parse_from_rfc3339("2024-01-02T10:09:00+01:00").unwrap());
+    first.modified_at = at("2024-01-02T10:09:00+01:00");
     let mut re_review = common::case();
     re_review.status = CaseStatus::Declined;
-    re_review.modified_at =
-        Some(DateTime::parse_from_rfc3339("2024-01-03T08:00:00+01:00").unwrap());
-    assert!(
-        re_review.supersedes(&first),
-        "a re-review replaces the decision"
-    );
-    assert!(
-        !first.supersedes(&re_review),
-        "the delayed older decision is stale"
+    re_review.modified_at = at("2024-01-03T08:00:00+01:00");
+    assert_replaces(
+        &re_review,
+        &first,
+        "a re-review replaces the decision",
+        "the delayed older decision is stale",
     );
     assert!(
         re_review.supersedes(&re_review.clone()),
