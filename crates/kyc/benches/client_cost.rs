@@ -15,6 +15,8 @@
 //! machine load, run one measurement under callgrind twice with different `--calls` and divide
 //! the difference (`docs/performance.md` has the commands).
 
+mod common;
+
 use kyc::{CaseRef, Config, KycProvider, NewCase};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -121,27 +123,35 @@ where
     (per(u1 - u0), per(s1 - s0))
 }
 
-/// `get_case` through the provider, as an application calls it.
-async fn adapter(provider: &dyn KycProvider, case: &CaseRef, calls: u32) -> (f64, f64) {
-    per_call(calls, || async {
-        provider.get_case(case).await.expect("get_case");
+/// Measures and reports `get_case` through the provider, as an application calls it.
+async fn adapter(settings: &Settings, label: &str, provider: &dyn KycProvider, case: &CaseRef) {
+    let calls = settings.calls;
+    report(settings, label, async {
+        per_call(calls, || async {
+            provider.get_case(case).await.expect("get_case");
+        })
+        .await
     })
     .await
 }
 
-/// The floor: a bare `reqwest` GET of the same URL (a default client, no timeouts, no retry)
-/// and `serde_json::from_slice::<Value>` of its body.
-async fn bare_get(request: impl Fn() -> reqwest::RequestBuilder, calls: u32) -> (f64, f64) {
-    per_call(calls, || async {
-        let body = request()
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("bare GET")
-            .bytes()
-            .await
-            .expect("body");
-        std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&body).expect("JSON"));
+/// Measures and reports the floor: a bare `reqwest` GET of the same URL (a default client, no
+/// timeouts, no retry) and `serde_json::from_slice::<Value>` of its body.
+async fn bare_get(settings: &Settings, label: &str, request: impl Fn() -> reqwest::RequestBuilder) {
+    let calls = settings.calls;
+    report(settings, label, async {
+        per_call(calls, || async {
+            let body = request()
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+                .expect("bare GET")
+                .bytes()
+                .await
+                .expect("body");
+            std::hint::black_box(serde_json::from_slice::<serde_json::Value>(&body).expect("JSON"));
+        })
+        .await
     })
     .await
 }
@@ -251,73 +261,54 @@ struct Settings {
 
 /// Measures `get_case` and its bare baseline for both providers on the current runtime.
 async fn get_case_costs(settings: &Settings, runtime: &str, reference: &str) {
-    let Settings {
-        calls,
-        idnow_toml,
-        postident_toml,
-        sandbox: s,
-        ..
-    } = settings;
-    let calls = *calls;
+    let s = &settings.sandbox;
     let text = |k: &str| s[k].as_str().expect(k).to_string();
     let http = reqwest::Client::new();
-    let idnow = kyc::connect(&Config::from_toml(idnow_toml).unwrap()).unwrap();
+    let label = |what: &str| format!("{runtime}: {what}");
+
+    let idnow = kyc::connect(&Config::from_toml(&settings.idnow_toml).unwrap()).unwrap();
     let handle = idnow
         .create_case(&new_case(reference))
         .await
         .expect("create");
-    let control = format!(
-        "{}/__control/companies/{}/identifications/{reference}/result",
-        text("idnow_base").trim_end_matches('/'),
-        text("company")
-    );
-    http.post(&control)
-        .json(&serde_json::json!({"result": "SUCCESS"}))
-        .send()
-        .await
+    let (base, company) = (text("idnow_base"), text("company"));
+    let base = base.trim_end_matches('/');
+    let api = format!("{base}/api/v1/{company}");
+    let control =
+        format!("{base}/__control/companies/{company}/identifications/{reference}/result");
+    let result = serde_json::json!({"result": "SUCCESS"});
+    let set_result = http.post(&control).json(&result).send().await;
+    set_result
         .and_then(|r| r.error_for_status())
         .expect("control API sets the result");
-    report(
+    adapter(
         settings,
-        &format!("{runtime}: get_case IDnow"),
-        adapter(idnow.as_ref(), &handle.case_ref, calls),
+        &label("get_case IDnow"),
+        idnow.as_ref(),
+        &handle.case_ref,
     )
     .await;
-    let api = format!(
-        "{}/api/v1/{}",
-        text("idnow_base").trim_end_matches('/'),
-        text("company")
-    );
-    let login: serde_json::Value = http
-        .post(format!("{api}/login"))
-        .json(&serde_json::json!({ "apiKey": text("api_key") }))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("login JSON");
-    let token = login["authToken"].as_str().expect("authToken").to_string();
+    let token = common::idnow_login(&http, &api, &text("api_key")).await;
     let ident_url = format!("{api}/identifications/{reference}");
-    report(
+    let get_ident = || http.get(&ident_url).header("X-API-LOGIN-TOKEN", &token);
+    bare_get(
         settings,
-        &format!("{runtime}: IDnow baseline (bare reqwest GET + Value parse)"),
-        bare_get(
-            || http.get(&ident_url).header("X-API-LOGIN-TOKEN", &token),
-            calls,
-        ),
+        &label("IDnow baseline (bare reqwest GET + Value parse)"),
+        get_ident,
     )
     .await;
 
-    let postident = kyc::connect(&Config::from_toml(postident_toml).unwrap()).unwrap();
+    let postident = kyc::connect(&Config::from_toml(&settings.postident_toml).unwrap()).unwrap();
+    let short_reference = reference.replace("client-cost", "cc");
     let handle = postident
-        .create_case(&new_case(&reference.replace("client-cost", "cc")))
+        .create_case(&new_case(&short_reference))
         .await
         .expect("create");
-    report(
+    adapter(
         settings,
-        &format!("{runtime}: get_case POSTIDENT (plain)"),
-        adapter(postident.as_ref(), &handle.case_ref, calls),
+        &label("get_case POSTIDENT (plain)"),
+        postident.as_ref(),
+        &handle.case_ref,
     )
     .await;
     let case_url = format!(
@@ -326,13 +317,11 @@ async fn get_case_costs(settings: &Settings, runtime: &str, reference: &str) {
         handle.case_ref.case_id.as_deref().expect("caseId")
     );
     let (user, password) = (text("username"), text("password"));
-    report(
+    let get_case = || http.get(&case_url).basic_auth(&user, Some(&password));
+    bare_get(
         settings,
-        &format!("{runtime}: POSTIDENT baseline (bare reqwest GET + Value parse)"),
-        bare_get(
-            || http.get(&case_url).basic_auth(&user, Some(&password)),
-            calls,
-        ),
+        &label("POSTIDENT baseline (bare reqwest GET + Value parse)"),
+        get_case,
     )
     .await;
 }

@@ -153,18 +153,7 @@ fn bench(c: &mut Criterion) {
     // IDnow: the baseline logs in once, like the adapter's token cache.
     let i = s.sandbox.idnow();
     let api = format!("{}/api/v1/{}", trimmed(i.base_url()), i.company_id());
-    let token = rt.block_on(async {
-        let login: serde_json::Value = http
-            .post(format!("{api}/login"))
-            .json(&serde_json::json!({ "apiKey": i.api_key() }))
-            .send()
-            .await
-            .expect("login")
-            .json()
-            .await
-            .expect("login JSON");
-        login["authToken"].as_str().expect("token").to_string()
-    });
+    let token = rt.block_on(common::idnow_login(&http, &api, i.api_key()));
     let txn = s.idnow_case.reference.clone().expect("txn");
     let ident_url = format!("{api}/identifications/{txn}");
     let case = rt

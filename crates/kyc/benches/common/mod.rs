@@ -150,3 +150,18 @@ macro_rules! criterion_main_short {
 }
 #[allow(unused_imports)]
 pub(crate) use criterion_main_short;
+
+/// Logs in to the IDnow API at `api` (`{base}/api/v1/{company}`) and returns the login token,
+/// as the adapter's token cache does once.
+pub async fn idnow_login(http: &reqwest::Client, api: &str, api_key: &str) -> String {
+    let login: serde_json::Value = http
+        .post(format!("{api}/login"))
+        .json(&serde_json::json!({ "apiKey": api_key }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login JSON");
+    login["authToken"].as_str().expect("authToken").to_string()
+}
