@@ -14,10 +14,14 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use std::sync::LazyLock;
+
+/// One row of [`TABLE`]: (alpha-2, alpha-3, English short name).
+type Row = (&'static str, &'static str, &'static str);
 
 /// The ISO 3166-1 table: (alpha-2, alpha-3, English short name), sorted by alpha-2, followed by
 /// the special codes (alpha-2 empty where there is none).
-const TABLE: &[(&str, &str, &str)] = &[
+const TABLE: &[Row] = &[
     ("AD", "AND", "Andorra"),
     ("AE", "ARE", "United Arab Emirates"),
     ("AF", "AFG", "Afghanistan"),
@@ -319,7 +323,7 @@ impl Country {
 
     /// Looks up an ISO 3166-1 alpha-2 code (case-insensitive), e.g. `DE`; also `XK` for Kosovo.
     pub fn from_alpha2(code: &str) -> crate::Result<Country> {
-        find(|(a2, _, _)| !a2.is_empty() && a2.eq_ignore_ascii_case(code))
+        lookup(&INDEX.alpha2, code)
             .ok_or_else(|| unknown(code, "an ISO 3166-1 alpha-2 code such as DE"))
     }
 
@@ -329,7 +333,7 @@ impl Country {
         if code.eq_ignore_ascii_case("XKX") {
             return Ok(Country::KOSOVO);
         }
-        find(|(_, a3, _)| a3.eq_ignore_ascii_case(code))
+        lookup(&INDEX.alpha3, code)
             .ok_or_else(|| unknown(code, "an ISO 3166-1 alpha-3 code such as DEU"))
     }
 
@@ -376,8 +380,48 @@ impl Country {
     }
 }
 
-fn find(pred: impl Fn(&(&str, &str, &str)) -> bool) -> Option<Country> {
-    TABLE.iter().position(pred).map(|i| Country(i as u16))
+/// The table's codes as sorted `(key, row)` pairs, one list per kind of code, built on first
+/// use: every country read from a provider's answer goes through a lookup, and a binary search
+/// over packed keys beats comparing each row case-insensitively.
+struct Index {
+    alpha2: Vec<(u32, u16)>,
+    alpha3: Vec<(u32, u16)>,
+}
+
+static INDEX: LazyLock<Index> = LazyLock::new(|| {
+    let index = |code: fn(&Row) -> &'static str| {
+        let mut pairs: Vec<(u32, u16)> = (0u16..)
+            .zip(TABLE)
+            .filter_map(|(row, entry)| Some((key(code(entry))?, row)))
+            .collect();
+        // Sorted by key, then row: where a code stood twice, the first row wins, as it did
+        // when the table was searched from the top.
+        pairs.sort_unstable();
+        pairs.dedup_by_key(|(key, _)| *key);
+        pairs
+    };
+    Index {
+        alpha2: index(|entry| entry.0),
+        alpha3: index(|entry| entry.1),
+    }
+});
+
+/// A code of one to three ASCII letters, upper-cased and packed into a number; `None` for
+/// anything else (no table code has another form).
+fn key(code: &str) -> Option<u32> {
+    if code.is_empty() || code.len() > 3 {
+        return None;
+    }
+    code.bytes().try_fold(0, |key, b| {
+        b.is_ascii_alphabetic()
+            .then(|| (key << 8) | u32::from(b.to_ascii_uppercase()))
+    })
+}
+
+fn lookup(index: &[(u32, u16)], code: &str) -> Option<Country> {
+    let key = key(code)?;
+    let at = index.binary_search_by_key(&key, |(key, _)| *key).ok()?;
+    Some(Country(index[at].1))
 }
 
 fn unknown(code: &str, expected: &str) -> crate::Error {
@@ -424,6 +468,41 @@ impl<'de> Deserialize<'de> for Country {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_is_found_by_its_codes_in_any_case_as_a_scan_from_the_top_finds_it() {
+        fn scan(code: &str, column: fn(&Row) -> &'static str) -> Option<Country> {
+            let row = TABLE
+                .iter()
+                .position(|row| column(row).eq_ignore_ascii_case(code))?;
+            Some(Country(row as u16))
+        }
+        for (a2, a3, _) in TABLE {
+            for code in [
+                a2.to_string(),
+                a2.to_lowercase(),
+                a3.to_string(),
+                a3.to_lowercase(),
+            ] {
+                if code.is_empty() {
+                    continue;
+                }
+                let by_scan = if code.len() == 2 {
+                    scan(&code, |row| row.0)
+                } else {
+                    scan(&code, |row| row.1)
+                };
+                assert_eq!(Country::parse(&code).ok(), by_scan, "{code}");
+            }
+        }
+        for not_a_code in ["", "D3", "DE ", "ÄÖ", "XKXX", "12", "ZZ", "ZZZ"] {
+            assert!(
+                Country::from_alpha2(not_a_code).is_err()
+                    && Country::from_alpha3(not_a_code).is_err(),
+                "{not_a_code:?}"
+            );
+        }
+    }
 
     #[test]
     fn table_is_complete_and_unique() {
