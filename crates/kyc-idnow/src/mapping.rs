@@ -74,12 +74,13 @@ pub fn checked(field: &Option<Field>) -> Checked {
     c
 }
 
-fn country_code(text: &str) -> String {
+/// `text` as ISO alpha-3 where recognised (rewritten only when it differs), else kept verbatim.
+fn to_alpha3(text: &mut String) {
     match Country::parse(text) {
-        Ok(c) => c.alpha3().to_string(),
+        Ok(c) if c.alpha3() != text.as_str() => *text = c.alpha3().to_string(),
+        Ok(_) => {}
         Err(_) => {
-            tracing::warn!("IDnow sent a country code this library does not know; kept verbatim");
-            text.to_string()
+            tracing::warn!("IDnow sent a country code this library does not know; kept verbatim")
         }
     }
 }
@@ -87,9 +88,12 @@ fn country_code(text: &str) -> String {
 /// Like [`checked`], with the value and original converted to ISO alpha-3 where recognised.
 pub fn checked_country(field: &Option<Field>) -> Checked {
     let mut c = checked(field);
-    c.value = c.value.as_deref().map(country_code);
-    c.original = c.original.as_deref().map(country_code);
-    c.before_review = c.before_review.as_deref().map(country_code);
+    for text in [&mut c.value, &mut c.original, &mut c.before_review]
+        .into_iter()
+        .flatten()
+    {
+        to_alpha3(text);
+    }
     c
 }
 
@@ -100,25 +104,30 @@ fn plain(value: &Option<String>) -> Checked {
     }
 }
 
+// The neutral values are filled field by field rather than with the chained `with_*` setters:
+// each setter moves the whole (large) value, and these run for every ident read.
+
 fn person(u: &UserData) -> VerifiedPerson {
-    VerifiedPerson::default()
-        .with_title(checked(&u.title))
-        .with_first_name(checked(&u.firstname))
-        .with_last_name(checked(&u.lastname))
-        .with_birth_name(checked(&u.birthname))
-        .with_birth_date(checked(&u.birthday))
-        .with_birth_place(checked(&u.birthplace))
-        .with_nationality(checked_country(&u.nationality))
-        .with_gender(checked(&u.gender))
+    let mut p = VerifiedPerson::default();
+    p.title = checked(&u.title);
+    p.first_name = checked(&u.firstname);
+    p.last_name = checked(&u.lastname);
+    p.birth_name = checked(&u.birthname);
+    p.birth_date = checked(&u.birthday);
+    p.birth_place = checked(&u.birthplace);
+    p.nationality = checked_country(&u.nationality);
+    p.gender = checked(&u.gender);
+    p
 }
 
 fn address(a: &Address) -> VerifiedAddress {
-    VerifiedAddress::default()
-        .with_street(checked(&a.street))
-        .with_street_number(checked(&a.streetnumber))
-        .with_postal_code(checked(&a.zipcode))
-        .with_city(checked(&a.city))
-        .with_country(checked_country(&a.country))
+    let mut address = VerifiedAddress::default();
+    address.street = checked(&a.street);
+    address.street_number = checked(&a.streetnumber);
+    address.postal_code = checked(&a.zipcode);
+    address.city = checked(&a.city);
+    address.country = checked_country(&a.country);
+    address
 }
 
 /// IDnow's document type word → the neutral kind.
@@ -155,13 +164,14 @@ fn document(d: &IdentificationDocument) -> VerifiedDocument {
         .as_ref()
         .and_then(|f| f.value.clone().or_else(|| f.original.clone()))
         .unwrap_or_default();
-    document_of_type(provider_type, &d.driverlicenses)
-        .with_number(checked(&d.number))
-        .with_authority(checked(&d.issuedby))
-        .with_place_of_issue(checked(&d.placeofissue))
-        .with_issued_on(checked(&d.dateissued))
-        .with_valid_until(checked(&d.validuntil))
-        .with_country(checked_country(&d.country))
+    let mut document = document_of_type(provider_type, &d.driverlicenses);
+    document.number = checked(&d.number);
+    document.authority = checked(&d.issuedby);
+    document.place_of_issue = checked(&d.placeofissue);
+    document.issued_on = checked(&d.dateissued);
+    document.valid_until = checked(&d.validuntil);
+    document.country = checked_country(&d.country);
+    document
 }
 
 /// A text IDnow sent without a check status, as a value read during identification (`NEW`);
@@ -280,18 +290,16 @@ fn identity(ident: &Ident) -> Option<VerifiedIdentity> {
         (None, Some(chip)) => Some(VerifiedDocument::default().with_chip_read(chip)),
         (None, None) => None,
     };
-    let mut verified = VerifiedIdentity::default()
-        .with_person(person(user))
-        .with_secondary_documents(
-            ident
-                .identificationdocument2
-                .as_ref()
-                .filter(|v| v.is_object())
-                .and_then(second_document)
-                .into_iter()
-                .collect(),
-        )
-        .with_contact(ident.contactdata.as_ref().map(contact).unwrap_or_default());
+    let mut verified = VerifiedIdentity::default();
+    verified.person = person(user);
+    verified.secondary_documents = ident
+        .identificationdocument2
+        .as_ref()
+        .filter(|v| v.is_object())
+        .and_then(second_document)
+        .into_iter()
+        .collect();
+    verified.contact = ident.contactdata.as_ref().map(contact).unwrap_or_default();
     verified.address = addr;
     verified.document = doc;
     Some(verified)
@@ -411,10 +419,20 @@ fn any_field_changed(ident: &Ident) -> bool {
     fields.into_iter().any(changed)
 }
 
+/// `text` in ASCII lower case, copied only when it has an upper-case letter (IDnow's keys and
+/// file extensions rarely do).
+fn ascii_lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        text.to_ascii_lowercase().into()
+    } else {
+        text.into()
+    }
+}
+
 /// The artifact kind of an `attachments` key.
 pub fn artifact_kind(key: &str) -> ArtifactKind {
-    let k = key.to_ascii_lowercase();
-    match k.as_str() {
+    let k = ascii_lowercase(key);
+    match k.as_ref() {
         "pdf" => ArtifactKind::ResultPdf,
         "xml" => ArtifactKind::ResultXml,
         "xmlsig" => ArtifactKind::ResultSignature,
@@ -439,9 +457,9 @@ pub fn artifact_kind(key: &str) -> ArtifactKind {
 
 /// The MIME type of a file name, by its extension.
 pub fn mime_for(name: &str) -> Option<String> {
-    let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+    let ext = ascii_lowercase(name.rsplit('.').next()?);
     Some(
-        match ext.as_str() {
+        match ext.as_ref() {
             "pdf" => "application/pdf",
             "xml" => "application/xml",
             "sig" => "application/octet-stream",
@@ -576,10 +594,10 @@ pub fn ident_to_case(
     case.proof_of_address = proof_of_address(ident);
     case.signing = ident.esigning.as_ref().and_then(signing);
     case.review = review_trail(ident);
-    let mut attempt = Attempt::new(IdentMethod::AutoIdent, status, provider_status)
-        .with_reasons(reasons)
-        .with_details(attempt_details(ident))
-        .with_raw(raw);
+    let mut attempt = Attempt::new(IdentMethod::AutoIdent, status, provider_status);
+    attempt.reasons = reasons;
+    attempt.details = attempt_details(ident);
+    attempt.raw = raw;
     attempt.finished_at = finished_at;
     case.attempts.push(attempt);
     case

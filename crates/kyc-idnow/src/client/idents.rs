@@ -15,6 +15,7 @@ use kyc_http::Idempotency;
 use reqwest::Method;
 use serde::Deserialize;
 use std::fmt;
+use std::sync::LazyLock;
 
 /// Which idents `GET /identifications` lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -313,8 +314,11 @@ pub(crate) fn parse_ident(
 /// The ident of a body that is one JSON object without an `identifications` key (the list
 /// wrapper), read straight from the bytes; `None` for any other body, or one that does not read.
 fn read_bare_ident(body: &[u8]) -> Option<Ident> {
+    // Built once: building a searcher costs more than running it over a typical ident.
+    static LIST_KEY: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new(b"\"identifications\""));
     let starts_an_object = body.trim_ascii_start().first() == Some(&b'{');
-    if !starts_an_object || memchr::memmem::find(body, b"\"identifications\"").is_some() {
+    if !starts_an_object || LIST_KEY.find(body).is_some() {
         return None;
     }
     serde_json::from_slice(body).ok()
