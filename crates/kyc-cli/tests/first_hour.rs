@@ -74,6 +74,14 @@ async fn create(config: &str, reference: &str) -> serde_json::Value {
     handle["case_ref"].clone()
 }
 
+/// [`sandbox_and_config`] for IDnow ([`idnow_config`]) with one case already created through
+/// the CLI under `reference`.
+async fn idnow_sandbox_with_case(reference: &str) -> (Sandbox, tempfile::TempDir, String) {
+    let (sandbox, dir, config) = sandbox_and_config(idnow_config).await;
+    create(&config, reference).await;
+    (sandbox, dir, config)
+}
+
 /// Creates a case like [`create`] and returns its case id.
 async fn create_case_id(config: &str, reference: &str) -> String {
     create(config, reference).await["case_id"]
@@ -445,9 +453,8 @@ async fn a_declined_case_is_not_summarised_as_verified() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idnow_says_archived_is_unknown_and_that_it_cannot_list_archived_idents() {
-    let (sandbox, _dir, config) = sandbox_and_config(idnow_config).await;
+    let (sandbox, _dir, config) = idnow_sandbox_with_case("fh-idnow-1").await;
     let config = config.as_str();
-    create(config, "fh-idnow-1").await;
     sandbox
         .play(
             &SimulatedCase::Idnow {
@@ -512,9 +519,8 @@ async fn the_sandbox_refuses_time_scales_it_cannot_run_and_networks_it_was_not_a
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn provider_words_are_printed_and_logged_escaped_and_cut() {
-    let (sandbox, _dir, config) = sandbox_and_config(idnow_config).await;
+    let (sandbox, _dir, config) = idnow_sandbox_with_case("words-1").await;
     let config = config.as_str();
-    create(config, "words-1").await;
     // The sandbox keeps result words it does not know verbatim, as a provider might send one.
     let word = format!("WEIRD\n\u{1b}[2Jerror: forged{}", "W".repeat(10_000));
     let answer = reqwest::Client::new()

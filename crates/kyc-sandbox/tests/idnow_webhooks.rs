@@ -11,8 +11,9 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn happypath_robot_sends_start_then_final_success() {
     let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
-    let body = erika_with("firstname", json!("X-MANUALTEST-HAPPYPATH"));
-    let id = env.create_ok(&token, "robot-happy", body).await;
+    let id = env
+        .create_robot(&token, "robot-happy", "firstname", "X-MANUALTEST-HAPPYPATH")
+        .await;
     let start = hooks.next().await;
     assert_eq!(process(&start.body)["result"], "START");
     assert_eq!(process(&start.body)["id"], id.as_str());
@@ -30,8 +31,8 @@ async fn happypath_robot_sends_start_then_final_success() {
 async fn fraudident_robot_confirms_fraud_with_the_documented_reason() {
     let env = start(1000.0).await;
     let token = env.login().await;
-    let body = erika_with("lastname", json!("X-MANUALTEST-FRAUDIDENT"));
-    env.create_ok(&token, "robot-fraud", body).await;
+    env.create_robot(&token, "robot-fraud", "lastname", "X-MANUALTEST-FRAUDIDENT")
+        .await;
     env.wait_for_status("robot-fraud", "FRAUD_SUSPICION_CONFIRMED")
         .await;
     let ident: Value = env.get_json(&token, "/identifications/robot-fraud").await;
@@ -41,8 +42,8 @@ async fn fraudident_robot_confirms_fraud_with_the_documented_reason() {
 #[tokio::test]
 async fn canceled_robot_in_a_custom_field_cancels_with_other_error_and_thin_body() {
     let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
-    let body = erika_with("custom3", json!("X-MANUALTEST-CANCELED"));
-    env.create_ok(&token, "robot-cancel", body).await;
+    env.create_robot(&token, "robot-cancel", "custom3", "X-MANUALTEST-CANCELED")
+        .await;
     assert_eq!(hooks.next_result().await, "START");
     let canceled = hooks.next().await.body;
     assert_eq!(process(&canceled)["result"], "CANCELED");
@@ -68,8 +69,8 @@ async fn robot_waits_for_the_user_when_autostart_is_off() {
     };
     let env = start_with(1000.0, options).await;
     let token = env.login().await;
-    let body = erika_with("firstname", json!("X-MANUALTEST-HAPPYPATH"));
-    env.create_ok(&token, "robot-wait", body).await;
+    env.create_robot(&token, "robot-wait", "firstname", "X-MANUALTEST-HAPPYPATH")
+        .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(env.status_of("robot-wait"), "CREATED");
     env.act_ok("robot-wait", "start", json!({})).await;
@@ -263,8 +264,13 @@ async fn retries_give_up_after_the_maximum_retry_time() {
 #[tokio::test]
 async fn older_robot_scenarios_go_through_review() {
     let (env, mut hooks, token) = start_with_webhooks(1000.0).await;
-    let body = erika_with("custom5", json!("X-AUTOTEST-CHANGEALLREVIEW"));
-    env.create_ok(&token, "robot-review", body).await;
+    env.create_robot(
+        &token,
+        "robot-review",
+        "custom5",
+        "X-AUTOTEST-CHANGEALLREVIEW",
+    )
+    .await;
     assert_eq!(hooks.next_result().await, "START");
     assert_eq!(hooks.next_result().await, "REVIEW_PENDING");
     let done = hooks.next().await.body;
@@ -276,8 +282,8 @@ async fn older_robot_scenarios_go_through_review() {
         json!({"status": "CHANGE", "value": "MUSTERMANN", "original": "Musterman",
                "reviewstatus": "CHANGE", "identification": "MUSTERMAN"})
     );
-    let body = erika_with("firstname", json!("x-manualtest-fraudok"));
-    env.create_ok(&token, "robot-fraudok", body).await;
+    env.create_robot(&token, "robot-fraudok", "firstname", "x-manualtest-fraudok")
+        .await;
     assert_eq!(hooks.next_result().await, "START");
     let pending = hooks.next().await.body;
     assert_eq!(process(&pending)["result"], "FRAUD_SUSPICION_PENDING");

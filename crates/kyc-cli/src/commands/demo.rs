@@ -92,17 +92,7 @@ async fn run_one(sandbox: &Sandbox, kind: Provider, json: bool) -> Result<(), St
     let receiver = WebhookReceiver::new(provider.clone());
     let (webhook_url, listener) = listen(receiver.clone()).await?;
     if kind == Provider::Idnow {
-        // IDnow configures the webhook URL per account; in the sandbox through its control API.
-        sandbox
-            .idnow()
-            .set_webhook(
-                sandbox.idnow().company_id(),
-                Some(kyc_sandbox::idnow::WebhookTarget {
-                    url: webhook_url.clone(),
-                    basic_auth: None,
-                }),
-            )
-            .map_err(|e| e.to_string())?;
+        send_idnow_webhooks_to(sandbox, webhook_url.clone())?;
     }
     step(2, &format!("webhook listener at {webhook_url}"));
 
@@ -212,6 +202,19 @@ async fn wait_for_final(
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+}
+
+/// Sends the webhooks of the sandbox's IDnow company to `url`. IDnow configures the webhook URL
+/// per account; in the sandbox through its control API.
+pub(crate) fn send_idnow_webhooks_to(sandbox: &Sandbox, url: url::Url) -> Result<(), String> {
+    let idnow = sandbox.idnow();
+    let target = kyc_sandbox::idnow::WebhookTarget {
+        url,
+        basic_auth: None,
+    };
+    idnow
+        .set_webhook(idnow.company_id(), Some(target))
+        .map_err(|e| e.to_string())
 }
 
 /// Serves `receiver` on a free loopback port.

@@ -345,18 +345,10 @@ pub async fn demo(sandbox: &Sandbox) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
-    sandbox
-        .idnow()
-        .set_webhook(
-            sandbox.idnow().company_id(),
-            Some(kyc_sandbox::idnow::WebhookTarget {
-                url: format!("http://{}/webhooks", service.webhook_addr)
-                    .parse()
-                    .map_err(|e: url::ParseError| e.to_string())?,
-                basic_auth: None,
-            }),
-        )
-        .map_err(|e| e.to_string())?;
+    let webhook_url = format!("http://{}/webhooks", service.webhook_addr)
+        .parse()
+        .map_err(|e: url::ParseError| e.to_string())?;
+    super::demo::send_idnow_webhooks_to(sandbox, webhook_url)?;
     println!(
         "  1. journal service: webhooks on http://{}/ (stored before 200)",
         service.webhook_addr

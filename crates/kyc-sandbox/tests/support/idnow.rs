@@ -110,6 +110,19 @@ impl Env {
         create_ident_ok(&self.http, &self.api(DEFAULT_COMPANY), token, txn, body).await
     }
 
+    /// Creates an ident of [`erika`] with a test-robot scenario (e.g. `X-MANUALTEST-HAPPYPATH`)
+    /// in `field`, where the robot looks for it; returns its IdentID.
+    pub async fn create_robot(
+        &self,
+        token: &str,
+        txn: &str,
+        field: &str,
+        scenario: &str,
+    ) -> String {
+        self.create_ok(token, txn, erika_with(field, json!(scenario)))
+            .await
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> reqwest::Response {
         self.get_as(DEFAULT_COMPANY, token, path).await
     }
