@@ -11,7 +11,14 @@ use crate::error::{JournalError, Result};
 use crate::store::{commit, micros, now_micros, Journal};
 use kyc_core::{Attempt, Provider, RawJson};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
+
+/// Empties the stored `Case` of the case row `$2` and stamps it purged at `$1`.
+const PURGE_CASE: &str = "UPDATE kyc_cases SET case_json = NULL, purged_at = $1 WHERE id = $2";
+
+/// Empties the bodies of the notices of the case row `$2`, stamping them purged at `$1`.
+const PURGE_NOTICES: &str =
+    "UPDATE kyc_notices SET body = NULL, purged_at = $1 WHERE case_row = $2 AND body IS NOT NULL";
 
 /// What a purge did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -61,62 +68,35 @@ impl Journal {
     async fn purge_case_row(&self, case_row: i64) -> Result<PurgeReport> {
         let now = now_micros();
         let mut tx = self.begin("begin purge").await?;
-        let cases =
-            sqlx::query("UPDATE kyc_cases SET case_json = NULL, purged_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(case_row)
-                .execute(&mut *tx)
-                .await
-                .map_err(JournalError::db("purge case"))?
-                .rows_affected();
+        let cases = stamp_purged(&mut tx, PURGE_CASE, now, case_row, "purge case").await?;
         sqlx::query("UPDATE kyc_case_versions SET case_json = NULL WHERE case_row = $1")
             .bind(case_row)
             .execute(&mut *tx)
             .await
             .map_err(JournalError::db("purge case versions"))?;
-        let notices = sqlx::query(
-            "UPDATE kyc_notices SET body = NULL, purged_at = $1 WHERE case_row = $2 AND body IS NOT NULL",
-        )
-        .bind(now)
-        .bind(case_row)
-        .execute(&mut *tx)
-        .await
-        .map_err(JournalError::db("purge notices"))?
-        .rows_affected();
-        let attempts: Vec<AnyRow> =
-            sqlx::query("SELECT id, attempt_json FROM kyc_attempts WHERE case_row = $1")
-                .bind(case_row)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(JournalError::db("read attempts"))?;
-        for a in &attempts {
-            let mut attempt: Attempt = serde_json::from_str(&a.get::<String, _>("attempt_json"))
-                .map_err(|e| JournalError::corrupt("attempt", e))?;
-            attempt.details = Default::default();
+        let notices = stamp_purged(&mut tx, PURGE_NOTICES, now, case_row, "purge notices").await?;
+        let mut attempts =
+            attempts_without_details(&mut tx, "kyc_attempts", "id", case_row, "read attempts")
+                .await?;
+        for (id, attempt) in &mut attempts {
             attempt.raw = RawJson::null();
             sqlx::query("UPDATE kyc_attempts SET payload = NULL, attempt_json = $1 WHERE id = $2")
                 .bind(serde_json::to_string(&attempt).unwrap_or_default())
-                .bind(a.get::<String, _>("id"))
+                .bind(id.as_str())
                 .execute(&mut *tx)
                 .await
                 .map_err(JournalError::db("purge attempt"))?;
         }
-        let events: Vec<AnyRow> =
-            sqlx::query("SELECT event_key, attempt_json FROM kyc_events WHERE case_row = $1")
-                .bind(case_row)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(JournalError::db("read events"))?;
-        for e in &events {
-            let mut attempt: Attempt = serde_json::from_str(&e.get::<String, _>("attempt_json"))
-                .map_err(|e| JournalError::corrupt("attempt", e))?;
-            attempt.details = Default::default();
+        let events =
+            attempts_without_details(&mut tx, "kyc_events", "event_key", case_row, "read events")
+                .await?;
+        for (event_key, attempt) in &events {
             sqlx::query(
                 "UPDATE kyc_events SET attempt_json = $1 WHERE case_row = $2 AND event_key = $3",
             )
-            .bind(serde_json::to_string(&attempt).unwrap_or_default())
+            .bind(serde_json::to_string(attempt).unwrap_or_default())
             .bind(case_row)
-            .bind(e.get::<String, _>("event_key"))
+            .bind(event_key.as_str())
             .execute(&mut *tx)
             .await
             .map_err(JournalError::db("purge event"))?;
@@ -134,4 +114,49 @@ impl Journal {
             attempts: attempts.len() as u64,
         })
     }
+}
+
+/// Runs `update` (such as [`PURGE_CASE`]) with `$1` the purge time `now` and `$2` the case row;
+/// the number of rows it changed. `what` names the update in errors.
+async fn stamp_purged(
+    conn: &mut AnyConnection,
+    update: &'static str,
+    now: i64,
+    case_row: i64,
+    what: &'static str,
+) -> Result<u64> {
+    Ok(sqlx::query(update)
+        .bind(now)
+        .bind(case_row)
+        .execute(&mut *conn)
+        .await
+        .map_err(JournalError::db(what))?
+        .rows_affected())
+}
+
+/// The attempts (`attempt_json`) that the rows of `table` for `case_row` hold, each with the
+/// row's `key` column and stripped of its circumstances (`details`); `what` names the read in
+/// errors.
+async fn attempts_without_details(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    key: &'static str,
+    case_row: i64,
+    what: &'static str,
+) -> Result<Vec<(String, Attempt)>> {
+    let rows: Vec<AnyRow> = sqlx::query(&format!(
+        "SELECT {key}, attempt_json FROM {table} WHERE case_row = $1"
+    ))
+    .bind(case_row)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(JournalError::db(what))?;
+    rows.iter()
+        .map(|row| {
+            let mut attempt: Attempt = serde_json::from_str(&row.get::<String, _>("attempt_json"))
+                .map_err(|e| JournalError::corrupt("attempt", e))?;
+            attempt.details = Default::default();
+            Ok((row.get::<String, _>(key), attempt))
+        })
+        .collect()
 }

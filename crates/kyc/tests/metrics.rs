@@ -18,7 +18,7 @@ use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use webhook_listener::{serve_router, serve_webhooks};
+use webhook_listener::{idnow_webhooks_to, serve_router, serve_webhooks};
 
 const HOOK_USER: &str = "hooks";
 const HOOK_PASSWORD: &str = "metrics-test-webhook-password";
@@ -119,16 +119,7 @@ async fn real_operations_record_every_documented_metric() {
     let receiver = WebhookReceiver::new(idnow.clone());
     let (url, server) = serve_webhooks(&receiver, "/hooks").await;
     let url: url::Url = url.parse().expect("url");
-    sandbox
-        .idnow()
-        .set_webhook(
-            sandbox.idnow().company_id(),
-            Some(kyc_sandbox::idnow::WebhookTarget {
-                url: url.clone(),
-                basic_auth: Some((HOOK_USER.into(), HOOK_PASSWORD.into())),
-            }),
-        )
-        .expect("webhook target");
+    idnow_webhooks_to(&sandbox, url.clone(), (HOOK_USER, HOOK_PASSWORD));
     let handle = idnow
         .create_case(&new_case("metrics-idnow"))
         .await

@@ -3,7 +3,7 @@
 //! slow (POSTIDENT's 2-second limit); it answers 401 to bad credentials or a foreign source
 //! address, 400 to a body it cannot read, 405 to other methods.
 
-use crate::support::webhook_listener::serve_webhooks;
+use crate::support::webhook_listener::{idnow_webhooks_to, serve_webhooks};
 use crate::support::{connect_verifying_webhooks, idnow_verifying_webhooks};
 use kyc::webhook::basic_auth_header;
 use kyc::{CaseRef, CaseStatus, KycProvider, NewCase, WebhookReceiver};
@@ -56,16 +56,7 @@ async fn wait_for(receiver: &WebhookReceiver, case: &CaseRef, pred: impl Fn(&Cas
 async fn idnow_deliveries_reach_the_router_and_resolve_the_case() {
     let (sandbox, provider) = idnow_verifying_webhooks((USER, PASSWORD), "127.0.0.1").await;
     let server = serve(provider.clone()).await;
-    sandbox
-        .idnow()
-        .set_webhook(
-            sandbox.idnow().company_id(),
-            Some(kyc_sandbox::idnow::WebhookTarget {
-                url: server.url.parse().expect("url"),
-                basic_auth: Some((USER.into(), PASSWORD.into())),
-            }),
-        )
-        .expect("webhook target");
+    idnow_webhooks_to(&sandbox, server.url.parse().expect("url"), (USER, PASSWORD));
     let handle = provider
         .create_case(&NewCase::new("ws-idnow"))
         .await

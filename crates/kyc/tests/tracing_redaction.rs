@@ -27,7 +27,7 @@ use kyc_sandbox::{Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use log_capture::Captured;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use webhook_listener::serve_webhooks;
+use webhook_listener::{idnow_webhooks_to, serve_webhooks};
 
 // The test user: distinctive values that cannot occur by chance.
 const FIRST_NAME: &str = "Zyrafina";
@@ -240,16 +240,11 @@ async fn full_flows_of_both_providers_log_no_secret_and_no_personal_datum() {
     tracing::info!(?config, "IDnow configuration");
     let idnow: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
     let hooks = webhook_server(idnow.clone(), "idnow").await;
-    sandbox
-        .idnow()
-        .set_webhook(
-            sandbox.idnow().company_id(),
-            Some(kyc_sandbox::idnow::WebhookTarget {
-                url: hooks.url.clone(),
-                basic_auth: Some((HOOK_USER.into(), IDNOW_HOOK_PASSWORD.into())),
-            }),
-        )
-        .expect("webhook target");
+    idnow_webhooks_to(
+        &sandbox,
+        hooks.url.clone(),
+        (HOOK_USER, IDNOW_HOOK_PASSWORD),
+    );
     personal.extend(
         full_flow(&sandbox, idnow.clone(), &hooks, "redact-idnow", |h| {
             SimulatedCase::Idnow {

@@ -105,6 +105,19 @@ impl Env {
         }
     }
 
+    /// The agent or a supervisor ([`Env::act`]'s `action`) answers `CANCELED` with `reason`;
+    /// waits until the receiver holds the case as retryable, and returns it.
+    async fn withdraw(&self, case: &CaseRef, action: &str, reason: &str) -> Case {
+        self.act(
+            case,
+            action,
+            json!({"result": "CANCELED", "reason": reason}),
+        )
+        .await;
+        self.held(case, "retryable", |s| *s == CaseStatus::Retryable)
+            .await
+    }
+
     /// Sends every webhook delivered so far for `case` again (oldest first), through the
     /// control API's redelivery.
     async fn redeliver_all(&self, case: &CaseRef) {
@@ -148,15 +161,7 @@ async fn a_success_cancelled_afterwards_is_retryable_and_stays_so() {
     let success = env.held(&case, "approved", approved).await;
     assert!(success.identity.is_some());
 
-    env.act(
-        &case,
-        "review",
-        json!({"result": "CANCELED", "reason": "IDENT_OTHER"}),
-    )
-    .await;
-    let withdrawn = env
-        .held(&case, "retryable", |s| *s == CaseStatus::Retryable)
-        .await;
+    let withdrawn = env.withdraw(&case, "review", "IDENT_OTHER").await;
     assert_eq!(withdrawn.provider_status, "CANCELED");
     assert_eq!(withdrawn.reasons[0].code, "IDENT_OTHER");
     assert!(withdrawn.status.can_resume());
@@ -194,15 +199,7 @@ async fn a_preliminary_review_pending_cancelled_afterwards_is_retryable() {
         .await;
     env.held(&case, "review pending", CaseStatus::is_preliminary)
         .await;
-    env.act(
-        &case,
-        "result",
-        json!({"result": "CANCELED", "reason": "ID_BLURRY"}),
-    )
-    .await;
-    let withdrawn = env
-        .held(&case, "retryable", |s| *s == CaseStatus::Retryable)
-        .await;
+    let withdrawn = env.withdraw(&case, "result", "ID_BLURRY").await;
     assert_eq!(withdrawn.reasons[0].code, "ID_BLURRY");
     assert_eq!(
         withdrawn.review.previous_provider_status.as_deref(),

@@ -7,13 +7,7 @@ use kyc_core::{CaseRef, ErrorKind, KycProvider, Provider};
 use kyc_journal::{IntentRecord, Journal, JournaledProvider, Reconciler};
 use kyc_sandbox::postident::{Fault, FaultKind};
 
-both!(
-    a_create_whose_answer_was_lost_is_found_and_never_repeated_sqlite,
-    a_create_whose_answer_was_lost_is_found_and_never_repeated_postgres,
-    lost_create
-);
-
-async fn lost_create(db: Db) {
+pub(crate) async fn lost_create(db: Db) {
     let (sandbox, bare, journal, provider) = journaled(&db, Provider::Postident, "intent").await;
     let p = sandbox.postident();
 

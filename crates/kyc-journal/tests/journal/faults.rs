@@ -11,13 +11,7 @@ use kyc_sandbox::UserOutcome;
 use std::sync::Arc;
 use std::time::Duration;
 
-both!(
-    three_503s_on_the_read_of_a_postident_final_decision_sqlite,
-    three_503s_on_the_read_of_a_postident_final_decision_postgres,
-    three_503s
-);
-
-async fn three_503s(db: Db) {
+pub(crate) async fn three_503s(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Postident, "faults").await;
     let handle = create_notifying(&provider, &service, "f3-").await;
@@ -54,13 +48,7 @@ async fn three_503s(db: Db) {
     service.stop().await;
 }
 
-both!(
-    a_12_second_read_outage_while_100_final_webhooks_arrive_sqlite,
-    a_12_second_read_outage_while_100_final_webhooks_arrive_postgres,
-    read_outage
-);
-
-async fn read_outage(db: Db) {
+pub(crate) async fn read_outage(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Postident, "outage").await;
     let mut handles: Vec<CaseHandle> = Vec::new();
@@ -134,13 +122,7 @@ async fn read_outage(db: Db) {
     service.stop().await;
 }
 
-both!(
-    a_parked_notice_is_visible_and_replayed_sqlite,
-    a_parked_notice_is_visible_and_replayed_postgres,
-    parked_and_replayed
-);
-
-async fn parked_and_replayed(db: Db) {
+pub(crate) async fn parked_and_replayed(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Postident, "parked").await;
     let handle = create_notifying(&provider, &service, "pk-").await;

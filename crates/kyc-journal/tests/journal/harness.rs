@@ -113,17 +113,12 @@ pub async fn open(db: &Db, instance: &str) -> Journal {
 /// scaled retry delays (9 s, 36 s) and a test waits for nothing it is about. The receiver gets
 /// 10 s here (1,000 s documented, scaled); its speed is measured by the benches.
 pub async fn sandbox() -> Sandbox {
-    let postident = kyc_sandbox::postident::PostidentOptions {
-        webhook_timeout: Duration::from_secs(1_000),
-        ..Default::default()
-    };
-    Sandbox::start(SandboxOptions {
+    let mut options = SandboxOptions {
         time_scale: 100.0,
-        postident,
         ..SandboxOptions::default()
-    })
-    .await
-    .expect("sandbox starts")
+    };
+    options.postident.webhook_timeout = Duration::from_secs(1_000);
+    Sandbox::start(options).await.expect("sandbox starts")
 }
 
 fn http() -> kyc_core::HttpOptions {

@@ -8,13 +8,7 @@ use kyc_journal::{JournaledProvider, Worker};
 use kyc_sandbox::UserOutcome;
 use std::time::Duration;
 
-both!(
-    intake_stores_before_answering_and_records_a_redelivery_once_sqlite,
-    intake_stores_before_answering_and_records_a_redelivery_once_postgres,
-    intake_stores_before_answering
-);
-
-async fn intake_stores_before_answering(db: Db) {
+pub(crate) async fn intake_stores_before_answering(db: Db) {
     // Intake only: nothing resolves, so what is stored is what the intake appended.
     let (sandbox, provider, journal, service) = idnow_intake_only(&db, "intake").await;
     let txn = unique("in-");
@@ -92,13 +86,7 @@ async fn intake_stores_before_answering(db: Db) {
     service.stop().await;
 }
 
-both!(
-    idnow_aborted_cancelled_then_approved_lists_three_attempts_sqlite,
-    idnow_aborted_cancelled_then_approved_lists_three_attempts_postgres,
-    three_attempts
-);
-
-async fn three_attempts(db: Db) {
+pub(crate) async fn three_attempts(db: Db) {
     let (sandbox, bare, journal, provider, service) =
         journaled_service(&db, Provider::Idnow, "trail").await;
     let txn = unique("tr-");
@@ -168,9 +156,9 @@ async fn three_attempts(db: Db) {
     // The read API: paginated by cursor, the bank API's fields, its error shape.
     let read = format!("http://{}", service.read_api_addr.unwrap());
     let http = reqwest::Client::new();
-    let first = http
-        .get(format!("{read}/cases/idnow/{txn}/attempts?limit=2"))
-        .send()
+    // A GET of `path` on the read API.
+    let get = |path: String| http.get(format!("{read}{path}")).send();
+    let first = get(format!("/cases/idnow/{txn}/attempts?limit=2"))
         .await
         .unwrap();
     assert_eq!(first.status().as_u16(), 200);
@@ -193,33 +181,21 @@ async fn three_attempts(db: Db) {
         );
     }
     assert_eq!(items[0]["id"], serde_json::json!(ids[0]));
-    let rest = http
-        .get(format!(
-            "{read}/cases/idnow/{txn}/attempts?limit=2&cursor={cursor}"
-        ))
-        .send()
-        .await
-        .unwrap();
+    let rest = get(format!(
+        "/cases/idnow/{txn}/attempts?limit=2&cursor={cursor}"
+    ))
+    .await
+    .unwrap();
     assert!(rest.headers().get("link").is_none());
     let rest: Vec<serde_json::Value> = rest.json().await.unwrap();
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0]["result"], "SUCCESS");
-    let by_ident = http
-        .get(format!(
-            "{read}/cases/idnow/{}",
-            handle.case_ref.case_id.clone().unwrap()
-        ))
-        .send()
-        .await
-        .unwrap();
+    let case_id = handle.case_ref.case_id.clone().unwrap();
+    let by_ident = get(format!("/cases/idnow/{case_id}")).await.unwrap();
     assert_eq!(by_ident.status().as_u16(), 200);
     let case: serde_json::Value = by_ident.json().await.unwrap();
     assert_eq!(case["status"], "approved");
-    let missing = http
-        .get(format!("{read}/cases/idnow/nope"))
-        .send()
-        .await
-        .unwrap();
+    let missing = get("/cases/idnow/nope".into()).await.unwrap();
     assert_eq!(missing.status().as_u16(), 404);
     let error: serde_json::Value = missing.json().await.unwrap();
     assert_eq!(error["status"], "404");
@@ -227,11 +203,7 @@ async fn three_attempts(db: Db) {
     for field in ["id", "title", "detail"] {
         assert!(error[field].is_string(), "{field}: {error}");
     }
-    let bad = http
-        .get(format!("{read}/cases/acme/x"))
-        .send()
-        .await
-        .unwrap();
+    let bad = get("/cases/acme/x".into()).await.unwrap();
     assert_eq!(bad.status().as_u16(), 400);
 
     // Another instance's adapter knows nothing; through the journal a case id alone suffices.
@@ -242,13 +214,7 @@ async fn three_attempts(db: Db) {
     service.stop().await;
 }
 
-both!(
-    reconciliation_catches_up_a_webhook_that_never_arrived_sqlite,
-    reconciliation_catches_up_a_webhook_that_never_arrived_postgres,
-    reconciliation_catches_up
-);
-
-async fn reconciliation_catches_up(db: Db) {
+pub(crate) async fn reconciliation_catches_up(db: Db) {
     let (sandbox, bare, journal, provider) = journaled(&db, Provider::Idnow, "reconcile").await;
     // No webhooks at all.
     let txn = unique("rc-");

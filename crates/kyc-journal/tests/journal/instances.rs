@@ -17,13 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-both!(
-    a_notice_appended_before_a_crash_is_resolved_after_restart_sqlite,
-    a_notice_appended_before_a_crash_is_resolved_after_restart_postgres,
-    crash_and_restart
-);
-
-async fn crash_and_restart(db: Db) {
+pub(crate) async fn crash_and_restart(db: Db) {
     // 1. Killed after the append, before any resolution.
     let (sandbox, bare, journal, doomed) = idnow_intake_only(&db, "crashing").await;
     let txn = unique("cr-");
@@ -95,12 +89,6 @@ impl KycProvider for Stuck {
     }
 }
 
-both!(
-    two_instances_10000_webhooks_one_stopped_midway_sqlite,
-    two_instances_10000_webhooks_one_stopped_midway_postgres,
-    two_instances
-);
-
 /// What each ident goes through, with the attempts the journal must list for it.
 const PATTERNS: [(&[UserOutcome], usize); 4] = [
     (&[UserOutcome::Start, UserOutcome::Approve], 1),
@@ -124,7 +112,7 @@ const PATTERNS: [(&[UserOutcome], usize); 4] = [
 const IDENTS: usize = 240;
 const WEBHOOKS: usize = 10_000;
 
-async fn two_instances(db: Db) {
+pub(crate) async fn two_instances(db: Db) {
     let sandbox = sandbox().await;
     let bare = idnow(&sandbox);
     // The sandbox's own deliveries go to a sink; the test replays them to the instances.

@@ -7,13 +7,7 @@ use kyc_journal::Journal;
 use kyc_sandbox::UserOutcome;
 use std::time::Duration;
 
-both!(
-    purge_and_erasure_remove_personal_data_and_keep_the_trail_sqlite,
-    purge_and_erasure_remove_personal_data_and_keep_the_trail_postgres,
-    purge_and_erase
-);
-
-async fn purge_and_erase(db: Db) {
+pub(crate) async fn purge_and_erase(db: Db) {
     let (sandbox, _bare, journal, provider, service) =
         journaled_service(&db, Provider::Idnow, "retention").await;
     let mut refs = Vec::new();

@@ -84,7 +84,6 @@ impl JournalSection {
     /// The journal's options from this table (defaults for what it leaves out).
     #[cfg(feature = "journal")]
     pub fn to_options(&self) -> Result<kyc_journal::JournalOptions> {
-        use kyc_core::Error;
         use std::time::Duration;
         let mut o = kyc_journal::JournalOptions::default();
         let secs = Duration::from_secs;
@@ -92,13 +91,7 @@ impl JournalSection {
             o.retention = secs(y.saturating_mul(365 * 24 * 3600));
         }
         if let Some(s) = self.reconcile_interval_secs {
-            if s == 0 {
-                return Err(Error::configuration(
-                    "journal.reconcile_interval_secs",
-                    "must be at least 1",
-                ));
-            }
-            o.reconcile_interval = secs(s);
+            o.reconcile_interval = secs(at_least_one("journal.reconcile_interval_secs", s)?);
         }
         if let Some(d) = self.reconcile_window_days {
             o.reconcile_window = secs(d.saturating_mul(24 * 3600));
@@ -107,22 +100,11 @@ impl JournalSection {
             o.reconcile_every = secs(s);
         }
         if let Some(n) = self.max_tries {
-            if n == 0 {
-                return Err(Error::configuration(
-                    "journal.max_tries",
-                    "must be at least 1",
-                ));
-            }
+            let n = at_least_one("journal.max_tries", n)?;
             o.retry.max_tries = u32::try_from(n).unwrap_or(u32::MAX);
         }
         if let Some(s) = self.lease_secs {
-            if s == 0 {
-                return Err(Error::configuration(
-                    "journal.lease_secs",
-                    "must be at least 1",
-                ));
-            }
-            o.lease = secs(s);
+            o.lease = secs(at_least_one("journal.lease_secs", s)?);
         }
         if let Some(n) = self.concurrency {
             o.concurrency = usize::try_from(n).unwrap_or(usize::MAX).max(1);
@@ -146,6 +128,15 @@ impl JournalSection {
     }
 }
 
+/// `value` of the key `key`, or the configuration error a 0 there is.
+#[cfg(feature = "journal")]
+fn at_least_one(key: &str, value: u64) -> Result<u64> {
+    if value == 0 {
+        return Err(kyc_core::Error::configuration(key, "must be at least 1"));
+    }
+    Ok(value)
+}
+
 /// Opens the journal `config` names (`[journal] url`, SQLite file `kyc.db` by default) with its
 /// options, migrating the schema. Database failures are [`kyc_core::ErrorKind::Transient`].
 #[cfg(feature = "journal")]
@@ -163,16 +154,22 @@ mod tests {
     const BASE: &str = "provider = \"idnow\"\n[idnow]\nenvironment = \"test-de\"\n\
                         company_id = \"x\"\napi_key = \"k\"\n";
 
+    /// The `[journal]` table with `keys` in it, read from a configuration around it.
+    fn journal_table(keys: &str) -> super::JournalSection {
+        Config::from_toml(&format!("{BASE}[journal]\n{keys}"))
+            .unwrap()
+            .journal
+            .expect("[journal]")
+    }
+
     #[test]
     fn defaults_to_a_sqlite_file_and_reads_every_key() {
         let c = Config::from_toml(BASE).unwrap();
         assert!(c.journal.is_none());
-        let text = format!(
-            "{BASE}[journal]\nurl = \"postgres://kyc:pw@127.0.0.1/kyc\"\nretention_years = 10\n\
-             reconcile_interval_secs = 60\nmax_tries = 3\nread_api = \"127.0.0.1:8081\"\n"
+        let j = journal_table(
+            "url = \"postgres://kyc:pw@127.0.0.1/kyc\"\nretention_years = 10\n\
+             reconcile_interval_secs = 60\nmax_tries = 3\nread_api = \"127.0.0.1:8081\"\n",
         );
-        let c = Config::from_toml(&text).unwrap();
-        let j = c.journal.unwrap();
         assert_eq!(j.url().unwrap(), "postgres://kyc:pw@127.0.0.1/kyc");
         let o = j.to_options().unwrap();
         assert_eq!(o.retention.as_secs(), 10 * 365 * 24 * 3600);
@@ -205,17 +202,13 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_key() {
-        let e = Config::from_toml(&format!("{BASE}[journal]\nmax_tries = 0\n"))
-            .unwrap()
-            .journal
-            .unwrap()
-            .to_options()
-            .unwrap_err();
-        assert!(e.to_string().contains("journal.max_tries"), "{e}");
-        let e = Config::from_toml(&format!("{BASE}[journal]\nread_api = \"here\"\n"))
-            .unwrap()
-            .journal
-            .unwrap()
+        for key in ["reconcile_interval_secs", "max_tries", "lease_secs"] {
+            let e = journal_table(&format!("{key} = 0\n"))
+                .to_options()
+                .unwrap_err();
+            assert!(e.to_string().contains(&format!("journal.{key}")), "{e}");
+        }
+        let e = journal_table("read_api = \"here\"\n")
             .read_api_addr()
             .unwrap_err();
         assert!(e.to_string().contains("journal.read_api"), "{e}");

@@ -1,9 +1,10 @@
-//! The webhook server as an application runs it, on a free loopback port. Used by the modules
-//! of the `integration` binary (through `support`) and, by `#[path]`, by `tracing_redaction`
-//! and `metrics`.
-#![allow(dead_code)] // not every binary including this file uses both functions
+//! The webhook server as an application runs it, on a free loopback port, and the sandbox's
+//! IDnow webhooks pointed at it. Used by the modules of the `integration` binary (through
+//! `support`) and, by `#[path]`, by `tracing_redaction` and `metrics`.
+#![allow(dead_code)] // not every binary including this file uses every function
 
 use kyc::WebhookReceiver;
+use kyc_sandbox::Sandbox;
 use std::net::SocketAddr;
 use tokio::task::JoinHandle;
 
@@ -30,4 +31,18 @@ pub async fn serve_router(
         axum::serve(tcp, app.into_make_service_with_connect_info::<SocketAddr>()).await
     });
     (url, task)
+}
+
+/// Points the sandbox's IDnow webhooks at `url`, sent with Basic auth `user`/`password`.
+pub fn idnow_webhooks_to(sandbox: &Sandbox, url: url::Url, (user, password): (&str, &str)) {
+    sandbox
+        .idnow()
+        .set_webhook(
+            sandbox.idnow().company_id(),
+            Some(kyc_sandbox::idnow::WebhookTarget {
+                url,
+                basic_auth: Some((user.into(), password.into())),
+            }),
+        )
+        .expect("webhook target");
 }
