@@ -26,19 +26,6 @@ password = "sandbox-password"
     )
 }
 
-/// [`IDNOW`] with an `[idnow.webhook]` section of these `lines`.
-fn idnow_with_webhook(lines: &str) -> String {
-    format!("{IDNOW}\n[idnow.webhook]\n{lines}")
-}
-
-/// [`IDNOW`] with `api_key = {value}` in place of its API key.
-fn idnow_with_api_key(value: &str) -> String {
-    IDNOW.replace(
-        "api_key = \"sandbox-api-key\"",
-        &format!("api_key = {value}"),
-    )
-}
-
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
         .iter()
@@ -64,14 +51,7 @@ fn postident_adapter(cfg: &Config) -> kyc_postident::PostidentConfig {
         .expect("POSTIDENT adapter configuration")
 }
 
-/// The message of the configuration error that `text` gives when loaded and connected.
-fn config_error(text: &str) -> String {
-    config_error_with_env(text, &[])
-}
-
-/// The message of the configuration error that `text` with the environment `vars` gives when
-/// loaded and connected.
-fn config_error_with_env(text: &str, vars: &[(&str, &str)]) -> String {
+fn config_error(text: &str, vars: &[(&str, &str)]) -> String {
     let result = Config::from_toml_with_env(text, env(vars)).and_then(|c| kyc::connect(&c));
     match result {
         Ok(_) => panic!("expected a configuration error"),
@@ -98,39 +78,46 @@ fn one_key_chooses_the_provider() {
 
 #[test]
 fn an_unknown_provider_names_the_valid_choices() {
-    let msg = config_error("provider = \"acme\"");
+    let msg = config_error("provider = \"acme\"", &[]);
     assert!(msg.contains("provider"), "{msg}");
     assert!(msg.contains("\"idnow\", \"postident\""), "{msg}");
 }
 
 #[test]
 fn a_missing_credential_names_the_key() {
-    let msg = config_error(&IDNOW.replace("api_key = \"sandbox-api-key\"", ""));
+    let msg = config_error(&IDNOW.replace("api_key = \"sandbox-api-key\"", ""), &[]);
     assert!(msg.contains("idnow.api_key"), "{msg}");
     assert!(msg.contains("KYC_IDNOW__API_KEY"), "{msg}");
     let msg = config_error(
         &postident_toml("encryption = false").replace("password = \"sandbox-password\"", ""),
+        &[],
     );
     assert!(msg.contains("postident.password"), "{msg}");
-    let msg = config_error(&postident_toml(""));
+    let msg = config_error(&postident_toml(""), &[]);
     assert!(
         msg.contains("postident.private_key"),
         "encryption is on by default: {msg}"
     );
-    let msg = config_error("provider = \"idnow\"");
+    let msg = config_error("provider = \"idnow\"", &[]);
     assert!(msg.contains("idnow"), "{msg}");
 }
 
 #[test]
 fn unknown_environments_and_keys_are_named() {
-    let msg = config_error("provider = \"idnow\"\n[idnow]\nenvironment = \"moon\"\ncompany_id = \"x\"\napi_key = \"k\"");
+    let msg = config_error(
+        "provider = \"idnow\"\n[idnow]\nenvironment = \"moon\"\ncompany_id = \"x\"\napi_key = \"k\"",
+        &[],
+    );
     assert!(
         msg.contains("idnow.environment") && msg.contains("test-de"),
         "{msg}"
     );
-    let msg = config_error(&IDNOW.replace("company_id", "compnay_id"));
+    let msg = config_error(&IDNOW.replace("company_id", "compnay_id"), &[]);
     assert!(msg.contains("compnay_id"), "{msg}");
-    let msg = config_error("provider = \"postident\"\n[postident]\nenvironment = \"staging\"");
+    let msg = config_error(
+        "provider = \"postident\"\n[postident]\nenvironment = \"staging\"",
+        &[],
+    );
     assert!(
         msg.contains("postident.environment") && msg.contains("integration"),
         "{msg}"
@@ -139,7 +126,7 @@ fn unknown_environments_and_keys_are_named() {
 
 #[test]
 fn plain_http_is_refused_except_on_loopback() {
-    let msg = config_error(&IDNOW.replace("127.0.0.1:9", "gateway.example.com"));
+    let msg = config_error(&IDNOW.replace("127.0.0.1:9", "gateway.example.com"), &[]);
     assert!(
         msg.contains("idnow.base_url") && msg.contains("https"),
         "{msg}"
@@ -182,29 +169,35 @@ fn secrets_come_from_text_environment_or_files() {
     // From a file, trailing newline removed.
     let mut key_file = tempfile::NamedTempFile::new().unwrap();
     writeln!(key_file, "sandbox-api-key").unwrap();
-    let text = idnow_with_api_key(&format!("{{ file = {:?} }}", key_file.path()));
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        &format!("api_key = {{ file = {:?} }}", key_file.path()),
+    );
     let cfg = Config::from_toml(&text).unwrap();
     let adapter = idnow_adapter(&cfg);
     assert_eq!(adapter.api_key.expose(), "sandbox-api-key");
 
-    // From an environment variable that is not set, or from a missing file: the error names
-    // the key and the variable or file.
-    for (secret, named) in [
-        (
-            "{ env = \"KYC_TEST_SURELY_UNSET_VARIABLE\" }",
-            "KYC_TEST_SURELY_UNSET_VARIABLE",
-        ),
-        (
-            "{ file = \"/nonexistent/kyc/secret\" }",
-            "/nonexistent/kyc/secret",
-        ),
-    ] {
-        let msg = config_error(&idnow_with_api_key(secret));
-        assert!(
-            msg.contains("idnow.api_key") && msg.contains(named),
-            "{msg}"
-        );
-    }
+    // From an environment variable that is not set: the error names key and variable.
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        "api_key = { env = \"KYC_TEST_SURELY_UNSET_VARIABLE\" }",
+    );
+    let msg = config_error(&text, &[]);
+    assert!(
+        msg.contains("idnow.api_key") && msg.contains("KYC_TEST_SURELY_UNSET_VARIABLE"),
+        "{msg}"
+    );
+
+    // From a missing file.
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        "api_key = { file = \"/nonexistent/kyc/secret\" }",
+    );
+    let msg = config_error(&text, &[]);
+    assert!(
+        msg.contains("idnow.api_key") && msg.contains("/nonexistent/kyc/secret"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -239,8 +232,8 @@ fn environment_overrides_win_over_the_file_and_keep_types() {
 
 #[test]
 fn webhook_sections_build_the_verifier() {
-    let text = idnow_with_webhook(
-        "username = \"idnow\"\npassword = \"hook-secret\"\nallowed_ips = [\"213.95.145.0/27\"]",
+    let text = format!(
+        "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = \"hook-secret\"\nallowed_ips = [\"213.95.145.0/27\"]"
     );
     let cfg = Config::from_toml(&text).unwrap();
     let adapter = idnow_adapter(&cfg);
@@ -251,7 +244,10 @@ fn webhook_sections_build_the_verifier() {
         .allowlist
         .unwrap()
         .contains("213.95.145.7".parse().unwrap()));
-    let msg = config_error(&idnow_with_webhook("username = \"idnow\""));
+    let msg = config_error(
+        &format!("{IDNOW}\n[idnow.webhook]\nusername = \"idnow\""),
+        &[],
+    );
     assert!(msg.contains("idnow.webhook.password"), "{msg}");
     let defaults = Config::from_toml(&postident_toml(
         "encryption = false\n[postident.webhook]\nallowed_ips = \"default\"",
@@ -267,8 +263,8 @@ fn webhook_sections_build_the_verifier() {
 
 #[test]
 fn debug_of_the_configuration_never_shows_secrets() {
-    let cfg = Config::from_toml(&idnow_with_webhook(
-        "username = \"idnow\"\npassword = \"hook-secret\"",
+    let cfg = Config::from_toml(&format!(
+        "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = \"hook-secret\""
     ))
     .unwrap();
     let adapter = idnow_adapter(&cfg);
@@ -293,7 +289,7 @@ fn postident_encryption_reads_the_private_key() {
     assert_eq!(p.provider(), Provider::Postident);
     let bad =
         postident_toml("encryption = true\nprivate_key = \"not a pem\"\ndata_password = \"x\"");
-    let msg = config_error(&bad);
+    let msg = config_error(&bad, &[]);
     assert!(msg.contains("postident.private_key"), "{msg}");
     assert!(!msg.contains("not a pem"), "{msg}");
 }
@@ -355,7 +351,7 @@ fn a_wrong_override_names_the_variable() {
         ),
     ];
     for (name, value, expected) in cases {
-        let msg = config_error_with_env(IDNOW, &[(name, value)]);
+        let msg = config_error(IDNOW, &[(name, value)]);
         for part in *expected {
             assert!(msg.contains(part), "{name}={value}: {msg}");
         }
@@ -367,7 +363,7 @@ fn a_wrong_override_names_the_variable() {
 fn default_allowed_ips_without_documented_ranges_is_refused_at_load() {
     // IDnow documents source ranges per environment; a base_url has none, and "default" would
     // silently reject every webhook.
-    let text = idnow_with_webhook("allowed_ips = \"default\"");
+    let text = format!("{IDNOW}\n[idnow.webhook]\nallowed_ips = \"default\"");
     let err = Config::from_toml(&text).expect_err("refused when loading, not at the first webhook");
     assert_eq!(err.kind(), ErrorKind::Configuration);
     let msg = err.to_string();
@@ -387,14 +383,17 @@ fn default_allowed_ips_without_documented_ranges_is_refused_at_load() {
     let named = "provider = \"idnow\"\n[idnow]\nenvironment = \"live-de\"\ncompany_id = \"x\"\napi_key = \"k\"\n[idnow.webhook]\nallowed_ips = \"default\"";
     Config::from_toml(named).expect("documented ranges");
     // A list entry that is no address names the key.
-    let msg = config_error(&idnow_with_webhook("allowed_ips = [\"10.0.0.0/33\"]"));
+    let msg = config_error(
+        &format!("{IDNOW}\n[idnow.webhook]\nallowed_ips = [\"10.0.0.0/33\"]"),
+        &[],
+    );
     assert!(msg.contains("idnow.webhook.allowed_ips"), "{msg}");
 }
 
 #[test]
 fn the_webhook_password_is_read_only_when_webhooks_are_verified() {
-    let text = idnow_with_webhook(
-        "username = \"idnow\"\npassword = { env = \"KYC_TEST_SURELY_UNSET_HOOK_PASSWORD\" }",
+    let text = format!(
+        "{IDNOW}\n[idnow.webhook]\nusername = \"idnow\"\npassword = {{ env = \"KYC_TEST_SURELY_UNSET_HOOK_PASSWORD\" }}"
     );
     let cfg = Config::from_toml(&text).expect("loading reads no secret");
     // Listing, creating, archiving: no webhook password needed.
@@ -418,7 +417,10 @@ fn the_webhook_password_is_read_only_when_webhooks_are_verified() {
         "{msg}"
     );
     // A half-written section is still an error at load time.
-    let msg = config_error(&idnow_with_webhook("username = \"idnow\""));
+    let msg = config_error(
+        &format!("{IDNOW}\n[idnow.webhook]\nusername = \"idnow\""),
+        &[],
+    );
     assert!(msg.contains("idnow.webhook.password"), "{msg}");
 }
 
@@ -427,7 +429,10 @@ fn relative_secret_files_are_read_from_the_configuration_folder() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("secrets")).unwrap();
     std::fs::write(dir.path().join("secrets/api_key"), "key-from-file\n").unwrap();
-    let text = idnow_with_api_key("{ file = \"secrets/api_key\" }");
+    let text = IDNOW.replace(
+        "api_key = \"sandbox-api-key\"",
+        "api_key = { file = \"secrets/api_key\" }",
+    );
     std::fs::write(dir.path().join("kyc.toml"), &text).unwrap();
     // The tests run in the crate's folder, not in `dir`.
     assert!(!std::path::Path::new("secrets/api_key").exists());
