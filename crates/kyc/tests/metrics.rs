@@ -199,75 +199,62 @@ async fn real_operations_record_every_documented_metric() {
 
     // ── What was recorded ──
     let all = series(&snapshotter);
-    let expectations: &[(&str, &[(&str, &str)])] = &[
+    // By provider: the series each must have recorded, by name and the labels besides
+    // `provider`.
+    type Expected<'a> = &'a [(&'a str, &'a [(&'a str, &'a str)])];
+    let expectations: [(&str, Expected); 2] = [
         (
-            telemetry::OPERATIONS_TOTAL,
+            "idnow",
             &[
-                ("provider", "idnow"),
-                ("operation", "create_case"),
-                ("outcome", "ok"),
+                (
+                    telemetry::OPERATIONS_TOTAL,
+                    &[("operation", "create_case"), ("outcome", "ok")],
+                ),
+                (
+                    telemetry::OPERATION_DURATION_SECONDS,
+                    &[("operation", "get_case")],
+                ),
+                (telemetry::WEBHOOKS_TOTAL, &[("outcome", "accepted")]),
+                (telemetry::WEBHOOKS_TOTAL, &[("outcome", "rejected_auth")]),
+                (telemetry::HTTP_REQUESTS_TOTAL, &[("status", "200")]),
+                (telemetry::HTTP_RETRIES_TOTAL, &[]),
+                (telemetry::LOGINS_TOTAL, &[("outcome", "ok")]),
+                (
+                    telemetry::WEBHOOK_RESOLUTION_LAG_SECONDS,
+                    &[("resolver", "receiver")],
+                ),
             ],
         ),
         (
-            telemetry::OPERATIONS_TOTAL,
+            "postident",
             &[
-                ("provider", "postident"),
-                ("operation", "get_case"),
-                ("outcome", "decryption"),
+                (
+                    telemetry::OPERATIONS_TOTAL,
+                    &[("operation", "get_case"), ("outcome", "decryption")],
+                ),
+                (telemetry::WEBHOOKS_TOTAL, &[("outcome", "accepted")]),
+                (telemetry::HTTP_REQUESTS_TOTAL, &[("status", "200")]),
+                (telemetry::HTTP_REQUEST_DURATION_SECONDS, &[]),
+                (telemetry::DECRYPTION_FAILURES_TOTAL, &[]),
+                (
+                    telemetry::WEBHOOK_RESOLUTION_LAG_SECONDS,
+                    &[("resolver", "journal")],
+                ),
             ],
-        ),
-        (
-            telemetry::OPERATION_DURATION_SECONDS,
-            &[("provider", "idnow"), ("operation", "get_case")],
-        ),
-        (
-            telemetry::WEBHOOKS_TOTAL,
-            &[("provider", "idnow"), ("outcome", "accepted")],
-        ),
-        (
-            telemetry::WEBHOOKS_TOTAL,
-            &[("provider", "idnow"), ("outcome", "rejected_auth")],
-        ),
-        (
-            telemetry::WEBHOOKS_TOTAL,
-            &[("provider", "postident"), ("outcome", "accepted")],
-        ),
-        (
-            telemetry::HTTP_REQUESTS_TOTAL,
-            &[("provider", "idnow"), ("status", "200")],
-        ),
-        (
-            telemetry::HTTP_REQUESTS_TOTAL,
-            &[("provider", "postident"), ("status", "200")],
-        ),
-        (telemetry::HTTP_RETRIES_TOTAL, &[("provider", "idnow")]),
-        (
-            telemetry::HTTP_REQUEST_DURATION_SECONDS,
-            &[("provider", "postident")],
-        ),
-        (
-            telemetry::LOGINS_TOTAL,
-            &[("provider", "idnow"), ("outcome", "ok")],
-        ),
-        (
-            telemetry::DECRYPTION_FAILURES_TOTAL,
-            &[("provider", "postident")],
-        ),
-        (
-            telemetry::WEBHOOK_RESOLUTION_LAG_SECONDS,
-            &[("provider", "idnow"), ("resolver", "receiver")],
-        ),
-        (
-            telemetry::WEBHOOK_RESOLUTION_LAG_SECONDS,
-            &[("provider", "postident"), ("resolver", "journal")],
         ),
     ];
-    for (name, labels) in expectations {
-        assert!(
-            total(&all, name, labels) > 0,
-            "{name} {labels:?} was not recorded; recorded: {:#?}",
-            all.iter().map(|s| (&s.name, &s.labels)).collect::<Vec<_>>()
-        );
+    for (provider, expected) in expectations {
+        for (name, others) in expected {
+            let labels: Vec<(&str, &str)> = [("provider", provider)]
+                .into_iter()
+                .chain(others.iter().copied())
+                .collect();
+            assert!(
+                total(&all, name, &labels) > 0,
+                "{name} {labels:?} was not recorded; recorded: {:#?}",
+                all.iter().map(|s| (&s.name, &s.labels)).collect::<Vec<_>>()
+            );
+        }
     }
     assert_eq!(
         total(&all, telemetry::DECRYPTION_FAILURES_TOTAL, &[]),

@@ -22,6 +22,13 @@ const PROVIDER_ADDRESS: &str = "203.0.113.7";
 /// Somebody else (TEST-NET-2).
 const STRANGER_ADDRESS: &str = "198.51.100.1";
 
+/// A sandbox with default options.
+async fn start_sandbox() -> Sandbox {
+    Sandbox::start(SandboxOptions::default())
+        .await
+        .expect("sandbox")
+}
+
 /// POSTIDENT on the sandbox, unencrypted, with the given webhook checks.
 fn config(sandbox: &Sandbox, allowed_ips: &str, trusted_proxies: &str) -> Config {
     let toml = format!(
@@ -71,6 +78,11 @@ async fn router_behind_proxies(
     }
 }
 
+/// The header a proxy adds to say that it forwards a request from `address`.
+fn forwarded_for(address: &str) -> Option<(&'static str, &str)> {
+    Some(("x-forwarded-for", address))
+}
+
 /// Posts `body` with Basic auth and the given extra header; returns the status.
 async fn post(url: &str, body: &str, header: Option<(&str, &str)>) -> u16 {
     let mut request = reqwest::Client::new()
@@ -97,49 +109,33 @@ async fn wait_for_case(receiver: &WebhookReceiver, case: &CaseRef) {
 
 #[tokio::test]
 async fn a_trusted_proxy_passes_the_client_address_to_the_allowlist() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
-    let Proxied {
-        provider,
-        receiver,
-        url,
-        task,
-    } = router_behind_proxies(&sandbox, PROVIDER_ADDRESS, "127.0.0.1/32").await;
-    let (case, body) = case_and_notice(provider.as_ref(), "proxy-ok").await;
+    let sandbox = start_sandbox().await;
+    let proxied = router_behind_proxies(&sandbox, PROVIDER_ADDRESS, "127.0.0.1/32").await;
+    let (case, body) = case_and_notice(proxied.provider.as_ref(), "proxy-ok").await;
+    let url = &proxied.url;
 
-    let forwarded = Some(("x-forwarded-for", PROVIDER_ADDRESS));
-    assert_eq!(post(&url, &body, forwarded).await, 200);
-    wait_for_case(&receiver, &case).await;
+    let forwarded = forwarded_for(PROVIDER_ADDRESS);
+    assert_eq!(post(url, &body, forwarded).await, 200);
+    wait_for_case(&proxied.receiver, &case).await;
     let rfc7239 = format!("for={PROVIDER_ADDRESS};proto=https");
     assert_eq!(
-        post(&url, &body, Some(("forwarded", rfc7239.as_str()))).await,
+        post(url, &body, Some(("forwarded", rfc7239.as_str()))).await,
         200,
         "RFC 7239 Forwarded is read too"
     );
     // The proxy's own address (127.0.0.1) is not the provider's.
-    assert_eq!(post(&url, &body, None).await, 401);
+    assert_eq!(post(url, &body, None).await, 401);
     // The proxy reports somebody else.
-    assert_eq!(
-        post(&url, &body, Some(("x-forwarded-for", STRANGER_ADDRESS))).await,
-        401
-    );
-    task.abort();
+    assert_eq!(post(url, &body, forwarded_for(STRANGER_ADDRESS)).await, 401);
+    proxied.task.abort();
 }
 
 #[tokio::test]
 async fn an_untrusted_peer_cannot_spoof_its_address() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
+    let sandbox = start_sandbox().await;
     // The proxies are elsewhere: the test client on 127.0.0.1 is an ordinary client.
-    let Proxied {
-        provider,
-        url,
-        task,
-        ..
-    } = router_behind_proxies(&sandbox, PROVIDER_ADDRESS, "10.0.0.0/8").await;
-    let (_, body) = case_and_notice(provider.as_ref(), "proxy-spoof").await;
+    let proxied = router_behind_proxies(&sandbox, PROVIDER_ADDRESS, "10.0.0.0/8").await;
+    let (_, body) = case_and_notice(proxied.provider.as_ref(), "proxy-spoof").await;
     for header in ["x-forwarded-for", "forwarded"] {
         let value = if header == "forwarded" {
             format!("for={PROVIDER_ADDRESS}")
@@ -147,32 +143,27 @@ async fn an_untrusted_peer_cannot_spoof_its_address() {
             PROVIDER_ADDRESS.to_string()
         };
         assert_eq!(
-            post(&url, &body, Some((header, value.as_str()))).await,
+            post(&proxied.url, &body, Some((header, value.as_str()))).await,
             401,
             "{header} from an untrusted peer is ignored; its real address is checked"
         );
     }
-    task.abort();
+    proxied.task.abort();
 
     // The other way round: the real address is allowed, and a forged header changes nothing.
-    let Proxied { url, task, .. } =
-        router_behind_proxies(&sandbox, "127.0.0.1", "10.0.0.0/8").await;
-    assert_eq!(
-        post(&url, &body, Some(("x-forwarded-for", STRANGER_ADDRESS))).await,
-        200
-    );
-    task.abort();
+    let allowed = router_behind_proxies(&sandbox, "127.0.0.1", "10.0.0.0/8").await;
+    let forged = forwarded_for(STRANGER_ADDRESS);
+    assert_eq!(post(&allowed.url, &body, forged).await, 200);
+    allowed.task.abort();
 }
 
 #[tokio::test]
 async fn the_journal_intake_believes_forwarded_addresses_only_from_trusted_proxies() {
-    let sandbox = Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox");
+    let sandbox = start_sandbox().await;
     let config = config(&sandbox, PROVIDER_ADDRESS, "127.0.0.1/32");
     let provider: Arc<dyn KycProvider> = Arc::from(kyc::connect(&config).expect("connect"));
     let (_, body) = case_and_notice(provider.as_ref(), "proxy-jrnl").await;
-    let forwarded = Some(("x-forwarded-for", PROVIDER_ADDRESS));
+    let forwarded = forwarded_for(PROVIDER_ADDRESS);
 
     for (trusted, expected) in [
         (config.trusted_proxies().expect("trusted proxies"), 200),

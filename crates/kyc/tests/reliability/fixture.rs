@@ -6,6 +6,7 @@
 use kyc::{Case, CaseRef, CaseStatus, ErrorKind, KycProvider, NewCase};
 use kyc_sandbox::{idnow, postident, Sandbox, SandboxOptions, SimulatedCase, UserOutcome};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// The `[http]` section every scenario uses unless it says otherwise: three tries in all, short
 /// backoff, a total timeout per try of 800 ms.
@@ -187,18 +188,21 @@ impl Setup {
         handle.case_ref
     }
 
-    /// Starts `kind` against a sandbox, makes an approved case with `reference`, then spoils the
-    /// next `count` reads of that case with `fault`: the opening of every read scenario.
-    pub async fn with_faulty_reads(
+    /// Starts `kind` against a sandbox, makes an approved case with `reference`, spoils the next
+    /// `count` reads of that case with `fault`, then reads it once: the opening of every read
+    /// scenario. Returns the setup, what the read returned, and how long the read took.
+    pub async fn read_with_faults(
         kind: Kind,
         reference: &str,
         fault: Fault,
         count: u32,
-    ) -> (Setup, CaseRef) {
+    ) -> (Setup, kyc::Result<Case>, Duration) {
         let s = Setup::start(kind).await;
         let case = s.approved_case(reference).await;
         s.fault(fault, count, On::Get(&case));
-        (s, case)
+        let started = Instant::now();
+        let result = s.provider.get_case(&case).await;
+        (s, result, started.elapsed())
     }
 
     /// Spoils the next `count` answers to the requests `on` names.

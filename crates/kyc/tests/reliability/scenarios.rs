@@ -9,23 +9,14 @@ use std::time::{Duration, Instant};
 // ── Reads: retried on transient failures ───────────────────────────────────────────────────
 
 pub async fn server_errors_on_a_read_are_retried_and_it_succeeds(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-5xx-ok", Fault::Status(503), 2).await;
-    let got = s
-        .provider
-        .get_case(&case)
-        .await
-        .expect("retried to success");
-    assert_approved(&got);
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-5xx-ok", Fault::Status(503), 2).await;
+    assert_approved(&got.expect("retried to success"));
     assert_eq!(s.faults_left().await, 0, "both 503 answers were consumed");
 }
 
 pub async fn server_errors_beyond_the_retry_budget_are_transient_with_status_and_body(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-5xx-fail", Fault::Status(502), 5).await;
-    let e = s
-        .provider
-        .get_case(&case)
-        .await
-        .expect_err("budget exhausted");
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-5xx-fail", Fault::Status(502), 5).await;
+    let e = got.expect_err("budget exhausted");
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert_eq!(e.http_status(), Some(502));
     if let Some(cause) = kind.server_error_cause() {
@@ -44,14 +35,11 @@ pub async fn throttling_on_a_read_waits_for_retry_after_then_succeeds(kind: Kind
     let fault = Fault::TooManyRequests {
         retry_after_secs: 1,
     };
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-429-ok", fault, 1).await;
-    let started = Instant::now();
-    let got = s.provider.get_case(&case).await.expect("retried");
-    assert_approved(&got);
+    let (s, got, took) = Setup::read_with_faults(kind, "rel-429-ok", fault, 1).await;
+    assert_approved(&got.expect("retried"));
     assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "Retry-After: 1 honoured, waited {:?}",
-        started.elapsed()
+        took >= Duration::from_secs(1),
+        "Retry-After: 1 honoured, waited {took:?}"
     );
     assert_eq!(s.faults_left().await, 0);
 }
@@ -60,10 +48,9 @@ pub async fn a_retry_after_beyond_the_limit_is_returned_at_once_as_throttled(kin
     let fault = Fault::TooManyRequests {
         retry_after_secs: 120,
     };
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-429-long", fault, 2).await;
-    let started = Instant::now();
-    let e = s.provider.get_case(&case).await.expect_err("throttled");
-    assert!(started.elapsed() < Duration::from_secs(5), "not waited out");
+    let (s, got, took) = Setup::read_with_faults(kind, "rel-429-long", fault, 2).await;
+    let e = got.expect_err("throttled");
+    assert!(took < Duration::from_secs(5), "not waited out");
     assert_eq!(e.kind(), ErrorKind::Throttled, "{e}");
     assert_eq!(e.http_status(), Some(429));
     assert_eq!(e.retry_after(), Some(Duration::from_secs(120)));
@@ -75,19 +62,15 @@ pub async fn a_retry_after_beyond_the_limit_is_returned_at_once_as_throttled(kin
 }
 
 pub async fn a_reset_connection_on_a_read_is_retried_and_it_succeeds(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-reset", Fault::ConnectionReset, 2).await;
-    let got = s.provider.get_case(&case).await.expect("retried");
-    assert_approved(&got);
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-reset", Fault::ConnectionReset, 2).await;
+    assert_approved(&got.expect("retried"));
     assert_eq!(s.faults_left().await, 0);
 }
 
 pub async fn a_read_slower_than_the_timeout_is_abandoned_and_retried(kind: Kind) {
-    let (s, case) =
-        Setup::with_faulty_reads(kind, "rel-slow", Fault::Delay { millis: 3_000 }, 1).await;
-    let started = Instant::now();
-    let got = s.provider.get_case(&case).await.expect("retried");
-    assert_approved(&got);
-    let took = started.elapsed();
+    let (_s, got, took) =
+        Setup::read_with_faults(kind, "rel-slow", Fault::Delay { millis: 3_000 }, 1).await;
+    assert_approved(&got.expect("retried"));
     assert!(
         took >= Duration::from_millis(800) && took < Duration::from_millis(2_500),
         "the first try was cut at request_timeout_ms = 800, not waited out: {took:?}"
@@ -95,17 +78,16 @@ pub async fn a_read_slower_than_the_timeout_is_abandoned_and_retried(kind: Kind)
 }
 
 pub async fn a_truncated_body_on_a_read_is_retried_and_it_succeeds(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-trunc", Fault::TruncatedBody, 1).await;
-    let got = s.provider.get_case(&case).await.expect("retried");
-    assert_approved(&got);
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-trunc", Fault::TruncatedBody, 1).await;
+    assert_approved(&got.expect("retried"));
     assert_eq!(s.faults_left().await, 0);
 }
 
 // ── Reads: answers that cannot be understood are errors that keep the raw body ─────────────
 
 pub async fn malformed_json_is_an_error_keeping_the_raw_body_and_is_not_retried(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-malformed", Fault::MalformedJson, 2).await;
-    let e = s.provider.get_case(&case).await.expect_err("unreadable");
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-malformed", Fault::MalformedJson, 2).await;
+    let e = got.expect_err("unreadable");
     assert_eq!(e.kind(), kind.unreadable_answer(), "{e}");
     assert_eq!(
         e.raw_body().expect("raw body kept").as_bytes(),
@@ -120,8 +102,8 @@ pub async fn malformed_json_is_an_error_keeping_the_raw_body_and_is_not_retried(
 }
 
 pub async fn an_empty_body_is_an_error_never_an_empty_case(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-empty", Fault::EmptyBody, 2).await;
-    let e = s.provider.get_case(&case).await.expect_err("empty body");
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-empty", Fault::EmptyBody, 2).await;
+    let e = got.expect_err("empty body");
     assert_eq!(e.kind(), kind.unreadable_answer(), "{e}");
     assert!(e.raw_body().is_none_or(|b| b.as_bytes().is_empty()));
     if kind == Kind::Idnow {
@@ -149,8 +131,9 @@ fn before_create(s: &Setup, reference: &str) -> Before {
 
 /// Starts `kind` against a sandbox, spoils the answer to the create of `reference` with
 /// `fault`, sends the create, and, where the provider's rules resend it, checks that it
-/// succeeded and made exactly one case. Returns the setup, what it saw before the create, and
-/// the error where the create is not resent, for the scenario to check.
+/// succeeded and made exactly one case; where they do not, checks that the failure came back as
+/// a transient error. Returns the setup, what it saw before the create, and that error, for
+/// the scenario to check further.
 async fn create_after(
     kind: Kind,
     reference: &str,
@@ -165,7 +148,9 @@ async fn create_after(
         assert_made_once(&s, reference, &handle, &before).await;
         None
     } else {
-        Some(result.expect_err("the failure is returned, not retried"))
+        let e = result.expect_err("the failure is returned, not retried");
+        assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+        Some(e)
     };
     (s, before, returned)
 }
@@ -207,7 +192,6 @@ async fn assert_made_once(s: &Setup, reference: &str, handle: &CaseHandle, befor
 pub async fn create_after_a_server_error(kind: Kind) {
     let (s, before, returned) = create_after(kind, "rc-5xx", Fault::Status(502)).await;
     if let Some(e) = returned {
-        assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
         assert_eq!(e.http_status(), Some(502));
         assert_creates_reached_since(&s, &before, 0, "no second POST");
     }
@@ -215,8 +199,7 @@ pub async fn create_after_a_server_error(kind: Kind) {
 
 pub async fn create_after_a_reset_connection(kind: Kind) {
     let (s, before, returned) = create_after(kind, "rc-reset", Fault::ConnectionReset).await;
-    if let Some(e) = returned {
-        assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+    if returned.is_some() {
         assert_creates_reached_since(&s, &before, 0, "no second POST reached the sandbox");
         assert_eq!(s.cases_for("rc-reset"), before.cases);
     }
@@ -224,8 +207,7 @@ pub async fn create_after_a_reset_connection(kind: Kind) {
 
 pub async fn create_after_a_timeout(kind: Kind) {
     let (s, before, returned) = create_after(kind, "rc-slow", Fault::Delay { millis: 3_000 }).await;
-    if let Some(e) = returned {
-        assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+    if returned.is_some() {
         // The abandoned request never reached the handler (the client hung up during the
         // delay); a retry would have.
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -235,8 +217,7 @@ pub async fn create_after_a_timeout(kind: Kind) {
 
 pub async fn create_after_a_truncated_answer(kind: Kind) {
     let (s, before, returned) = create_after(kind, "rc-trunc", Fault::TruncatedBody).await;
-    if let Some(e) = returned {
-        assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
+    if returned.is_some() {
         assert_creates_reached_since(&s, &before, 1, "exactly one POST");
         assert_eq!(
             s.cases_for("rc-trunc"),
@@ -293,13 +274,9 @@ pub async fn archive_is_retried_after_throttling_because_nothing_was_done(kind: 
 // ── IDnow only ──────────────────────────────────────────────────────────────────────────────
 
 pub async fn resets_beyond_the_retry_budget_are_transient_without_status(kind: Kind) {
-    let (s, case) =
-        Setup::with_faulty_reads(kind, "rel-reset-fail", Fault::ConnectionReset, 3).await;
-    let e = s
-        .provider
-        .get_case(&case)
-        .await
-        .expect_err("budget exhausted");
+    let (s, got, _) =
+        Setup::read_with_faults(kind, "rel-reset-fail", Fault::ConnectionReset, 3).await;
+    let e = got.expect_err("budget exhausted");
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert_eq!(e.http_status(), None);
     assert!(e.to_string().contains("no answer from IDnow"), "{e}");
@@ -327,12 +304,9 @@ pub async fn reads_slower_than_the_timeout_on_every_try_are_a_transient_timeout(
 }
 
 pub async fn truncated_bodies_beyond_the_retry_budget_are_transient(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-trunc-fail", Fault::TruncatedBody, 3).await;
-    let e = s
-        .provider
-        .get_case(&case)
-        .await
-        .expect_err("budget exhausted");
+    let (_s, got, _) =
+        Setup::read_with_faults(kind, "rel-trunc-fail", Fault::TruncatedBody, 3).await;
+    let e = got.expect_err("budget exhausted");
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert!(e.to_string().contains("broke off"), "{e}");
 }
@@ -374,8 +348,8 @@ pub async fn a_refused_connection_is_transient_after_bounded_retries(kind: Kind)
 // ── POSTIDENT only ──────────────────────────────────────────────────────────────────────────
 
 pub async fn a_truncated_jwe_is_a_decryption_error_keeping_the_raw_body(kind: Kind) {
-    let (s, case) = Setup::with_faulty_reads(kind, "rel-jwe", Fault::TruncatedJwe, 2).await;
-    let e = s.provider.get_case(&case).await.expect_err("cut JWE");
+    let (s, got, _) = Setup::read_with_faults(kind, "rel-jwe", Fault::TruncatedJwe, 2).await;
+    let e = got.expect_err("cut JWE");
     assert_eq!(e.kind(), ErrorKind::Decryption, "{e}");
     let raw = e.raw_body().expect("raw body kept");
     assert!(raw.as_bytes().starts_with(b"ey"), "the cut JWE is kept");
