@@ -129,21 +129,11 @@ fn normalize_idnow_json_and_xml_print_the_documented_keys() {
         let out = run_with_stdin(&["normalize", "--provider", "idnow"], &body);
         assert!(out.status.success(), "{name}: {}", text(&out.stderr));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        for key in [
-            "provider",
-            "case_id",
-            "reference",
-            "status",
-            "fraud_suspected",
-            "data_changed",
-            "reasons",
-            "identity",
-            "attempts",
-            "artifacts",
-            "raw",
-        ] {
-            assert!(json.get(key).is_some(), "{name}: missing {key}");
-        }
+        // `kyc normalize` prints exactly the library's JSON form of the case (docs/case-json.md),
+        // so it has every documented key: kyc-core's `case_serialises_to_the_documented_keys`
+        // checks that form, which writes those keys whatever the case holds.
+        let case = kyc::kyc_idnow::normalize::case_from_payload(&body).unwrap();
+        assert_eq!(json, serde_json::to_value(&case).unwrap(), "{name}");
         assert_eq!(json["provider"], "idnow");
     }
     let body = std::fs::read(fixture("kyc-idnow", "sample_2_success_data_changed.json")).unwrap();

@@ -8,7 +8,8 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use kyc_core::{KycProvider, NewCase};
-use kyc_idnow::{Client, IdnowProvider};
+use kyc_idnow::{Client, IdnowConfig, IdnowProvider};
+use kyc_sandbox::Sandbox;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -83,12 +84,23 @@ fn through(proxy_url: &str) -> reqwest::Client {
         .expect("the caller's client")
 }
 
+/// Starts the proxy and builds the adapter's `Client` or `IdnowProvider` (`build`, their
+/// `with_http_client`) for the sandbox's default company with the caller's own client, which
+/// sends everything through that proxy; returns it and the proxy's record.
+async fn built_through_a_proxy<T, E: std::fmt::Debug>(
+    sb: &Sandbox,
+    build: fn(IdnowConfig, reqwest::Client) -> Result<T, E>,
+) -> (T, Arc<Proxy>) {
+    let (proxy_url, proxy) = start_proxy().await;
+    let built = build(common::config(sb), through(&proxy_url))
+        .expect("built with the caller's reqwest client");
+    (built, proxy)
+}
+
 #[tokio::test]
 async fn every_request_goes_through_the_callers_client() {
     let sb = common::sandbox_without_autostart(1.0).await;
-    let (proxy_url, proxy) = start_proxy().await;
-    let client = Client::with_http_client(common::config(&sb), through(&proxy_url))
-        .expect("client with the caller's reqwest client");
+    let (client, proxy) = built_through_a_proxy(&sb, Client::with_http_client).await;
     let txn = common::txn("own-client");
 
     client
@@ -120,9 +132,7 @@ async fn every_request_goes_through_the_callers_client() {
 #[tokio::test]
 async fn the_provider_takes_the_callers_client_too() {
     let sb = common::sandbox(1.0).await;
-    let (proxy_url, proxy) = start_proxy().await;
-    let provider = IdnowProvider::with_http_client(common::config(&sb), through(&proxy_url))
-        .expect("provider with the caller's reqwest client");
+    let (provider, proxy) = built_through_a_proxy(&sb, IdnowProvider::with_http_client).await;
     let handle = provider
         .create_case(&NewCase::new(common::txn("own-client-provider")))
         .await

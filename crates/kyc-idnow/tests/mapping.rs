@@ -5,7 +5,8 @@
 
 use crate::common::{artifact, fixture};
 use kyc_core::{
-    ArtifactKind, ArtifactSource, CaseStatus, DocumentKind, FieldCheck, ReasonCategory,
+    ArtifactKind, ArtifactSource, AttemptDetails, CaseStatus, DocumentKind, FieldCheck,
+    ReasonCategory,
 };
 use kyc_idnow::mapping::ident_to_case;
 use kyc_idnow::wire::{Ident, IdentList};
@@ -527,16 +528,24 @@ fn the_review_trail_from_the_field_table() {
         .is_empty());
 }
 
+/// The details (channel, agents, ...) of a case's first attempt.
+fn first_attempt_details(case: kyc_core::Case) -> AttemptDetails {
+    case.attempts
+        .into_iter()
+        .next()
+        .expect("an attempt")
+        .details
+}
+
 #[test]
 fn the_channel_and_the_agent_go_to_the_attempt() {
-    let case = case_of("get_ident_200_success.json");
-    let details = &case.attempts[0].details;
+    let details = first_attempt_details(case_of("get_ident_200_success.json"));
     assert_eq!(details.channel.as_deref(), Some("APP"));
     assert_eq!(details.agents, ["TROBOT"]);
-    let webhook = case_of("solaris_webhook_success_happypath.json");
-    assert_eq!(webhook.attempts[0].details.channel.as_deref(), Some("WEB"));
+    let webhook = first_attempt_details(case_of("solaris_webhook_success_happypath.json"));
+    assert_eq!(webhook.channel.as_deref(), Some("WEB"));
     // `<agentname></agentname>` (the QES sample): no agent.
-    let qes = xml_case("xml_result_qes.repaired.xml");
-    assert!(qes.attempts[0].details.agents.is_empty());
-    assert_eq!(qes.attempts[0].details.channel.as_deref(), Some("APP"));
+    let qes = first_attempt_details(xml_case("xml_result_qes.repaired.xml"));
+    assert!(qes.agents.is_empty());
+    assert_eq!(qes.channel.as_deref(), Some("APP"));
 }

@@ -18,21 +18,23 @@ fn fixed_key() -> PrivateKey {
     PrivateKey::from_pkcs8_pem(&pem).unwrap()
 }
 
+/// Runs `command`, which must succeed (the failure names it and shows its stderr); its standard
+/// output.
+fn run(command: &mut Command) -> String {
+    let out = command.output().expect("the command runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{command:?}: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The documented recipe, run by the real `openssl` binary through a shell pipeline.
 fn openssl_key_hash(pub_pem: &std::path::Path, password: &str) -> String {
-    let out = Command::new("sh")
+    let hash = run(Command::new("sh")
         .arg("-c")
         .arg(r#"openssl rsa -pubin -in "$PUB" -outform DER 2>/dev/null | openssl dgst -sha256 -hmac "$PW" -binary | base64"#)
         .env("PUB", pub_pem)
-        .env("PW", password)
-        .output()
-        .expect("run openssl");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
+        .env("PW", password));
+    hash.trim().to_string()
 }
 
 #[test]
@@ -57,13 +59,9 @@ fn key_header_is_the_public_key_pem_body_on_one_line() {
     let key = fixed_key();
     let dir = tempfile::tempdir().unwrap();
     let private = fixture("test-only-rsa-3072.pkcs8.pem");
-    let out = Command::new("openssl")
+    let pem = run(Command::new("openssl")
         .args(["pkey", "-pubout", "-in"])
-        .arg(&private)
-        .output()
-        .expect("run openssl");
-    assert!(out.status.success());
-    let pem = String::from_utf8(out.stdout).unwrap();
+        .arg(&private));
     let body: String = pem
         .lines()
         .filter(|l| !l.starts_with("-----"))

@@ -14,15 +14,8 @@ use kyc_sandbox::Sandbox;
 /// A configuration with the sandbox's partner credentials (role: client, the default).
 fn partner_credentials(sandbox: &Sandbox, encryption: Encryption) -> PostidentConfig {
     let p = sandbox.postident();
-    let mut config = PostidentConfig::new(
-        p.base_url().clone(),
-        p.client_id(),
-        p.partner_username().unwrap(),
-        Secret::new(p.partner_password().unwrap()),
-        encryption,
-    );
-    config.http = common::http();
-    config
+    let username = p.partner_username().unwrap();
+    common::config_as(sandbox, username, p.partner_password().unwrap(), encryption)
 }
 
 fn partner(sandbox: &Sandbox) -> PostidentProvider {

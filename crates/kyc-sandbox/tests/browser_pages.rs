@@ -13,17 +13,25 @@ use crate::support::{idnow, postident, with_fields};
 use kyc_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 
-async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxOptions::default())
-        .await
-        .expect("sandbox starts")
+/// A sandbox started with `options`.
+async fn sandbox(options: SandboxOptions) -> Sandbox {
+    Sandbox::start(options).await.expect("sandbox starts")
 }
 
-/// A browser and a sandbox with the default options; `None` (the test returns) when the browser
-/// is not installed.
-async fn browser_and_sandbox() -> Option<(Browser, Sandbox)> {
-    let browser = Browser::start_or_skip().await?;
-    Some((browser, sandbox().await))
+/// Runs `test` with a browser and a sandbox started with `options`, then closes the browser;
+/// returns at once (the test is skipped) when the browser is not installed.
+async fn in_browser_with(options: SandboxOptions, test: impl AsyncFnOnce(&Browser, &Sandbox)) {
+    let Some(browser) = Browser::start_or_skip().await else {
+        return;
+    };
+    let sandbox = sandbox(options).await;
+    test(&browser, &sandbox).await;
+    browser.close().await;
+}
+
+/// [`in_browser_with`] a sandbox with the default options.
+async fn in_browser(test: impl AsyncFnOnce(&Browser, &Sandbox)) {
+    in_browser_with(SandboxOptions::default(), test).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -37,7 +45,7 @@ async fn a_panicking_browser_test_leaves_no_chromium_or_chromedriver_behind() {
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     let failing_test = tokio::spawn(async move {
-        let sandbox = sandbox().await;
+        let sandbox = sandbox(SandboxOptions::default()).await;
         let (_, user_url) = create_postident_case(&sandbox, "BROWSER-PANIC");
         browser.open(&user_url).await;
         let running = processes_using_profile(&browser.profile_dir());
@@ -118,6 +126,33 @@ async fn close_new_postident_case_with(
     press_until_closed(browser, sandbox, &case_id, button).await
 }
 
+/// In a browser on a sandbox with the default options ([`in_browser`]), closes a new case with
+/// `button` ([`close_new_postident_case_with`]) and hands `check` the page and the case as the
+/// sandbox holds it.
+async fn close_new_postident_case_in_browser(
+    reference: &str,
+    button: &str,
+    check: impl AsyncFnOnce(&Browser, Value),
+) {
+    in_browser(async |browser, sandbox| {
+        let case = close_new_postident_case_with(browser, sandbox, reference, button).await;
+        check(browser, case).await;
+    })
+    .await;
+}
+
+/// Checks the case's primary identification: its `status` word and the codes of its `subStatus`
+/// and `subStatusReason`.
+fn assert_primary_status(case: &Value, status: &str, sub_status: u64, sub_status_reason: u64) {
+    let primary = primary_status(case);
+    assert_eq!(primary["status"], status, "{primary}");
+    assert_eq!(primary["subStatus"]["code"], sub_status, "{primary}");
+    assert_eq!(
+        primary["subStatusReason"]["code"], sub_status_reason,
+        "{primary}"
+    );
+}
+
 /// The case as the sandbox holds it.
 fn postident_case(sandbox: &Sandbox, case_id: &str) -> Value {
     sandbox
@@ -128,145 +163,122 @@ fn postident_case(sandbox: &Sandbox, case_id: &str) -> Value {
 
 #[tokio::test]
 async fn postident_page_shows_the_case_and_video_success_closes_it() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let (case_id, user_url) = create_postident_case(&sandbox, "BROWSER-1");
-    assert_eq!(user_url, sandbox.postident().user_url(&case_id).as_str());
+    in_browser(async |browser, sandbox| {
+        let (case_id, user_url) = create_postident_case(sandbox, "BROWSER-1");
+        assert_eq!(user_url, sandbox.postident().user_url(&case_id).as_str());
 
-    browser.open(&user_url).await;
-    assert_eq!(browser.text("#case-id").await, case_id);
-    assert_eq!(browser.text("#case-status").await, "new");
-    // What POSTIDENT would ask, per configured method (default: all five).
-    for (method, asks) in [
-        ("autoid", "selfie video"),
-        ("basic", "post office"),
-        ("eid", "PIN"),
-        ("photo", "Upload photos"),
-        ("video", "video chat"),
-    ] {
-        let section = browser.text(&format!("#method-{method}")).await;
-        assert!(section.contains(asks), "{method} section: {section}");
-        assert_eq!(
-            browser.text(&format!("#{method}-status")).await,
-            "not started"
-        );
-        assert!(browser.has(&format!("#{method}-success")).await);
-    }
-    let shot = browser.screenshot("postident-user-page.png").await;
-    eprintln!("POSTIDENT user page screenshot: {}", shot.display());
+        browser.open(&user_url).await;
+        assert_eq!(browser.text("#case-id").await, case_id);
+        assert_eq!(browser.text("#case-status").await, "new");
+        // What POSTIDENT would ask, per configured method (default: all five).
+        for (method, asks) in [
+            ("autoid", "selfie video"),
+            ("basic", "post office"),
+            ("eid", "PIN"),
+            ("photo", "Upload photos"),
+            ("video", "video chat"),
+        ] {
+            let section = browser.text(&format!("#method-{method}")).await;
+            assert!(section.contains(asks), "{method} section: {section}");
+            assert_eq!(
+                browser.text(&format!("#{method}-status")).await,
+                "not started"
+            );
+            assert!(browser.has(&format!("#{method}-success")).await);
+        }
+        let shot = browser.screenshot("postident-user-page.png").await;
+        eprintln!("POSTIDENT user page screenshot: {}", shot.display());
 
-    let case = press_until_closed(&browser, &sandbox, &case_id, "#video-success").await;
-    assert!(browser.has("#closed").await, "a closed case says so");
-    assert!(!browser.has("button").await, "and offers no more buttons");
+        let case = press_until_closed(browser, sandbox, &case_id, "#video-success").await;
+        assert!(browser.has("#closed").await, "a closed case says so");
+        assert!(!browser.has("button").await, "and offers no more buttons");
 
-    assert_eq!(case["caseStatus"]["status"], "closed");
-    assert_eq!(primary_status(&case)["status"], "success");
-    assert_eq!(case["primaryIdent"]["identificationMethod"], "video");
-    browser.close().await;
+        assert_eq!(case["caseStatus"]["status"], "closed");
+        assert_eq!(primary_status(&case)["status"], "success");
+        assert_eq!(case["primaryIdent"]["identificationMethod"], "video");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn postident_every_method_success_button_identifies_the_user() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    for method in ["autoid", "basic", "eid", "photo", "video"] {
-        let (reference, button) = (format!("METHOD-{method}"), format!("#{method}-success"));
-        let case = close_new_postident_case_with(&browser, &sandbox, &reference, &button).await;
-        assert_eq!(case["caseStatus"]["status"], "closed", "{method}");
-        assert_eq!(primary_status(&case)["status"], "success", "{method}");
-        assert_eq!(
-            case["primaryIdent"]["identificationMethod"], method,
-            "{method}"
-        );
-    }
-    browser.close().await;
+    in_browser(async |browser, sandbox| {
+        for method in ["autoid", "basic", "eid", "photo", "video"] {
+            let (reference, button) = (format!("METHOD-{method}"), format!("#{method}-success"));
+            let case = close_new_postident_case_with(browser, sandbox, &reference, &button).await;
+            assert_eq!(case["caseStatus"]["status"], "closed", "{method}");
+            assert_eq!(primary_status(&case)["status"], "success", "{method}");
+            assert_eq!(
+                case["primaryIdent"]["identificationMethod"], method,
+                "{method}"
+            );
+        }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn postident_data_changed_button_reports_the_changed_address() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let button = "#basic-data_changed";
-    let case = close_new_postident_case_with(&browser, &sandbox, "BROWSER-CHG", button).await;
-    assert_eq!(primary_status(&case)["status"], "success");
-    assert_eq!(
-        case["contactData"]["address"]["streetAddress"]["status"],
-        "change"
-    );
-    browser.close().await;
+    close_new_postident_case_in_browser("BROWSER-CHG", "#basic-data_changed", async |_, case| {
+        assert_eq!(primary_status(&case)["status"], "success");
+        assert_eq!(
+            case["contactData"]["address"]["streetAddress"]["status"],
+            "change"
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn postident_fraud_button_declines_the_case() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let button = "#autoid-fraud";
-    let case = close_new_postident_case_with(&browser, &sandbox, "BROWSER-FRAUD", button).await;
-    assert_eq!(browser.text("#primary").await, "autoid declined");
+    close_new_postident_case_in_browser("BROWSER-FRAUD", "#autoid-fraud", async |browser, case| {
+        assert_eq!(browser.text("#primary").await, "autoid declined");
 
-    assert_eq!(case["caseStatus"]["status"], "closed");
-    let status = primary_status(&case);
-    assert_eq!(status["status"], "declined");
-    assert_eq!(status["subStatus"]["code"], 11, "fraud suspicion");
-    assert_eq!(
-        status["subStatusReason"]["code"], 110,
-        "document possibly forged"
-    );
-    browser.close().await;
+        assert_eq!(case["caseStatus"]["status"], "closed");
+        // Fraud suspicion (11), document possibly forged (110).
+        assert_primary_status(&case, "declined", 11, 110);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn postident_incomplete_with_a_chosen_reason_keeps_the_case_open() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let case_id = open_new_postident_case(&browser, &sandbox, "BROWSER-ABORT").await;
-    // The user's video is too blurry: insufficient video quality (52), pixelated/blurry (520).
-    browser.select("#video-subStatus", "52").await;
-    browser.select("#video-subStatusReason", "520").await;
-    browser.click("#video-incomplete").await;
-    browser.wait_for_text("#video-status", "incomplete").await;
-    assert!(
-        browser.has("#video-success").await,
-        "an incomplete attempt may be resumed"
-    );
+    in_browser(async |browser, sandbox| {
+        let case_id = open_new_postident_case(browser, sandbox, "BROWSER-ABORT").await;
+        // The user's video is too blurry: insufficient video quality (52), pixelated/blurry (520).
+        browser.select("#video-subStatus", "52").await;
+        browser.select("#video-subStatusReason", "520").await;
+        browser.click("#video-incomplete").await;
+        browser.wait_for_text("#video-status", "incomplete").await;
+        assert!(
+            browser.has("#video-success").await,
+            "an incomplete attempt may be resumed"
+        );
 
-    let case = postident_case(&sandbox, &case_id);
-    assert_ne!(case["caseStatus"]["status"], "closed");
-    let status = primary_status(&case);
-    assert_eq!(status["status"], "incomplete");
-    assert_eq!(status["subStatus"]["code"], 52);
-    assert_eq!(status["subStatusReason"]["code"], 520);
-    browser.close().await;
+        let case = postident_case(sandbox, &case_id);
+        assert_ne!(case["caseStatus"]["status"], "closed");
+        assert_primary_status(&case, "incomplete", 52, 520);
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn postident_cancel_button_cancels_autoid_and_closes_a_case_with_no_method_left() {
-    let Some(browser) = Browser::start_or_skip().await else {
-        return;
-    };
-    let sandbox = Sandbox::start(SandboxOptions {
+    let options = SandboxOptions {
         postident: postident::only_methods(&[kyc_sandbox::postident::Method::Autoid]),
         ..SandboxOptions::default()
+    };
+    in_browser_with(options, async |browser, sandbox| {
+        let case_id = open_new_postident_case(browser, sandbox, "BROWSER-CANCEL").await;
+        assert!(
+            !browser.has("#method-video").await,
+            "only autoid configured"
+        );
+        let case = press_until_closed(browser, sandbox, &case_id, "#autoid-cancel").await;
+        assert_eq!(case["caseStatus"]["status"], "closed");
+        assert_primary_status(&case, "cancelled", 94, 900);
     })
-    .await
-    .expect("sandbox starts");
-    let case_id = open_new_postident_case(&browser, &sandbox, "BROWSER-CANCEL").await;
-    assert!(
-        !browser.has("#method-video").await,
-        "only autoid configured"
-    );
-    let case = press_until_closed(&browser, &sandbox, &case_id, "#autoid-cancel").await;
-    assert_eq!(case["caseStatus"]["status"], "closed");
-    let status = primary_status(&case);
-    assert_eq!(status["status"], "cancelled");
-    assert_eq!(status["subStatus"]["code"], 94);
-    assert_eq!(status["subStatusReason"]["code"], 900);
-    browser.close().await;
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -344,97 +356,94 @@ async fn open_new_idnow_ident(browser: &Browser, sandbox: &Sandbox, txn: &str) {
 
 #[tokio::test]
 async fn idnow_page_shows_what_is_asked_and_success_finishes_the_ident() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let ident_id = create_idnow_ident(&sandbox, "browser-success").await;
-    // The short user URL by IdentID shows the same page.
-    browser
-        .open(&sandbox.idnow().user_url_by_ident_id(&ident_id))
-        .await;
-    assert_unstarted_idnow_page(&browser, &ident_id).await;
-    let body = browser.text("body").await;
-    for asked in [
-        "What IDnow asks",
-        "ID card or passport",
-        "selfie",
-        "Erika",
-        "Mustermann",
-        "51147",
-    ] {
-        assert!(body.contains(asked), "page lacks {asked:?}:\n{body}");
-    }
-    for button in [
-        "#start",
-        "#success",
-        "#success_data_changed",
-        "#fraud",
-        "#cancel",
-    ] {
-        assert!(browser.has(button).await, "{button} missing");
-    }
-    let shot = browser.screenshot("idnow-user-page.png").await;
-    eprintln!("IDnow user page screenshot: {}", shot.display());
+    in_browser(async |browser, sandbox| {
+        let ident_id = create_idnow_ident(sandbox, "browser-success").await;
+        // The short user URL by IdentID shows the same page.
+        browser
+            .open(&sandbox.idnow().user_url_by_ident_id(&ident_id))
+            .await;
+        assert_unstarted_idnow_page(browser, &ident_id).await;
+        let body = browser.text("body").await;
+        for asked in [
+            "What IDnow asks",
+            "ID card or passport",
+            "selfie",
+            "Erika",
+            "Mustermann",
+            "51147",
+        ] {
+            assert!(body.contains(asked), "page lacks {asked:?}:\n{body}");
+        }
+        for button in [
+            "#start",
+            "#success",
+            "#success_data_changed",
+            "#fraud",
+            "#cancel",
+        ] {
+            assert!(browser.has(button).await, "{button} missing");
+        }
+        let shot = browser.screenshot("idnow-user-page.png").await;
+        eprintln!("IDnow user page screenshot: {}", shot.display());
 
-    browser.click("#success").await;
-    browser.wait_for_text("#status", "SUCCESS").await;
-    assert_eq!(
-        idnow_state(&sandbox, "browser-success"),
-        ("SUCCESS".to_owned(), None)
-    );
-    let ident = idnow_ident(&sandbox, "browser-success");
-    let result = ident.body.expect("a finished ident has a result body");
-    assert_eq!(result["identificationprocess"]["result"], "SUCCESS");
-    browser.close().await;
+        browser.click("#success").await;
+        browser.wait_for_text("#status", "SUCCESS").await;
+        assert_eq!(
+            idnow_state(sandbox, "browser-success"),
+            ("SUCCESS".to_owned(), None)
+        );
+        let ident = idnow_ident(sandbox, "browser-success");
+        let result = ident.body.expect("a finished ident has a result body");
+        assert_eq!(result["identificationprocess"]["result"], "SUCCESS");
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn idnow_data_changed_button_records_the_changed_field() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    open_new_idnow_ident(&browser, &sandbox, "browser-changed").await;
-    browser
-        .select("select[name=change_field]", "lastname")
-        .await;
-    browser.type_into("#change_value", "Musterfrau").await;
-    browser.click("#success_data_changed").await;
-    browser
-        .wait_for_text("#status", "SUCCESS_DATA_CHANGED")
-        .await;
+    in_browser(async |browser, sandbox| {
+        open_new_idnow_ident(browser, sandbox, "browser-changed").await;
+        browser
+            .select("select[name=change_field]", "lastname")
+            .await;
+        browser.type_into("#change_value", "Musterfrau").await;
+        browser.click("#success_data_changed").await;
+        browser
+            .wait_for_text("#status", "SUCCESS_DATA_CHANGED")
+            .await;
 
-    let (status, _) = idnow_state(&sandbox, "browser-changed");
-    assert_eq!(status, "SUCCESS_DATA_CHANGED");
-    let body = idnow_ident(&sandbox, "browser-changed")
-        .body
-        .expect("result body");
-    let lastname = &body["userdata"]["lastname"];
-    assert_eq!(lastname["status"], "CHANGE", "{lastname}");
-    assert_eq!(lastname["original"], "Mustermann", "{lastname}");
-    assert_eq!(
-        lastname["value"].as_str().map(str::to_ascii_uppercase),
-        Some("MUSTERFRAU".to_owned()),
-        "{lastname}"
-    );
-    browser.close().await;
+        let (status, _) = idnow_state(sandbox, "browser-changed");
+        assert_eq!(status, "SUCCESS_DATA_CHANGED");
+        let body = idnow_ident(sandbox, "browser-changed")
+            .body
+            .expect("result body");
+        let lastname = &body["userdata"]["lastname"];
+        assert_eq!(lastname["status"], "CHANGE", "{lastname}");
+        assert_eq!(lastname["original"], "Mustermann", "{lastname}");
+        assert_eq!(
+            lastname["value"].as_str().map(str::to_ascii_uppercase),
+            Some("MUSTERFRAU".to_owned()),
+            "{lastname}"
+        );
+    })
+    .await;
 }
 
 /// Opens a new ident's page, chooses `reason` in `#{button}_reason`, presses `#{button}` and
 /// checks that the page and the sandbox show `status` with that reason.
 async fn decide_with_reason(txn: &str, button: &str, reason: &str, status: &str) {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    open_new_idnow_ident(&browser, &sandbox, txn).await;
-    browser.select(&format!("#{button}_reason"), reason).await;
-    browser.click(&format!("#{button}")).await;
-    browser.wait_for_text("#status", status).await;
-    assert_eq!(browser.text("#reason").await, reason);
-    assert_eq!(
-        idnow_state(&sandbox, txn),
-        (status.to_owned(), Some(reason.to_owned()))
-    );
-    browser.close().await;
+    in_browser(async |browser, sandbox| {
+        open_new_idnow_ident(browser, sandbox, txn).await;
+        browser.select(&format!("#{button}_reason"), reason).await;
+        browser.click(&format!("#{button}")).await;
+        browser.wait_for_text("#status", status).await;
+        assert_eq!(browser.text("#reason").await, reason);
+        assert_eq!(
+            idnow_state(sandbox, txn),
+            (status.to_owned(), Some(reason.to_owned()))
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -450,33 +459,32 @@ async fn idnow_fraud_button_confirms_fraud_with_the_chosen_reason() {
 
 #[tokio::test]
 async fn idnow_abort_button_aborts_a_started_ident_with_the_chosen_reason() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    open_new_idnow_ident(&browser, &sandbox, "browser-abort").await;
-    assert!(
-        !browser.has("#abort").await,
-        "only a started ident can be aborted"
-    );
-    browser.click("#start").await;
-    browser.wait_for_text("#status", "START").await;
-    browser
-        .select("#abort_reason", "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE")
-        .await;
-    browser.click("#abort").await;
-    browser.wait_for_text("#status", "ABORTED").await;
-    assert!(
-        browser.has("#start").await,
-        "the user may start again after aborting"
-    );
-    assert_eq!(
-        idnow_state(&sandbox, "browser-abort"),
-        (
-            "ABORTED".to_owned(),
-            Some("USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE".to_owned())
-        )
-    );
-    browser.close().await;
+    in_browser(async |browser, sandbox| {
+        open_new_idnow_ident(browser, sandbox, "browser-abort").await;
+        assert!(
+            !browser.has("#abort").await,
+            "only a started ident can be aborted"
+        );
+        browser.click("#start").await;
+        browser.wait_for_text("#status", "START").await;
+        browser
+            .select("#abort_reason", "USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE")
+            .await;
+        browser.click("#abort").await;
+        browser.wait_for_text("#status", "ABORTED").await;
+        assert!(
+            browser.has("#start").await,
+            "the user may start again after aborting"
+        );
+        assert_eq!(
+            idnow_state(sandbox, "browser-abort"),
+            (
+                "ABORTED".to_owned(),
+                Some("USER_CANCELLATION_DOCUMENT_NOT_AVAILABLE".to_owned())
+            )
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -537,96 +545,95 @@ async fn assert_overview_row(
 
 #[tokio::test]
 async fn overview_page_shows_both_providers_cases_and_follows_them_live() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let ident_id = create_idnow_ident(&sandbox, "overview-1").await;
-    let case_id =
-        create_postident_case_over_http(&sandbox, postident_order("OVERVIEW-1", json!({}))).await;
+    in_browser(async |browser, sandbox| {
+        let ident_id = create_idnow_ident(sandbox, "overview-1").await;
+        let case_id =
+            create_postident_case_over_http(sandbox, postident_order("OVERVIEW-1", json!({})))
+                .await;
 
-    browser.open(sandbox.overview_url().as_str()).await;
-    wait_for_overview_cell(&browser, "idnow", &ident_id, "status", "CREATED").await;
-    let idnow_row = [("reference", "overview-1"), ("attempts", "0")];
-    assert_overview_row(&browser, "idnow", &ident_id, &idnow_row).await;
-    wait_for_overview_cell(&browser, "postident", &case_id, "status", "new").await;
-    let postident_row = [("reference", "OVERVIEW-1")];
-    assert_overview_row(&browser, "postident", &case_id, &postident_row).await;
-    let shot = browser.screenshot("overview-page.png").await;
-    eprintln!("overview page screenshot: {}", shot.display());
+        browser.open(sandbox.overview_url().as_str()).await;
+        wait_for_overview_cell(browser, "idnow", &ident_id, "status", "CREATED").await;
+        let idnow_row = [("reference", "overview-1"), ("attempts", "0")];
+        assert_overview_row(browser, "idnow", &ident_id, &idnow_row).await;
+        wait_for_overview_cell(browser, "postident", &case_id, "status", "new").await;
+        let postident_row = [("reference", "OVERVIEW-1")];
+        assert_overview_row(browser, "postident", &case_id, &postident_row).await;
+        let shot = browser.screenshot("overview-page.png").await;
+        eprintln!("overview page screenshot: {}", shot.display());
 
-    // The IDnow ident is played through the control API while the page stays open: the page
-    // shows the new status without being loaded again (the marker set on this document
-    // survives).
-    browser
-        .client()
-        .execute("window.kycSameDocument = true;", vec![])
-        .await
-        .expect("marker set");
-    let idnow = sandbox.idnow();
-    let played = reqwest::Client::new()
-        .post(format!(
-            "{}/__control/companies/{}/identifications/overview-1/result",
-            idnow.base_url().as_str().trim_end_matches('/'),
-            idnow.company_id()
-        ))
-        .json(&json!({"result": "SUCCESS"}))
-        .send()
-        .await
-        .expect("control request");
-    assert!(played.status().is_success(), "{}", played.status());
-    wait_for_overview_cell(&browser, "idnow", &ident_id, "status", "SUCCESS").await;
-    let same_document = browser
-        .client()
-        .execute("return window.kycSameDocument === true;", vec![])
-        .await
-        .expect("marker read");
-    assert_eq!(same_document, json!(true), "the page was not reloaded");
+        // The IDnow ident is played through the control API while the page stays open: the page
+        // shows the new status without being loaded again (the marker set on this document
+        // survives).
+        browser
+            .client()
+            .execute("window.kycSameDocument = true;", vec![])
+            .await
+            .expect("marker set");
+        let idnow = sandbox.idnow();
+        let played = reqwest::Client::new()
+            .post(format!(
+                "{}/__control/companies/{}/identifications/overview-1/result",
+                idnow.base_url().as_str().trim_end_matches('/'),
+                idnow.company_id()
+            ))
+            .json(&json!({"result": "SUCCESS"}))
+            .send()
+            .await
+            .expect("control request");
+        assert!(played.status().is_success(), "{}", played.status());
+        wait_for_overview_cell(browser, "idnow", &ident_id, "status", "SUCCESS").await;
+        let same_document = browser
+            .client()
+            .execute("return window.kycSameDocument === true;", vec![])
+            .await
+            .expect("marker read");
+        assert_eq!(same_document, json!(true), "the page was not reloaded");
 
-    // The link of the POSTIDENT case opens its user page; success there shows on the overview.
-    browser
-        .click(&format!(
-            "#postident-cases tr[data-case-id='{case_id}'] a.user-page-link"
-        ))
-        .await;
-    assert_eq!(browser.text("#case-id").await, case_id);
-    browser.click("#autoid-success").await;
-    browser.wait_for_text("#case-status", "closed").await;
-    browser.open(sandbox.overview_url().as_str()).await;
-    wait_for_overview_cell(&browser, "postident", &case_id, "status", "closed").await;
-    let postident_row = [("identification", "success"), ("attempts", "1")];
-    assert_overview_row(&browser, "postident", &case_id, &postident_row).await;
-    browser.close().await;
+        // The link of the POSTIDENT case opens its user page; success there shows on the overview.
+        browser
+            .click(&format!(
+                "#postident-cases tr[data-case-id='{case_id}'] a.user-page-link"
+            ))
+            .await;
+        assert_eq!(browser.text("#case-id").await, case_id);
+        browser.click("#autoid-success").await;
+        browser.wait_for_text("#case-status", "closed").await;
+        browser.open(sandbox.overview_url().as_str()).await;
+        wait_for_overview_cell(browser, "postident", &case_id, "status", "closed").await;
+        let postident_row = [("identification", "success"), ("attempts", "1")];
+        assert_overview_row(browser, "postident", &case_id, &postident_row).await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn overview_page_shows_markup_in_case_data_as_text() {
-    let Some((browser, sandbox)) = browser_and_sandbox().await else {
-        return;
-    };
-    let script = "<script>window.kycInjected = 1</script>";
-    let image = "<img src=x onerror=\"window.kycInjected = 2\">";
-    let ident_id =
-        create_idnow_ident_with(&sandbox, "overview-markup", json!({ "custom1": script })).await;
-    let case_id = create_postident_case_over_http(
-        &sandbox,
-        postident_order("<b>bold</b>", json!({ "custom1": image })),
-    )
-    .await;
-
-    browser.open(sandbox.overview_url().as_str()).await;
-    wait_for_overview_cell(&browser, "idnow", &ident_id, "custom", script).await;
-    wait_for_overview_cell(&browser, "postident", &case_id, "custom", image).await;
-    let postident_row = [("reference", "<b>bold</b>")];
-    assert_overview_row(&browser, "postident", &case_id, &postident_row).await;
-    let injected = browser
-        .client()
-        .execute(
-            "return [typeof window.kycInjected, \
-             document.querySelectorAll('tbody script, tbody img, tbody b').length];",
-            vec![],
+    in_browser(async |browser, sandbox| {
+        let script = "<script>window.kycInjected = 1</script>";
+        let image = "<img src=x onerror=\"window.kycInjected = 2\">";
+        let ident_id =
+            create_idnow_ident_with(sandbox, "overview-markup", json!({ "custom1": script })).await;
+        let case_id = create_postident_case_over_http(
+            sandbox,
+            postident_order("<b>bold</b>", json!({ "custom1": image })),
         )
-        .await
-        .expect("page inspected");
-    assert_eq!(injected, json!(["undefined", 0]), "no markup was parsed");
-    browser.close().await;
+        .await;
+
+        browser.open(sandbox.overview_url().as_str()).await;
+        wait_for_overview_cell(browser, "idnow", &ident_id, "custom", script).await;
+        wait_for_overview_cell(browser, "postident", &case_id, "custom", image).await;
+        let postident_row = [("reference", "<b>bold</b>")];
+        assert_overview_row(browser, "postident", &case_id, &postident_row).await;
+        let injected = browser
+            .client()
+            .execute(
+                "return [typeof window.kycInjected, \
+                 document.querySelectorAll('tbody script, tbody img, tbody b').length];",
+                vec![],
+            )
+            .await
+            .expect("page inspected");
+        assert_eq!(injected, json!(["undefined", 0]), "no markup was parsed");
+    })
+    .await;
 }

@@ -47,21 +47,34 @@ pub fn http() -> HttpOptions {
     o
 }
 
-/// The adapter configuration for the sandbox's default account, encrypted with the fixed key.
-pub fn config(sandbox: &Sandbox) -> PostidentConfig {
+/// The adapter configuration for the sandbox's account logged in as `username` with `password`,
+/// with the fast [`http`] options.
+pub fn config_as(
+    sandbox: &Sandbox,
+    username: &str,
+    password: &str,
+    encryption: Encryption,
+) -> PostidentConfig {
     let p = sandbox.postident();
     let mut c = PostidentConfig::new(
         p.base_url().clone(),
         p.client_id(),
-        p.username(),
-        Secret::new(p.password()),
-        Encryption::Enabled {
-            private_key: fixed_key(),
-            data_password: Secret::new(p.data_password()),
-        },
+        username,
+        Secret::new(password),
+        encryption,
     );
     c.http = http();
     c
+}
+
+/// The adapter configuration for the sandbox's default account, encrypted with the fixed key.
+pub fn config(sandbox: &Sandbox) -> PostidentConfig {
+    let p = sandbox.postident();
+    let encryption = Encryption::Enabled {
+        private_key: fixed_key(),
+        data_password: Secret::new(p.data_password()),
+    };
+    config_as(sandbox, p.username(), p.password(), encryption)
 }
 
 /// The same without encryption.
