@@ -110,26 +110,39 @@ impl<K> Fault<K> {
 }
 
 /// What a fault does, whichever provider: the one list the middleware acts on, and the JSON
-/// both control APIs read and write (each provider's kind type converts through it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// both control APIs read and write. Each provider's kind type converts from it
+/// ([`crate::postident::FaultKind`] always, [`crate::idnow::FaultKind`] except `TruncatedJwe`),
+/// so tests that run against both providers can name a fault once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum Effect {
+pub enum Effect {
+    /// Answer with this HTTP status (default 503) and the provider's error body.
     Status {
+        /// The HTTP status.
         #[serde(default = "default_status")]
         status: u16,
     },
+    /// Answer 429 with `Retry-After: {retry_after_secs}` (default 1).
     TooManyRequests {
+        /// Seconds in the `Retry-After` header.
         #[serde(default = "default_retry_after", alias = "retryAfter")]
         retry_after_secs: u64,
     },
+    /// Wait this many real milliseconds (not scaled), then answer normally.
     Delay {
+        /// Real milliseconds.
         #[serde(alias = "delayMs")]
         millis: u64,
     },
+    /// Drop the connection (how, see the module documentation).
     ConnectionReset,
+    /// Send the real answer's head and half its body, then drop the connection.
     TruncatedBody,
+    /// Answer 200 with a body that is not valid JSON.
     MalformedJson,
+    /// POSTIDENT only: the real answer (a JWE) cut to two thirds.
     TruncatedJwe,
+    /// Answer 200 with an empty body.
     EmptyBody,
 }
 
@@ -187,9 +200,9 @@ macro_rules! effect_conversions {
 }
 pub(crate) use effect_conversions;
 
-/// A kind the provider does not simulate (e.g. `truncated_jwe` on IDnow).
+/// A kind the provider does not simulate (e.g. `truncated_jwe` on IDnow): why.
 #[derive(Debug)]
-pub(crate) struct UnsupportedKind(pub &'static str);
+pub struct UnsupportedKind(pub &'static str);
 
 impl fmt::Display for UnsupportedKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

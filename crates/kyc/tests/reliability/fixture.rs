@@ -23,24 +23,9 @@ pub enum Kind {
     PostidentUnencrypted,
 }
 
-/// A fault the sandbox can put in place of an answer, in neutral words (each sandbox has its
-/// own `FaultKind`).
-#[derive(Clone, Copy, Debug)]
-pub enum Fault {
-    Status(u16),
-    TooManyRequests {
-        retry_after_secs: u64,
-    },
-    Delay {
-        millis: u64,
-    },
-    ConnectionReset,
-    TruncatedBody,
-    MalformedJson,
-    EmptyBody,
-    /// POSTIDENT only: the JWE answer cut to two thirds.
-    TruncatedJwe,
-}
+/// A fault the sandbox can put in place of an answer, in neutral words: the sandbox's shared
+/// effect, which each sandbox's own `FaultKind` converts from.
+pub use kyc_sandbox::faults::Effect as Fault;
 
 /// Which requests a fault spoils.
 #[derive(Clone, Copy, Debug)]
@@ -214,17 +199,7 @@ impl Setup {
     }
 
     fn idnow_fault(&self, fault: Fault, count: u32, on: On<'_>) {
-        use idnow::FaultKind as K;
-        let kind = match fault {
-            Fault::Status(status) => K::Status { status },
-            Fault::TooManyRequests { retry_after_secs } => K::TooManyRequests { retry_after_secs },
-            Fault::Delay { millis } => K::Delay { millis },
-            Fault::ConnectionReset => K::ConnectionReset,
-            Fault::TruncatedBody => K::TruncatedBody,
-            Fault::MalformedJson => K::MalformedJson,
-            Fault::EmptyBody => K::EmptyBody,
-            Fault::TruncatedJwe => panic!("IDnow answers carry no JWE"),
-        };
+        let kind = idnow::FaultKind::try_from(fault).unwrap_or_else(|e| panic!("{}", e.0));
         let (method, path) = match on {
             On::Get(case) => (
                 Some("GET"),
@@ -244,19 +219,7 @@ impl Setup {
     }
 
     fn postident_fault(&self, fault: Fault, count: u32, on: On<'_>) {
-        use postident::FaultKind as K;
-        let kind = match fault {
-            Fault::Status(status) => K::Status { status },
-            Fault::TooManyRequests { retry_after_secs } => K::TooManyRequests {
-                retry_after: retry_after_secs,
-            },
-            Fault::Delay { millis } => K::Delay { delay_ms: millis },
-            Fault::ConnectionReset => K::ConnectionReset,
-            Fault::TruncatedBody => K::TruncatedBody,
-            Fault::MalformedJson => K::MalformedJson,
-            Fault::EmptyBody => K::EmptyBody,
-            Fault::TruncatedJwe => K::TruncatedJwe,
-        };
+        let kind = postident::FaultKind::from(fault);
         let (method, path) = match on {
             On::Get(case) => ("GET", case.case_id.clone()),
             // POSTIDENT gives the case its id, so every create is the same request.

@@ -9,13 +9,15 @@ use std::time::{Duration, Instant};
 // ── Reads: retried on transient failures ───────────────────────────────────────────────────
 
 pub async fn server_errors_on_a_read_are_retried_and_it_succeeds(kind: Kind) {
-    let (s, got, _) = Setup::read_with_faults(kind, "rel-5xx-ok", Fault::Status(503), 2).await;
+    let (s, got, _) =
+        Setup::read_with_faults(kind, "rel-5xx-ok", Fault::Status { status: 503 }, 2).await;
     assert_approved(&got.expect("retried to success"));
     assert_eq!(s.faults_left().await, 0, "both 503 answers were consumed");
 }
 
 pub async fn server_errors_beyond_the_retry_budget_are_transient_with_status_and_body(kind: Kind) {
-    let (s, got, _) = Setup::read_with_faults(kind, "rel-5xx-fail", Fault::Status(502), 5).await;
+    let (s, got, _) =
+        Setup::read_with_faults(kind, "rel-5xx-fail", Fault::Status { status: 502 }, 5).await;
     let e = got.expect_err("budget exhausted");
     assert_eq!(e.kind(), ErrorKind::Transient, "{e}");
     assert_eq!(e.http_status(), Some(502));
@@ -190,7 +192,7 @@ async fn assert_made_once(s: &Setup, reference: &str, handle: &CaseHandle, befor
 }
 
 pub async fn create_after_a_server_error(kind: Kind) {
-    let (s, before, returned) = create_after(kind, "rc-5xx", Fault::Status(502)).await;
+    let (s, before, returned) = create_after(kind, "rc-5xx", Fault::Status { status: 502 }).await;
     if let Some(e) = returned {
         assert_eq!(e.http_status(), Some(502));
         assert_creates_reached_since(&s, &before, 0, "no second POST");
@@ -241,7 +243,7 @@ pub async fn create_after_throttling_is_retried_because_nothing_was_created(kind
 pub async fn archive_after_a_server_error(kind: Kind) {
     let s = Setup::start(kind).await;
     let case = s.approved_case("rel-archive").await;
-    s.fault(Fault::Status(503), 2, On::Archive);
+    s.fault(Fault::Status { status: 503 }, 2, On::Archive);
     let result = s.provider.archive_cases(std::slice::from_ref(&case)).await;
     if kind.archive_is_resent_after_a_server_error() {
         let outcome = result.expect("retried");
@@ -313,7 +315,7 @@ pub async fn truncated_bodies_beyond_the_retry_budget_are_transient(kind: Kind) 
 
 pub async fn login_failures_are_retried(kind: Kind) {
     let s = Setup::start(kind).await;
-    s.fault(Fault::Status(503), 1, On::Login);
+    s.fault(Fault::Status { status: 503 }, 1, On::Login);
     let before = s.sandbox.idnow().login_count();
     s.provider
         .create_case(&Setup::new_case("rel-login"))
