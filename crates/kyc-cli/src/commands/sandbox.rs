@@ -150,56 +150,79 @@ pub async fn run(args: SandboxArgs) -> CliResult {
 
 /// The base URLs, credentials and ready `kyc.toml` snippets of a running sandbox.
 pub fn describe(sandbox: &Sandbox) -> String {
-    let idnow = sandbox.idnow();
-    let post = sandbox.postident();
-    let trim = |u: &url::Url| u.as_str().trim_end_matches('/').to_string();
-    let own_root = |root: Option<&url::Url>, example: &str| match root {
-        Some(u) => format!(
-            "  own root:      {r}  (for clients that take only a host: {r}{example})\n",
-            r = trim(u)
-        ),
-        None => String::new(),
-    };
+    let (idnow, idnow_toml) = describe_idnow(sandbox);
+    let (postident, postident_toml) = describe_postident(sandbox);
     format!(
         "kyc sandbox at {root}\n\
          overview page: {root}  (the cases of both providers, live, in a browser)\n\
-         \n\
-         IDnow AutoIdent\n  API base:      {ib}  (POST {ib}/api/v1/{company}/login ...)\n{iown}  company id:    {company}\n  api key:       {key}\n  control API:   {ib}/__control\n\
-         \n\
-         POSTIDENT SCR\n  API base:      {pb}  (GET {pb}/scr/v1/{client}/cases ...)\n{pown}  client id:     {client}\n  user:          {user}\n  password:      {pw}\n  data password: {dpw}\n  control API:   {ctl}\n{pwh}\
-         \n\
-         # kyc.toml for IDnow against this sandbox\n\
-         provider = \"idnow\"\n[idnow]\nbase_url = \"{ib}\"\ncompany_id = \"{company}\"\napi_key = \"{key}\"\n\
-         \n\
-         # kyc.toml for POSTIDENT against this sandbox (plain results; set encryption = true with a\n\
-         # private_key from `kyc keygen --data-password {dpw}` to get JWE)\n\
-         provider = \"postident\"\n[postident]\nbase_url = \"{pb}\"\nclient_id = \"{client}\"\nusername = \"{user}\"\npassword = \"{pw}\"\nencryption = false\n\
-         \n\
+         \n{idnow}\n{postident}\n{idnow_toml}\n{postident_toml}\n\
          See docs/sandbox.md for the control API and the test-robot names.",
         root = sandbox.base_url(),
-        ib = trim(idnow.base_url()),
-        iown = own_root(
-            sandbox.idnow_root_url(),
-            &format!("/api/v1/{}/...", idnow.company_id())
-        ),
-        company = idnow.company_id(),
-        key = idnow.api_key(),
-        pb = trim(post.base_url()),
-        pown = own_root(
-            sandbox.postident_root_url(),
-            &format!("/api/scr/v1/{}/cases ...", post.client_id())
-        ),
-        client = post.client_id(),
-        user = post.username(),
-        pw = post.password(),
-        dpw = post.data_password(),
-        ctl = post.control_url(),
-        pwh = match post.webhook_username() {
-            Some(user) => format!(
-                "  webhooks:      sent with HTTP Basic auth as user {user:?} (password from the \
-                 environment)\n"
-            ),
-            None => String::new(),
-        },
     )
+}
+
+/// A base URL without its trailing slash, as the snippets show it.
+fn trimmed(url: &url::Url) -> &str {
+    url.as_str().trim_end_matches('/')
+}
+
+/// The line for a simulator's own root URL, when it has one (`--idnow-port` and the like).
+fn own_root_line(root: Option<&url::Url>, example: &str) -> String {
+    match root {
+        Some(u) => format!(
+            "  own root:      {r}  (for clients that take only a host: {r}{example})\n",
+            r = trimmed(u)
+        ),
+        None => String::new(),
+    }
+}
+
+/// The IDnow simulator: its summary and its `kyc.toml` snippet.
+fn describe_idnow(sandbox: &Sandbox) -> (String, String) {
+    let idnow = sandbox.idnow();
+    let base = trimmed(idnow.base_url());
+    let company = idnow.company_id();
+    let key = idnow.api_key();
+    let own_root = own_root_line(sandbox.idnow_root_url(), &format!("/api/v1/{company}/..."));
+    let summary = format!(
+        "IDnow AutoIdent\n  API base:      {base}  (POST {base}/api/v1/{company}/login ...)\n\
+         {own_root}  company id:    {company}\n  api key:       {key}\n  control API:   {base}/__control\n"
+    );
+    let toml = format!(
+        "# kyc.toml for IDnow against this sandbox\n\
+         provider = \"idnow\"\n[idnow]\nbase_url = \"{base}\"\ncompany_id = \"{company}\"\napi_key = \"{key}\"\n"
+    );
+    (summary, toml)
+}
+
+/// The POSTIDENT simulator: its summary and its `kyc.toml` snippet.
+fn describe_postident(sandbox: &Sandbox) -> (String, String) {
+    let post = sandbox.postident();
+    let base = trimmed(post.base_url());
+    let (client, user, password) = (post.client_id(), post.username(), post.password());
+    let data_password = post.data_password();
+    let own_root = own_root_line(
+        sandbox.postident_root_url(),
+        &format!("/api/scr/v1/{client}/cases ..."),
+    );
+    let webhooks = match post.webhook_username() {
+        Some(user) => format!(
+            "  webhooks:      sent with HTTP Basic auth as user {user:?} (password from the \
+             environment)\n"
+        ),
+        None => String::new(),
+    };
+    let summary = format!(
+        "POSTIDENT SCR\n  API base:      {base}  (GET {base}/scr/v1/{client}/cases ...)\n\
+         {own_root}  client id:     {client}\n  user:          {user}\n  password:      {password}\n\
+         \x20 data password: {data_password}\n  control API:   {control}\n{webhooks}",
+        control = post.control_url(),
+    );
+    let toml = format!(
+        "# kyc.toml for POSTIDENT against this sandbox (plain results; set encryption = true with a\n\
+         # private_key from `kyc keygen --data-password {data_password}` to get JWE)\n\
+         provider = \"postident\"\n[postident]\nbase_url = \"{base}\"\nclient_id = \"{client}\"\n\
+         username = \"{user}\"\npassword = \"{password}\"\nencryption = false\n"
+    );
+    (summary, toml)
 }
