@@ -334,14 +334,6 @@ impl Browser {
         self.on_element(selector, &failed, pick).await;
     }
 
-    /// Picks the option showing `label` in the `<select>` matching the CSS `selector` (for
-    /// options without a `value` attribute).
-    pub async fn select_label(&self, selector: &str, label: &str) {
-        let failed = format!("cannot select {label} in");
-        let pick = |e: Element| async move { e.select_by_label(label).await };
-        self.on_element(selector, &failed, pick).await;
-    }
-
     /// Types `text` into the input matching the CSS `selector`.
     pub async fn type_into(&self, selector: &str, text: &str) {
         let type_text = |e: Element| async move { e.send_keys(text).await };
