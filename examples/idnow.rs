@@ -77,10 +77,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         idnow.company_id(),
         idnow.api_key(),
     );
-    config.webhook = WebhookAuth {
-        basic: Some(BasicCredentials::new(HOOK_USER, HOOK_PASSWORD)),
-        allowlist: Some(IpAllowlist::parse(&["127.0.0.1/32", "::1/128"])?),
-    };
+    config.webhook = WebhookAuth::default()
+        .with_basic(BasicCredentials::new(HOOK_USER, HOOK_PASSWORD))
+        .with_allowlist(IpAllowlist::parse(&["127.0.0.1/32", "::1/128"])?);
     let provider = IdnowProvider::new(config)?;
 
     // 4. Create an ident; the test robot finishes it (X-MANUALTEST-HAPPYPATH → SUCCESS).

@@ -87,10 +87,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         },
     );
     // Production: allowlist kyc_postident::webhook::default_allowlist() (POSTIDENT's addresses).
-    config.webhook = WebhookAuth {
-        basic: Some(BasicCredentials::new("postident", "webhook-secret")),
-        allowlist: Some(IpAllowlist::parse(&["127.0.0.1"])?),
-    };
+    config.webhook = WebhookAuth::default()
+        .with_basic(BasicCredentials::new("postident", "webhook-secret"))
+        .with_allowlist(IpAllowlist::parse(&["127.0.0.1"])?);
     let postident = Arc::new(PostidentProvider::new(config)?);
 
     // 3. The webhook receiver.

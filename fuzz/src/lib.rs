@@ -168,10 +168,9 @@ pub fn webhook_auths() -> [WebhookAuth; 2] {
     ])
     .expect("valid allowlist");
     [
-        WebhookAuth {
-            basic: Some(BasicCredentials::new(WEBHOOK_USER, WEBHOOK_PASSWORD)),
-            allowlist: Some(allowlist),
-        },
+        WebhookAuth::default()
+            .with_basic(BasicCredentials::new(WEBHOOK_USER, WEBHOOK_PASSWORD))
+            .with_allowlist(allowlist),
         WebhookAuth::default(),
     ]
 }

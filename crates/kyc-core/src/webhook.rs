@@ -394,13 +394,23 @@ fn bad_network(entry: &str) -> Error {
 /// How to check that a webhook really comes from the provider. Both checks are optional; with
 /// neither configured, every request passes (the providers make both optional too), so
 /// production deployments should configure at least one.
+///
+/// `#[non_exhaustive]`, so that a provider's signature check can be added without a breaking
+/// release: build it from `WebhookAuth::default()` with [`WebhookAuth::with_basic`] and
+/// [`WebhookAuth::with_allowlist`], or assign the public fields.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct WebhookAuth {
     /// Expected HTTP Basic credentials.
     pub basic: Option<BasicCredentials>,
     /// Networks allowed to send webhooks.
     pub allowlist: Option<IpAllowlist>,
 }
+
+crate::setters::setters!(WebhookAuth {
+    some with_basic => basic: BasicCredentials,
+    some with_allowlist => allowlist: IpAllowlist,
+});
 
 impl WebhookAuth {
     /// Verifies `request`: Basic auth (constant-time compare) first, then the peer address.

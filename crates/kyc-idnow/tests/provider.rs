@@ -529,10 +529,9 @@ async fn webhooks_are_verified_told_apart_resolved_and_superseded() {
     let mut inbox = webhooks_to_listener(&sb, Some(("idnow", "hook-pass"))).await;
     let company = sb.idnow().company_id().to_string();
     let mut config = common::config(&sb);
-    config.webhook = WebhookAuth {
-        basic: Some(BasicCredentials::new("idnow", "hook-pass")),
-        allowlist: Some(IpAllowlist::parse(&["127.0.0.1/32"]).unwrap()),
-    };
+    config.webhook = WebhookAuth::default()
+        .with_basic(BasicCredentials::new("idnow", "hook-pass"))
+        .with_allowlist(IpAllowlist::parse(&["127.0.0.1/32"]).unwrap());
     let provider = Arc::new(IdnowProvider::new(config).unwrap());
     let reference = common::txn("hook");
     provider

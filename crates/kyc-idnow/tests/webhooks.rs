@@ -88,10 +88,8 @@ fn unreadable_bodies_are_errors_that_keep_the_body() {
 
 #[test]
 fn basic_auth_and_documented_ip_ranges_are_enforced() {
-    let auth = WebhookAuth {
-        basic: Some(BasicCredentials::new("idnow", "hook-secret")),
-        allowlist: Environment::LiveDe.webhook_allowlist(),
-    };
+    let mut auth = WebhookAuth::default().with_basic(BasicCredentials::new("idnow", "hook-secret"));
+    auth.allowlist = Environment::LiveDe.webhook_allowlist();
     let body = fixture("sample_2_success_data_changed.json");
     let good = basic_auth_header("idnow", "hook-secret");
     assert!(verify(

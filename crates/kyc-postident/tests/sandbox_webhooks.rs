@@ -85,10 +85,9 @@ async fn create_with_webhook(
 #[tokio::test]
 async fn webhooks_are_verified_answered_and_resolved_to_the_current_case() {
     let sandbox = sandbox_sending_credentials().await;
-    let auth = WebhookAuth {
-        basic: Some(BasicCredentials::new("postident", "hook-secret")),
-        allowlist: Some(IpAllowlist::parse(&["127.0.0.1"]).unwrap()),
-    };
+    let auth = WebhookAuth::default()
+        .with_basic(BasicCredentials::new("postident", "hook-secret"))
+        .with_allowlist(IpAllowlist::parse(&["127.0.0.1"]).unwrap());
     let (postident, hook_url, mut notices) = provider_receiving_webhooks(&sandbox, auth).await;
     let handle = create_with_webhook(&postident, "hook-1", hook_url).await;
     let case_id = common::case_id(&handle);
@@ -124,10 +123,8 @@ async fn webhooks_are_verified_answered_and_resolved_to_the_current_case() {
 #[tokio::test]
 async fn a_webhook_with_wrong_credentials_is_refused_and_retried_by_postident() {
     let sandbox = sandbox_sending_credentials().await;
-    let auth = WebhookAuth {
-        basic: Some(BasicCredentials::new("postident", "another-secret")),
-        allowlist: None,
-    };
+    let auth =
+        WebhookAuth::default().with_basic(BasicCredentials::new("postident", "another-secret"));
     let (postident, hook_url, mut notices) = provider_receiving_webhooks(&sandbox, auth).await;
     let handle = create_with_webhook(&postident, "hook-2", hook_url).await;
     common::complete(
@@ -159,10 +156,7 @@ fn the_documented_source_addresses_are_the_default_allowlist() {
         assert!(allow.contains(ip.parse().unwrap()), "{ip}");
     }
     assert!(!allow.contains("127.0.0.1".parse().unwrap()));
-    let auth = WebhookAuth {
-        basic: None,
-        allowlist: Some(allow),
-    };
+    let auth = WebhookAuth::default().with_allowlist(allow);
     let body = r#"{"caseId":"YR9W91GEZK24"}"#;
     let from = |ip: &str| WebhookRequest::new(HeaderMap::new(), body, Some(ip.parse().unwrap()));
     assert!(kyc_postident::webhook::verify(&auth, &from("199.40.127.49")).is_ok());

@@ -112,7 +112,10 @@ impl WebhookSection {
     pub fn to_auth(&self, prefix: &str, defaults: &[&str]) -> Result<WebhookAuth> {
         let basic = self.basic(prefix, WebhookSecrets::Resolve)?;
         let allowlist = self.allowlist(prefix, defaults)?;
-        Ok(WebhookAuth { basic, allowlist })
+        let mut auth = WebhookAuth::default();
+        auth.basic = basic;
+        auth.allowlist = allowlist;
+        Ok(auth)
     }
 
     /// Checks everything but the password's value: both credentials or none, a usable
@@ -142,10 +145,7 @@ impl WebhookSection {
             WebhookSecrets::Skip => {
                 self.check(prefix, defaults)?;
                 // Nothing may pass a verifier whose secret was never read.
-                Ok(WebhookAuth {
-                    basic: None,
-                    allowlist: Some(IpAllowlist::parse::<&str>(&[])?),
-                })
+                Ok(WebhookAuth::default().with_allowlist(IpAllowlist::parse::<&str>(&[])?))
             }
         }
     }
