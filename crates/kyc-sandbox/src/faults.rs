@@ -113,8 +113,11 @@ impl<K> Fault<K> {
 /// both control APIs read and write. Each provider's kind type converts from it
 /// ([`crate::postident::FaultKind`] always, [`crate::idnow::FaultKind`] except `TruncatedJwe`),
 /// so tests that run against both providers can name a fault once.
+///
+/// `#[non_exhaustive]`: the simulators may learn more faults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Effect {
     /// Answer with this HTTP status (default 503) and the provider's error body.
     Status {
@@ -209,6 +212,8 @@ impl fmt::Display for UnsupportedKind {
         f.write_str(self.0)
     }
 }
+
+impl std::error::Error for UnsupportedKind {}
 
 /// The queue of pending faults of one provider.
 #[derive(Debug)]
